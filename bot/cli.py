@@ -1,0 +1,197 @@
+"""`research-bot` (also `python -m bot`): every service the bot offers, scriptable.
+
+Exit codes: 0 ok, 2 bad input (the message says what to fix), 1 internal error.
+`--json` output is a public contract documented in README.md: extend it, don't break it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from retrieval.errors import UserFacingError
+from retrieval.models import MetricsReport, Paper, PaperFilter
+from retrieval.service import ResearchService
+from retrieval.settings import Settings
+
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+Handler = Callable[[ResearchService, argparse.Namespace], int]
+
+
+def to_json(value: Any) -> str:
+    if isinstance(value, BaseModel):
+        return value.model_dump_json()
+    if isinstance(value, list):
+        return json.dumps([item.model_dump(mode="json") if isinstance(item, BaseModel) else item for item in value])
+    return json.dumps(value)
+
+
+def paper_json(paper: Paper) -> dict[str, Any]:
+    return paper.model_dump(mode="json", exclude={"et_al"})
+
+
+def notify_auto_ingest(service: ResearchService) -> None:
+    """The first command after install finds an empty store: fill it from data/profiles, say so on stderr."""
+    if service.store.is_empty():
+        print(f"The store is empty; ingesting {service.settings.profiles_dir} first...", file=sys.stderr)
+        report = service.ensure_ingested()
+        if report is not None:
+            print(f"Ingested {report.added} papers from {len(report.files)} file(s).", file=sys.stderr)
+
+
+# --- ingest ---
+
+
+def cmd_ingest(service: ResearchService, args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    paths = [Path(path) for path in args.paths] or None
+    with tqdm(desc="embedding papers", unit="paper", disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
+        report = service.ingest(paths, rebuild=args.rebuild, on_embedded=bar.update)
+    if args.json:
+        print(to_json(report))
+    else:
+        print(
+            f"{len(report.files)} file(s), profiles: {', '.join(report.profiles)}\n"
+            f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
+            f"removed {report.removed}; metric snapshots added {report.snapshots_added}"
+            + (" (store rebuilt)" if report.rebuilt else "")
+        )
+    return EXIT_OK
+
+
+# --- papers ---
+
+
+def cmd_papers(service: ResearchService, args: argparse.Namespace) -> int:
+    notify_auto_ingest(service)
+    papers = service.papers(
+        PaperFilter(
+            profile=args.profile,
+            year=args.year,
+            category=args.category,
+            author=args.author,
+            has_code=True if args.code else None,
+        )
+    )
+    if args.json:
+        print(json.dumps([paper_json(paper) for paper in papers], ensure_ascii=False))
+        return EXIT_OK
+    for paper in papers:
+        authors = ", ".join(paper.authors) + (" et al." if paper.et_al else "")
+        code = "  [code]" if paper.has_code else ""
+        print(f"{paper.date.isoformat()}  {paper.category:<8} {paper.title}{code}\n{'':20}{authors}")
+    print(f"{len(papers)} paper(s)")
+    return EXIT_OK
+
+
+# --- metrics ---
+
+
+def metrics_json(report: MetricsReport) -> dict[str, Any]:
+    return report.model_dump(mode="json")
+
+
+def render_metrics_text(report: MetricsReport) -> str:
+    def fmt(value: object) -> str:
+        return "—" if value is None else f"{value:,}" if isinstance(value, int) else str(value)
+
+    lines = [
+        f"{report.name} ({report.profile}), primary category {fmt(report.category)}",
+        f"  h-index {fmt(report.h_index)} · citations {fmt(report.citations)} · "
+        f"novelty {fmt(report.novelty)}% · AI score {fmt(report.ai_score)}",
+        f"  papers: {report.papers_listed} listed, {fmt(report.papers_claimed)} claimed by the profile; "
+        f"{report.with_code} with code ({report.with_code_share:.0%})",
+        f"  first paper {fmt(report.first_date)} ({fmt(report.first_paper)})",
+        f"  latest paper {fmt(report.last_date)} ({fmt(report.last_paper)})",
+        "  per year: " + ", ".join(f"{year}: {count}" for year, count in report.by_year.items()),
+        "  per category: " + ", ".join(f"{cat}: {count}" for cat, count in report.by_category.items()),
+        "  top co-authors: " + ", ".join(f"{name} ({count})" for name, count in report.top_coauthors.items()),
+        "  affiliations: " + ", ".join(f"{name} ({count})" for name, count in report.affiliations.items()),
+        "  snapshots:",
+    ]
+    for snapshot in report.snapshots:
+        change = ", ".join(f"{field} {delta:+,}" for field, delta in snapshot.change.items()) or "first"
+        lines.append(
+            f"    {snapshot.taken_at:%Y-%m-%d %H:%M} h-index {fmt(snapshot.h_index)}, "
+            f"citations {fmt(snapshot.citations)} ({change})"
+        )
+    return "\n".join(lines)
+
+
+def cmd_metrics(service: ResearchService, args: argparse.Namespace) -> int:
+    notify_auto_ingest(service)
+    report = service.metrics(args.profile)
+    print(json.dumps(metrics_json(report), ensure_ascii=False) if args.json else render_metrics_text(report))
+    return EXIT_OK
+
+
+# --- profiles ---
+
+
+def cmd_profiles(service: ResearchService, args: argparse.Namespace) -> int:
+    notify_auto_ingest(service)
+    profiles = service.profiles()
+    if args.json:
+        print(to_json(profiles))
+        return EXIT_OK
+    for profile in profiles:
+        print(f"{profile.id:<24} {profile.name} — {profile.papers_listed} papers listed "
+              f"({profile.papers_claimed} claimed), category {profile.category}")
+    return EXIT_OK
+
+
+# --- parser ---
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="research-bot", description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, handler: Handler, help_text: str, json_flag: bool = True) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        if json_flag:
+            sub.add_argument("--json", action="store_true", help="machine-readable output")
+        return sub
+
+    ingest = command("ingest", cmd_ingest, "Parse profile files and sync them into the store.")
+    ingest.add_argument("paths", nargs="*", help="profile files or folders (default: data/profiles/)")
+    ingest.add_argument("--rebuild", action="store_true", help="drop the store and ingest from scratch")
+
+    papers = command("papers", cmd_papers, "List papers, newest first, with optional filters.")
+    papers.add_argument("--profile", help="profile id or name")
+    papers.add_argument("--year", type=int)
+    papers.add_argument("--category", help="e.g. LG, RO, CL")
+    papers.add_argument("--author", help="tolerant of initials and middle names")
+    papers.add_argument("--code", action="store_true", help="only papers with code")
+
+    metrics = command("metrics", cmd_metrics, "Profile metrics, aggregates and snapshot history.")
+    metrics.add_argument("--profile", help="profile id or name")
+
+    command("profiles", cmd_profiles, "List the profiles in the store.")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr)
+    try:
+        service = ResearchService(Settings())
+        return args.handler(service, args)
+    except UserFacingError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        logging.getLogger("research_bot").exception("internal error")
+        return EXIT_INTERNAL

@@ -1,0 +1,62 @@
+"""Profile files → store. Every file is parsed before anything is written, so a bad file changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from retrieval.errors import UserFacingError
+from retrieval.models import IngestReport, ParsedProfile
+from retrieval.profile_format import parse_profile_file
+from retrieval.store import PaperStore, ProgressCallback
+
+PROFILE_SUFFIXES = {".txt"}
+
+
+def collect_profile_files(paths: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix in PROFILE_SUFFIXES))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UserFacingError(f"{path}: no such file or folder.")
+    if not files:
+        raise UserFacingError("No profile files (*.txt) found in " + ", ".join(map(str, paths)) + ".")
+    return files
+
+
+def parse_all(files: list[Path], max_bytes: int) -> list[ParsedProfile]:
+    parsed = [parse_profile_file(file, max_bytes) for file in files]
+    seen: dict[str, str] = {}
+    for item in parsed:
+        if item.profile.id in seen:
+            raise UserFacingError(
+                f"{item.source}: profile {item.profile.name!r} is also defined in {seen[item.profile.id]}; "
+                "keep one file per researcher."
+            )
+        seen[item.profile.id] = item.source
+    return parsed
+
+
+def ingest_profiles(
+    store: PaperStore,
+    parsed: list[ParsedProfile],
+    *,
+    rebuild: bool = False,
+    on_embedded: ProgressCallback | None = None,
+    clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+) -> IngestReport:
+    if rebuild:
+        store.reset()
+    report = IngestReport(files=[p.source for p in parsed], profiles=[p.profile.id for p in parsed], rebuilt=rebuild)
+    for item in parsed:
+        added, updated, unchanged, removed = store.sync_profile(item, on_embedded)
+        report.added += added
+        report.updated += updated
+        report.unchanged += unchanged
+        report.removed += removed
+        report.snapshots_added += store.append_snapshot_if_changed(item.profile, len(item.papers), clock())
+    return report

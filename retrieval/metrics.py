@@ -1,0 +1,64 @@
+"""Exact profile metrics: header values, aggregates over the listed papers, snapshot history."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from retrieval.models import MetricSnapshot, MetricsReport, Paper, SnapshotDelta
+from retrieval.names import author_matches
+
+TOP_N = 10
+TRACKED = ("h_index", "citations", "papers_claimed", "novelty", "ai_score", "papers_listed")
+
+
+def compute_metrics(snapshots: list[MetricSnapshot], papers: list[Paper]) -> MetricsReport:
+    """`snapshots` oldest first (at least one); `papers` of the same profile."""
+    latest = snapshots[-1]
+    by_year = Counter(paper.year for paper in papers)
+    by_category = Counter(paper.category for paper in papers)
+    affiliations = Counter(aff for paper in papers for aff in dict.fromkeys(paper.affiliations))
+    coauthors = Counter(
+        author
+        for paper in papers
+        for author in dict.fromkeys(paper.authors)
+        if not author_matches(latest.name, author)
+    )
+    with_code = sum(paper.has_code for paper in papers)
+    by_date = sorted(papers, key=lambda paper: (paper.date, paper.title))
+    return MetricsReport(
+        profile=latest.profile,
+        name=latest.name,
+        category=latest.category,
+        h_index=latest.h_index,
+        citations=latest.citations,
+        papers_claimed=latest.papers_claimed,
+        papers_listed=len(papers),
+        novelty=latest.novelty,
+        ai_score=latest.ai_score,
+        by_year=dict(sorted(by_year.items())),
+        by_category=dict(by_category.most_common()),
+        with_code=with_code,
+        with_code_share=round(with_code / len(papers), 4) if papers else 0.0,
+        affiliations=dict(affiliations.most_common(TOP_N)),
+        top_coauthors=dict(coauthors.most_common(TOP_N)),
+        first_date=by_date[0].date if by_date else None,
+        last_date=by_date[-1].date if by_date else None,
+        first_paper=by_date[0].title if by_date else None,
+        last_paper=by_date[-1].title if by_date else None,
+        snapshots=snapshot_history(snapshots),
+    )
+
+
+def snapshot_history(snapshots: list[MetricSnapshot]) -> list[SnapshotDelta]:
+    history: list[SnapshotDelta] = []
+    previous: MetricSnapshot | None = None
+    for snapshot in snapshots:
+        change: dict[str, int] = {}
+        if previous is not None:
+            for field in TRACKED:
+                before, after = getattr(previous, field), getattr(snapshot, field)
+                if before is not None and after is not None and before != after:
+                    change[field] = after - before
+        history.append(SnapshotDelta(change=change, **snapshot.model_dump(include=set(TRACKED) | {"taken_at"})))
+        previous = snapshot
+    return history

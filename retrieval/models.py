@@ -1,0 +1,172 @@
+"""Typed results that cross every boundary: parser → store → services → CLI / bot."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Profile(BaseModel):
+    """A researcher's header: the metrics the profile page claims."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str = Field(description="Stable slug of the name, e.g. 'igor-mordatch'.")
+    name: str
+    category: str | None = None
+    h_index: int | None = None
+    citations: int | None = None
+    papers_claimed: int | None = Field(None, description="The paper count the header states.")
+    novelty: int | None = Field(None, description="Percent, 56 for 'Novelty56%'.")
+    ai_score: int | None = None
+
+    def header_fingerprint(self) -> str:
+        """Changes exactly when a header value changes; decides whether a new snapshot is due."""
+        return hashlib.sha1(self.model_dump_json().encode()).hexdigest()[:16]
+
+
+class Paper(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    title: str
+    date: dt.date
+    year: int
+    category: str
+    has_code: bool
+    authors: list[str]
+    et_al: bool = Field(description="The listed authors are the first few; the page says 'et al.'.")
+    affiliations: list[str]
+    abstract: str
+    profile: str = Field(description="Profile id this paper was listed under.")
+
+    def content_fingerprint(self) -> str:
+        return hashlib.sha1(self.model_dump_json().encode()).hexdigest()[:16]
+
+
+class ParsedProfile(BaseModel):
+    """One profile file, fully parsed and validated before anything touches the store."""
+
+    source: str
+    profile: Profile
+    papers: list[Paper]
+
+
+class MetricSnapshot(BaseModel):
+    """The header values as seen at one ingest; a new one is stored only when they change."""
+
+    profile: str
+    taken_at: dt.datetime
+    name: str
+    category: str | None = None
+    h_index: int | None = None
+    citations: int | None = None
+    papers_claimed: int | None = None
+    novelty: int | None = None
+    ai_score: int | None = None
+    papers_listed: int
+
+
+class IngestReport(BaseModel):
+    files: list[str] = []
+    profiles: list[str] = []
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    snapshots_added: int = 0
+    rebuilt: bool = False
+
+
+class ProfileSummary(BaseModel):
+    id: str
+    name: str
+    category: str | None
+    papers_listed: int
+    papers_claimed: int | None
+    last_snapshot: dt.datetime | None
+
+
+class SnapshotDelta(BaseModel):
+    """A snapshot with the change of each metric since the one before it."""
+
+    taken_at: dt.datetime
+    h_index: int | None
+    citations: int | None
+    papers_claimed: int | None
+    novelty: int | None
+    ai_score: int | None
+    papers_listed: int
+    change: dict[str, int] = Field(default_factory=dict, description="Metric → delta vs previous snapshot.")
+
+
+class MetricsReport(BaseModel):
+    profile: str
+    name: str
+    category: str | None
+    h_index: int | None
+    citations: int | None
+    papers_claimed: int | None
+    papers_listed: int
+    novelty: int | None
+    ai_score: int | None
+    by_year: dict[int, int]
+    by_category: dict[str, int]
+    with_code: int
+    with_code_share: float
+    affiliations: dict[str, int]
+    top_coauthors: dict[str, int]
+    first_date: dt.date | None
+    last_date: dt.date | None
+    first_paper: str | None = None
+    last_paper: str | None = None
+    snapshots: list[SnapshotDelta]
+
+
+class PaperFilter(BaseModel):
+    """Filters shared by `papers`, `search` and `ask`."""
+
+    profile: str | None = None
+    year: int | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    category: str | None = None
+    author: str | None = None
+    has_code: bool | None = None
+
+
+class SearchHit(BaseModel):
+    paper: Paper
+    score: float
+    rank: int
+
+
+class Citation(BaseModel):
+    n: int
+    id: str
+    title: str
+    year: int
+    authors: list[str]
+
+
+Route = Literal["papers", "metrics", "authors"]
+
+
+class Answer(BaseModel):
+    question: str
+    answer: str
+    abstained: bool
+    route: Route
+    citations: list[Citation] = []
+    suggestions: list[Citation] = Field(default_factory=list, description="Nearest papers when abstaining.")
+    warnings: list[str] = Field(default_factory=list, description="e.g. figures an LLM gave that no source has.")
+
+
+class Summary(BaseModel):
+    paper: Paper
+    tldr: str
+    key_points: list[str]
+    results: list[str]

@@ -1,0 +1,43 @@
+"""Tolerant person-name matching: 'Mordatch', 'I. Mordatch', 'Igor Mordatch' and 'C. Freeman' vs
+'C. Daniel Freeman' all match; 'Igor Smith' does not."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from rapidfuzz import fuzz
+
+
+def name_tokens(name: str) -> list[str]:
+    decomposed = unicodedata.normalize("NFKD", name)
+    ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    cleaned = "".join(ch if ch.isalnum() else " " for ch in ascii_only.casefold())
+    return cleaned.split()
+
+
+def _same_token(query: str, author: str) -> bool:
+    if len(query) == 1 or len(author) == 1:  # an initial matches any name with that first letter
+        return query[0] == author[0]
+    if query == author:
+        return True
+    # one typo in a longer surname ("Mordach") still matches
+    return min(len(query), len(author)) >= 6 and fuzz.ratio(query, author) >= 90
+
+
+def author_matches(query: str, author: str) -> bool:
+    """True when every part of `query` fits `author` in order, and the surname matches exactly-ish."""
+    wanted, candidate = name_tokens(query), name_tokens(author)
+    if not wanted or not candidate:
+        return False
+    if len(wanted) == 1:  # a single word: the surname or a full first name
+        word = wanted[0]
+        return len(word) > 1 and any(_same_token(word, part) for part in candidate if len(part) > 1)
+    if not _same_token(wanted[-1], candidate[-1]) or len(wanted[-1]) == 1:
+        return False
+    # the given names of the query must appear, in order, among the author's given names
+    remaining = iter(candidate[:-1])
+    return all(any(_same_token(part, given) for given in remaining) for part in wanted[:-1])
+
+
+def paper_has_author(query: str, authors: list[str]) -> bool:
+    return any(author_matches(query, author) for author in authors)

@@ -1,0 +1,125 @@
+"""`ResearchService`: the one entry point the CLI and the bot share.
+
+Methods are synchronous and CPU-bound; each has an `a`-prefixed twin that runs it in a worker thread
+so async callers (the Discord bot) never block their event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from functools import cached_property
+from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+from retrieval.errors import UnknownProfileError, UserFacingError
+from retrieval.ingest import collect_profile_files, ingest_profiles, parse_all
+from retrieval.metrics import compute_metrics
+from retrieval.models import IngestReport, MetricsReport, Paper, PaperFilter, ProfileSummary
+from retrieval.names import name_tokens, paper_has_author
+from retrieval.settings import Settings
+from retrieval.store import PaperStore, ProgressCallback, make_client
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class ResearchService:
+    def __init__(self, settings: Settings, store: PaperStore | None = None) -> None:
+        self.settings = settings
+        self._store = store
+        self._write_lock = threading.Lock()
+
+    @cached_property
+    def store(self) -> PaperStore:
+        if self._store is not None:
+            return self._store
+        client = make_client(str(self.settings.chroma_path), self.settings.chroma_host, self.settings.chroma_port)
+        return PaperStore(client, self.settings.embedding)
+
+    # --- ingest ---
+
+    def ingest(
+        self, paths: list[Path] | None = None, *, rebuild: bool = False, on_embedded: ProgressCallback | None = None
+    ) -> IngestReport:
+        files = collect_profile_files(paths or [self.settings.profiles_dir])
+        parsed = parse_all(files, self.settings.max_profile_bytes)  # all or nothing: parse first
+        with self._write_lock:
+            return ingest_profiles(self.store, parsed, rebuild=rebuild, on_embedded=on_embedded)
+
+    def ingest_text(self, raw: bytes, source: str) -> IngestReport:
+        """One uploaded profile (the bot's /ingest): parsed fully before the store is touched."""
+        from retrieval.profile_format import parse_profile_bytes
+
+        if len(raw) > self.settings.max_profile_bytes:
+            raise UserFacingError(f"{source}: larger than {self.settings.max_profile_bytes:,} bytes.")
+        parsed = parse_profile_bytes(raw, source)
+        with self._write_lock:
+            return ingest_profiles(self.store, [parsed])
+
+    def ensure_ingested(self) -> IngestReport | None:
+        """Ingest the bundled profiles when the store is empty; returns the report if it did."""
+        if not self.store.is_empty():
+            return None
+        with self._write_lock:
+            if not self.store.is_empty():
+                return None
+            parsed = parse_all(collect_profile_files([self.settings.profiles_dir]), self.settings.max_profile_bytes)
+            return ingest_profiles(self.store, parsed)
+
+    # --- profiles ---
+
+    def profile_ids(self) -> list[str]:
+        return self.store.profile_ids()
+
+    def resolve_profile(self, requested: str | None) -> str:
+        """A profile id from an id, a name or nothing (the default profile, else the first one)."""
+        known = self.profile_ids()
+        requested = requested or self.settings.default_profile
+        if requested is None:
+            if not known:
+                raise UserFacingError("The store holds no profiles yet; run `research-bot ingest`.")
+            return known[0]
+        wanted = "-".join(name_tokens(requested))
+        for profile_id in known:
+            if profile_id == wanted or profile_id == requested:
+                return profile_id
+        raise UnknownProfileError(requested, known)
+
+    def profiles(self) -> list[ProfileSummary]:
+        summaries = []
+        for profile_id in self.profile_ids():
+            latest = self.store.get_snapshots(profile_id)[-1]
+            summaries.append(
+                ProfileSummary(
+                    id=profile_id,
+                    name=latest.name,
+                    category=latest.category,
+                    papers_listed=len(self.store.get_papers(PaperFilter(profile=profile_id))),
+                    papers_claimed=latest.papers_claimed,
+                    last_snapshot=latest.taken_at,
+                )
+            )
+        return summaries
+
+    # --- papers and metrics ---
+
+    def papers(self, paper_filter: PaperFilter | None = None) -> list[Paper]:
+        paper_filter = paper_filter or PaperFilter()
+        if paper_filter.profile:
+            paper_filter = paper_filter.model_copy(update={"profile": self.resolve_profile(paper_filter.profile)})
+        papers = self.store.get_papers(paper_filter)
+        if paper_filter.author:
+            papers = [paper for paper in papers if paper_has_author(paper_filter.author, paper.authors)]
+        return papers
+
+    def metrics(self, profile: str | None = None) -> MetricsReport:
+        profile_id = self.resolve_profile(profile)
+        snapshots = self.store.get_snapshots(profile_id)
+        return compute_metrics(snapshots, self.store.get_papers(PaperFilter(profile=profile_id)))
+
+    # --- async twins for the bot ---
+
+    async def run(self, function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        return await asyncio.to_thread(function, *args, **kwargs)

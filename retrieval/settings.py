@@ -1,0 +1,63 @@
+"""The one configuration object. Every value comes from an env var (prefix ``RESEARCH_BOT_``) or ``.env``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="RESEARCH_BOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # --- data and store ---
+    profiles_dir: Path = Field(PROJECT_ROOT / "data" / "profiles", description="Profile files to ingest.")
+    chroma_path: Path = Field(PROJECT_ROOT / "data" / "chroma", description="Embedded Chroma store folder.")
+    chroma_host: str | None = Field(None, description="Chroma server host; set it to use `chroma run`.")
+    chroma_port: int = Field(8000, description="Chroma server port (with chroma_host).")
+    max_profile_bytes: int = Field(5_000_000, description="Larger profile files are refused.")
+
+    # --- embeddings ---
+    embedding: str = Field(
+        "minilm",
+        description="`minilm` (offline, bundled) or `chroma-onnx` (Chroma's default; downloads on first use).",
+    )
+
+    # --- answers ---
+    llm: str | None = Field(
+        None, description="Unset: extractive answers. `provider:model` or `llamacpp:/path/model.gguf`."
+    )
+    llm_timeout: float = Field(60.0, description="Seconds before an LLM answer falls back to extractive.")
+    max_question_chars: int = Field(500, description="Longer questions are refused with an explanation.")
+
+    # --- Discord ---
+    discord_token: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("DISCORD_TOKEN", "RESEARCH_BOT_DISCORD_TOKEN")
+    )
+    discord_guild_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, description="Comma-separated guild ids for instant command sync (development)."
+    )
+    command_prefix: str = Field("!", description="Prefix for text commands.")
+    message_content_intent: bool = Field(
+        True, description="Request the privileged message-content intent (needed by prefix commands, mentions)."
+    )
+    default_profile: str | None = Field(None, description="Profile used when a command names none.")
+
+    @field_validator("discord_guild_ids", mode="before")
+    @classmethod
+    def _split_guild_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(" ", "").split(",") if part]
+        return value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

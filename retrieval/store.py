@@ -1,0 +1,243 @@
+"""The Chroma store: a `papers` collection (through langchain-chroma) and `profile_snapshots`.
+
+Papers: document = title + abstract, embedded by us (never by Chroma), metadata for every filter.
+Snapshots: one record per change of a profile's header, read by metadata only.
+The papers collection's metadata carries the schema version and a revision counter that every write
+bumps, so in-memory indexes built on top (BM25) know when to rebuild, even across processes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any
+
+import chromadb
+from chromadb.api import ClientAPI
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+
+from retrieval.embeddings import embeddings_for
+from retrieval.errors import SchemaMismatchError, UserFacingError
+from retrieval.models import MetricSnapshot, Paper, PaperFilter, ParsedProfile, Profile
+
+SCHEMA_VERSION = 1
+PAPERS_COLLECTION = "papers"
+SNAPSHOTS_COLLECTION = "profile_snapshots"
+# Chroma needs a vector per record; snapshots are never searched by similarity, so they get this one
+# instead of costing an embedding-model load.
+SNAPSHOT_PLACEHOLDER_VECTOR = [0.0]
+EMBED_BATCH = 16
+
+ProgressCallback = Callable[[int], None]
+
+
+def make_client(chroma_path: str, chroma_host: str | None, chroma_port: int) -> ClientAPI:
+    if chroma_host:
+        return chromadb.HttpClient(host=chroma_host, port=chroma_port)
+    return chromadb.PersistentClient(path=chroma_path)
+
+
+class PaperStore:
+    def __init__(self, client: ClientAPI, embedding: str | Embeddings = "minilm") -> None:
+        self.client = client
+        self._embedding = embedding
+
+    @cached_property
+    def embeddings(self) -> Embeddings:
+        return self._embedding if isinstance(self._embedding, Embeddings) else embeddings_for(self._embedding)
+
+    @property
+    def embedding_name(self) -> str:
+        return self._embedding if isinstance(self._embedding, str) else type(self._embedding).__name__
+
+    @cached_property
+    def vectorstore(self) -> Chroma:
+        vectorstore = Chroma(
+            client=self.client,
+            collection_name=PAPERS_COLLECTION,
+            embedding_function=self.embeddings,
+            collection_metadata={"schema_version": SCHEMA_VERSION, "embedding": self.embedding_name, "revision": 0},
+            collection_configuration={"hnsw": {"space": "cosine"}},
+        )
+        self._check_schema(vectorstore._collection.metadata or {})
+        return vectorstore
+
+    @property
+    def papers(self) -> chromadb.Collection:
+        return self.vectorstore._collection
+
+    @cached_property
+    def snapshots(self) -> chromadb.Collection:
+        return self.client.get_or_create_collection(SNAPSHOTS_COLLECTION, embedding_function=None)
+
+    def _check_schema(self, metadata: dict[str, Any]) -> None:
+        if metadata.get("schema_version") != SCHEMA_VERSION:
+            raise SchemaMismatchError(metadata.get("schema_version"), SCHEMA_VERSION)
+        if metadata.get("embedding", self.embedding_name) != self.embedding_name:
+            raise UserFacingError(
+                f"The store was built with the {metadata['embedding']!r} embedding, but settings ask for "
+                f"{self.embedding_name!r}. Run `research-bot ingest --rebuild` to re-embed."
+            )
+
+    # --- reading ---
+
+    def revision(self) -> int:
+        metadata = self.client.get_collection(PAPERS_COLLECTION).metadata or {}
+        return int(metadata.get("revision", 0))
+
+    def is_empty(self) -> bool:
+        return self.papers.count() == 0
+
+    def get_papers(self, paper_filter: PaperFilter | None = None) -> list[Paper]:
+        """Papers matching the metadata filters (author matching is the caller's), newest first."""
+        result = self.papers.get(where=chroma_where(paper_filter), include=["metadatas", "documents"])
+        papers = [paper_from_record(m, d) for m, d in zip(result["metadatas"], result["documents"], strict=True)]
+        return sorted(papers, key=lambda paper: (paper.date, paper.title), reverse=True)
+
+    def dense_search(
+        self, query: str, k: int, paper_filter: PaperFilter | None = None
+    ) -> list[tuple[Paper, float]]:
+        """(paper, cosine similarity) pairs, best first."""
+        k = min(k, max(self.papers.count(), 1))
+        pairs = self.vectorstore.similarity_search_by_vector_with_relevance_scores(
+            self.embeddings.embed_query(query), k=k, filter=chroma_where(paper_filter)
+        )
+        # the collection is cosine-space: Chroma's distance is 1 - similarity
+        return [(paper_from_record(doc.metadata, doc.page_content), 1.0 - distance) for doc, distance in pairs]
+
+    def profile_ids(self) -> list[str]:
+        result = self.snapshots.get(include=["metadatas"])
+        return sorted({str(metadata["profile"]) for metadata in result["metadatas"]})
+
+    def get_snapshots(self, profile_id: str) -> list[MetricSnapshot]:
+        result = self.snapshots.get(where={"profile": profile_id}, include=["metadatas"])
+        snapshots = [snapshot_from_metadata(metadata) for metadata in result["metadatas"]]
+        return sorted(snapshots, key=lambda snapshot: snapshot.taken_at)
+
+    # --- writing ---
+
+    def sync_profile(
+        self, parsed: ParsedProfile, on_embedded: ProgressCallback | None = None
+    ) -> tuple[int, int, int, int]:
+        """Make the store hold exactly this file's papers. Returns (added, updated, unchanged, removed)."""
+        existing = self.papers.get(where={"profile": parsed.profile.id}, include=["metadatas"])
+        stored = {id_: m.get("fingerprint") for id_, m in zip(existing["ids"], existing["metadatas"], strict=True)}
+        incoming = {paper.id: paper for paper in parsed.papers}
+        changed = [p for p in parsed.papers if stored.get(p.id) != p.content_fingerprint()]
+        stale = [id_ for id_ in stored if id_ not in incoming]
+        for start in range(0, len(changed), EMBED_BATCH):
+            batch = changed[start : start + EMBED_BATCH]
+            self.vectorstore.add_texts(
+                texts=[paper_document(paper) for paper in batch],
+                metadatas=[paper_metadata(paper) for paper in batch],
+                ids=[paper.id for paper in batch],
+            )  # langchain-chroma upserts: same id → replaced
+            if on_embedded:
+                on_embedded(len(batch))
+        if stale:
+            self.papers.delete(ids=stale)
+        added = sum(1 for paper in changed if paper.id not in stored)
+        if changed or stale:
+            self._bump_revision()
+        return added, len(changed) - added, len(parsed.papers) - len(changed), len(stale)
+
+    def append_snapshot_if_changed(self, profile: Profile, papers_listed: int, now: dt.datetime) -> bool:
+        previous = self.snapshots.get(
+            where={"profile": profile.id}, include=["metadatas"]
+        )["metadatas"]
+        fingerprint = profile.header_fingerprint()
+        latest = max(previous, key=lambda m: str(m["taken_at"]), default=None)
+        if latest is not None and latest.get("fingerprint") == fingerprint:
+            return False
+        snapshot = MetricSnapshot(taken_at=now, papers_listed=papers_listed, profile=profile.id,
+                                  **profile.model_dump(exclude={"id"}))
+        metadata = {k: v for k, v in snapshot.model_dump(mode="json").items() if v is not None}
+        metadata["fingerprint"] = fingerprint
+        self.snapshots.add(
+            ids=[f"{profile.id}@{now.isoformat()}"],
+            embeddings=[SNAPSHOT_PLACEHOLDER_VECTOR],
+            metadatas=[metadata],
+            documents=[f"{profile.name}: metrics snapshot taken {now.isoformat()}"],
+        )
+        return True
+
+    def reset(self) -> None:
+        """Drop both collections (used by `ingest --rebuild`)."""
+        for name in (PAPERS_COLLECTION, SNAPSHOTS_COLLECTION):
+            if name in {collection.name for collection in self.client.list_collections()}:
+                self.client.delete_collection(name)
+        for attribute in ("vectorstore", "snapshots"):
+            self.__dict__.pop(attribute, None)
+
+    def _bump_revision(self) -> None:
+        metadata = dict(self.papers.metadata or {})
+        metadata["revision"] = int(metadata.get("revision", 0)) + 1
+        self.papers.modify(metadata=metadata)
+
+
+def chroma_where(paper_filter: PaperFilter | None) -> dict[str, Any] | None:
+    if paper_filter is None:
+        return None
+    clauses: list[dict[str, Any]] = []
+    if paper_filter.profile:
+        clauses.append({"profile": paper_filter.profile})
+    if paper_filter.year is not None:
+        clauses.append({"year": paper_filter.year})
+    if paper_filter.year_from is not None:
+        clauses.append({"year": {"$gte": paper_filter.year_from}})
+    if paper_filter.year_to is not None:
+        clauses.append({"year": {"$lte": paper_filter.year_to}})
+    if paper_filter.category:
+        clauses.append({"category": paper_filter.category.upper()})
+    if paper_filter.has_code is not None:
+        clauses.append({"has_code": paper_filter.has_code})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def paper_document(paper: Paper) -> str:
+    return f"{paper.title}\n\n{paper.abstract}"
+
+
+def paper_metadata(paper: Paper) -> dict[str, Any]:
+    metadata: dict[str, Any] = {
+        "id": paper.id,
+        "profile": paper.profile,
+        "title": paper.title,
+        "date": paper.date.isoformat(),
+        "year": paper.year,
+        "category": paper.category,
+        "has_code": paper.has_code,
+        "et_al": paper.et_al,
+        "fingerprint": paper.content_fingerprint(),
+    }
+    # Chroma refuses empty lists, so an empty field is simply absent
+    if paper.authors:
+        metadata["authors"] = paper.authors
+    if paper.affiliations:
+        metadata["affiliations"] = paper.affiliations
+    return metadata
+
+
+def paper_from_record(metadata: dict[str, Any], document: str) -> Paper:
+    title, _, abstract = document.partition("\n\n")
+    return Paper(
+        id=str(metadata["id"]),
+        title=title,
+        date=dt.date.fromisoformat(str(metadata["date"])),
+        year=int(metadata["year"]),
+        category=str(metadata["category"]),
+        has_code=bool(metadata["has_code"]),
+        authors=list(metadata.get("authors") or []),
+        et_al=bool(metadata.get("et_al")),
+        affiliations=list(metadata.get("affiliations") or []),
+        abstract=abstract,
+        profile=str(metadata["profile"]),
+    )
+
+
+def snapshot_from_metadata(metadata: dict[str, Any]) -> MetricSnapshot:
+    return MetricSnapshot.model_validate({k: v for k, v in metadata.items() if k != "fingerprint"})
