@@ -143,8 +143,10 @@ def cmd_profiles(service: ResearchService, args: argparse.Namespace) -> int:
         print(to_json(profiles))
         return EXIT_OK
     for profile in profiles:
-        print(f"{profile.id:<24} {profile.name} — {profile.papers_listed} papers listed "
-              f"({profile.papers_claimed} claimed), category {profile.category}")
+        print(
+            f"{profile.id:<24} {profile.name} — {profile.papers_listed} papers listed "
+            f"({profile.papers_claimed} claimed), category {profile.category}"
+        )
     return EXIT_OK
 
 

@@ -18,10 +18,7 @@ def compute_metrics(snapshots: list[MetricSnapshot], papers: list[Paper]) -> Met
     by_category = Counter(paper.category for paper in papers)
     affiliations = Counter(aff for paper in papers for aff in dict.fromkeys(paper.affiliations))
     coauthors = Counter(
-        author
-        for paper in papers
-        for author in dict.fromkeys(paper.authors)
-        if not author_matches(latest.name, author)
+        author for paper in papers for author in dict.fromkeys(paper.authors) if not author_matches(latest.name, author)
     )
     with_code = sum(paper.has_code for paper in papers)
     by_date = sorted(papers, key=lambda paper: (paper.date, paper.title))

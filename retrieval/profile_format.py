@@ -66,9 +66,7 @@ def parse_profile_file(path: Path, max_bytes: int = 5_000_000) -> ParsedProfile:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise ProfileFormatError(
-                source, 1, f"a profile file of at most {max_bytes:,} bytes", f"{size:,} bytes"
-            )
+            raise ProfileFormatError(source, 1, f"a profile file of at most {max_bytes:,} bytes", f"{size:,} bytes")
         raw = path.read_bytes()
     except OSError as error:
         raise ProfileFormatError(source, 1, "a readable file", error.strerror or str(error)) from error

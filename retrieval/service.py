@@ -83,7 +83,7 @@ class ResearchService:
             return known[0]
         wanted = "-".join(name_tokens(requested))
         for profile_id in known:
-            if profile_id == wanted or profile_id == requested:
+            if profile_id in (wanted, requested):
                 return profile_id
         raise UnknownProfileError(requested, known)
 

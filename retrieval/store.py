@@ -96,9 +96,7 @@ class PaperStore:
         papers = [paper_from_record(m, d) for m, d in zip(result["metadatas"], result["documents"], strict=True)]
         return sorted(papers, key=lambda paper: (paper.date, paper.title), reverse=True)
 
-    def dense_search(
-        self, query: str, k: int, paper_filter: PaperFilter | None = None
-    ) -> list[tuple[Paper, float]]:
+    def dense_search(self, query: str, k: int, paper_filter: PaperFilter | None = None) -> list[tuple[Paper, float]]:
         """(paper, cosine similarity) pairs, best first."""
         k = min(k, max(self.papers.count(), 1))
         pairs = self.vectorstore.similarity_search_by_vector_with_relevance_scores(
@@ -144,15 +142,14 @@ class PaperStore:
         return added, len(changed) - added, len(parsed.papers) - len(changed), len(stale)
 
     def append_snapshot_if_changed(self, profile: Profile, papers_listed: int, now: dt.datetime) -> bool:
-        previous = self.snapshots.get(
-            where={"profile": profile.id}, include=["metadatas"]
-        )["metadatas"]
+        previous = self.snapshots.get(where={"profile": profile.id}, include=["metadatas"])["metadatas"]
         fingerprint = profile.header_fingerprint()
         latest = max(previous, key=lambda m: str(m["taken_at"]), default=None)
         if latest is not None and latest.get("fingerprint") == fingerprint:
             return False
-        snapshot = MetricSnapshot(taken_at=now, papers_listed=papers_listed, profile=profile.id,
-                                  **profile.model_dump(exclude={"id"}))
+        snapshot = MetricSnapshot(
+            taken_at=now, papers_listed=papers_listed, profile=profile.id, **profile.model_dump(exclude={"id"})
+        )
         metadata = {k: v for k, v in snapshot.model_dump(mode="json").items() if v is not None}
         metadata["fingerprint"] = fingerprint
         self.snapshots.add(
