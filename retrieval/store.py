@@ -50,7 +50,9 @@ class PaperStore:
 
     @property
     def embedding_name(self) -> str:
-        return self._embedding if isinstance(self._embedding, str) else type(self._embedding).__name__
+        if isinstance(self._embedding, str):
+            return self._embedding
+        return getattr(self._embedding, "name", type(self._embedding).__name__)
 
     @cached_property
     def vectorstore(self) -> Chroma:
