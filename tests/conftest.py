@@ -23,10 +23,24 @@ def make_settings(chroma_path: Path, **overrides: object) -> Settings:
     return Settings(_env_file=None, **values)
 
 
+class MemoizedMiniLM(MiniLMEmbeddings):
+    """The real model, remembering vectors: many tests re-ingest the same 50 abstracts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._vectors: dict[str, list[float]] = {}
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        missing = [text for text in dict.fromkeys(texts) if text not in self._vectors]
+        if missing:
+            self._vectors.update(zip(missing, super().embed_documents(missing), strict=True))
+        return [self._vectors[text] for text in texts]
+
+
 @pytest.fixture(scope="session")
 def embeddings() -> MiniLMEmbeddings:
     """One MiniLM for the whole run: loading it costs ~10 s."""
-    return MiniLMEmbeddings()
+    return MemoizedMiniLM()
 
 
 def service_at(path: Path, embeddings: MiniLMEmbeddings, **overrides: object) -> ResearchService:

@@ -1,0 +1,180 @@
+"""The Chroma store through the service: idempotent ingest, snapshots, atomicity, schema, filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import chromadb
+import pytest
+
+from retrieval.errors import ProfileFormatError, SchemaMismatchError, UnknownProfileError
+from retrieval.models import PaperFilter
+from retrieval.service import ResearchService
+from retrieval.store import PAPERS_COLLECTION, PaperStore
+from tests.conftest import SEED_PROFILE
+
+SEED_TEXT = SEED_PROFILE.read_text(encoding="utf-8")
+
+
+def write_profile(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def store_state(service: ResearchService) -> tuple[int, int, list[str]]:
+    store = service.store
+    return store.papers.count(), store.revision(), sorted(store.snapshots.get()["ids"])
+
+
+def test_first_ingest_adds_every_paper_and_one_snapshot(fresh_service: ResearchService) -> None:
+    report = fresh_service.ingest([SEED_PROFILE])
+    assert (report.added, report.updated, report.unchanged, report.removed) == (50, 0, 0, 0)
+    assert report.snapshots_added == 1
+    assert fresh_service.store.papers.count() == 50
+
+
+def test_reingest_changes_nothing(fresh_service: ResearchService) -> None:
+    fresh_service.ingest([SEED_PROFILE])
+    before = store_state(fresh_service)
+    report = fresh_service.ingest([SEED_PROFILE])
+    assert (report.added, report.updated, report.unchanged, report.removed, report.snapshots_added) == (0, 0, 50, 0, 0)
+    assert store_state(fresh_service) == before
+
+
+def test_edited_and_removed_papers_are_synced(fresh_service: ResearchService, tmp_path: Path) -> None:
+    fresh_service.ingest([SEED_PROFILE])
+    lines = SEED_TEXT.splitlines()
+    velo_abstract = next(i for i, line in enumerate(lines) if line.startswith("While deep learning models"))
+    lines[velo_abstract] += " An added sentence."
+    rt1 = lines.index("RODec 13, 2022")
+    del lines[rt1 : rt1 + 7]  # header, title, blank, authors, blank, abstract, blank
+    edited = write_profile(tmp_path / "edited", "igor.txt", "\n".join(lines))
+    report = fresh_service.ingest([edited])
+    assert (report.added, report.updated, report.removed, report.unchanged) == (0, 1, 1, 48)
+    velo = next(p for p in fresh_service.papers() if p.title.startswith("VeLO"))
+    assert velo.abstract.endswith("An added sentence.")
+    assert not [p for p in fresh_service.papers() if p.title.startswith("RT-1")]
+
+
+def test_snapshot_is_appended_only_when_the_header_changes(fresh_service: ResearchService, tmp_path: Path) -> None:
+    fresh_service.ingest([SEED_PROFILE])
+    changed = write_profile(
+        tmp_path / "v2", "igor.txt", SEED_TEXT.replace("h-index117", "h-index120").replace("35,895", "36,001")
+    )
+    assert fresh_service.ingest([changed]).snapshots_added == 1
+    assert fresh_service.ingest([changed]).snapshots_added == 0
+    report = fresh_service.metrics()
+    assert (report.h_index, report.citations) == (120, 36_001)
+    assert [s.h_index for s in report.snapshots] == [117, 120]
+    assert report.snapshots[0].change == {}
+    assert report.snapshots[1].change == {"h_index": 3, "citations": 106}
+    assert report.snapshots[0].taken_at <= report.snapshots[1].taken_at
+
+
+@pytest.mark.parametrize(
+    "corrupt",
+    [
+        # cut after a title: a cut inside an abstract is indistinguishable from a shorter abstract
+        lambda text: text[: text.index("Grounded Decoding: Guiding") + 40],
+        lambda text: text.replace("RODec 13, 2022", "RODec 33, 2022"),  # wrong date
+        lambda text: text.replace("PaLM-E: An Embodied Multimodal Language Model\n", ""),  # missing title
+        lambda text: "",  # empty
+    ],
+    ids=["truncated", "wrong-date", "missing-title", "empty"],
+)
+def test_a_bad_file_leaves_the_store_untouched(fresh_service: ResearchService, tmp_path: Path, corrupt) -> None:
+    fresh_service.ingest([SEED_PROFILE])
+    before = store_state(fresh_service)
+    folder = tmp_path / "batch"
+    write_profile(folder, "a_good_other.txt", SEED_TEXT.replace("Igor Mordatch\n", "Ada Lovelace\n", 1))
+    write_profile(folder, "b_bad.txt", corrupt(SEED_TEXT.replace("h-index117", "h-index999")))
+    with pytest.raises(ProfileFormatError, match=r"b_bad.txt:\d+: expected"):
+        fresh_service.ingest([folder])
+    assert store_state(fresh_service) == before
+    assert fresh_service.profile_ids() == ["igor-mordatch"]
+
+
+def test_binary_and_oversized_uploads_leave_the_store_untouched(fresh_service: ResearchService) -> None:
+    fresh_service.ingest([SEED_PROFILE])
+    before = store_state(fresh_service)
+    with pytest.raises(ProfileFormatError, match="upload.txt:1"):
+        fresh_service.ingest_text(b"\xff\xd8\xff\xe0 binary", "upload.txt")
+    with pytest.raises(Exception, match="larger than"):
+        fresh_service.ingest_text(b"x" * 10_000_001, "big.txt")
+    assert store_state(fresh_service) == before
+
+
+def test_profiles_live_side_by_side(fresh_service: ResearchService, tmp_path: Path) -> None:
+    lines = SEED_TEXT.splitlines()
+    first_paper = lines.index("LGNov 17, 2022Code")
+    other = ["Ada Lovelace", "", "MA", "h-index5", "3papers", "120citations", "", "2 Papers", ""]
+    other += lines[first_paper : first_paper + 14]  # two papers
+    folder = tmp_path / "profiles"
+    write_profile(folder, "igor.txt", SEED_TEXT)
+    write_profile(folder, "ada.txt", "\n".join(other))
+    report = fresh_service.ingest([folder])
+    assert report.added == 52 and sorted(report.profiles) == ["ada-lovelace", "igor-mordatch"]
+    assert fresh_service.profile_ids() == ["ada-lovelace", "igor-mordatch"]
+    assert len(fresh_service.papers(PaperFilter(profile="Ada Lovelace"))) == 2
+    assert len(fresh_service.papers(PaperFilter(profile="igor-mordatch"))) == 50
+    ada = fresh_service.metrics("ada-lovelace")
+    assert (ada.h_index, ada.citations, ada.papers_claimed, ada.papers_listed, ada.novelty) == (5, 120, 3, 2, None)
+    with pytest.raises(UnknownProfileError, match="ada-lovelace, igor-mordatch"):
+        fresh_service.metrics("Grace Hopper")
+
+
+def test_schema_mismatch_asks_for_a_rebuild(fresh_service: ResearchService, tmp_path: Path, embeddings) -> None:
+    fresh_service.ingest([SEED_PROFILE])
+    path = str(tmp_path / "chroma")
+    client = chromadb.PersistentClient(path=path)
+    collection = client.get_collection(PAPERS_COLLECTION)
+    collection.modify(metadata={**collection.metadata, "schema_version": 0})
+    with pytest.raises(SchemaMismatchError, match="research-bot ingest --rebuild"):
+        _ = PaperStore(client, embeddings).vectorstore
+    rebuilt = ResearchService(fresh_service.settings, store=PaperStore(client, embeddings))
+    report = rebuilt.ingest([SEED_PROFILE], rebuild=True)
+    assert report.rebuilt and report.added == 50
+    assert PaperStore(client, embeddings).papers.count() == 50
+
+
+def test_store_reopens_in_a_new_client(fresh_service: ResearchService, tmp_path: Path, embeddings) -> None:
+    fresh_service.ingest([SEED_PROFILE])
+    reopened = PaperStore(chromadb.PersistentClient(path=str(tmp_path / "chroma")), embeddings)
+    assert len(reopened.get_papers()) == 50
+    assert [s.h_index for s in reopened.get_snapshots("igor-mordatch")] == [117]
+
+
+def test_paper_filters(seeded_service: ResearchService) -> None:
+    assert len(seeded_service.papers(PaperFilter(year=2022))) == 14
+    assert {p.category for p in seeded_service.papers(PaperFilter(category="ro"))} == {"RO"}
+    assert len(seeded_service.papers(PaperFilter(category="RO"))) == 10
+    assert len(seeded_service.papers(PaperFilter(has_code=True))) == 5
+    assert len(seeded_service.papers(PaperFilter(year_from=2024, year_to=2025))) == 7
+    freeman = seeded_service.papers(PaperFilter(author="C. Freeman"))
+    assert {p.title.split(":")[0] for p in freeman} >= {"VeLO", "Brax -- A Differentiable Physics Engine for Large Scale Rigid Body Simulation"}
+    assert all(any("Freeman" in a for a in p.authors) for p in freeman)
+    # "Daniel Freeman" also matches the paper that lists him without the initial C.
+    daniel = seeded_service.papers(PaperFilter(author="Daniel Freeman"))
+    assert {p.id for p in freeman} < {p.id for p in daniel}
+    assert any(p.title.startswith("Blocks Assemble!") for p in daniel)
+    assert not any(p.title.startswith("Blocks Assemble!") for p in freeman)
+    dates = [p.date for p in seeded_service.papers()]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_metrics_match_the_file(seeded_service: ResearchService) -> None:
+    report = seeded_service.metrics("Igor Mordatch")
+    assert (report.h_index, report.citations, report.papers_claimed, report.papers_listed) == (117, 35_895, 67, 50)
+    assert (report.novelty, report.ai_score, report.category) == (56, 48, "LG")
+    assert report.by_year == {2017: 1, 2020: 9, 2021: 9, 2022: 14, 2023: 10, 2024: 4, 2025: 3}
+    assert report.by_category == {
+        "LG": 22, "RO": 10, "CL": 7, "CV": 3, "AI": 3, "MA": 2, "MES-HALL": 1, "ML": 1, "MTRL-SCI": 1
+    }
+    assert report.with_code == 5 and report.with_code_share == 0.1
+    assert report.first_date == dt.date(2017, 9, 13) and report.last_date == dt.date(2025, 9, 18)
+    assert report.affiliations["deepmind"] == 8
+    assert "Igor Mordatch" not in report.top_coauthors
+    assert next(iter(report.top_coauthors)) == "Yilun Du"
