@@ -13,6 +13,8 @@ from retrieval.service import ResearchService
 from retrieval.settings import PROJECT_ROOT, Settings
 from retrieval.store import PaperStore
 
+pytest_plugins = ["tests.discord_fixtures"]
+
 SEED_PROFILE = PROJECT_ROOT / "data" / "profiles" / "igor_mordatch_profile.txt"
 
 
