@@ -1,0 +1,12 @@
+"""One cog per feature; `ResearchBot.setup_hook` adds them all."""
+
+from bot.cogs.admin import AdminCog
+from bot.cogs.ask import AskCog
+from bot.cogs.help import HelpCog
+from bot.cogs.metrics import MetricsCog
+from bot.cogs.papers import PapersCog
+from bot.cogs.summary import SummaryCog
+
+COGS = (AskCog, SummaryCog, MetricsCog, PapersCog, AdminCog, HelpCog)
+
+__all__ = ["COGS"]

@@ -1,0 +1,34 @@
+"""/metrics: the latest snapshot with aggregates, history and the chart attached."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.checks import per_user_cooldown
+from bot.formatting import render_metrics_embed
+
+if TYPE_CHECKING:
+    from bot.client import ResearchBot
+
+CHART_FILENAME = "metrics.png"
+
+
+class MetricsCog(commands.Cog, name="Metrics"):
+    def __init__(self, bot: ResearchBot) -> None:
+        self.bot = bot
+
+    @commands.hybrid_command(name="metrics", description="h-index, citations, papers per year and category, chart.")
+    @app_commands.describe(profile="Profile id or name (default: the configured one)")
+    @per_user_cooldown()
+    async def metrics(self, ctx: commands.Context, *, profile: str | None = None) -> None:
+        await ctx.defer()
+        service = self.bot.service
+        report = await service.run(service.metrics, profile)
+        chart = await service.run(service.metrics_chart, report.profile)
+        file = discord.File(io.BytesIO(chart), filename=CHART_FILENAME)
+        await ctx.send(embed=render_metrics_embed(report, CHART_FILENAME), file=file)
