@@ -35,6 +35,9 @@ class Settings(BaseSettings):
         None, description="Unset: extractive answers. `provider:model` or `llamacpp:/path/model.gguf`."
     )
     llm_timeout: float = Field(60.0, description="Seconds before an LLM answer falls back to extractive.")
+    llm_max_tokens: int = Field(384, description="Longest LLM answer, in tokens (llamacpp models).")
+    # ChatLlamaCpp's own default (512) cannot hold even two abstracts
+    llm_n_ctx: int = Field(4096, description="Context window for llamacpp models, in tokens.")
     max_question_chars: int = Field(500, description="Longer questions are refused with an explanation.")
 
     # --- Discord ---
