@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage
+from pydantic import Field
 
 from retrieval.llm import LLMUnavailable, answer_prompt, llm_answer
 from retrieval.models import Paper
@@ -38,7 +39,7 @@ def fake(text: str) -> GenericFakeChatModel:
 class RecordingChatModel(GenericFakeChatModel):
     """Remembers the messages it was sent."""
 
-    seen: list[BaseMessage] = []
+    seen: list[BaseMessage] = Field(default_factory=list)
 
     def _generate(self, messages, stop=None, run_manager=None, **kwargs):
         self.seen.extend(messages)
@@ -109,7 +110,7 @@ def test_a_failing_model_is_unavailable() -> None:
 def test_a_slow_model_times_out() -> None:
     slow = FakeListChatModel(responses=["Too late [1]."], sleep=3.0)
     started = time.perf_counter()
-    with pytest.raises(LLMUnavailable, match="within 0.5 s"):
+    with pytest.raises(LLMUnavailable, match=r"within 0\.5 s"):
         llm_answer(QUESTION, SOURCES, settings(llm_timeout=0.5), model=slow)
     assert time.perf_counter() - started < 2.0
 
