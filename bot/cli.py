@@ -16,8 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from retrieval.errors import UserFacingError
-from retrieval.models import MetricsReport, Paper, PaperFilter
+from retrieval.errors import AmbiguousPaperError, PaperNotFoundError, UserFacingError
+from retrieval.models import MetricsReport, Paper, PaperFilter, Summary
 from retrieval.service import ResearchService
 from retrieval.settings import Settings
 
@@ -130,6 +130,82 @@ def cmd_metrics(service: ResearchService, args: argparse.Namespace) -> int:
     notify_auto_ingest(service)
     report = service.metrics(args.profile)
     print(json.dumps(metrics_json(report), ensure_ascii=False) if args.json else render_metrics_text(report))
+    if args.chart:
+        from retrieval.charts import render_metrics_chart
+
+        args.chart.write_bytes(render_metrics_chart(report))
+        print(f"chart written to {args.chart}", file=sys.stderr)
+    return EXIT_OK
+
+
+# --- single papers: summary, similar ---
+
+
+def print_lookup_error(error: AmbiguousPaperError | PaperNotFoundError) -> int:
+    """Ambiguous or unknown paper: the candidates (or closest titles), one per line, on stderr."""
+    if isinstance(error, AmbiguousPaperError):
+        heading, titles = "Several papers match; name one of:", error.candidates
+    else:
+        heading, titles = "No paper matches." + (" Closest:" if error.suggestions else ""), error.suggestions
+    print("\n".join([f"error: {heading}", *(f"  - {title}" for title in titles)]), file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def summary_json(summary: Summary) -> dict[str, Any]:
+    return {
+        "paper": paper_json(summary.paper),
+        "tldr": summary.tldr,
+        "key_points": summary.key_points,
+        "results": summary.results,
+    }
+
+
+def render_summary_text(summary: Summary) -> str:
+    paper = summary.paper
+    authors = ", ".join(paper.authors) + (" et al." if paper.et_al else "")
+    affiliations = f" · {', '.join(paper.affiliations)}" if paper.affiliations else ""
+    code = "code available" if paper.has_code else "no code listed"
+    lines = [
+        paper.title,
+        f"{authors}{affiliations}",
+        f"{paper.date.isoformat()} · {paper.category} · {code} · {paper.id}",
+        "",
+        f"TL;DR: {summary.tldr}",
+        "",
+        "Key contributions:",
+        *(f"  • {point}" for point in summary.key_points),
+        "",
+        "Reported results:",
+        *(f"  • {result}" for result in summary.results or ["(the abstract reports no figures)"]),
+    ]
+    return "\n".join(lines)
+
+
+def cmd_summary(service: ResearchService, args: argparse.Namespace) -> int:
+    notify_auto_ingest(service)
+    try:
+        summary = service.summary(args.paper, profile=args.profile)
+    except (AmbiguousPaperError, PaperNotFoundError) as error:
+        return print_lookup_error(error)
+    print(json.dumps(summary_json(summary), ensure_ascii=False) if args.json else render_summary_text(summary))
+    return EXIT_OK
+
+
+def cmd_similar(service: ResearchService, args: argparse.Namespace) -> int:
+    notify_auto_ingest(service)
+    try:
+        paper = service.resolve_paper(args.paper, profile=args.profile)
+    except (AmbiguousPaperError, PaperNotFoundError) as error:
+        return print_lookup_error(error)
+    hits = service.similar(paper.id, k=args.k, profile=args.profile)
+    if args.json:
+        results = [{"rank": h.rank, "id": h.paper.id, "title": h.paper.title, "year": h.paper.year, "score": h.score}
+                   for h in hits]  # fmt: skip
+        print(json.dumps({"paper": {"id": paper.id, "title": paper.title}, "results": results}, ensure_ascii=False))
+        return EXIT_OK
+    print(f"Papers nearest to: {paper.title}")
+    for hit in hits:
+        print(f"{hit.rank:>3}. {hit.score:.3f}  {hit.paper.year}  {hit.paper.title}")
     return EXIT_OK
 
 
@@ -178,6 +254,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     metrics = command("metrics", cmd_metrics, "Profile metrics, aggregates and snapshot history.")
     metrics.add_argument("--profile", help="profile id or name")
+    metrics.add_argument("--chart", type=Path, metavar="FILE.png", help="also write a PNG chart (per year, category)")
+
+    summary = command("summary", cmd_summary, "Summarize one paper: TL;DR, key contributions, reported results.")
+    summary.add_argument("paper", metavar="PAPER", help="a title fragment, an acronym (e.g. VeLO, RT-2) or an id")
+    summary.add_argument("--profile", help="profile id or name")
+
+    similar = command("similar", cmd_similar, "List the papers nearest to one paper.")
+    similar.add_argument("paper", metavar="PAPER", help="a title fragment, an acronym or an id")
+    similar.add_argument("-k", type=int, default=5, help="how many papers (default 5)")
+    similar.add_argument("--profile", help="profile id or name")
 
     command("profiles", cmd_profiles, "List the profiles in the store.")
     return parser

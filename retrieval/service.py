@@ -16,10 +16,13 @@ from typing import ParamSpec, TypeVar
 from retrieval.errors import UnknownProfileError, UserFacingError
 from retrieval.ingest import collect_profile_files, ingest_profiles, parse_all
 from retrieval.metrics import compute_metrics
-from retrieval.models import IngestReport, MetricsReport, Paper, PaperFilter, ProfileSummary
+from retrieval.models import IngestReport, MetricsReport, Paper, PaperFilter, ProfileSummary, SearchHit, Summary
 from retrieval.names import name_tokens, paper_has_author
+from retrieval.paper_lookup import PaperIndex
 from retrieval.settings import Settings
+from retrieval.similar import similar_papers
 from retrieval.store import PaperStore, ProgressCallback, make_client
+from retrieval.summary import summarize
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -30,6 +33,8 @@ class ResearchService:
         self.settings = settings
         self._store = store
         self._write_lock = threading.Lock()
+        self._lookup_lock = threading.Lock()
+        self._paper_indexes: dict[tuple[str | None, int], PaperIndex] = {}
 
     @cached_property
     def store(self) -> PaperStore:
@@ -118,6 +123,39 @@ class ResearchService:
         profile_id = self.resolve_profile(profile)
         snapshots = self.store.get_snapshots(profile_id)
         return compute_metrics(snapshots, self.store.get_papers(PaperFilter(profile=profile_id)))
+
+    def metrics_chart(self, profile: str | None = None) -> bytes:
+        """The metrics as a PNG: papers per year and per category."""
+        from retrieval.charts import render_metrics_chart
+
+        return render_metrics_chart(self.metrics(profile))
+
+    # --- single papers: lookup, summary, neighbours ---
+
+    def _paper_index(self, profile: str | None) -> PaperIndex:
+        """The lookup over one profile (all profiles when none is named or configured), rebuilt on writes."""
+        profile_id = self.resolve_profile(profile) if profile or self.settings.default_profile else None
+        key = (profile_id, self.store.revision())
+        with self._lookup_lock:
+            if key not in self._paper_indexes:
+                papers = self.store.get_papers(PaperFilter(profile=profile_id))
+                current = {k: v for k, v in self._paper_indexes.items() if k[1] == key[1]}
+                self._paper_indexes = {**current, key: PaperIndex(papers)}
+            return self._paper_indexes[key]
+
+    def resolve_paper(self, query: str, *, profile: str | None = None) -> Paper:
+        """One paper from a title fragment, an acronym or an id; AmbiguousPaperError / PaperNotFoundError."""
+        return self._paper_index(profile).resolve(query)
+
+    def suggest_papers(self, text: str, *, limit: int = 25, profile: str | None = None) -> list[Paper]:
+        """Autocomplete: fuzzy title matches for partly typed text, the newest papers for empty text."""
+        return self._paper_index(profile).suggest(text, limit)
+
+    def summary(self, paper_query: str, *, profile: str | None = None) -> Summary:
+        return summarize(self.resolve_paper(paper_query, profile=profile), self.store.embeddings)
+
+    def similar(self, paper_query: str, *, k: int = 5, profile: str | None = None) -> list[SearchHit]:
+        return similar_papers(self.store, self.resolve_paper(paper_query, profile=profile), k)
 
     # --- async twins for the bot ---
 

@@ -1,0 +1,165 @@
+"""Find one paper from what a person types: an id, an acronym ("VeLO", "RT-2", "FCM"), or a title fragment
+with typos. Also the ranked suggestions behind Discord's autocomplete. Pure string matching: no model.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from retrieval.errors import AmbiguousPaperError, PaperNotFoundError
+from retrieval.latex import render_latex
+from retrieval.models import Paper
+
+# Scores are 0–100: the mean, over the query's words, of each word's best match among the title's words.
+MIN_SCORE = 60  # below this nothing matches: e.g. one word of three, or only loose near-misses
+WORD_MATCH = 80  # a query word counts when it is this close to a title word (one typo in 6+ letters)
+AMBIGUITY_MARGIN = 5  # papers scoring within this of the best one are all candidates
+MAX_CANDIDATES = 5
+SUGGESTIONS = 3
+STOPWORDS = frozenset(
+    {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "via", "with"}
+)
+# "(VLA)", "(LLMs)" and "which we call RT-2" / "dubbed ReST^EM": names an abstract gives its method.
+_PARENTHESIZED = re.compile(r"\(([A-Z][\w\-^]*[A-Z0-9][\w\-^]*?)s?\)")
+_NAMED = re.compile(r"\b(?:we call|called|dubbed|named|termed)\s+([A-Z][\w\-^]*[A-Z0-9][\w\-^]*)")
+
+
+def compact_key(text: str) -> str:
+    """Case, accents, spaces and punctuation removed: 'RT-2' == 'rt2', 'PaLM E' == 'palm-e'."""
+    return "".join(_words(text))
+
+
+def _words(text: str) -> list[str]:
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return "".join(ch if ch.isalnum() else " " for ch in ascii_only.casefold()).split()
+
+
+def _content_words(text: str) -> list[str]:
+    return [word for word in _words(text) if word not in STOPWORDS]
+
+
+def title_head(title: str) -> str | None:
+    """The short name before a title's colon or dash: 'VeLO', 'Decision Transformer', 'Brax'."""
+    for separator in (":", " -- ", " — "):
+        head, found, _ = title.partition(separator)
+        if found and len(head.split()) <= 4:
+            return head.strip()
+    return None
+
+
+@dataclass(frozen=True)
+class _Entry:
+    paper: Paper
+    title_key: str
+    head_key: str | None
+    acronym_keys: frozenset[str]
+    title_words: tuple[str, ...]
+
+
+def _entry(paper: Paper) -> _Entry:
+    head = title_head(paper.title)
+    abstract = render_latex(paper.abstract)
+    acronyms = {match.group(1) for pattern in (_PARENTHESIZED, _NAMED) for match in pattern.finditer(abstract)}
+    return _Entry(
+        paper=paper,
+        title_key=compact_key(paper.title),
+        head_key=compact_key(head) if head else None,
+        acronym_keys=frozenset(compact_key(acronym) for acronym in acronyms),
+        title_words=tuple(dict.fromkeys(_content_words(paper.title))),
+    )
+
+
+def _word_score(word: str, title_words: tuple[str, ...], min_prefix: int) -> float:
+    best = 0.0
+    for candidate in title_words:
+        if candidate == word:
+            return 100.0
+        if word.isdigit() or candidate.isdigit():
+            continue  # numbers name versions ("RT-1" vs "RT-2"): only an exact match counts
+        if len(word) >= min_prefix and candidate.startswith(word):
+            best = max(best, 90.0)  # a word still being typed
+        else:
+            best = max(best, fuzz.ratio(word, candidate))
+    return best if best >= WORD_MATCH else 0.0
+
+
+def _fuzzy_score(query_words: list[str], entry: _Entry, min_prefix: int) -> float:
+    if not query_words:
+        return 0.0
+    matched = [_word_score(word, entry.title_words, min_prefix) for word in query_words]
+    # a small bonus for covering more of the title breaks ties toward the paper the words describe best
+    coverage = sum(score > 0 for score in matched) / max(len(entry.title_words), 1)
+    return sum(matched) / len(matched) + 4 * min(coverage, 1.0)
+
+
+class PaperIndex:
+    """An immutable lookup over a fixed list of papers (build a new one when the store changes)."""
+
+    def __init__(self, papers: list[Paper]) -> None:
+        # identical titles listed under several profiles are one paper to a person typing its name
+        unique = {compact_key(paper.title): paper for paper in reversed(papers)}
+        self.papers = sorted(unique.values(), key=lambda paper: (paper.date, paper.title), reverse=True)
+        self._entries = [_entry(paper) for paper in self.papers]
+
+    def resolve(self, query: str) -> Paper:
+        """The one paper `query` names; raises AmbiguousPaperError or PaperNotFoundError otherwise."""
+        query = query.strip()
+        key = compact_key(query)
+        if not key:
+            raise PaperNotFoundError(query, [])
+        for exact in (
+            [e for e in self._entries if key in (compact_key(e.paper.id), compact_key(e.paper.id.split(":")[-1]))],
+            [e for e in self._entries if key in (e.title_key, e.head_key)],
+            [e for e in self._entries if key in e.acronym_keys],
+        ):
+            if len(exact) == 1:
+                return exact[0].paper
+            if exact:
+                raise AmbiguousPaperError(query, [_label(e.paper) for e in exact[:MAX_CANDIDATES]])
+        ranked = self._ranked(query)
+        best_score = ranked[0][0] if ranked else 0.0
+        if best_score < MIN_SCORE:
+            raise PaperNotFoundError(query, [_label(paper) for paper in self._closest(query, ranked)])
+        close = [paper for score, paper in ranked if score >= best_score - AMBIGUITY_MARGIN]
+        if len(close) > 1:
+            raise AmbiguousPaperError(query, [_label(paper) for paper in close[:MAX_CANDIDATES]])
+        return close[0]
+
+    def suggest(self, text: str, limit: int) -> list[Paper]:
+        """Best matches for partly typed `text`; the most recent papers when it is empty."""
+        if not compact_key(text):
+            return self.papers[:limit]
+        key = compact_key(text)
+        exact = [e.paper for e in self._entries if key in (e.head_key, e.title_key) or key in e.acronym_keys]
+        fuzzy = [paper for score, paper in self._ranked(text, min_prefix=1) if score >= MIN_SCORE / 2]
+        return _unique(exact + fuzzy)[:limit]
+
+    def _closest(self, query: str, ranked: list[tuple[float, Paper]]) -> list[Paper]:
+        """For "not found": partial word matches first, then whatever is nearest letter by letter."""
+        processed = " ".join(_words(query))
+        by_letters = sorted(self.papers, key=lambda paper: -fuzz.WRatio(processed, " ".join(_words(paper.title))))
+        partial = [paper for score, paper in ranked if score > 0]
+        return _unique(partial + by_letters)[:SUGGESTIONS]
+
+    def _ranked(self, query: str, min_prefix: int = 3) -> list[tuple[float, Paper]]:
+        """Papers by fuzzy score. A query word of `min_prefix`+ letters also matches title words it begins."""
+        words = _content_words(query) or _words(query)
+        scored = [(_fuzzy_score(words, entry, min_prefix), entry.paper) for entry in self._entries]
+        return sorted(scored, key=lambda pair: -pair[0])  # stable: newest first among equal scores
+
+
+def _unique(papers: list[Paper]) -> list[Paper]:
+    """Without repeats, in first-seen order."""
+    first_seen: dict[str, Paper] = {}
+    for paper in papers:
+        first_seen.setdefault(paper.id, paper)
+    return list(first_seen.values())
+
+
+def _label(paper: Paper) -> str:
+    return f"{paper.title} ({paper.year})"
