@@ -52,6 +52,9 @@ class Settings(BaseSettings):
         True, description="Request the privileged message-content intent (needed by prefix commands, mentions)."
     )
     default_profile: str | None = Field(None, description="Profile used when a command names none.")
+    paginator_timeout_seconds: float = Field(
+        180.0, description="Seconds of inactivity after which /papers page buttons are disabled."
+    )
 
     @field_validator("discord_guild_ids", mode="before")
     @classmethod

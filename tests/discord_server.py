@@ -669,6 +669,7 @@ class _Gateway:
         self._pending: list[tuple[str, dict[str, Any]]] = []
         self._connections: set[_Connection] = set()
         self.received: list[dict[str, Any]] = []
+        self.received_at: list[float] = []  # time.monotonic() of each received frame
         self.connect_paths: list[str] = []
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
@@ -715,6 +716,7 @@ class _Gateway:
 
     async def _on_frame(self, connection: _Connection, frame: dict[str, Any]) -> None:
         self.received.append(frame)
+        self.received_at.append(time.monotonic())
         await self._server.notify()
         op, data = frame.get("op"), frame.get("d") or {}
         if op == 1:
@@ -947,6 +949,14 @@ class DiscordServer:
     @property
     def heartbeats(self) -> int:
         return self.received_ops().count(1)
+
+    def heartbeat_times(self) -> list[float]:
+        """``time.monotonic()`` at which each heartbeat (op 1) arrived, in order."""
+        return [
+            at
+            for frame, at in zip(self._gateway.received, self._gateway.received_at, strict=True)
+            if frame.get("op") == 1
+        ]
 
     async def notify(self) -> None:
         """Wake everything waiting in `wait_until` (called on every state change)."""
@@ -1741,7 +1751,7 @@ class DiscordServer:
             state.message_ids.add(int(message["id"]))
         await self._record("followup", body, files, channel_id=state.channel_id, interaction=state, message=message)
         await self._announce("MESSAGE_CREATE", message)
-        if request.query.get("wait", "false").lower() != "true":
+        if request.query.get("wait", "false").lower() not in ("true", "1"):  # discord.py sends wait=1
             return web.Response(status=204)
         return json_response(message)
 

@@ -44,7 +44,7 @@ class PapersCog(commands.Cog, name="Papers"):
         if len(pages) == 1:
             await ctx.send(embed=pages[0])
             return
-        view = EmbedPaginator(pages, owner_id=ctx.author.id)
+        view = EmbedPaginator(pages, owner_id=ctx.author.id, timeout=self.bot.settings.paginator_timeout_seconds)
         view.message = await ctx.send(embed=pages[0], view=view)
 
     @commands.hybrid_command(name="profiles", description="The researcher profiles this bot knows.")
