@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 
@@ -124,3 +125,18 @@ def test_cli_similar_json(monkeypatch, capsys, seeded_service: ResearchService) 
     assert payload["paper"]["title"].startswith("RT-2")
     assert [row["rank"] for row in payload["results"]] == [1, 2, 3]
     assert {"id", "title", "year", "score"} <= set(payload["results"][0])
+
+
+async def test_concurrent_calls_from_the_event_loop_agree(seeded_service: ResearchService) -> None:
+    """The bot fans calls out to worker threads: lazy indexes and the model must survive that."""
+    fresh = ResearchService(seeded_service.settings, seeded_service.store)  # nothing built yet
+    queries = ["VeLO", "RT-2", "PaLM-E", "Brax"] * 3
+    summaries, suggestions, similar = await asyncio.gather(
+        asyncio.gather(*(fresh.run(fresh.summary, query) for query in queries)),
+        asyncio.gather(*(fresh.run(fresh.suggest_papers, query[:2]) for query in queries)),
+        asyncio.gather(*(fresh.run(fresh.similar, query, k=3) for query in queries)),
+    )
+    for index, query in enumerate(queries):
+        assert summaries[index] == seeded_service.summary(query)
+        assert suggestions[index] == seeded_service.suggest_papers(query[:2])
+        assert similar[index] == seeded_service.similar(query, k=3)
