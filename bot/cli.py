@@ -17,7 +17,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from retrieval.errors import AmbiguousPaperError, PaperNotFoundError, UserFacingError
-from retrieval.models import MetricsReport, Paper, PaperFilter, Summary
+from retrieval.models import Answer, Citation, MetricsReport, Paper, PaperFilter, Summary
+from retrieval.search import SEARCH_MODES
 from retrieval.service import ResearchService
 from retrieval.settings import Settings
 
@@ -209,6 +210,66 @@ def cmd_similar(service: ResearchService, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- search and ask ---
+
+
+def lines_or_one(text: str) -> list[str]:
+    """`-` reads one query per line from stdin (blank lines skipped); anything else is the single query."""
+    if text != "-":
+        return [text]
+    return [line.strip() for line in sys.stdin if line.strip()]
+
+
+def cmd_search(service: ResearchService, args: argparse.Namespace) -> int:
+    notify_auto_ingest(service)
+    paper_filter = PaperFilter(profile=args.profile) if args.profile else None
+    for query in lines_or_one(args.query):
+        hits = service.search(query, k=args.k, mode=args.mode, paper_filter=paper_filter)
+        if args.json or args.query == "-":
+            results = [{"id": h.paper.id, "title": h.paper.title, "year": h.paper.year, "score": round(h.score, 4)}
+                       for h in hits]  # fmt: skip
+            print(json.dumps({"query": query, "results": results}, ensure_ascii=False), flush=True)
+        else:
+            print("\n".join(f"{h.rank:>3}. {h.score:.3f}  {h.paper.year}  {h.paper.title}" for h in hits))
+    return EXIT_OK
+
+
+def source_line(citation: Citation) -> str:
+    authors = ", ".join(citation.authors[:3]) + (" et al." if len(citation.authors) > 3 else "")
+    return f"  [{citation.n}] {citation.title} · {citation.year} · {authors}"
+
+
+def render_answer_text(answer: Answer) -> str:
+    lines = [answer.answer]
+    if answer.citations and answer.route == "papers":  # author listings already name every paper
+        lines += ["", "Sources:", *map(source_line, answer.citations)]
+    if answer.suggestions:
+        lines += ["", "Nearest papers:", *map(source_line, answer.suggestions)]
+    return "\n".join(lines)
+
+
+def cmd_ask(service: ResearchService, args: argparse.Namespace) -> int:
+    notify_auto_ingest(service)
+    batch = args.question == "-"
+    exit_code = EXIT_OK
+    for question in lines_or_one(args.question):
+        try:
+            answer = service.ask(question, profile=args.profile)
+        except UserFacingError as error:
+            if not batch:
+                raise
+            print(json.dumps({"question": question, "error": str(error)}, ensure_ascii=False), flush=True)
+            exit_code = EXIT_BAD_INPUT  # one bad line does not stop the batch
+            continue
+        for warning in answer.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        if args.json or batch:
+            print(answer.model_dump_json(), flush=True)
+        else:
+            print(render_answer_text(answer))
+    return exit_code
+
+
 # --- profiles ---
 
 
@@ -224,6 +285,15 @@ def cmd_profiles(service: ResearchService, args: argparse.Namespace) -> int:
             f"({profile.papers_claimed} claimed), category {profile.category}"
         )
     return EXIT_OK
+
+
+# --- run (the Discord bot) ---
+
+
+def cmd_run(service: ResearchService, args: argparse.Namespace) -> int:
+    from bot.runner import run_bot  # discord.py is only imported when the bot runs
+
+    return run_bot(service.settings)
 
 
 # --- parser ---
@@ -265,7 +335,19 @@ def build_parser() -> argparse.ArgumentParser:
     similar.add_argument("-k", type=int, default=5, help="how many papers (default 5)")
     similar.add_argument("--profile", help="profile id or name")
 
+    search = command("search", cmd_search, "Search the papers (hybrid: meaning + keywords).")
+    search.add_argument("query", metavar="QUERY", help="the query, or - to read one query per line from stdin")
+    search.add_argument("--mode", choices=SEARCH_MODES, default="hybrid", help="ranking to use (default hybrid)")
+    search.add_argument("-k", type=int, default=10, help="how many results (default 10)")
+    search.add_argument("--profile", help="profile id or name")
+
+    ask = command("ask", cmd_ask, "Answer a question from the papers, with numbered citations.")
+    ask.add_argument("question", metavar="QUESTION", help="the question, or - to read one per line from stdin")
+    ask.add_argument("--profile", help="profile id or name")
+
     command("profiles", cmd_profiles, "List the profiles in the store.")
+
+    command("run", cmd_run, "Start the Discord bot (needs DISCORD_TOKEN).", json_flag=False)
     return parser
 
 

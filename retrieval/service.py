@@ -13,15 +13,29 @@ from functools import cached_property
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
+from retrieval.answer import SentenceVectors, extractive_answer, llm_cited_answer
 from retrieval.errors import UnknownProfileError, UserFacingError
 from retrieval.ingest import collect_profile_files, ingest_profiles, parse_all
 from retrieval.metrics import compute_metrics
-from retrieval.models import IngestReport, MetricsReport, Paper, PaperFilter, ProfileSummary, SearchHit, Summary
+from retrieval.models import (
+    Answer,
+    IngestReport,
+    MetricsReport,
+    Paper,
+    PaperFilter,
+    ProfileSummary,
+    SearchHit,
+    Summary,
+)
 from retrieval.names import name_tokens, paper_has_author
 from retrieval.paper_lookup import PaperIndex
+from retrieval.questions import validate_question
+from retrieval.routing import route_question
+from retrieval.search import HybridSearcher
 from retrieval.settings import Settings
 from retrieval.similar import similar_papers
 from retrieval.store import PaperStore, ProgressCallback, make_client
+from retrieval.structured_answers import answer_authors, answer_metrics
 from retrieval.summary import summarize
 
 P = ParamSpec("P")
@@ -35,6 +49,9 @@ class ResearchService:
         self._write_lock = threading.Lock()
         self._lookup_lock = threading.Lock()
         self._paper_indexes: dict[tuple[str | None, int], PaperIndex] = {}
+        self._answer_lock = threading.Lock()
+        self._searcher: HybridSearcher | None = None
+        self._sentence_vectors: SentenceVectors | None = None
 
     @cached_property
     def store(self) -> PaperStore:
@@ -156,6 +173,44 @@ class ResearchService:
 
     def similar(self, paper_query: str, *, k: int = 5, profile: str | None = None) -> list[SearchHit]:
         return similar_papers(self.store, self.resolve_paper(paper_query, profile=profile), k)
+
+    # --- search and ask ---
+
+    def _answer_tools(self) -> tuple[HybridSearcher, SentenceVectors]:
+        """Built once, under a lock: the bot calls search/ask from many worker threads at once."""
+        with self._answer_lock:
+            if self._searcher is None or self._sentence_vectors is None:
+                self._searcher = HybridSearcher(self.store, self.settings)
+                self._sentence_vectors = SentenceVectors(self.store.embeddings)
+            return self._searcher, self._sentence_vectors
+
+    def search(
+        self, query: str, *, k: int = 10, mode: str = "hybrid", paper_filter: PaperFilter | None = None
+    ) -> list[SearchHit]:
+        if paper_filter and paper_filter.profile:
+            paper_filter = paper_filter.model_copy(update={"profile": self.resolve_profile(paper_filter.profile)})
+        return self._answer_tools()[0].search(query, k=k, mode=mode, paper_filter=paper_filter)
+
+    def ask(self, question: str, *, profile: str | None = None) -> Answer:
+        """Routed answer: exact metrics, a complete author listing, or a cited answer from the abstracts."""
+        question = validate_question(question, self.settings.max_question_chars)
+        profile_id = self.resolve_profile(profile)
+        papers = self.store.get_papers(PaperFilter(profile=profile_id))
+        snapshots = self.store.get_snapshots(profile_id)
+        owner = snapshots[-1].name
+        decision = route_question(question, [author for paper in papers for author in paper.authors], owner)
+        if decision.route == "metrics":
+            text = answer_metrics(question, decision.metric or "", compute_metrics(snapshots, papers), papers)
+            return Answer(question=question, answer=text, abstained=False, route="metrics")
+        if decision.route == "authors":
+            text, citations = answer_authors(decision.people, papers, owner)
+            return Answer(question=question, answer=text, abstained=False, route="authors", citations=citations)
+        searcher, vectors = self._answer_tools()
+        hits = searcher.search(question, k=self.settings.answer_sources, paper_filter=PaperFilter(profile=profile_id))
+        answer = extractive_answer(question, hits, owner, vectors, searcher.lexical_index(), self.settings)
+        if self.settings.llm and not answer.abstained:
+            return llm_cited_answer(question, hits, self.settings, answer)
+        return answer
 
     # --- async twins for the bot ---
 

@@ -1,0 +1,166 @@
+"""Extractive cited answers: the question's best-matching abstract sentences, verbatim, each with its [n].
+
+Nothing is generated: every sentence of the answer is a sentence of a cited abstract. When the evidence
+is weak the answer abstains and names the nearest papers instead.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from retrieval.lexical import split_sentences, terms
+from retrieval.models import Answer, Citation, Paper, SearchHit
+from retrieval.search import LexicalIndex
+from retrieval.settings import Settings
+from retrieval.structured_answers import citation
+
+FACT_QUESTION = re.compile(
+    r"\b(how (many|much|large|big|long|fast|far|often|high|low)|by how much|up to how|what (percentage|percent|"
+    r"fraction|proportion|number|rate|size|accuracy|frequency|speed|precision|time savings?)|success rate|"
+    r"how accurate|at what)\b",
+    re.IGNORECASE,
+)
+# A figure as results state it ("7.5%", "46", "562B", "4Hz"), not the digit inside a name ("RT-2", "GPT-3")
+# nor an enumeration mark ("(1) details of ...").
+FIGURE = re.compile(r"(?<![\w\-.])(?<!\()\d+(?:[.,]\d+)*(?:\s?%|[A-Za-z]+)?|(?<=\()\d+(?:[.,]\d+)*(?:\s?%|[A-Za-z]+)")
+MIN_SENTENCES, MAX_SENTENCES = 2, 4
+CITATION_MARK = re.compile(r"\[(\d+)\]")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    source: int  # position of the paper among the hits
+    position: int  # position of the sentence in its abstract
+    text: str
+    similarity: float
+    score: float
+    states_figure: bool
+
+
+class SentenceVectors:
+    """Embeddings of abstract sentences, computed once per paper version and shared by all threads."""
+
+    def __init__(self, embeddings: Embeddings) -> None:
+        self.embeddings = embeddings
+        self._cache: dict[str, tuple[list[str], np.ndarray]] = {}
+        self._lock = threading.Lock()
+
+    def of(self, paper: Paper) -> tuple[list[str], np.ndarray]:
+        key = f"{paper.id}@{paper.content_fingerprint()}"
+        with self._lock:
+            cached = self._cache.get(key)
+        if cached is None:
+            sentences = split_sentences(paper.abstract) or [paper.title]
+            cached = (sentences, np.asarray(self.embeddings.embed_documents(sentences)))
+            with self._lock:
+                self._cache[key] = cached
+        return cached
+
+
+def is_fact_question(question: str) -> bool:
+    return FACT_QUESTION.search(question) is not None
+
+
+def states_figure(sentence: str, paper: Paper, question: str) -> bool:
+    """A figure that is a result, not a name: "2.0" of "Melting Pot 2.0" is in the title, "1.5" in the question."""
+    return any(figure not in paper.title and figure not in question for figure in FIGURE.findall(sentence))
+
+
+def score_sentences(
+    question: str, hits: list[SearchHit], vectors: SentenceVectors, index: LexicalIndex, settings: Settings
+) -> list[Candidate]:
+    """Cosine to the question + idf-weighted word overlap, a small penalty per hit rank, and for a
+    fact question a bonus for sentences that state a figure."""
+    question_vector = np.asarray(vectors.embeddings.embed_query(question))
+    question_terms = set(terms(question))
+    total_idf = sum(index.idf(term) for term in question_terms) or 1.0
+    wants_figure = is_fact_question(question)
+    candidates = []
+    for source, hit in enumerate(hits):
+        sentences, matrix = vectors.of(hit.paper)
+        for position, (text, similarity) in enumerate(zip(sentences, matrix @ question_vector, strict=True)):
+            overlap = sum(index.idf(term) for term in question_terms & set(terms(text))) / total_idf
+            score = float(similarity) + settings.answer_overlap_weight * overlap - settings.answer_rank_penalty * source
+            figure = wants_figure and states_figure(text, hit.paper, question)
+            score += settings.answer_figure_bonus if figure else 0.0
+            candidates.append(Candidate(source, position, text, float(similarity), score, figure))
+    return sorted(candidates, key=lambda candidate: candidate.score, reverse=True)
+
+
+def evidence(candidates: list[Candidate], question: str, hits: list[SearchHit], index: LexicalIndex) -> float:
+    """How well the papers cover the question: best sentence cosine, plus the share of the question's
+    words (rare ones weigh most) found in the top paper. Off-topic questions fail on both."""
+    best_similarity = max((candidate.similarity for candidate in candidates), default=0.0)
+    return 0.8 * best_similarity + 0.2 * index.coverage(question, hits[0].paper.id)
+
+
+def select(candidates: list[Candidate], margin: float) -> list[Candidate]:
+    """The best sentence, then others within `margin` of it (at least MIN_SENTENCES, at most MAX_SENTENCES).
+
+    For a fact question the best sentence stating a figure is always in: the figure is the answer."""
+    best = candidates[0].score
+    chosen = [c for i, c in enumerate(candidates) if i < MIN_SENTENCES or c.score >= best - margin][:MAX_SENTENCES]
+    figure = next((candidate for candidate in candidates if candidate.states_figure), None)
+    if figure is not None and figure not in chosen:
+        chosen = [*chosen[: MAX_SENTENCES - 1], figure]
+    return chosen
+
+
+def compose(chosen: list[Candidate], hits: list[SearchHit]) -> tuple[str, list[Citation]]:
+    """Sentences grouped by paper (best paper first, abstract order within it), each ending with its [n]."""
+    paper_order = list(dict.fromkeys(candidate.source for candidate in chosen))
+    numbers = {source: n for n, source in enumerate(paper_order, 1)}
+    ordered = sorted(chosen, key=lambda candidate: (paper_order.index(candidate.source), candidate.position))
+    text = " ".join(f"{candidate.text} [{numbers[candidate.source]}]" for candidate in ordered)
+    return text, [citation(numbers[source], hits[source].paper) for source in paper_order]
+
+
+def abstention(question: str, owner: str, hits: list[SearchHit]) -> Answer:
+    return Answer(
+        question=question,
+        answer=f"I couldn't find this in {owner}'s papers.",
+        abstained=True,
+        route="papers",
+        suggestions=[citation(n, hit.paper) for n, hit in enumerate(hits, 1)],
+    )
+
+
+def extractive_answer(
+    question: str,
+    hits: list[SearchHit],
+    owner: str,
+    vectors: SentenceVectors,
+    index: LexicalIndex,
+    settings: Settings,
+) -> Answer:
+    """`hits`: the question's search results, best first; the top `answer_sources` are read."""
+    sources = hits[: settings.answer_sources]
+    if not sources:
+        return abstention(question, owner, [])
+    candidates = score_sentences(question, sources, vectors, index, settings)
+    if evidence(candidates, question, sources, index) < settings.abstain_threshold:
+        return abstention(question, owner, sources)
+    text, citations = compose(select(candidates, settings.answer_margin), sources)
+    return Answer(question=question, answer=text, abstained=False, route="papers", citations=citations)
+
+
+def llm_cited_answer(question: str, hits: list[SearchHit], settings: Settings, extractive: Answer) -> Answer:
+    """The configured LLM's answer over the same sources; the extractive one when the LLM fails."""
+    # Imported here: retrieval.llm pulls in LangChain chat models, which extractive-only use never needs.
+    from retrieval.llm import LLMUnavailable, llm_answer
+
+    sources = [(n, hit.paper) for n, hit in enumerate(hits[: settings.answer_sources], 1)]
+    try:
+        text, warnings = llm_answer(question, sources, settings)
+    except LLMUnavailable:
+        return extractive.model_copy(update={"warnings": [*extractive.warnings, "LLM unavailable; extractive answer"]})
+    cited = {int(number) for number in CITATION_MARK.findall(text)}
+    citations = [citation(n, paper) for n, paper in sources if n in cited] or [citation(n, p) for n, p in sources]
+    return Answer(
+        question=question, answer=text, abstained=False, route="papers", citations=citations, warnings=warnings
+    )

@@ -1,0 +1,45 @@
+"""Lexical helpers shared by BM25 search and answer building: stemmed terms, sentences of an abstract."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN
+
+# Words joined by '-' or '.' stay one term ("rt-2", "palm-e", "1.5") and also yield their parts, so
+# "RT-2" is a rare term of its own while "RT" still matches "RT-1".
+WORD = re.compile(r"[^\W_]+(?:[-.][^\W_]+)*")
+STOPWORDS = frozenset(STOPWORDS_EN) | {"paper", "papers", "work", "works", "does", "did", "which", "what", "how"}
+# Sentence ends: '.', '!' or '?' followed by a space and an upper-case letter or a digit, except after
+# abbreviations that never end a sentence in these abstracts.
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "vs.", "cf.", "etc.", "approx.", "Fig.", "Eq.")
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def terms(text: str) -> list[str]:
+    """Lower-cased, stemmed terms without stopwords: the vocabulary of BM25 and of lexical overlap."""
+    words: list[str] = []
+    for match in WORD.finditer(text.casefold()):
+        word = match.group()
+        parts = re.split(r"[-.]", word)
+        words.extend([word, *parts] if len(parts) > 1 else parts)
+    kept = [word for word in words if word not in STOPWORDS]
+    return _stemmer().stemWords(kept)
+
+
+def split_sentences(text: str) -> list[str]:
+    pieces = SENTENCE_END.split(" ".join(text.split()))
+    sentences: list[str] = []
+    for piece in pieces:
+        if sentences and sentences[-1].endswith(ABBREVIATIONS):
+            sentences[-1] += " " + piece  # "e.g. Foo" was split; glue it back
+        else:
+            sentences.append(piece)
+    return [sentence for sentence in sentences if sentence]

@@ -1,0 +1,112 @@
+"""Answers read straight from metadata: the profile's metrics and complete author listings. No retrieval,
+so every figure is exact."""
+
+from __future__ import annotations
+
+import re
+
+from retrieval.models import Citation, MetricsReport, Paper
+from retrieval.names import author_matches, paper_has_author
+
+YEAR = re.compile(r"\b(19|20)\d\d\b")
+FEWEST = re.compile(r"\b(fewest|least)\b", re.IGNORECASE)
+# header metric → (what is missing when the profile has none, the answer)
+HEADER_ANSWERS = {
+    "h_index": ("an h-index", "{name}'s h-index is {value}."),
+    "citations": ("citations", "{name} has {value:,} citations."),
+    "novelty": ("a novelty score", "{name}'s novelty is {value}%."),
+    "ai_score": ("an AI score", "{name}'s AI score is {value}."),
+}
+
+
+def citation(n: int, paper: Paper) -> Citation:
+    return Citation(n=n, id=paper.id, title=paper.title, year=paper.year, authors=paper.authors)
+
+
+def _missing(report: MetricsReport, what: str) -> str:
+    return f"{report.name}'s profile does not state {what}."
+
+
+def _ranking(counts: dict[str, int], limit: int = 3) -> str:
+    return ", ".join(f"{name} ({count})" for name, count in list(counts.items())[:limit])
+
+
+def _share(count: int, report: MetricsReport) -> str:
+    return f"{count} of the {report.papers_listed} listed papers"
+
+
+def _per_year(question: str, report: MetricsReport) -> str:
+    year = YEAR.search(question)
+    if year:
+        return f"{_share(report.by_year.get(int(year.group()), 0), report)} are from {year.group()}."
+    return "Papers per year: " + ", ".join(f"{year}: {count}" for year, count in report.by_year.items()) + "."
+
+
+def _peak_year(question: str, report: MetricsReport) -> str:
+    if not report.by_year:
+        return _missing(report, "any papers")
+    pick = min if FEWEST.search(question) else max
+    target = pick(report.by_year.values())
+    years = [str(year) for year, count in report.by_year.items() if count == target]
+    most = "fewest" if pick is min else "most"
+    return f"{' and '.join(years)} had the {most} papers: {target} each of {report.papers_listed} listed."
+
+
+def _category(question: str, report: MetricsReport) -> str:
+    named = [cat for cat in report.by_category if re.search(rf"\b{re.escape(cat)}\b", question)]
+    if named:
+        return " ".join(f"{_share(report.by_category[cat], report)} are in {cat}." for cat in named)
+    return "Papers per category: " + ", ".join(f"{cat}: {count}" for cat, count in report.by_category.items()) + "."
+
+
+def _paper_count(report: MetricsReport) -> str:
+    claimed = "" if report.papers_claimed is None else f"The profile states {report.papers_claimed:,} papers; "
+    return f"{claimed}{report.papers_listed} are listed with abstracts."
+
+
+def answer_metrics(question: str, intent: str, report: MetricsReport, papers: list[Paper]) -> str:
+    """The exact answer for one metric intent (see routing.METRIC_INTENTS)."""
+    name = report.name
+    if intent in HEADER_ANSWERS:
+        missing, template = HEADER_ANSWERS[intent]
+        value = getattr(report, intent)
+        return _missing(report, missing) if value is None else template.format(name=name, value=value)
+    if intent == "code":
+        titles = "; ".join(paper.title for paper in papers if paper.has_code)
+        return f"{_share(report.with_code, report)} ({report.with_code_share:.0%}) have code" + (
+            f": {titles}." if titles else "."
+        )
+    if intent == "coauthor":
+        if not report.top_coauthors:
+            return _missing(report, "any co-authors")
+        return f"{name}'s most frequent co-authors (papers together): {_ranking(report.top_coauthors)}."
+    if intent == "affiliation":
+        if not report.affiliations:
+            return _missing(report, "any affiliations")
+        return f"The most frequent affiliations (papers): {_ranking(report.affiliations)}."
+    if intent in ("first_paper", "last_paper") and report.first_date is None:
+        return _missing(report, "any papers")
+    if intent == "first_paper":
+        return f"The earliest listed paper is “{report.first_paper}” ({report.first_date:%B %-d, %Y})."
+    if intent == "last_paper":
+        return f"The most recent listed paper is “{report.last_paper}” ({report.last_date:%B %-d, %Y})."
+    if intent == "peak_year":
+        return _peak_year(question, report)
+    if intent == "per_year":
+        return _per_year(question, report)
+    if intent == "category":
+        return _category(question, report)
+    return _paper_count(report)
+
+
+def answer_authors(people: list[str], papers: list[Paper], owner: str) -> tuple[str, list[Citation]]:
+    """Every paper whose authors include all `people` (the owner is an author of every paper in the profile)."""
+    others = [person for person in people if not author_matches(person, owner)]
+    matching = [paper for paper in papers if all(paper_has_author(person, paper.authors) for person in others)]
+    who = " and ".join(others) if others else owner
+    if not matching:
+        return f"None of {owner}'s listed papers has {who} among its authors.", []
+    citations = [citation(n, paper) for n, paper in enumerate(matching, 1)]
+    lines = [f"{owner}'s listed papers with {who}: {len(matching)}."]
+    lines += [f"[{c.n}] {c.title} ({c.year})" for c in citations]
+    return "\n".join(lines), citations
