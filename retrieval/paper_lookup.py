@@ -55,6 +55,7 @@ def title_head(title: str) -> str | None:
 @dataclass(frozen=True)
 class _Entry:
     paper: Paper
+    id_keys: frozenset[str]  # the full id and its hash part: "igor-mordatch:fe4df6504656", "fe4df6504656"
     title_key: str
     head_key: str | None
     acronym_keys: frozenset[str]
@@ -67,6 +68,7 @@ def _entry(paper: Paper) -> _Entry:
     acronyms = {match.group(1) for pattern in (_PARENTHESIZED, _NAMED) for match in pattern.finditer(abstract)}
     return _Entry(
         paper=paper,
+        id_keys=frozenset({compact_key(paper.id), compact_key(paper.id.rpartition(":")[2])}),
         title_key=compact_key(paper.title),
         head_key=compact_key(head) if head else None,
         acronym_keys=frozenset(compact_key(acronym) for acronym in acronyms),
@@ -113,7 +115,7 @@ class PaperIndex:
         if not key:
             raise PaperNotFoundError(query, [])
         for exact in (
-            [e for e in self._entries if key in (compact_key(e.paper.id), compact_key(e.paper.id.split(":")[-1]))],
+            [e for e in self._entries if key in e.id_keys],
             [e for e in self._entries if key in (e.title_key, e.head_key)],
             [e for e in self._entries if key in e.acronym_keys],
         ):
@@ -132,9 +134,9 @@ class PaperIndex:
 
     def suggest(self, text: str, limit: int) -> list[Paper]:
         """Best matches for partly typed `text`; the most recent papers when it is empty."""
-        if not compact_key(text):
-            return self.papers[:limit]
         key = compact_key(text)
+        if not key:
+            return self.papers[:limit]
         exact = [e.paper for e in self._entries if key in (e.head_key, e.title_key) or key in e.acronym_keys]
         fuzzy = [paper for score, paper in self._ranked(text, min_prefix=1) if score >= MIN_SCORE / 2]
         return _unique(exact + fuzzy)[:limit]
