@@ -7,6 +7,7 @@ key, error, timeout, empty reply — raises `LLMUnavailable`, and the caller ans
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import queue
 import re
@@ -44,6 +45,16 @@ class _LoadedModel:
 
 _models: dict[tuple[str, int, int], _LoadedModel] = {}
 _models_lock = threading.Lock()
+
+
+@atexit.register
+def _release_local_models() -> None:
+    """llama.cpp frees a model in `__del__`, which fails noisily once interpreter shutdown has torn its
+    module down; free the cached ones while everything still exists."""
+    for loaded in _models.values():
+        close = getattr(getattr(loaded.model, "client", None), "close", None)
+        if callable(close):
+            close()
 
 
 def llm_answer(
