@@ -58,6 +58,22 @@ async def report_command_error(ctx: commands.Context, error: commands.CommandErr
         log.error("command %r failed", ctx.command and ctx.command.qualified_name, exc_info=cause)
         message = INTERNAL_ERROR_MESSAGE
     try:
-        await ctx.send(embed=render_error_embed(message), ephemeral=True)
+        await send_privately(ctx, render_error_embed(message))
     except discord.HTTPException:
         log.warning("could not report an error to the user", exc_info=True)
+
+
+async def send_privately(ctx: commands.Context, embed: discord.Embed) -> None:
+    """Ephemeral for slash commands, even after a public defer: the first follow-up would inherit the
+    public "thinking…" placeholder, so that placeholder is deleted first."""
+    interaction = ctx.interaction
+    if (
+        interaction is not None
+        and interaction.response.type is discord.InteractionResponseType.deferred_channel_message
+    ):
+        placeholder = await interaction.original_response()
+        if placeholder.flags.loading:
+            await interaction.delete_original_response()
+            await interaction.followup.send(embed=embed, ephemeral=True)
+            return
+    await ctx.send(embed=embed, ephemeral=True)

@@ -430,8 +430,8 @@ class InteractionHandle:
 
     async def response(self, timeout: float = 10.0) -> OutgoingMessage:
         """What the user gets to see: the callback, or after a defer (types 5/6) the first
-        follow-up or edit."""
-        return await self.wait_for(lambda r: not r.is_deferral, timeout)
+        follow-up or edit (deleting the placeholder shows nothing)."""
+        return await self.wait_for(lambda r: not r.is_deferral and r.kind != "followup_delete", timeout)
 
 
 class InjectedMessage:
@@ -1779,5 +1779,7 @@ class DiscordServer:
         state = self._webhook_interaction(request)
         message = self._webhook_message(state, request.match_info["message_id"])
         del self.messages[int(message["id"])]
+        if int(message["id"]) == state.original_id:  # the next follow-up is a new message
+            state.loading = False
         await self._record("followup_delete", {}, [], channel_id=state.channel_id, interaction=state, message=message)
         return web.Response(status=204)

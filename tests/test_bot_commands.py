@@ -328,6 +328,9 @@ async def test_unknown_paper_gets_a_user_facing_message(research_bot: DiscordSer
     assert embed["title"] == "Sorry"
     assert embed["description"].startswith("No paper matches")
     assert INTERNAL_ERROR_MESSAGE not in embed["description"]
+    # the public "thinking…" placeholder is replaced by a message only the invoker sees
+    assert reply.kind == "followup" and reply.ephemeral
+    assert [record.kind for record in handle.records].count("followup_delete") == 1
 
 
 class BrokenService(ResearchService):

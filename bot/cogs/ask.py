@@ -43,8 +43,8 @@ class AskCog(commands.Cog, name="Ask"):
     @per_user_cooldown()
     async def ask(self, ctx: commands.Context, *, question: str, profile: str | None = None) -> None:
         question = validate_question(question, self.bot.settings.max_question_chars)  # before deferring
-        await ctx.defer()
-        await ctx.send(embed=await self.answer_embed(question, profile))
+        async with ctx.typing():  # slash: defers (public); prefix: shows typing
+            await ctx.send(embed=await self.answer_embed(question, profile))
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:

@@ -26,9 +26,9 @@ class MetricsCog(commands.Cog, name="Metrics"):
     @app_commands.describe(profile="Profile id or name (default: the configured one)")
     @per_user_cooldown()
     async def metrics(self, ctx: commands.Context, *, profile: str | None = None) -> None:
-        await ctx.defer()
-        service = self.bot.service
-        report = await service.run(service.metrics, profile)
-        chart = await service.run(service.metrics_chart, report.profile)
-        file = discord.File(io.BytesIO(chart), filename=CHART_FILENAME)
-        await ctx.send(embed=render_metrics_embed(report, CHART_FILENAME), file=file)
+        async with ctx.typing():  # slash: defers (public); prefix: shows typing
+            service = self.bot.service
+            report = await service.run(service.metrics, profile)
+            chart = await service.run(service.metrics_chart, report.profile)
+            file = discord.File(io.BytesIO(chart), filename=CHART_FILENAME)
+            await ctx.send(embed=render_metrics_embed(report, CHART_FILENAME), file=file)

@@ -36,16 +36,16 @@ class PapersCog(commands.Cog, name="Papers"):
         author: str | None = None,
         has_code: bool | None = None,
     ) -> None:
-        await ctx.defer()
-        service = self.bot.service
-        paper_filter = PaperFilter(year=year, category=category, author=author, has_code=has_code or None)
-        papers = await service.run(service.papers, paper_filter)
-        pages = render_paper_pages(papers, "Papers" + describe_filter(paper_filter))
-        if len(pages) == 1:
-            await ctx.send(embed=pages[0])
-            return
-        view = EmbedPaginator(pages, owner_id=ctx.author.id, timeout=self.bot.settings.paginator_timeout_seconds)
-        view.message = await ctx.send(embed=pages[0], view=view)
+        async with ctx.typing():  # slash: defers (public); prefix: shows typing
+            service = self.bot.service
+            paper_filter = PaperFilter(year=year, category=category, author=author, has_code=has_code or None)
+            papers = await service.run(service.papers, paper_filter)
+            pages = render_paper_pages(papers, "Papers" + describe_filter(paper_filter))
+            if len(pages) == 1:
+                await ctx.send(embed=pages[0])
+                return
+            view = EmbedPaginator(pages, owner_id=ctx.author.id, timeout=self.bot.settings.paginator_timeout_seconds)
+            view.message = await ctx.send(embed=pages[0], view=view)
 
     @commands.hybrid_command(name="profiles", description="The researcher profiles this bot knows.")
     @per_user_cooldown()

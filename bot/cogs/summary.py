@@ -29,18 +29,18 @@ class SummaryCog(commands.Cog, name="Papers summary"):
     @app_commands.autocomplete(paper=paper_choices)
     @per_user_cooldown()
     async def summary(self, ctx: commands.Context, *, paper: str) -> None:
-        await ctx.defer()
-        service = self.bot.service
-        result = await service.run(service.summary, paper)
-        await ctx.send(embed=render_summary_embed(result))
+        async with ctx.typing():  # slash: defers (public); prefix: shows typing
+            service = self.bot.service
+            result = await service.run(service.summary, paper)
+            await ctx.send(embed=render_summary_embed(result))
 
     @commands.hybrid_command(name="similar", description="Papers closest in content to one paper.")
     @app_commands.describe(paper="A title, part of one, an acronym or an id")
     @app_commands.autocomplete(paper=paper_choices)
     @per_user_cooldown()
     async def similar(self, ctx: commands.Context, *, paper: str) -> None:
-        await ctx.defer()
-        service = self.bot.service
-        target = await service.run(service.resolve_paper, paper)
-        hits = await service.run(service.similar, target.id)
-        await ctx.send(embed=render_similar_embed(target, hits))
+        async with ctx.typing():  # slash: defers (public); prefix: shows typing
+            service = self.bot.service
+            target = await service.run(service.resolve_paper, paper)
+            hits = await service.run(service.similar, target.id)
+            await ctx.send(embed=render_similar_embed(target, hits))
