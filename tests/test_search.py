@@ -1,0 +1,145 @@
+"""Hybrid search: acronyms, rare terms and paraphrases find their paper; filters hold; the BM25 index follows
+the store's revision and is built once under concurrency."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from retrieval import search as search_module
+from retrieval.errors import UserFacingError
+from retrieval.models import PaperFilter
+from retrieval.service import ResearchService
+
+
+def title_of(service: ResearchService, query: str, mode: str = "hybrid", rank: int = 1) -> list[str]:
+    return [hit.paper.title for hit in service.search(query, k=rank, mode=mode)]
+
+
+@pytest.mark.parametrize(
+    ("query", "title_start"),
+    [
+        ("UniMat", "Scalable Diffusion for Materials"),
+        ("What is PIRS?", "Frontier Language Models are not Robust"),
+        ("LatCo", "Model-Based Reinforcement Learning via Latent-Space"),
+        ("Kalamang", "Gemini 1.5"),
+        ("OSIL", "Semi-Supervised One-Shot"),
+        ("D4RL", "Implicit Behavioral Cloning"),
+    ],
+)
+def test_acronyms_and_rare_terms_rank_first(seeded_service: ResearchService, query: str, title_start: str) -> None:
+    assert title_of(seeded_service, query)[0].startswith(title_start)
+
+
+@pytest.mark.parametrize(
+    ("query", "title_start"),
+    [
+        ("can chatbots be fooled into doing bad math?", "Frontier Language Models are not Robust"),
+        (
+            "guiding single atoms through a one-layer carbon sheet with an electron microscope",
+            "Learning and Controlling",
+        ),
+        ("one shared network that makes differently shaped creatures walk and hop", "One Policy to Control"),
+        ("a software library for simulating physics quickly on GPUs and TPUs", "Brax"),
+    ],
+)
+def test_paraphrases_without_title_words_reach_the_top_3(
+    seeded_service: ResearchService, query: str, title_start: str
+) -> None:
+    assert any(title.startswith(title_start) for title in title_of(seeded_service, query, rank=3))
+
+
+def test_hybrid_finds_what_one_mode_misses(seeded_service: ResearchService) -> None:
+    # dense alone misses the acronym; BM25 alone misses the paraphrase; hybrid gets both first
+    acronym, paraphrase = "UniMat", "does making a model larger reduce how often it makes things up?"
+    assert not title_of(seeded_service, acronym, "dense")[0].startswith("Scalable Diffusion")
+    assert not title_of(seeded_service, paraphrase, "bm25")[0].startswith("Training Language Models on the Knowledge")
+    assert title_of(seeded_service, acronym)[0].startswith("Scalable Diffusion")
+    assert title_of(seeded_service, paraphrase)[0].startswith("Training Language Models on the Knowledge")
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
+def test_hits_are_ranked_and_bounded(seeded_service: ResearchService, mode: str) -> None:
+    hits = seeded_service.search("energy-based models", k=4, mode=mode)
+    assert [hit.rank for hit in hits] == [1, 2, 3, 4]
+    assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
+@pytest.mark.parametrize(
+    ("paper_filter", "holds"),
+    [
+        (PaperFilter(year=2022), lambda paper: paper.year == 2022),
+        (PaperFilter(year_from=2021, year_to=2022), lambda paper: 2021 <= paper.year <= 2022),
+        (PaperFilter(category="ro"), lambda paper: paper.category == "RO"),
+        (PaperFilter(has_code=True), lambda paper: paper.has_code),
+        (PaperFilter(author="yilun du"), lambda paper: "Yilun Du" in paper.authors),
+        (PaperFilter(profile="Igor Mordatch", year_to=2020), lambda paper: paper.year <= 2020),
+    ],
+)
+def test_every_hit_matches_the_filter(seeded_service: ResearchService, mode: str, paper_filter, holds) -> None:
+    hits = seeded_service.search("learning robots and language models", k=50, mode=mode, paper_filter=paper_filter)
+    assert hits, "the filter leaves papers to find"
+    assert all(holds(hit.paper) for hit in hits)
+
+
+def test_a_filter_nothing_matches_gives_no_hits(seeded_service: ResearchService) -> None:
+    assert seeded_service.search("robots", paper_filter=PaperFilter(author="Nobody Atall")) == []
+
+
+def test_unknown_mode_and_empty_query_are_user_errors(seeded_service: ResearchService) -> None:
+    with pytest.raises(UserFacingError, match="mode"):
+        seeded_service.search("robots", mode="fuzzy")
+    with pytest.raises(UserFacingError, match="empty"):
+        seeded_service.search("   ")
+
+
+PROFILE = """Ada Example
+
+LG
+h-index3
+2papers
+10citations
+
+2 Papers
+
+LGJan 5, 2024
+Zorblat Networks for Tiny Planning
+
+Ada Example, Bo Second
+
+We introduce the zorblat, a planning module for tiny robots.
+
+LGFeb 6, 2024
+Quiet Gradients
+
+Ada Example
+
+We study gradients that stay small during training.
+"""
+
+
+def test_the_bm25_index_follows_new_ingests(fresh_service: ResearchService) -> None:
+    fresh_service.ingest_text(PROFILE.encode(), "ada.txt")
+    assert title_of(fresh_service, "zorblat", "bm25") == ["Zorblat Networks for Tiny Planning"]
+    assert title_of(fresh_service, "quuxification", "bm25") == []
+    updated = PROFILE.replace("stay small during training", "undergo quuxification")
+    fresh_service.ingest_text(updated.encode(), "ada.txt")
+    assert title_of(fresh_service, "quuxification", "bm25") == ["Quiet Gradients"]
+
+
+def test_concurrent_searches_build_the_index_once(fresh_service: ResearchService, monkeypatch) -> None:
+    fresh_service.ingest_text(PROFILE.encode(), "ada.txt")
+    builds = []
+    original = search_module.LexicalIndex.build
+
+    def counting_build(*args, **kwargs):
+        builds.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(search_module.LexicalIndex, "build", counting_build)
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        results = list(pool.map(lambda _: title_of(fresh_service, "zorblat planning", "bm25"), range(32)))
+    assert len(builds) == 1
+    assert all(result == ["Zorblat Networks for Tiny Planning"] for result in results)
