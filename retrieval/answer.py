@@ -29,6 +29,7 @@ FACT_QUESTION = re.compile(
 # nor an enumeration mark ("(1) details of ...").
 FIGURE = re.compile(r"(?<![\w\-.])(?<!\()\d+(?:[.,]\d+)*(?:\s?%|[A-Za-z]+)?|(?<=\()\d+(?:[.,]\d+)*(?:\s?%|[A-Za-z]+)")
 MIN_SENTENCES, MAX_SENTENCES = 2, 4
+SENTENCE_EVIDENCE_WEIGHT = 0.8  # chosen with Settings.abstain_threshold (see there)
 CITATION_MARK = re.compile(r"\[(\d+)\]")
 
 
@@ -96,7 +97,8 @@ def evidence(candidates: list[Candidate], question: str, hits: list[SearchHit], 
     """How well the papers cover the question: best sentence cosine, plus the share of the question's
     words (rare ones weigh most) found in the top paper. Off-topic questions fail on both."""
     best_similarity = max((candidate.similarity for candidate in candidates), default=0.0)
-    return 0.8 * best_similarity + 0.2 * index.coverage(question, hits[0].paper.id)
+    coverage = index.coverage(question, hits[0].paper.id)
+    return SENTENCE_EVIDENCE_WEIGHT * best_similarity + (1 - SENTENCE_EVIDENCE_WEIGHT) * coverage
 
 
 def select(candidates: list[Candidate], margin: float) -> list[Candidate]:
