@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
@@ -62,16 +61,20 @@ class Settings(BaseSettings):
 
     # --- Discord ---
     discord_token: SecretStr | None = Field(
-        None, validation_alias=AliasChoices("DISCORD_TOKEN", "RESEARCH_BOT_DISCORD_TOKEN")
+        None,
+        validation_alias=AliasChoices("DISCORD_TOKEN", "RESEARCH_BOT_DISCORD_TOKEN"),
+        description="The bot token (secret; never logged).",
     )
     discord_guild_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, description="Comma-separated guild ids for instant command sync (development)."
     )
     command_prefix: str = Field("!", description="Prefix for text commands.")
     message_content_intent: bool = Field(
-        True, description="Request the privileged message-content intent (needed by prefix commands, mentions)."
+        True, description="Request the privileged message-content intent (prefix commands need it)."
     )
     default_profile: str | None = Field(None, description="Profile used when a command names none.")
+    cooldown_rate: int = Field(5, description="Commands a user may run per cooldown window (0: no cooldown).")
+    cooldown_seconds: float = Field(30.0, description="Length of the per-user cooldown window.")
     paginator_timeout_seconds: float = Field(
         180.0, description="Seconds of inactivity after which /papers page buttons are disabled."
     )
@@ -82,8 +85,3 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [int(part) for part in value.replace(" ", "").split(",") if part]
         return value
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return Settings()
