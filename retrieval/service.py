@@ -1,7 +1,8 @@
 """`ResearchService`: the one entry point the CLI and the bot share.
 
-Methods are synchronous and CPU-bound; each has an `a`-prefixed twin that runs it in a worker thread
-so async callers (the Discord bot) never block their event loop.
+Methods are synchronous and CPU-bound, and safe to call from several threads at once; async callers
+(the Discord bot) use `await service.run(service.ask, ...)`, which runs them in a worker thread so the
+event loop never blocks.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
-from functools import cached_property
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
@@ -46,6 +46,7 @@ class ResearchService:
     def __init__(self, settings: Settings, store: PaperStore | None = None) -> None:
         self.settings = settings
         self._store = store
+        self._store_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._lookup_lock = threading.Lock()
         self._paper_indexes: dict[tuple[str | None, int], PaperIndex] = {}
@@ -53,12 +54,14 @@ class ResearchService:
         self._searcher: HybridSearcher | None = None
         self._sentence_vectors: SentenceVectors | None = None
 
-    @cached_property
+    @property
     def store(self) -> PaperStore:
-        if self._store is not None:
+        with self._store_lock:  # opened on first use: `--help` and argument errors never touch Chroma
+            if self._store is None:
+                settings = self.settings
+                client = make_client(str(settings.chroma_path), settings.chroma_host, settings.chroma_port)
+                self._store = PaperStore(client, settings.embedding)
             return self._store
-        client = make_client(str(self.settings.chroma_path), self.settings.chroma_host, self.settings.chroma_port)
-        return PaperStore(client, self.settings.embedding)
 
     # --- ingest ---
 
@@ -212,7 +215,7 @@ class ResearchService:
             return llm_cited_answer(question, hits, self.settings, answer)
         return answer
 
-    # --- async twins for the bot ---
+    # --- async use (the bot) ---
 
     async def run(self, function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         return await asyncio.to_thread(function, *args, **kwargs)

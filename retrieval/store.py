@@ -42,17 +42,11 @@ def make_client(chroma_path: str, chroma_host: str | None, chroma_port: int) -> 
 class PaperStore:
     def __init__(self, client: ClientAPI, embedding: str | Embeddings = "minilm") -> None:
         self.client = client
-        self._embedding = embedding
-
-    @cached_property
-    def embeddings(self) -> Embeddings:
-        return self._embedding if isinstance(self._embedding, Embeddings) else embeddings_for(self._embedding)
-
-    @property
-    def embedding_name(self) -> str:
-        if isinstance(self._embedding, str):
-            return self._embedding
-        return getattr(self._embedding, "name", type(self._embedding).__name__)
+        # cheap: the model itself loads on the first embedding, once (MiniLMEmbeddings holds a lock)
+        self.embeddings = embedding if isinstance(embedding, Embeddings) else embeddings_for(embedding)
+        self.embedding_name = (
+            embedding if isinstance(embedding, str) else getattr(embedding, "name", type(embedding).__name__)
+        )
 
     @cached_property
     def vectorstore(self) -> Chroma:
