@@ -31,7 +31,8 @@ METRIC_INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("first_paper", r"\b(earliest|oldest|first)\b.*\b(paper|publication|article)s?\b"),
         ("last_paper", r"\b(latest|newest|most recent|last)\b.*\b(paper|publication|article)s?\b"),
         ("peak_year", r"\b(which|what) year\b.*\b(most|fewest|least)\b|\bmost productive\b|\bpeak year\b"),
-        ("per_year", r"\b(per|each|every|by) year\b|\b(in|from|during) (19|20)\d\d\b"),
+        # a count: "how many papers in 2021"; "what robotics paper from 2023 ..." is a retrieval question
+        ("per_year", r"\b(per|each|every|by) year\b|\b(how many|number of|count)\b.*\b(19|20)\d\d\b"),
         ("category", r"\bcategor(y|ies)\b|\bsubject areas?\b|\barxiv (fields?|areas?)\b"),
         (
             "paper_count",
@@ -52,11 +53,25 @@ NAME_AFTER_BY = re.compile(r"\b(?:by|with|from)\s+([A-Z][\w.'’-]*(?:\s+[A-Z][\
 POSSESSIVE = re.compile(r"['’]s$")
 
 
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# Words of a plain listing request ("which papers did he publish in 2024?"): a question made only of these,
+# names and a year asks for the list, not for a topic.
+LISTING_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "which what list show name all the a his her their he she they did does do has have had was were is are "
+        "paper papers publication publications article articles work works publish published publishes write "
+        "wrote written come came out from in during year of by me please",
+    )
+)
+
+
 @dataclass(frozen=True)
 class RouteDecision:
     route: Route
     metric: str | None = None
     people: list[str] = field(default_factory=list)
+    year: int | None = None  # a year the question names: the listing's year, or a filter for retrieval
 
 
 def route_question(question: str, known_authors: list[str], owner: str) -> RouteDecision:
@@ -72,9 +87,23 @@ def route_question(question: str, known_authors: list[str], owner: str) -> Route
     metric = metric_intent(question)
     if metric is not None:
         return RouteDecision("metrics", metric=metric)
+    year = named_year(question)
+    if year is not None and is_listing(question, owner):
+        return RouteDecision("metrics", metric="papers_in_year", year=year)
     if people and AUTHOR_INTENT.search(question):  # only the owner: "which papers did Igor Mordatch write?"
         return RouteDecision("authors", people=people)
-    return RouteDecision("papers")
+    return RouteDecision("papers", year=year)
+
+
+def named_year(question: str) -> int | None:
+    match = YEAR.search(question)
+    return int(match.group()) if match else None
+
+
+def is_listing(question: str, owner: str) -> bool:
+    """Only listing words, the owner's name and years: no topic to search for."""
+    words = re.findall(r"[a-z]+", YEAR.sub(" ", question.casefold()))
+    return all(word in LISTING_WORDS or word in name_tokens(owner) for word in words)
 
 
 def metric_intent(question: str) -> str | None:

@@ -35,7 +35,7 @@ from retrieval.search import HybridSearcher
 from retrieval.settings import Settings
 from retrieval.similar import similar_papers
 from retrieval.store import PaperStore, ProgressCallback, make_client
-from retrieval.structured_answers import answer_authors, answer_metrics
+from retrieval.structured_answers import answer_authors, answer_metrics, answer_papers_in_year
 from retrieval.summary import summarize
 
 P = ParamSpec("P")
@@ -202,6 +202,9 @@ class ResearchService:
         snapshots = self.store.get_snapshots(profile_id)
         owner = snapshots[-1].name
         decision = route_question(question, [author for paper in papers for author in paper.authors], owner)
+        if decision.metric == "papers_in_year" and decision.year is not None:
+            text, citations = answer_papers_in_year(decision.year, papers, owner)
+            return Answer(question=question, answer=text, abstained=False, route="metrics", citations=citations)
         if decision.route == "metrics":
             text = answer_metrics(question, decision.metric or "", compute_metrics(snapshots, papers), papers)
             return Answer(question=question, answer=text, abstained=False, route="metrics")
@@ -209,11 +212,22 @@ class ResearchService:
             text, citations = answer_authors(decision.people, papers, owner)
             return Answer(question=question, answer=text, abstained=False, route="authors", citations=citations)
         searcher, vectors = self._answer_tools()
-        hits = searcher.search(question, k=self.settings.answer_sources, paper_filter=PaperFilter(profile=profile_id))
+        hits = self._search_for_answer(searcher, question, profile_id, decision.year)
         answer = extractive_answer(question, hits, owner, vectors, searcher.lexical_index(), self.settings)
         if self.settings.llm and not answer.abstained:
             return llm_cited_answer(question, hits, self.settings, answer)
         return answer
+
+    def _search_for_answer(
+        self, searcher: HybridSearcher, question: str, profile_id: str, year: int | None
+    ) -> list[SearchHit]:
+        """A year the question names narrows the search, unless no paper is from that year."""
+        k = self.settings.answer_sources
+        if year is not None:
+            hits = searcher.search(question, k=k, paper_filter=PaperFilter(profile=profile_id, year=year))
+            if hits:
+                return hits
+        return searcher.search(question, k=k, paper_filter=PaperFilter(profile=profile_id))
 
     # --- async use (the bot) ---
 

@@ -49,7 +49,8 @@ def _peak_year(question: str, report: MetricsReport) -> str:
     target = pick(report.by_year.values())
     years = [str(year) for year, count in report.by_year.items() if count == target]
     most = "fewest" if pick is min else "most"
-    return f"{' and '.join(years)} had the {most} papers: {target} each of {report.papers_listed} listed."
+    each = " each" if len(years) > 1 else ""
+    return f"{' and '.join(years)} had the {most} papers: {target}{each} of the {report.papers_listed} listed."
 
 
 def _category(question: str, report: MetricsReport) -> str:
@@ -99,6 +100,12 @@ def answer_metrics(question: str, intent: str, report: MetricsReport, papers: li
     return _paper_count(report)
 
 
+def paper_listing(heading: str, papers: list[Paper]) -> tuple[str, list[Citation]]:
+    citations = [citation(n, paper) for n, paper in enumerate(papers, 1)]
+    lines = [f"{heading}: {len(papers)}.", *(f"[{c.n}] {c.title} ({c.year})" for c in citations)]
+    return "\n".join(lines), citations
+
+
 def answer_authors(people: list[str], papers: list[Paper], owner: str) -> tuple[str, list[Citation]]:
     """Every paper whose authors include all `people` (the owner is an author of every paper in the profile)."""
     others = [person for person in people if not author_matches(person, owner)]
@@ -106,7 +113,11 @@ def answer_authors(people: list[str], papers: list[Paper], owner: str) -> tuple[
     who = " and ".join(others) if others else owner
     if not matching:
         return f"None of {owner}'s listed papers has {who} among its authors.", []
-    citations = [citation(n, paper) for n, paper in enumerate(matching, 1)]
-    lines = [f"{owner}'s listed papers with {who}: {len(matching)}."]
-    lines += [f"[{c.n}] {c.title} ({c.year})" for c in citations]
-    return "\n".join(lines), citations
+    return paper_listing(f"{owner}'s listed papers with {who}", matching)
+
+
+def answer_papers_in_year(year: int, papers: list[Paper], owner: str) -> tuple[str, list[Citation]]:
+    matching = [paper for paper in papers if paper.year == year]
+    if not matching:
+        return f"None of {owner}'s listed papers is from {year}.", []
+    return paper_listing(f"{owner}'s listed papers from {year}", matching)

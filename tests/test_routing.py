@@ -39,6 +39,9 @@ OWNER = PARSED.profile.name
         ("What code is released for LOLA?", "papers", None),
         ("Which papers describe Gemini models?", "papers", None),
         ("How does the robot pick an improvised hammer?", "papers", None),
+        ("Which papers did he publish in 2024?", "metrics", "papers_in_year"),
+        ("What did Igor Mordatch publish in 2017?", "metrics", "papers_in_year"),
+        ("What robotics paper from 2023 uses vision-language models?", "papers", None),
     ],
 )
 def test_routes(question: str, route: str, metric: str | None) -> None:
@@ -110,3 +113,26 @@ def test_an_unknown_author_has_no_papers(seeded_service: ResearchService) -> Non
     answer = seeded_service.ask("Papers by Jane Unknownperson")
     assert answer.route == "authors" and answer.citations == []
     assert "None of Igor Mordatch's listed papers" in answer.answer
+
+
+def test_a_year_in_a_topical_question_is_a_retrieval_filter() -> None:
+    decision = route_question("What robotics paper from 2023 uses vision-language models?", AUTHORS, OWNER)
+    assert (decision.route, decision.year) == ("papers", 2023)
+
+
+@pytest.mark.parametrize("year", [2017, 2024])
+def test_listing_a_year_names_every_paper_of_that_year(seeded_service: ResearchService, year: int) -> None:
+    expected = sorted(paper.id for paper in PARSED.papers if paper.year == year)
+    answer = seeded_service.ask(f"Which papers did he publish in {year}?")
+    assert sorted(c.id for c in answer.citations) == expected
+    assert answer.answer.startswith(f"Igor Mordatch's listed papers from {year}: {len(expected)}.")
+
+
+def test_a_year_with_no_papers_is_said_plainly(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask("Which papers came out in 2019?")
+    assert answer.answer == "None of Igor Mordatch's listed papers is from 2019." and answer.citations == []
+
+
+def test_year_filter_narrows_retrieval(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask("What did the 2021 paper on rigid body simulation present?")
+    assert answer.citations and {c.year for c in answer.citations} == {2021}
