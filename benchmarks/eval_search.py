@@ -1,11 +1,12 @@
 """Evaluate search and ask on the development questions (tests/data/dev_questions.jsonl).
 
-    .venv/bin/python benchmarks/eval_search.py [--misses]
+    .venv/bin/python benchmarks/eval_search.py [--misses] [--half odd|even] [--set NAME]
 
 Ingests the bundled profile into a temporary store, then prints Recall@1, Recall@5 and MRR per search mode
 over the retrieval questions with expected papers, and for `ask`: route accuracy, abstention precision and
 recall, how often the answer cites an expected paper first, and how often a fact question's answer contains
-the expected figure as written.
+the expected figure as written. `--half` keeps the odd or even lines of the file (a held-out check: tune on
+one half, report on the other); `--set` keeps the rows tagged with that "set" (questions added after tuning).
 """
 
 from __future__ import annotations
@@ -34,8 +35,24 @@ class SearchScores:
     misses: list[str]
 
 
-def load_questions(path: Path = DEV_QUESTIONS) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+def load_questions(path: Path = DEV_QUESTIONS, half: str | None = None, subset: str | None = None) -> list[dict]:
+    """The rows of the question file; `half`: only its odd or even (1-based) lines; `subset`: only that "set"."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    rows = [(n, json.loads(line)) for n, line in enumerate(lines, 1) if line.strip()]
+    if half:
+        rows = [(n, row) for n, row in rows if n % 2 == (half == "odd")]
+    return [row for _, row in rows if subset is None or row.get("set") == subset]
+
+
+def abstentions_by_kind(questions: list[dict], abstained: list[bool]) -> str:
+    """Abstained/total per kind of papers question: where abstention errs, at a glance."""
+    counts: dict[str, list[int]] = {}
+    for row, did in zip(questions, abstained, strict=True):
+        if row["route"] == "papers":
+            counts.setdefault(row["kind"], [0, 0])
+            counts[row["kind"]][0] += did
+            counts[row["kind"]][1] += 1
+    return ", ".join(f"{kind} {done}/{total}" for kind, (done, total) in sorted(counts.items()))
 
 
 def evaluate_search(service: ResearchService, questions: list[dict], mode: str) -> SearchScores:
@@ -60,8 +77,10 @@ def evaluate_search(service: ResearchService, questions: list[dict], mode: str) 
 def evaluate_ask(service: ResearchService, questions: list[dict]) -> tuple[dict[str, str], list[str]]:
     routed = abstained_right = abstained = should_abstain = cites_first = citable = facts = fact_total = 0
     misses = []
+    abstained_each = []
     for row in questions:
         answer = service.ask(row["question"])
+        abstained_each.append(answer.abstained)
         routed += answer.route == row["route"]
         if answer.route != row["route"]:
             misses.append(f"  route {answer.route} (expected {row['route']}): {row['question']}")
@@ -86,6 +105,7 @@ def evaluate_ask(service: ResearchService, questions: list[dict]) -> tuple[dict[
         "abstention recall": f"{abstained_right / max(should_abstain, 1):.3f} ({abstained_right}/{should_abstain})",
         "answer cites an expected paper as [1]": f"{cites_first / max(citable, 1):.3f} ({cites_first}/{citable})",
         "expected figure in the answer": f"{facts / max(fact_total, 1):.3f} ({facts}/{fact_total})",
+        "abstained, by kind": abstentions_by_kind(questions, abstained_each),
     }
     return summary, misses
 
@@ -100,8 +120,10 @@ def seeded_service(folder: str) -> ResearchService:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="also list the questions each part gets wrong")
+    parser.add_argument("--half", choices=("odd", "even"), help="only the odd or even lines of the question file")
+    parser.add_argument("--set", dest="subset", help='only the rows whose "set" is this (e.g. unseen-2)')
     args = parser.parse_args()
-    questions = load_questions()
+    questions = load_questions(half=args.half, subset=args.subset)
     searchable = [row for row in questions if row["route"] == "papers" and row["expected_ids"]]
     with tempfile.TemporaryDirectory() as folder:
         service = seeded_service(folder)
