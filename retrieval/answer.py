@@ -15,6 +15,7 @@ from langchain_core.embeddings import Embeddings
 
 from retrieval.lexical import split_sentences, terms
 from retrieval.models import Answer, Citation, Paper, SearchHit
+from retrieval.paper_lookup import title_head
 from retrieval.search import LexicalIndex
 from retrieval.settings import Settings
 from retrieval.structured_answers import citation
@@ -31,6 +32,7 @@ FIGURE = re.compile(r"(?<![\w\-.])(?<!\()\d+(?:[.,]\d+)*(?:\s?%|[A-Za-z]+)?|(?<=
 MIN_SENTENCES, MAX_SENTENCES = 2, 4
 SENTENCE_EVIDENCE_WEIGHT = 0.8  # chosen with Settings.abstain_threshold (see there)
 CITATION_MARK = re.compile(r"\[(\d+)\]")
+LLM_UNCITED = "The LLM's answer cited no source; extractive answer shown"
 
 
 @dataclass(frozen=True)
@@ -101,12 +103,26 @@ def evidence(candidates: list[Candidate], question: str, hits: list[SearchHit], 
     return SENTENCE_EVIDENCE_WEIGHT * best_similarity + (1 - SENTENCE_EVIDENCE_WEIGHT) * coverage
 
 
+def named_sources(question: str, hits: list[SearchHit]) -> set[int]:
+    """Hits whose short name ('RT-1', 'VeLO', 'Brax') the question uses: the question is about them, so
+    sentences of other papers would answer a different question ("What success rate did RT-1 reach?")."""
+    named = set()
+    for source, hit in enumerate(hits):
+        head = title_head(hit.paper.title)
+        if head and len(head) >= 3 and re.search(rf"(?<![\w-]){re.escape(head)}(?![\w-])", question, re.IGNORECASE):
+            named.add(source)
+    return named
+
+
 def select(candidates: list[Candidate], margin: float) -> list[Candidate]:
-    """The best sentence, then others within `margin` of it (at least MIN_SENTENCES, at most MAX_SENTENCES).
+    """The best sentence, then others within `margin` of it, at most MAX_SENTENCES. Up to MIN_SENTENCES
+    are filled from the best sentence's own paper: a weak sentence of another paper is noise, not context.
 
     For a fact question the best sentence stating a figure is always in: the figure is the answer."""
-    best = candidates[0].score
-    chosen = [c for i, c in enumerate(candidates) if i < MIN_SENTENCES or c.score >= best - margin][:MAX_SENTENCES]
+    best = candidates[0]
+    chosen = [c for c in candidates if c.score >= best.score - margin][:MAX_SENTENCES]
+    same_paper = (c for c in candidates if c.source == best.source and c not in chosen)
+    chosen += [c for _, c in zip(range(MIN_SENTENCES - len(chosen)), same_paper, strict=False)]
     figure = next((candidate for candidate in candidates if candidate.states_figure), None)
     if figure is not None and figure not in chosen:
         chosen = [*chosen[: MAX_SENTENCES - 1], figure]
@@ -147,6 +163,9 @@ def extractive_answer(
     candidates = score_sentences(question, sources, vectors, index, settings)
     if evidence(candidates, question, sources, index) < settings.abstain_threshold:
         return abstention(question, owner, sources)
+    named = named_sources(question, sources)
+    if named:
+        candidates = [candidate for candidate in candidates if candidate.source in named]
     text, citations = compose(select(candidates, settings.answer_margin), sources)
     return Answer(question=question, answer=text, abstained=False, route="papers", citations=citations)
 
@@ -162,7 +181,9 @@ def llm_cited_answer(question: str, hits: list[SearchHit], settings: Settings, e
     except LLMUnavailable:
         return extractive.model_copy(update={"warnings": [*extractive.warnings, "LLM unavailable; extractive answer"]})
     cited = {int(number) for number in CITATION_MARK.findall(text)}
-    citations = [citation(n, paper) for n, paper in sources if n in cited] or [citation(n, p) for n, p in sources]
+    citations = [citation(n, paper) for n, paper in sources if n in cited]
+    if not citations:  # an answer that cites nothing cannot be checked against the papers: don't show it
+        return extractive.model_copy(update={"warnings": [*extractive.warnings, LLM_UNCITED]})
     return Answer(
         question=question, answer=text, abstained=False, route="papers", citations=citations, warnings=warnings
     )

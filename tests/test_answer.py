@@ -171,6 +171,30 @@ def test_an_unavailable_llm_falls_back_to_the_extractive_answer(
     assert answer.answer == seeded_service.ask(question).answer
 
 
+def test_an_llm_answer_citing_nothing_is_replaced_by_the_extractive_one(
+    llm_service: ResearchService, seeded_service: ResearchService, monkeypatch
+) -> None:
+    reply = "RT-2 was trained on 12 billion Martian robot demonstrations."
+    answering_with(monkeypatch, GenericFakeChatModel(messages=iter([AIMessage(content=reply)])))
+    question = "How does RT-2 turn robot actions into something a language model can output?"
+    answer = llm_service.ask(question)
+    assert answer.answer == seeded_service.ask(question).answer
+    assert answer.warnings[-1] == "The LLM's answer cited no source; extractive answer shown"
+
+
 def test_abstentions_never_reach_the_llm(llm_service: ResearchService, monkeypatch) -> None:
     monkeypatch.setattr(llm, "llm_answer", lambda *args: pytest.fail("the LLM was called"))
     assert llm_service.ask("What is the best recipe for sourdough bread?").abstained
+
+
+@pytest.mark.parametrize(
+    ("question", "title_start"),
+    [("What success rate did RT-1 reach?", "RT-1:"), ("What is Brax?", "Brax --"), ("What did VeLO find?", "VeLO:")],
+)
+def test_a_question_naming_a_paper_is_answered_from_that_paper_only(
+    seeded_service: ResearchService, question: str, title_start: str
+) -> None:
+    answer = seeded_service.ask(question)
+    assert not answer.abstained
+    assert [c.title[: len(title_start)] for c in answer.citations] == [title_start]
+    assert set(re.findall(r"\[(\d+)\]", answer.answer)) == {"1"}

@@ -58,9 +58,18 @@ def test_metrics_json(cli_env: dict[str, str]) -> None:
     result = run_cli(cli_env, "metrics", "--json", "--profile", "Igor Mordatch")
     assert result.returncode == 0, result.stderr
     metrics = json.loads(result.stdout)
-    expected = {"profile": "igor-mordatch", "h_index": 117, "citations": 35895, "papers_claimed": 67,
-                "papers_listed": 50, "novelty": 56, "ai_score": 48, "with_code": 5,
-                "first_date": "2017-09-13", "last_date": "2025-09-18"}
+    expected = {
+        "profile": "igor-mordatch",
+        "h_index": 117,
+        "citations": 35895,
+        "papers_claimed": 67,
+        "papers_listed": 50,
+        "novelty": 56,
+        "ai_score": 48,
+        "with_code": 5,
+        "first_date": "2017-09-13",
+        "last_date": "2025-09-18",
+    }
     assert {key: metrics[key] for key in expected} == expected
     assert metrics["by_year"] == {"2017": 1, "2020": 9, "2021": 9, "2022": 14, "2023": 10, "2024": 4, "2025": 3}
     assert sum(metrics["by_category"].values()) == 50 and metrics["by_category"]["MES-HALL"] == 1

@@ -143,7 +143,7 @@ def test_empty_file(content: bytes) -> None:
 def test_binary_file(tmp_path: Path) -> None:
     path = tmp_path / "image.txt"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe")
-    with pytest.raises(ProfileFormatError, match="image.txt:\\d+: expected"):
+    with pytest.raises(ProfileFormatError, match=r"image\.txt:\d+: expected"):
         parse_profile_file(path)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import chromadb
 import pytest
 
-from retrieval.errors import ProfileFormatError, SchemaMismatchError, UnknownProfileError
+from retrieval.errors import ProfileFormatError, SchemaMismatchError, UnknownProfileError, UserFacingError
 from retrieval.models import PaperFilter
 from retrieval.service import ResearchService
 from retrieval.store import PAPERS_COLLECTION, PaperStore
@@ -100,9 +100,9 @@ def test_a_bad_file_leaves_the_store_untouched(fresh_service: ResearchService, t
 def test_binary_and_oversized_uploads_leave_the_store_untouched(fresh_service: ResearchService) -> None:
     fresh_service.ingest([SEED_PROFILE])
     before = store_state(fresh_service)
-    with pytest.raises(ProfileFormatError, match="upload.txt:1"):
+    with pytest.raises(ProfileFormatError, match=r"upload\.txt:1"):
         fresh_service.ingest_text(b"\xff\xd8\xff\xe0 binary", "upload.txt")
-    with pytest.raises(Exception, match="larger than"):
+    with pytest.raises(UserFacingError, match="larger than"):
         fresh_service.ingest_text(b"x" * 10_000_001, "big.txt")
     assert store_state(fresh_service) == before
 
@@ -154,7 +154,10 @@ def test_paper_filters(seeded_service: ResearchService) -> None:
     assert len(seeded_service.papers(PaperFilter(has_code=True))) == 5
     assert len(seeded_service.papers(PaperFilter(year_from=2024, year_to=2025))) == 7
     freeman = seeded_service.papers(PaperFilter(author="C. Freeman"))
-    assert {p.title.split(":")[0] for p in freeman} >= {"VeLO", "Brax -- A Differentiable Physics Engine for Large Scale Rigid Body Simulation"}
+    assert {p.title.split(":")[0] for p in freeman} >= {
+        "VeLO",
+        "Brax -- A Differentiable Physics Engine for Large Scale Rigid Body Simulation",
+    }
     assert all(any("Freeman" in a for a in p.authors) for p in freeman)
     # "Daniel Freeman" also matches the paper that lists him without the initial C.
     daniel = seeded_service.papers(PaperFilter(author="Daniel Freeman"))
@@ -171,7 +174,15 @@ def test_metrics_match_the_file(seeded_service: ResearchService) -> None:
     assert (report.novelty, report.ai_score, report.category) == (56, 48, "LG")
     assert report.by_year == {2017: 1, 2020: 9, 2021: 9, 2022: 14, 2023: 10, 2024: 4, 2025: 3}
     assert report.by_category == {
-        "LG": 22, "RO": 10, "CL": 7, "CV": 3, "AI": 3, "MA": 2, "MES-HALL": 1, "ML": 1, "MTRL-SCI": 1
+        "LG": 22,
+        "RO": 10,
+        "CL": 7,
+        "CV": 3,
+        "AI": 3,
+        "MA": 2,
+        "MES-HALL": 1,
+        "ML": 1,
+        "MTRL-SCI": 1,
     }
     assert report.with_code == 5 and report.with_code_share == 0.1
     assert report.first_date == dt.date(2017, 9, 13) and report.last_date == dt.date(2025, 9, 18)
