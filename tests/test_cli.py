@@ -120,3 +120,15 @@ def test_papers_and_metrics_do_not_load_the_embedding_model(cli_env: dict[str, s
     result = subprocess.run([sys.executable, "-c", probe], env=cli_env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize(
+    ("question", "explanation"), [("   ", "the text was empty"), ("q" * 10_000, "10,000 characters")]
+)
+def test_empty_or_huge_question_gets_a_short_explanation(
+    cli_env: dict[str, str], question: str, explanation: str
+) -> None:
+    result = run_cli(cli_env, "ask", question)
+    assert result.returncode == 2
+    assert explanation in result.stderr and len(result.stderr) < 300
+    assert result.stdout == ""
