@@ -92,7 +92,8 @@ def source_line(citation: Citation) -> str:
 def render_answer_embed(answer: Answer) -> discord.Embed:
     color = COLOR_ABSTAIN if answer.abstained else COLOR_ANSWER
     embed = make_embed(escape_user_text(answer.question), answer.answer, color)
-    add_field(embed, "Sources", "\n".join(source_line(c) for c in answer.citations))
+    if answer.route == "papers":  # metric and author listings already name their papers in the answer
+        add_field(embed, "Sources", "\n".join(source_line(c) for c in answer.citations))
     if answer.suggestions:
         suggestions = "\n".join(
             f"• {escape_user_text(c.title)} · {c.year} · {first_authors(c.authors)}" for c in answer.suggestions
