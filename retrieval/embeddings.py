@@ -10,8 +10,10 @@ without an embedding function, so no model path from this venv is persisted in t
 
 from __future__ import annotations
 
+import math
 import os
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from langchain_core.embeddings import Embeddings
@@ -55,6 +57,14 @@ class MiniLMEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
 
+    @property
+    def max_tokens(self) -> int:
+        """Word pieces the model reads; the rest of a longer text is silently dropped."""
+        return int(self.model.max_seq_length)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.model.tokenizer(text, verbose=False)["input_ids"])
+
 
 class ChromaOnnxEmbeddings(Embeddings):
     """Chroma's default ONNX MiniLM. It downloads its model on first use, so it is never the default."""
@@ -71,6 +81,14 @@ class ChromaOnnxEmbeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
+
+
+def token_budget(embeddings: Embeddings) -> tuple[Callable[[str], int], int]:
+    """(token counter, input window) of a model: exact for MiniLM; otherwise an estimate that errs long
+    (about 1.5 word pieces per word in these abstracts) against MiniLM's 256-piece window."""
+    if isinstance(embeddings, MiniLMEmbeddings):
+        return embeddings.count_tokens, embeddings.max_tokens
+    return (lambda text: 2 + math.ceil(1.5 * len(text.split()))), 256
 
 
 def embeddings_for(name: str) -> Embeddings:

@@ -1,6 +1,9 @@
-"""The Chroma store: a `papers` collection (through langchain-chroma) and `profile_snapshots`.
+"""The Chroma store: a `papers` collection (through langchain-chroma), `paper_passages` and `profile_snapshots`.
 
 Papers: document = title + abstract, embedded by us (never by Chroma), metadata for every filter.
+Passages: pieces of each paper that fit the model's input window (see retrieval.passages), with the
+paper's filter fields; dense search ranks papers by their best passage. They are written with their paper
+and removed with it, so they always follow its fingerprint.
 Snapshots: one record per change of a profile's header, read by metadata only.
 The papers collection's metadata carries the schema version and a revision counter that every write
 bumps, so in-memory indexes built on top (BM25) know when to rebuild, even across processes.
@@ -18,12 +21,14 @@ from chromadb.api import ClientAPI
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
-from retrieval.embeddings import embeddings_for
+from retrieval.embeddings import embeddings_for, token_budget
 from retrieval.errors import SchemaMismatchError, UserFacingError
 from retrieval.models import MetricSnapshot, Paper, PaperFilter, ParsedProfile, Profile
+from retrieval.passages import paper_passages
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: paper_passages
 PAPERS_COLLECTION = "papers"
+PASSAGES_COLLECTION = "paper_passages"
 SNAPSHOTS_COLLECTION = "profile_snapshots"
 # Chroma needs a vector per record; snapshots are never searched by similarity, so they get this one
 # instead of costing an embedding-model load.
@@ -65,6 +70,13 @@ class PaperStore:
         return self.vectorstore._collection
 
     @cached_property
+    def passages(self) -> chromadb.Collection:
+        _ = self.vectorstore  # the schema check comes first: never add this collection beside an old store
+        return self.client.get_or_create_collection(
+            PASSAGES_COLLECTION, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+        )
+
+    @cached_property
     def snapshots(self) -> chromadb.Collection:
         return self.client.get_or_create_collection(SNAPSHOTS_COLLECTION, embedding_function=None)
 
@@ -93,13 +105,29 @@ class PaperStore:
         return sorted(papers, key=lambda paper: (paper.date, paper.title), reverse=True)
 
     def dense_search(self, query: str, k: int, paper_filter: PaperFilter | None = None) -> list[tuple[Paper, float]]:
-        """(paper, cosine similarity) pairs, best first."""
-        k = min(k, max(self.papers.count(), 1))
-        pairs = self.vectorstore.similarity_search_by_vector_with_relevance_scores(
-            self.embeddings.embed_query(query), k=k, filter=chroma_where(paper_filter)
-        )
-        # the collection is cosine-space: Chroma's distance is 1 - similarity
-        return [(paper_from_record(doc.metadata, doc.page_content), 1.0 - distance) for doc, distance in pairs]
+        """(paper, cosine similarity of its best passage) pairs, best first."""
+        best = self._best_passages(self.embeddings.embed_query(query), k, chroma_where(paper_filter))
+        if not best:
+            return []
+        result = self.papers.get(ids=list(best), include=["metadatas", "documents"])
+        papers = [paper_from_record(m, d) for m, d in zip(result["metadatas"], result["documents"], strict=True)]
+        return sorted(((paper, best[paper.id]) for paper in papers), key=lambda pair: pair[1], reverse=True)
+
+    def _best_passages(self, vector: list[float], k: int, where: dict[str, Any] | None) -> dict[str, float]:
+        """Best passage similarity of the top `k` papers, asking for more passages until k papers are found."""
+        total = self.passages.count()
+        wanted = min(total, 4 * k)  # a paper has 1-3 passages, so this almost always suffices at once
+        while True:
+            result = self.passages.query(
+                query_embeddings=[vector], n_results=max(wanted, 1), where=where, include=["metadatas", "distances"]
+            )
+            best: dict[str, float] = {}
+            for metadata, distance in zip(result["metadatas"][0], result["distances"][0], strict=True):
+                # cosine space: distance = 1 - similarity; results come best first, so the first per paper wins
+                best.setdefault(str(metadata["paper_id"]), 1.0 - distance)
+            if len(best) >= k or wanted >= total:
+                return dict(list(best.items())[:k])
+            wanted = min(total, 2 * wanted)
 
     def profile_ids(self) -> list[str]:
         result = self.snapshots.get(include=["metadatas"])
@@ -121,8 +149,11 @@ class PaperStore:
         incoming = {paper.id: paper for paper in parsed.papers}
         changed = [p for p in parsed.papers if stored.get(p.id) != p.content_fingerprint()]
         stale = [id_ for id_ in stored if id_ not in incoming]
+        self._delete_passages([paper.id for paper in changed] + stale)
         for start in range(0, len(changed), EMBED_BATCH):
             batch = changed[start : start + EMBED_BATCH]
+            # passages first: the paper's fingerprint, written last, marks the pair complete
+            self._add_passages(batch)
             self.vectorstore.add_texts(
                 texts=[paper_document(paper) for paper in batch],
                 metadatas=[paper_metadata(paper) for paper in batch],
@@ -136,6 +167,23 @@ class PaperStore:
         if changed or stale:
             self._bump_revision()
         return added, len(changed) - added, len(parsed.papers) - len(changed), len(stale)
+
+    def _add_passages(self, papers: list[Paper]) -> None:
+        count_tokens, max_tokens = token_budget(self.embeddings)
+        ids, texts, metadatas = [], [], []
+        for paper in papers:
+            for number, text in enumerate(paper_passages(paper, count_tokens, max_tokens)):
+                ids.append(f"{paper.id}#{number}")
+                texts.append(text)
+                metadatas.append(passage_metadata(paper))
+        self.passages.upsert(
+            ids=ids, embeddings=self.embeddings.embed_documents(texts), metadatas=metadatas, documents=texts
+        )
+
+    def _delete_passages(self, paper_ids: list[str]) -> None:
+        """Passages of these papers: an edited paper may now have fewer of them."""
+        if paper_ids:
+            self.passages.delete(where={"paper_id": {"$in": paper_ids}})
 
     def append_snapshot_if_changed(self, profile: Profile, papers_listed: int, now: dt.datetime) -> bool:
         previous = self.snapshots.get(where={"profile": profile.id}, include=["metadatas"])["metadatas"]
@@ -157,11 +205,11 @@ class PaperStore:
         return True
 
     def reset(self) -> None:
-        """Drop both collections (used by `ingest --rebuild`)."""
-        for name in (PAPERS_COLLECTION, SNAPSHOTS_COLLECTION):
+        """Drop every collection (used by `ingest --rebuild`)."""
+        for name in (PAPERS_COLLECTION, PASSAGES_COLLECTION, SNAPSHOTS_COLLECTION):
             if name in {collection.name for collection in self.client.list_collections()}:
                 self.client.delete_collection(name)
-        for attribute in ("vectorstore", "snapshots"):
+        for attribute in ("vectorstore", "passages", "snapshots"):
             self.__dict__.pop(attribute, None)
 
     def _bump_revision(self) -> None:
@@ -213,6 +261,17 @@ def paper_metadata(paper: Paper) -> dict[str, Any]:
     if paper.affiliations:
         metadata["affiliations"] = paper.affiliations
     return metadata
+
+
+def passage_metadata(paper: Paper) -> dict[str, Any]:
+    """The paper's id and the fields `chroma_where` filters on."""
+    return {
+        "paper_id": paper.id,
+        "profile": paper.profile,
+        "year": paper.year,
+        "category": paper.category,
+        "has_code": paper.has_code,
+    }
 
 
 def paper_from_record(metadata: dict[str, Any], document: str) -> Paper:

@@ -59,6 +59,16 @@ def test_hybrid_finds_what_one_mode_misses(seeded_service: ResearchService) -> N
     assert title_of(seeded_service, paraphrase)[0].startswith("Training Language Models on the Knowledge")
 
 
+def test_dense_reads_past_the_model_window(seeded_service: ResearchService, embeddings) -> None:
+    # Gemini 1.5's abstract says this only in its last sentence, which a single whole-abstract vector never
+    # saw (MiniLM drops everything past 256 word pieces): with one vector per paper it missed the top 2
+    query = "translating into a language with fewer than two hundred speakers after reading its grammar book"
+    gemini = next(paper for paper in seeded_service.papers() if paper.title.startswith("Gemini 1.5"))
+    last_sentence_starts = gemini.abstract.index("Finally, we highlight")
+    assert embeddings.count_tokens(f"{gemini.title}\n\n{gemini.abstract[:last_sentence_starts]}") > 256
+    assert title_of(seeded_service, query, "dense")[0] == gemini.title
+
+
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
 def test_hits_are_ranked_and_bounded(seeded_service: ResearchService, mode: str) -> None:
     hits = seeded_service.search("energy-based models", k=4, mode=mode)

@@ -10,8 +10,9 @@ import pytest
 
 from retrieval.errors import ProfileFormatError, SchemaMismatchError, UnknownProfileError, UserFacingError
 from retrieval.models import PaperFilter
+from retrieval.passages import paper_passages
 from retrieval.service import ResearchService
-from retrieval.store import PAPERS_COLLECTION, PaperStore
+from retrieval.store import PAPERS_COLLECTION, PASSAGES_COLLECTION, PaperStore
 from tests.conftest import SEED_PROFILE
 
 SEED_TEXT = SEED_PROFILE.read_text(encoding="utf-8")
@@ -24,9 +25,15 @@ def write_profile(folder: Path, name: str, text: str) -> Path:
     return path
 
 
-def store_state(service: ResearchService) -> tuple[int, int, list[str]]:
+def store_state(service: ResearchService) -> tuple[int, int, list[str], list[str]]:
     store = service.store
-    return store.papers.count(), store.revision(), sorted(store.snapshots.get()["ids"])
+    passage_ids = sorted(store.passages.get()["ids"])
+    return store.papers.count(), store.revision(), sorted(store.snapshots.get()["ids"]), passage_ids
+
+
+def passages_of(service: ResearchService, paper_id: str) -> list[str]:
+    result = service.store.passages.get(where={"paper_id": paper_id}, include=["documents"])
+    return [document for _, document in sorted(zip(result["ids"], result["documents"], strict=True))]
 
 
 def test_first_ingest_adds_every_paper_and_one_snapshot(fresh_service: ResearchService) -> None:
@@ -36,9 +43,25 @@ def test_first_ingest_adds_every_paper_and_one_snapshot(fresh_service: ResearchS
     assert fresh_service.store.papers.count() == 50
 
 
-def test_reingest_changes_nothing(fresh_service: ResearchService) -> None:
+def test_passages_cover_each_abstract_within_the_model_window(seeded_service: ResearchService, embeddings) -> None:
+    long_papers = 0
+    for paper in seeded_service.papers():
+        passages = passages_of(seeded_service, paper.id)
+        assert passages == paper_passages(paper, embeddings.count_tokens, embeddings.max_tokens)
+        assert all(embeddings.count_tokens(passage) <= embeddings.max_tokens for passage in passages)
+        assert passages[-1].endswith(paper.abstract.split()[-1])  # the abstract's end is embedded
+        long_papers += len(passages) > 1
+    assert long_papers == 20  # the abstracts longer than MiniLM's 256 word pieces
+
+
+def test_reingest_changes_nothing(fresh_service: ResearchService, monkeypatch) -> None:
     fresh_service.ingest([SEED_PROFILE])
     before = store_state(fresh_service)
+
+    def no_embedding(texts: list[str]) -> list[list[float]]:
+        raise AssertionError(f"re-ingest embedded {len(texts)} texts")
+
+    monkeypatch.setattr(fresh_service.store.embeddings, "embed_documents", no_embedding)
     report = fresh_service.ingest([SEED_PROFILE])
     assert (report.added, report.updated, report.unchanged, report.removed, report.snapshots_added) == (0, 0, 50, 0, 0)
     assert store_state(fresh_service) == before
@@ -50,13 +73,20 @@ def test_edited_and_removed_papers_are_synced(fresh_service: ResearchService, tm
     velo_abstract = next(i for i, line in enumerate(lines) if line.startswith("While deep learning models"))
     lines[velo_abstract] += " An added sentence."
     rt1 = lines.index("RODec 13, 2022")
+    rt1_id = next(p.id for p in fresh_service.papers() if p.title.startswith("RT-1"))
+    rt1_passages = passages_of(fresh_service, rt1_id)
+    passage_count = len(fresh_service.store.passages.get()["ids"])
+    assert rt1_passages
     del lines[rt1 : rt1 + 7]  # header, title, blank, authors, blank, abstract, blank
     edited = write_profile(tmp_path / "edited", "igor.txt", "\n".join(lines))
     report = fresh_service.ingest([edited])
     assert (report.added, report.updated, report.removed, report.unchanged) == (0, 1, 1, 48)
     velo = next(p for p in fresh_service.papers() if p.title.startswith("VeLO"))
     assert velo.abstract.endswith("An added sentence.")
+    assert passages_of(fresh_service, velo.id)[-1].endswith("An added sentence.")
     assert not [p for p in fresh_service.papers() if p.title.startswith("RT-1")]
+    assert passages_of(fresh_service, rt1_id) == []
+    assert len(fresh_service.store.passages.get()["ids"]) == passage_count - len(rt1_passages)
 
 
 def test_snapshot_is_appended_only_when_the_header_changes(fresh_service: ResearchService, tmp_path: Path) -> None:
@@ -134,10 +164,15 @@ def test_schema_mismatch_asks_for_a_rebuild(fresh_service: ResearchService, tmp_
     collection.modify(metadata={**collection.metadata, "schema_version": 0})
     with pytest.raises(SchemaMismatchError, match="research-bot ingest --rebuild"):
         _ = PaperStore(client, embeddings).vectorstore
+    with pytest.raises(SchemaMismatchError):  # nor is an old store searched through its passages
+        PaperStore(client, embeddings).dense_search("robots", k=3)
+    passages = client.get_collection(PASSAGES_COLLECTION)
+    passages.add(ids=["stale#0"], embeddings=[[0.0] * 384], metadatas=[{"paper_id": "stale"}], documents=["x"])
     rebuilt = ResearchService(fresh_service.settings, store=PaperStore(client, embeddings))
     report = rebuilt.ingest([SEED_PROFILE], rebuild=True)
     assert report.rebuilt and report.added == 50
     assert PaperStore(client, embeddings).papers.count() == 50
+    assert "stale#0" not in PaperStore(client, embeddings).passages.get()["ids"]  # --rebuild dropped passages
 
 
 def test_store_reopens_in_a_new_client(fresh_service: ResearchService, tmp_path: Path, embeddings) -> None:
