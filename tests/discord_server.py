@@ -34,7 +34,7 @@ from aiohttp import WSMsgType, web
 API_PREFIX = "/api/v10"
 DISCORD_EPOCH_MS = 1_420_070_400_000
 
-# Gateway intents (https://discord.com/developers/docs/events/gateway#gateway-intents).
+# Gateway intents (Discord developer docs: events/gateway, "Gateway Intents").
 INTENT_GUILD_MEMBERS = 1 << 1
 INTENT_GUILD_PRESENCES = 1 << 8
 INTENT_GUILD_MESSAGES = 1 << 9
