@@ -293,7 +293,7 @@ def cmd_profiles(service: ResearchService, args: argparse.Namespace) -> int:
 def cmd_run(service: ResearchService, args: argparse.Namespace) -> int:
     from bot.runner import run_bot  # discord.py is only imported when the bot runs
 
-    return run_bot(service.settings)
+    return run_bot(service)
 
 
 # --- parser ---

@@ -10,7 +10,6 @@ import discord
 
 from bot.client import ResearchBot
 from retrieval.service import ResearchService
-from retrieval.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -27,20 +26,19 @@ INTENT_REFUSED = (
 )
 
 
-async def start_bot(settings: Settings) -> None:
-    token = settings.discord_token
-    assert token is not None
-    async with ResearchBot(settings, ResearchService(settings)) as bot:
-        await bot.start(token.get_secret_value())
+async def start_bot(service: ResearchService, token: str) -> None:
+    async with ResearchBot(service.settings, service) as bot:
+        await bot.start(token)
 
 
-def run_bot(settings: Settings) -> int:
-    if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
+def run_bot(service: ResearchService) -> int:
+    token = service.settings.discord_token
+    if token is None or not token.get_secret_value().strip():
         print(NO_TOKEN, file=sys.stderr)
         return EXIT_CONFIG
     discord.utils.setup_logging(level=logging.INFO)
     try:
-        asyncio.run(start_bot(settings))
+        asyncio.run(start_bot(service, token.get_secret_value()))
     except discord.LoginFailure:
         print(BAD_TOKEN, file=sys.stderr)
         return EXIT_CONFIG

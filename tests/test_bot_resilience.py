@@ -130,10 +130,8 @@ async def test_without_message_content_intent_slash_commands_still_work(
 
 
 @pytest.fixture
-def runner_uses(seeded_service: ResearchService, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """`run_bot` builds its own service: hand it the seeded one (no second model load), and undo the
-    root-logger handler that `discord.utils.setup_logging` installs."""
-    monkeypatch.setattr(bot.runner, "ResearchService", lambda settings: seeded_service)
+def runner_uses() -> Iterator[None]:
+    """Undo the root-logger handler that `discord.utils.setup_logging` installs."""
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
     yield
@@ -143,11 +141,16 @@ def runner_uses(seeded_service: ResearchService, monkeypatch: pytest.MonkeyPatch
 
 @pytest.mark.usefixtures("runner_uses")
 async def test_run_with_a_rejected_token_exits_with_the_401_message(
-    discord_server: DiscordServer, bot_settings: SettingsFactory, capsys: pytest.CaptureFixture[str]
+    discord_server: DiscordServer,
+    seeded_service: ResearchService,
+    bot_settings: SettingsFactory,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     token = "NzI.rejected-token-value.abc"
     started = time.monotonic()
-    code = await asyncio.to_thread(bot.runner.run_bot, bot_settings(discord_token=token))
+    code = await asyncio.to_thread(
+        bot.runner.run_bot, ResearchService(bot_settings(discord_token=token), store=seeded_service.store)
+    )
     assert code != 0 and code == bot.runner.EXIT_CONFIG
     assert time.monotonic() - started < 5
     err = capsys.readouterr().err
@@ -158,10 +161,15 @@ async def test_run_with_a_rejected_token_exits_with_the_401_message(
 
 @pytest.mark.usefixtures("runner_uses")
 async def test_run_with_the_intent_refused_exits_with_the_4014_message(
-    discord_server_factory: ServerFactory, bot_settings: SettingsFactory, capsys: pytest.CaptureFixture[str]
+    discord_server_factory: ServerFactory,
+    seeded_service: ResearchService,
+    bot_settings: SettingsFactory,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     server = await discord_server_factory(allowed_privileged_intents=0)
-    code = await asyncio.to_thread(bot.runner.run_bot, bot_settings(discord_token=server.token))
+    code = await asyncio.to_thread(
+        bot.runner.run_bot, ResearchService(bot_settings(discord_token=server.token), store=seeded_service.store)
+    )
     assert code == bot.runner.EXIT_CONFIG
     err = capsys.readouterr().err
     assert bot.runner.INTENT_REFUSED in err
@@ -171,10 +179,13 @@ async def test_run_with_the_intent_refused_exits_with_the_4014_message(
 
 @pytest.mark.usefixtures("runner_uses")
 async def test_run_without_a_token_says_how_to_set_it(
-    bot_settings: SettingsFactory, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    seeded_service: ResearchService,
+    bot_settings: SettingsFactory,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
     monkeypatch.delenv("RESEARCH_BOT_DISCORD_TOKEN", raising=False)
     for settings in (bot_settings(), bot_settings(discord_token="   ")):
-        assert bot.runner.run_bot(settings) == bot.runner.EXIT_CONFIG
+        assert bot.runner.run_bot(ResearchService(settings, store=seeded_service.store)) == bot.runner.EXIT_CONFIG
         assert "No Discord token: set DISCORD_TOKEN" in capsys.readouterr().err
