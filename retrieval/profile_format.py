@@ -61,19 +61,28 @@ def paper_id_for(profile_id: str, title: str, date: dt.date) -> str:
     return f"{profile_id}:{hashlib.sha1(key.encode()).hexdigest()[:12]}"
 
 
-def parse_profile_file(path: Path, max_bytes: int = 5_000_000) -> ParsedProfile:
+DEFAULT_MAX_BYTES = 5_000_000
+
+
+def check_size(source: str, size: int, max_bytes: int) -> None:
+    if size > max_bytes:
+        raise ProfileFormatError(
+            source, 1, f"a profile file of at most {max_bytes:,} bytes", f"{size:,} bytes (larger than the limit)"
+        )
+
+
+def parse_profile_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedProfile:
     source = str(path)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ProfileFormatError(source, 1, f"a profile file of at most {max_bytes:,} bytes", f"{size:,} bytes")
+        check_size(source, path.stat().st_size, max_bytes)  # before reading: a huge file is never loaded
         raw = path.read_bytes()
     except OSError as error:
         raise ProfileFormatError(source, 1, "a readable file", error.strerror or str(error)) from error
-    return parse_profile_bytes(raw, source)
+    return parse_profile_bytes(raw, source, max_bytes)
 
 
-def parse_profile_bytes(raw: bytes, source: str) -> ParsedProfile:
+def parse_profile_bytes(raw: bytes, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedProfile:
+    check_size(source, len(raw), max_bytes)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -29,6 +29,7 @@ from retrieval.models import (
 )
 from retrieval.names import name_tokens, paper_has_author
 from retrieval.paper_lookup import PaperIndex
+from retrieval.profile_format import parse_profile_bytes
 from retrieval.questions import validate_question
 from retrieval.routing import route_question
 from retrieval.search import HybridSearcher
@@ -75,11 +76,7 @@ class ResearchService:
 
     def ingest_text(self, raw: bytes, source: str) -> IngestReport:
         """One uploaded profile (the bot's /ingest): parsed fully before the store is touched."""
-        from retrieval.profile_format import parse_profile_bytes
-
-        if len(raw) > self.settings.max_profile_bytes:
-            raise UserFacingError(f"{source}: larger than {self.settings.max_profile_bytes:,} bytes.")
-        parsed = parse_profile_bytes(raw, source)
+        parsed = parse_profile_bytes(raw, source, self.settings.max_profile_bytes)
         with self._write_lock:
             return ingest_profiles(self.store, [parsed])
 
