@@ -6,17 +6,18 @@ is weak the answer abstains and names the nearest papers instead.
 
 from __future__ import annotations
 
+import logging
 import re
-import threading
 from dataclasses import dataclass
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
-from retrieval.lexical import split_sentences, terms
+from retrieval.answer_guards import check_answer
+from retrieval.lexical import terms
 from retrieval.models import Answer, Citation, Paper, SearchHit
 from retrieval.paper_lookup import title_head
 from retrieval.search import LexicalIndex
+from retrieval.sentence_vectors import SentenceVectors
 from retrieval.settings import Settings
 from retrieval.structured_answers import citation
 
@@ -31,8 +32,10 @@ FACT_QUESTION = re.compile(
 FIGURE = re.compile(r"(?<![\w\-.])(?<!\()\d+(?:[.,]\d+)*(?:\s?%|[A-Za-z]+)?|(?<=\()\d+(?:[.,]\d+)*(?:\s?%|[A-Za-z]+)")
 MIN_SENTENCES, MAX_SENTENCES = 2, 4
 SENTENCE_EVIDENCE_WEIGHT = 0.8  # chosen with Settings.abstain_threshold (see there)
-CITATION_MARK = re.compile(r"\[(\d+)\]")
-LLM_UNCITED = "The LLM's answer cited no source; extractive answer shown"
+LLM_UNAVAILABLE = "The LLM gave no answer; extractive answer shown."
+LLM_UNSUPPORTED = "No sentence of the LLM's answer was supported by the papers it cited; extractive answer shown."
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -43,26 +46,6 @@ class Candidate:
     similarity: float
     score: float
     states_figure: bool
-
-
-class SentenceVectors:
-    """Embeddings of abstract sentences, computed once per paper version and shared by all threads."""
-
-    def __init__(self, embeddings: Embeddings) -> None:
-        self.embeddings = embeddings
-        self._cache: dict[str, tuple[list[str], np.ndarray]] = {}
-        self._lock = threading.Lock()
-
-    def of(self, paper: Paper) -> tuple[list[str], np.ndarray]:
-        key = f"{paper.id}@{paper.content_fingerprint()}"
-        with self._lock:
-            cached = self._cache.get(key)
-        if cached is None:
-            sentences = split_sentences(paper.abstract) or [paper.title]
-            cached = (sentences, np.asarray(self.embeddings.embed_documents(sentences)))
-            with self._lock:
-                self._cache[key] = cached
-        return cached
 
 
 def is_fact_question(question: str) -> bool:
@@ -170,20 +153,35 @@ def extractive_answer(
     return Answer(question=question, answer=text, abstained=False, route="papers", citations=citations)
 
 
-def llm_cited_answer(question: str, hits: list[SearchHit], settings: Settings, extractive: Answer) -> Answer:
-    """The configured LLM's answer over the same sources; the extractive one when the LLM fails."""
+def llm_cited_answer(
+    question: str, hits: list[SearchHit], owner: str, vectors: SentenceVectors, settings: Settings, extractive: Answer
+) -> Answer:
+    """The configured LLM's answer over the same sources, keeping only the sentences the cited abstracts support;
+    the extractive answer (with a warning saying why) when the LLM fails or nothing it said holds up."""
     # Imported here: retrieval.llm pulls in LangChain chat models, which extractive-only use never needs.
-    from retrieval.llm import LLMUnavailable, llm_answer
+    from retrieval.llm import LLMUnavailable, llm_reply, says_cannot_answer
 
-    sources = [(n, hit.paper) for n, hit in enumerate(hits[: settings.answer_sources], 1)]
+    sources = dict(enumerate((hit.paper for hit in hits[: settings.answer_sources]), 1))
     try:
-        text, warnings = llm_answer(question, sources, settings)
-    except LLMUnavailable:
-        return extractive.model_copy(update={"warnings": [*extractive.warnings, "LLM unavailable; extractive answer"]})
-    cited = {int(number) for number in CITATION_MARK.findall(text)}
-    citations = [citation(n, paper) for n, paper in sources if n in cited]
-    if not citations:  # an answer that cites nothing cannot be checked against the papers: don't show it
-        return extractive.model_copy(update={"warnings": [*extractive.warnings, LLM_UNCITED]})
+        reply = llm_reply(question, list(sources.items()), settings)
+    except LLMUnavailable as error:
+        log.warning("LLM unavailable, answering extractively: %s", error)
+        return with_warning(extractive, LLM_UNAVAILABLE)
+    if says_cannot_answer(reply):
+        return abstention(question, owner, hits[: settings.answer_sources])
+    checked = check_answer(reply, sources, vectors, settings.llm_support_threshold)
+    if not checked.kept:
+        return extractive.model_copy(update={"warnings": [*extractive.warnings, *checked.warnings, LLM_UNSUPPORTED]})
     return Answer(
-        question=question, answer=text, abstained=False, route="papers", citations=citations, warnings=warnings
+        question=question,
+        answer=checked.text,
+        abstained=False,
+        route="papers",
+        citations=[citation(n, sources[n]) for n in checked.cited],
+        warnings=checked.warnings,
+        generated_by="llm",
     )
+
+
+def with_warning(answer: Answer, warning: str) -> Answer:
+    return answer.model_copy(update={"warnings": [*answer.warnings, warning]})

@@ -1,105 +1,75 @@
-"""Optional LLM answers through LangChain, grounded in the retrieved abstracts and guarded afterwards.
+"""Optional LLM answers through LangChain, grounded in the retrieved abstracts.
 
-`RESEARCH_BOT_LLM` picks the model: `provider:model` goes to LangChain's `init_chat_model`,
-`llamacpp:/path/model.gguf` to `ChatLlamaCpp` (the `.[llm]` extra). Any failure — missing package or
-key, error, timeout, empty reply — raises `LLMUnavailable`, and the caller answers extractively.
+`RESEARCH_BOT_LLM=provider:model` goes to LangChain's `init_chat_model`: `openai:<model>` is `ChatOpenAI`, which
+with `RESEARCH_BOT_LLM_BASE_URL` talks to any OpenAI-compatible server (vLLM, llama.cpp's llama-server, LM
+Studio, Ollama's /v1); `ollama:<model>` is `ChatOllama` on Ollama's native API. The model runs in another
+process, so a model or a native library that crashes can't take the bot down. Any failure (missing package
+or key, HTTP error after the client's retries, malformed reply, timeout, empty reply) raises
+`LLMUnavailable`, and the caller answers extractively. What the model says is checked afterwards by
+`retrieval.answer_guards`.
 """
 
 from __future__ import annotations
 
-import atexit
-import contextlib
 import queue
-import re
 import threading
-import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
+from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 from langchain_core.prompts import ChatPromptTemplate
 
-from retrieval.answer_guards import guard_answer, source_text
+from retrieval.answer_guards import source_text
 from retrieval.models import Paper
-from retrieval.settings import PROJECT_ROOT, Settings
+from retrieval.prompt_files import load_prompt
+from retrieval.settings import Settings
 
-PROMPTS_DIR = PROJECT_ROOT / "prompts"
-LLAMACPP_PREFIX = "llamacpp:"
-LLAMACPP_BATCH = 512  # ChatLlamaCpp's default of 8 tokens per batch makes reading the prompt crawl
-_ROLE_HEADING = re.compile(r"^## (system|human)\s*$", re.MULTILINE)
+# The reply that means "the sources don't answer this". prompts/answer.md receives it as {cannot_answer_phrase},
+# so the prompt and the check that turns it into an abstention can never drift apart.
+CANNOT_ANSWER_PHRASE = "I cannot answer this from the provided papers."
 
 
 class LLMUnavailable(Exception):
     """The LLM gave no usable answer; the message says why (for logs, not for users)."""
 
 
-@dataclass
-class _LoadedModel:
-    model: BaseChatModel
-    # a llama.cpp context serves one generation at a time; API clients need no lock
-    lock: contextlib.AbstractContextManager[object] = field(default_factory=contextlib.nullcontext)
-
-
-_models: dict[tuple[str, int, int], _LoadedModel] = {}
+_models: dict[tuple[object, ...], BaseChatModel] = {}
 _models_lock = threading.Lock()
 
 
-@atexit.register
-def _release_local_models() -> None:
-    """llama.cpp frees a model in `__del__`, which fails noisily once interpreter shutdown has torn its
-    module down; free the cached ones while everything still exists."""
-    for loaded in _models.values():
-        close = getattr(getattr(loaded.model, "client", None), "close", None)
-        if callable(close):
-            close()
-
-
-def llm_answer(
+def llm_reply(
     question: str, sources: list[tuple[int, Paper]], settings: Settings, *, model: BaseChatModel | None = None
-) -> tuple[str, list[str]]:
-    """(answer citing `sources` by their numbers, warnings from the guards). `model` overrides settings.llm."""
+) -> str:
+    """The model's raw answer over numbered `sources`; `model` overrides the configured one."""
     if not sources:
         raise LLMUnavailable("no sources to answer from")
     messages = answer_prompt().format_messages(sources=format_sources(sources), question=question)
-    loaded = _LoadedModel(model) if model is not None else None
-
-    def generate() -> BaseMessage:
-        target = loaded or _loaded_model(settings)
-        with target.lock:
-            return target.model.invoke(messages)
-
-    reply = _call_with_timeout(generate, settings.llm_timeout)
+    chat_model = model or configured_model(settings)
+    reply = _call_with_timeout(lambda: chat_model.invoke(messages), settings.llm_timeout)
     text = reply.text.strip()
     if not text:
         raise LLMUnavailable("the model returned an empty answer")
-    return guard_answer(text, sources)
+    return text
+
+
+def says_cannot_answer(reply: str) -> bool:
+    return " ".join(CANNOT_ANSWER_PHRASE.casefold().split()).rstrip(".") in " ".join(reply.casefold().split())
 
 
 def format_sources(sources: list[tuple[int, Paper]]) -> str:
-    return "\n\n".join(f"[{n}] {source_text(paper)}" for n, paper in sources)
+    return "\n\n".join(f'<source n="{n}">\n{source_text(paper)}\n</source>' for n, paper in sources)
 
 
 @cache
 def answer_prompt() -> ChatPromptTemplate:
-    return load_prompt("answer")
-
-
-def load_prompt(name: str) -> ChatPromptTemplate:
-    """prompts/<name>.md: a `## system` section, then a `## human` section with {placeholders}."""
-    path = PROMPTS_DIR / f"{name}.md"
-    parts = _ROLE_HEADING.split(path.read_text(encoding="utf-8"))
-    messages = [(role, body.strip()) for role, body in zip(parts[1::2], parts[2::2], strict=True)]
-    if [role for role, _ in messages] != ["system", "human"]:
-        raise ValueError(f"{path} must have a '## system' then a '## human' section")
-    return ChatPromptTemplate.from_messages(messages)
+    return load_prompt("answer").partial(cannot_answer_phrase=CANNOT_ANSWER_PHRASE)
 
 
 def _call_with_timeout(generate: Callable[[], BaseMessage], timeout: float) -> BaseMessage:
-    """Run `generate` in a daemon thread: a model that hangs can't be interrupted, but it can be
-    abandoned without keeping the process alive."""
+    """Run `generate` in a daemon thread. The client's own timeout applies to each request; this one bounds
+    the whole call, retries included, and a hung call is abandoned without keeping the process alive."""
     outcome: queue.Queue[BaseMessage | Exception] = queue.Queue(maxsize=1)
 
     def work() -> None:
@@ -120,44 +90,59 @@ def _call_with_timeout(generate: Callable[[], BaseMessage], timeout: float) -> B
     return result
 
 
-def _loaded_model(settings: Settings) -> _LoadedModel:
-    """The configured model, built once per configuration (loading a GGUF file takes seconds)."""
+def configured_model(settings: Settings) -> BaseChatModel:
+    """The model `settings` name, built once per configuration and shared by all threads."""
     if not settings.llm:
         raise LLMUnavailable("no LLM configured (RESEARCH_BOT_LLM is unset)")
-    key = (settings.llm, settings.llm_max_tokens, settings.llm_n_ctx)
+    provider, _, name = settings.llm.partition(":")
+    if not name:
+        raise LLMUnavailable(f"RESEARCH_BOT_LLM={settings.llm!r}: expected provider:model, e.g. openai:gpt-4o-mini")
+    options = _provider_options(provider, settings)
+    key = (provider, name, *sorted((k, repr(v)) for k, v in options.items()))
     with _models_lock:
         if key not in _models:
-            if settings.llm.startswith(LLAMACPP_PREFIX):
-                model_path = Path(settings.llm.removeprefix(LLAMACPP_PREFIX)).expanduser()
-                _models[key] = _LoadedModel(_llamacpp_model(model_path, settings), threading.Lock())
-            else:
-                _models[key] = _LoadedModel(_provider_model(settings.llm))
+            _models[key] = _build_model(provider, name, options)
         return _models[key]
 
 
-def _provider_model(spec: str) -> BaseChatModel:
+def _provider_options(provider: str, settings: Settings) -> dict[str, Any]:
+    """Settings in the keyword arguments each provider's chat model takes."""
+    api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    if provider == "ollama":
+        options: dict[str, Any] = {
+            "temperature": settings.llm_temperature,
+            "num_predict": settings.llm_max_tokens,
+            "client_kwargs": {"timeout": settings.llm_timeout},
+        }
+        if settings.llm_base_url:
+            options["base_url"] = settings.llm_base_url
+        return options
+    options = {
+        "temperature": settings.llm_temperature,
+        "max_tokens": settings.llm_max_tokens,
+        "timeout": settings.llm_timeout,
+        "max_retries": settings.llm_max_retries,
+    }
+    if provider == "openai":
+        options["streaming"] = settings.llm_streaming
+        if settings.llm_base_url:
+            options["base_url"] = settings.llm_base_url
+            # local servers ignore the key, but the OpenAI client refuses to start without one
+            api_key = api_key or "not-needed"
+    if api_key:
+        options["api_key"] = api_key
+    return options
+
+
+def _build_model(provider: str, name: str, options: dict[str, Any]) -> BaseChatModel:
     from langchain.chat_models import init_chat_model
 
-    model = init_chat_model(spec)
-    if not isinstance(model, BaseChatModel):
-        raise LLMUnavailable(f"{spec!r} did not name a single chat model")
-    return model
-
-
-def _llamacpp_model(model_path: Path, settings: Settings) -> BaseChatModel:
-    if not model_path.is_file():
-        raise LLMUnavailable(f"no model file at {model_path}")
     try:
-        with warnings.catch_warnings():  # langchain-community announces its own sunset on import
-            warnings.simplefilter("ignore", DeprecationWarning)
-            from langchain_community.chat_models import ChatLlamaCpp
+        model = init_chat_model(name, model_provider=provider, **options)
     except ImportError as error:
-        raise LLMUnavailable("llamacpp models need the llm extra: pip install '.[llm]'") from error
-    return ChatLlamaCpp(
-        model_path=str(model_path),
-        n_ctx=settings.llm_n_ctx,
-        n_batch=min(LLAMACPP_BATCH, settings.llm_n_ctx),
-        max_tokens=settings.llm_max_tokens,
-        temperature=0.0,  # the most likely wording: fewer inventions, reproducible tests
-        verbose=False,
-    )
+        raise LLMUnavailable(f"the {provider!r} provider's LangChain package is not installed: {error}") from error
+    except Exception as error:  # unknown provider, missing API key, bad option
+        raise LLMUnavailable(f"cannot build {provider}:{name}: {error}") from error
+    if not isinstance(model, BaseChatModel):
+        raise LLMUnavailable(f"{provider}:{name} did not name a single chat model")
+    return model

@@ -162,7 +162,10 @@ class Answer(BaseModel):
     route: Route
     citations: list[Citation] = []
     suggestions: list[Citation] = Field(default_factory=list, description="Nearest papers when abstaining.")
-    warnings: list[str] = Field(default_factory=list, description="e.g. figures an LLM gave that no source has.")
+    warnings: list[str] = Field(default_factory=list, description="e.g. sentences of an LLM answer that were removed.")
+    generated_by: Literal["extractive", "metadata", "llm"] = Field(
+        "extractive", description="Abstract sentences quoted, metadata looked up, or an LLM's checked answer."
+    )
 
 
 class Summary(BaseModel):

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from retrieval.answer import SentenceVectors, extractive_answer, llm_cited_answer
+from retrieval.answer import extractive_answer, llm_cited_answer
 from retrieval.errors import UnknownProfileError, UserFacingError
 from retrieval.ingest import collect_profile_files, ingest_profiles, parse_all
 from retrieval.metrics import compute_metrics
@@ -33,6 +33,7 @@ from retrieval.profile_format import parse_profile_bytes
 from retrieval.questions import validate_question
 from retrieval.routing import route_question
 from retrieval.search import HybridSearcher
+from retrieval.sentence_vectors import SentenceVectors
 from retrieval.settings import Settings
 from retrieval.similar import similar_papers
 from retrieval.store import PaperStore, ProgressCallback, make_client
@@ -201,18 +202,32 @@ class ResearchService:
         decision = route_question(question, [author for paper in papers for author in paper.authors], owner)
         if decision.metric == "papers_in_year" and decision.year is not None:
             text, citations = answer_papers_in_year(decision.year, papers, owner)
-            return Answer(question=question, answer=text, abstained=False, route="metrics", citations=citations)
+            return Answer(
+                question=question,
+                answer=text,
+                abstained=False,
+                route="metrics",
+                citations=citations,
+                generated_by="metadata",
+            )
         if decision.route == "metrics":
             text = answer_metrics(question, decision.metric or "", compute_metrics(snapshots, papers), papers)
-            return Answer(question=question, answer=text, abstained=False, route="metrics")
+            return Answer(question=question, answer=text, abstained=False, route="metrics", generated_by="metadata")
         if decision.route == "authors":
             text, citations = answer_authors(decision.people, papers, owner)
-            return Answer(question=question, answer=text, abstained=False, route="authors", citations=citations)
+            return Answer(
+                question=question,
+                answer=text,
+                abstained=False,
+                route="authors",
+                citations=citations,
+                generated_by="metadata",
+            )
         searcher, vectors = self._answer_tools()
         hits = self._search_for_answer(searcher, question, profile_id, decision.year)
         answer = extractive_answer(question, hits, owner, vectors, searcher.lexical_index(), self.settings)
         if self.settings.llm and not answer.abstained:
-            return llm_cited_answer(question, hits, self.settings, answer)
+            return llm_cited_answer(question, hits, owner, vectors, self.settings, answer)
         return answer
 
     def _search_for_answer(

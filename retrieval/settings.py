@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
 
+from platformdirs import user_data_path
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The profiles that ship with the package (data/profiles/ in a checkout; see pyproject.toml)
+BUNDLED_PROFILES = Path(str(files("retrieval.bundled_profiles")))
+
+
+def default_chroma_path() -> Path:
+    """data/chroma in a source checkout (git-ignored); the user's data folder for an installed wheel,
+    never site-packages."""
+    if (PROJECT_ROOT / "pyproject.toml").is_file():
+        return PROJECT_ROOT / "data" / "chroma"
+    return user_data_path("research-bot") / "chroma"
 
 
 class Settings(BaseSettings):
@@ -17,8 +29,8 @@ class Settings(BaseSettings):
     )
 
     # --- data and store ---
-    profiles_dir: Path = Field(PROJECT_ROOT / "data" / "profiles", description="Profile files to ingest.")
-    chroma_path: Path = Field(PROJECT_ROOT / "data" / "chroma", description="Embedded Chroma store folder.")
+    profiles_dir: Path = Field(BUNDLED_PROFILES, description="Profile files to ingest (default: the bundled ones).")
+    chroma_path: Path = Field(default_factory=default_chroma_path, description="Embedded Chroma store folder.")
     chroma_host: str | None = Field(None, description="Chroma server host; set it to use `chroma run`.")
     chroma_port: int = Field(8000, description="Chroma server port (with chroma_host).")
     max_profile_bytes: int = Field(5_000_000, description="Larger profile files are refused.")
@@ -44,14 +56,27 @@ class Settings(BaseSettings):
     bm25_title_repeat: int = Field(2, description="Times the title is indexed, so title words outweigh the abstract.")
     search_candidates: int = Field(100, description="Papers each ranking contributes before fusion.")
 
-    # --- answers ---
+    # --- answers: the optional LLM (retrieval/llm.py) ---
     llm: str | None = Field(
-        None, description="Unset: extractive answers. `provider:model` or `llamacpp:/path/model.gguf`."
+        None,
+        description="Unset: extractive answers. `provider:model` for LangChain's init_chat_model, e.g. "
+        "`openai:gpt-4o-mini`, `openai:<served model>` with llm_base_url, `ollama:llama3.2`.",
     )
+    llm_base_url: str | None = Field(
+        None, description="An OpenAI-compatible endpoint (vLLM, llama-server, LM Studio, Ollama's /v1) or Ollama's URL."
+    )
+    llm_api_key: SecretStr | None = Field(
+        None, description="API key; a local endpoint needs none (the provider's own env var also works)."
+    )
+    llm_temperature: float = Field(0.0, description="Sampling temperature; 0 gives the most likely wording.")
+    llm_max_tokens: int = Field(384, description="Longest LLM answer, in tokens.")
     llm_timeout: float = Field(60.0, description="Seconds before an LLM answer falls back to extractive.")
-    llm_max_tokens: int = Field(384, description="Longest LLM answer, in tokens (llamacpp models).")
-    # ChatLlamaCpp's own default (512) cannot hold even two abstracts
-    llm_n_ctx: int = Field(4096, description="Context window for llamacpp models, in tokens.")
+    llm_max_retries: int = Field(2, description="Retries on 429 (honouring Retry-After), 5xx and dropped connections.")
+    llm_streaming: bool = Field(False, description="Read the answer as a server-sent event stream.")
+    # Chosen on the tune half of tests/data/support_sentences.jsonl with the cosine weight 0.25 (benchmarks/RESULTS.md)
+    llm_support_threshold: float = Field(
+        0.6, description="An LLM sentence is kept when its support by the abstracts it cites reaches this (0..1)."
+    )
     max_question_chars: int = Field(500, description="Longer questions are refused with an explanation.")
     # Evidence = 0.8 * best sentence cosine + 0.2 * idf-weighted share of the question's words in the top paper
     # (the best of a grid over sentence cosine, paper cosine and word share). On the dev set's 123 retrieval

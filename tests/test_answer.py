@@ -1,15 +1,12 @@
 """Extractive answers: quoted from the abstracts, cited, stating the asked figure, abstaining off-topic;
-input validation; the optional LLM branch and its fallback."""
+input validation. The LLM branch is tested over HTTP in test_llm_http.py."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage
 
-from retrieval import llm
 from retrieval.errors import InvalidQuestionError
 from retrieval.service import ResearchService
 
@@ -129,62 +126,6 @@ def test_invalid_questions_are_refused(seeded_service: ResearchService, question
 def test_the_question_text_is_kept(seeded_service: ResearchService) -> None:
     question = "What is **UniMat** <@123> about?"
     assert seeded_service.ask(question).question == question
-
-
-# --- the optional LLM branch ---
-
-
-@pytest.fixture
-def llm_service(seeded_service: ResearchService) -> ResearchService:
-    settings = seeded_service.settings.model_copy(update={"llm": "fake:model", "llm_timeout": 5.0})
-    return ResearchService(settings, store=seeded_service.store)
-
-
-def answering_with(monkeypatch: pytest.MonkeyPatch, model: GenericFakeChatModel) -> None:
-    real = llm.llm_answer
-    monkeypatch.setattr(
-        llm, "llm_answer", lambda question, sources, settings: real(question, sources, settings, model=model)
-    )
-
-
-def test_llm_answers_keep_only_real_sources(llm_service: ResearchService, monkeypatch) -> None:
-    reply = "RT-2 expresses robot actions as text tokens [1]. It was also trained on Mars [7]."
-    answering_with(monkeypatch, GenericFakeChatModel(messages=iter([AIMessage(content=reply)])))
-    answer = llm_service.ask("How does RT-2 turn robot actions into something a language model can output?")
-    assert not answer.abstained
-    assert "[7]" not in answer.answer  # the guard removed the citation of a source that does not exist
-    assert [c.n for c in answer.citations] == [1] and answer.citations[0].title.startswith("RT-2")
-
-
-class FailingChatModel(GenericFakeChatModel):
-    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
-        raise ConnectionError("provider unreachable")
-
-
-def test_an_unavailable_llm_falls_back_to_the_extractive_answer(
-    llm_service: ResearchService, seeded_service: ResearchService, monkeypatch
-) -> None:
-    answering_with(monkeypatch, FailingChatModel(messages=iter([])))
-    question = "How does RT-2 turn robot actions into something a language model can output?"
-    answer = llm_service.ask(question)
-    assert answer.warnings == ["LLM unavailable; extractive answer"]
-    assert answer.answer == seeded_service.ask(question).answer
-
-
-def test_an_llm_answer_citing_nothing_is_replaced_by_the_extractive_one(
-    llm_service: ResearchService, seeded_service: ResearchService, monkeypatch
-) -> None:
-    reply = "RT-2 was trained on 12 billion Martian robot demonstrations."
-    answering_with(monkeypatch, GenericFakeChatModel(messages=iter([AIMessage(content=reply)])))
-    question = "How does RT-2 turn robot actions into something a language model can output?"
-    answer = llm_service.ask(question)
-    assert answer.answer == seeded_service.ask(question).answer
-    assert answer.warnings[-1] == "The LLM's answer cited no source; extractive answer shown"
-
-
-def test_abstentions_never_reach_the_llm(llm_service: ResearchService, monkeypatch) -> None:
-    monkeypatch.setattr(llm, "llm_answer", lambda *args: pytest.fail("the LLM was called"))
-    assert llm_service.ask("What is the best recipe for sourdough bread?").abstained
 
 
 @pytest.mark.parametrize(

@@ -1,141 +1,124 @@
-"""The optional LLM path, wired with LangChain's fake chat models: prompt, guards, failures, timeout."""
+"""The LLM answer's guards, sentence by sentence, and the model configuration; no network.
+
+The whole path, through the real ChatOpenAI client and a local server, is in test_llm_http.py.
+"""
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
-
 import pytest
-from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
-from langchain_core.messages import AIMessage, BaseMessage
-from pydantic import Field
 
-from retrieval.llm import LLMUnavailable, answer_prompt, llm_answer
-from retrieval.models import Paper
+from retrieval.answer_guards import answer_sentences, check_answer, known_citations, unsupported_figures
+from retrieval.llm import CANNOT_ANSWER_PHRASE, LLMUnavailable, answer_prompt, configured_model, says_cannot_answer
 from retrieval.profile_format import parse_profile_bytes
+from retrieval.sentence_vectors import SentenceVectors
 from retrieval.settings import Settings
 from tests.conftest import SEED_PROFILE
 
 SEED_PAPERS = parse_profile_bytes(SEED_PROFILE.read_bytes(), SEED_PROFILE.name).papers
 
 
-def titled(prefix: str) -> Paper:
+def titled(prefix: str):
     (paper,) = [paper for paper in SEED_PAPERS if paper.title.startswith(prefix)]
     return paper
 
 
-SOURCES = [(1, titled("Composing Ensembles")), (2, titled("PaLM-E:")), (3, titled("RT-2:"))]
-QUESTION = "What did composing pre-trained models improve?"
+SOURCES = {1: titled("Composing Ensembles"), 2: titled("PaLM-E:"), 3: titled("RT-2:")}
 
 
-def settings(**overrides: object) -> Settings:
-    return Settings(_env_file=None, **{"llm_timeout": 5.0, **overrides})
+@pytest.fixture(scope="module")
+def vectors(embeddings) -> SentenceVectors:
+    return SentenceVectors(embeddings)
 
 
-def fake(text: str) -> GenericFakeChatModel:
-    return GenericFakeChatModel(messages=iter([AIMessage(content=text)]))
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A holds [1]. B holds [2].", ["A holds [1].", "B holds [2]."]),
+        ("A holds. [1] B holds. [2][3]", ["A holds [1].", "B holds [2][3]."]),
+        ("E.g. the 562B model [2], i.e. PaLM-E, is large.", ["E.g. the 562B model [2], i.e. PaLM-E, is large."]),
+    ],
+)
+def test_answers_split_into_sentences_that_keep_their_citations(text: str, expected: list[str]) -> None:
+    assert answer_sentences(text) == expected
 
 
-class RecordingChatModel(GenericFakeChatModel):
-    """Remembers the messages it was sent."""
-
-    seen: list[BaseMessage] = Field(default_factory=list)
-
-    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
-        self.seen.extend(messages)
-        return super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
-
-
-class BrokenChatModel(GenericFakeChatModel):
-    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
-        raise ConnectionError("provider unreachable")
+def test_unknown_citations_are_dropped_with_a_warning() -> None:
+    warnings: list[str] = []
+    assert known_citations("Tokens [1][4], text [3, 9].", SOURCES, warnings) == ("Tokens [1], text [3].", (1, 3))
+    assert warnings == [
+        "Removed citation [4]: no source 4 was retrieved.",
+        "Removed citation [9]: no source 9 was retrieved.",
+    ]
 
 
-def test_a_faithful_answer_passes_untouched() -> None:
-    reply = "Iterative consensus improved grade school math accuracy by 7.5% [1]. PaLM-E-562B has 562B parameters [2]."
-    text, warnings = llm_answer(QUESTION, SOURCES, settings(), model=fake(reply))
-    assert text == reply
-    assert warnings == []
+def test_a_figure_counts_only_in_the_abstract_the_sentence_cites() -> None:
+    assert unsupported_figures("PaLM-E-562B has 562B parameters", [SOURCES[2]]) == []
+    assert unsupported_figures("The model has 562B parameters", [SOURCES[1]]) == ["562B"]
+    assert unsupported_figures("RT-2 was evaluated in 6k trials", [SOURCES[3]]) == []
+    assert unsupported_figures("RT-2 was evaluated in 7,000 trials", [SOURCES[3]]) == ["7,000"]
 
 
-def test_the_model_sees_numbered_abstracts_and_the_rules() -> None:
-    model = RecordingChatModel(messages=iter([AIMessage(content="It improved math accuracy by 7.5% [1].")]))
-    llm_answer(QUESTION, SOURCES, settings(), model=model)
-    system, human = model.seen
-    assert system.type == "system" and "only" in system.text.lower()
-    assert human.type == "human" and QUESTION in human.text
-    for n, paper in SOURCES:
-        assert f"[{n}] {paper.title}" in human.text
-    assert "7.5%" in human.text
+def test_supported_sentences_are_kept_and_unsupported_ones_removed(vectors: SentenceVectors) -> None:
+    text = (
+        "PaLM-E feeds continuous sensor readings into a pre-trained language model [2]. "
+        "The largest PaLM-E model has 562B parameters [2]. "
+        "The authors won the best paper award at a robotics conference [3]. "
+        "Composing models improved math accuracy by 9% [1]. "
+        "Nothing here is cited."
+    )
+    checked = check_answer(text, SOURCES, vectors, Settings(_env_file=None).llm_support_threshold)
+    assert [s.problem is None for s in checked.sentences] == [True, True, False, False, False]
+    assert checked.text == (
+        "PaLM-E feeds continuous sensor readings into a pre-trained language model [2]. "
+        "The largest PaLM-E model has 562B parameters [2]."
+    )
+    assert checked.cited == [2]
+    assert len(checked.warnings) == 3
 
 
-def test_citations_to_sources_that_do_not_exist_are_removed() -> None:
-    reply = "Consensus improved accuracy by 7.5% [1][4]. RT-2 was trained on web data [3, 9]. Robots dream [7]."
-    text, warnings = llm_answer(QUESTION, SOURCES, settings(), model=fake(reply))
-    assert text == "Consensus improved accuracy by 7.5% [1]. RT-2 was trained on web data [3]. Robots dream."
-    assert {"[4]", "[9]", "[7]"} == {part for w in warnings for part in ("[4]", "[9]", "[7]") if part in w}
-    assert len(warnings) == 3
+def test_an_answer_with_nothing_supported_keeps_nothing(vectors: SentenceVectors) -> None:
+    checked = check_answer("Bananas are yellow [1]. Tax law changed in 1998 [2].", SOURCES, vectors, 0.5)
+    assert checked.kept == [] and checked.text == ""
 
 
-def test_invented_figures_are_flagged() -> None:
-    reply = "Consensus improved accuracy by 12.5% [1], on 6k trials [3], with 562 billion parameters [2]."
-    text, warnings = llm_answer(QUESTION, SOURCES, settings(), model=fake(reply))
-    assert text == reply  # figures are flagged, not edited
-    assert warnings == ["The figure 12.5% appears in no cited abstract."]
+@pytest.mark.parametrize(
+    "reply",
+    [
+        CANNOT_ANSWER_PHRASE,
+        CANNOT_ANSWER_PHRASE.upper(),
+        f"Sorry. {CANNOT_ANSWER_PHRASE.rstrip('.')}",
+        "i cannot answer this from the provided  papers",
+    ],
+)
+def test_the_cannot_answer_phrase_is_recognised(reply: str) -> None:
+    assert says_cannot_answer(reply)
 
 
-def test_a_figure_is_checked_against_the_abstract_it_cites() -> None:
-    # 562B is in source 2, but the sentence cites only source 1
-    _, warnings = llm_answer(QUESTION, SOURCES, settings(), model=fake("The model has 562B parameters [1]."))
-    assert warnings == ["The figure 562B appears in no cited abstract."]
+def test_an_ordinary_answer_is_not_an_abstention() -> None:
+    assert not says_cannot_answer("RT-2 expresses actions as text tokens [3].")
 
 
-def test_an_answer_citing_nothing_is_warned_about() -> None:
-    _, warnings = llm_answer(QUESTION, SOURCES, settings(), model=fake("Accuracy went up by 7.5%."))
-    assert "The answer cites none of the sources." in warnings
-    assert "The figure 7.5% appears in no cited abstract." in warnings
-
-
-@pytest.mark.parametrize("reply", ["", "   \n "])
-def test_an_empty_answer_is_unavailable(reply: str) -> None:
-    with pytest.raises(LLMUnavailable, match="empty"):
-        llm_answer(QUESTION, SOURCES, settings(), model=fake(reply))
-
-
-def test_a_failing_model_is_unavailable() -> None:
-    with pytest.raises(LLMUnavailable, match="provider unreachable"):
-        llm_answer(QUESTION, SOURCES, settings(), model=BrokenChatModel(messages=iter([])))
-
-
-def test_a_slow_model_times_out() -> None:
-    slow = FakeListChatModel(responses=["Too late [1]."], sleep=3.0)
-    started = time.perf_counter()
-    with pytest.raises(LLMUnavailable, match=r"within 0\.5 s"):
-        llm_answer(QUESTION, SOURCES, settings(llm_timeout=0.5), model=slow)
-    assert time.perf_counter() - started < 2.0
-
-
-def test_no_sources_or_no_configured_model_is_unavailable() -> None:
-    with pytest.raises(LLMUnavailable, match="no sources"):
-        llm_answer(QUESTION, [], settings(), model=fake("anything"))
-    with pytest.raises(LLMUnavailable, match="RESEARCH_BOT_LLM"):
-        llm_answer(QUESTION, SOURCES, settings(llm=None))
-
-
-def test_a_missing_gguf_file_is_unavailable(tmp_path: Path) -> None:
-    with pytest.raises(LLMUnavailable, match="no model file"):
-        llm_answer(QUESTION, SOURCES, settings(llm=f"llamacpp:{tmp_path / 'absent.gguf'}"))
-
-
-def test_an_unknown_provider_is_unavailable() -> None:
-    with pytest.raises(LLMUnavailable):
-        llm_answer(QUESTION, SOURCES, settings(llm="no-such-provider:some-model"))
-
-
-def test_the_prompt_comes_from_the_prompts_folder() -> None:
+def test_the_prompt_receives_the_shared_phrase() -> None:
     prompt = answer_prompt()
     assert set(prompt.input_variables) == {"sources", "question"}
-    assert [message.__class__.__name__ for message in prompt.messages] == [
-        "SystemMessagePromptTemplate",
-        "HumanMessagePromptTemplate",
-    ]
+    system = prompt.format_messages(sources="S", question="Q")[0]
+    assert CANNOT_ANSWER_PHRASE in system.text
+
+
+@pytest.mark.parametrize("spec", [None, "no-colon", "no-such-provider:some-model"])
+def test_a_bad_model_spec_is_unavailable(spec: str | None) -> None:
+    with pytest.raises(LLMUnavailable):
+        configured_model(Settings(_env_file=None, llm=spec))
+
+
+def test_an_openai_compatible_endpoint_needs_no_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    settings = Settings(_env_file=None, llm="openai:local", llm_base_url="http://127.0.0.1:9/v1", llm_max_tokens=99)
+    model = configured_model(settings)
+    assert type(model).__name__ == "ChatOpenAI"
+    assert (model.model_name, model.max_tokens, str(model.openai_api_base)) == ("local", 99, "http://127.0.0.1:9/v1")
+
+
+def test_the_same_configuration_builds_one_model() -> None:
+    settings = Settings(_env_file=None, llm="openai:local", llm_base_url="http://127.0.0.1:9/v1")
+    assert configured_model(settings) is configured_model(settings.model_copy())

@@ -1,0 +1,1 @@
+"""LLM prompts as data; installed as `retrieval.prompts` (see pyproject.toml) and read with importlib.resources."""
