@@ -138,13 +138,16 @@ def extractive_answer(
     vectors: SentenceVectors,
     index: LexicalIndex,
     settings: Settings,
+    *,
+    may_abstain: bool = True,
 ) -> Answer:
-    """`hits`: the question's search results, best first; the top `answer_sources` are read."""
+    """`hits`: the question's search results, best first; the top `answer_sources` are read. A question naming
+    its papers (`may_abstain=False`) is answered from them whatever the evidence."""
     sources = hits[: settings.answer_sources]
     if not sources:
         return abstention(question, owner, [])
     candidates = score_sentences(question, sources, vectors, index, settings)
-    if evidence(candidates, question, sources, index) < settings.abstain_threshold:
+    if may_abstain and evidence(candidates, question, sources, index) < settings.abstain_threshold:
         return abstention(question, owner, sources)
     named = named_sources(question, sources)
     if named:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrieval.figures import FIGURE, figure_values
-from retrieval.injection import without_instructions
+from retrieval.sentence_filters import without_instructions
 from retrieval.latex import render_latex
 from retrieval.lexical import split_sentences, terms
 from retrieval.models import Paper

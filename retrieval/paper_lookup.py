@@ -165,3 +165,35 @@ def _unique(papers: list[Paper]) -> list[Paper]:
 
 def _label(paper: Paper) -> str:
     return f"{paper.title} ({paper.year})"
+
+
+# A parenthesised acronym is the paper's own name only when its sentence introduces it ("our method, Forgetful
+# Causal Masking (FCM)"); "(RL)", "(MARL)", "(DFT)" name fields, which a question uses for a topic.
+_INTRODUCES = re.compile(
+    r"\b(?:our (?:method|approach|model|framework)|we (?:call|name|term|propose|present|introduce|refer to)|"
+    r"propos\w+|present\w*|introduc\w+|develop\w*|dubbed|termed|named|refer to)\b",
+    re.IGNORECASE,
+)
+
+
+def _introduced_acronyms(abstract: str) -> set[str]:
+    text = render_latex(abstract)
+    names = {match.group(1) for match in _NAMED.finditer(text)}
+    for match in _PARENTHESIZED.finditer(text):
+        # the naming verb is in the same sentence, at most a long name away
+        window_start = max(text.rfind(". ", 0, match.start()), match.start() - 90, 0)
+        if _INTRODUCES.search(text, window_start, match.start()):
+            names.add(match.group(1))
+    return names
+
+
+def paper_names(papers: list[Paper]) -> dict[str, str]:
+    """Compact key → paper id for every short name (title head, without a version suffix too) and introduced
+    acronym that picks out exactly one paper: what a question may call a paper ("RT-2", "palm-e", "ReST^EM")."""
+    owners: dict[str, set[str]] = {}
+    for paper in papers:
+        head = title_head(paper.title)
+        heads = {head, re.sub(r"\s+v?\d+(?:\.\d+)*$", "", head)} if head else set()
+        for name in heads | _introduced_acronyms(paper.abstract):
+            owners.setdefault(compact_key(name), set()).add(paper.id)
+    return {key: next(iter(ids)) for key, ids in owners.items() if len(ids) == 1 and len(key) >= 3}

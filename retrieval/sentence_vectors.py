@@ -7,13 +7,13 @@ import threading
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from retrieval.injection import is_instruction
+from retrieval.sentence_filters import quotable
 from retrieval.lexical import split_sentences
 from retrieval.models import Paper
 
 
 class SentenceVectors:
-    """Embeddings of abstract sentences (planted instructions left out), computed once per paper version and
+    """Embeddings of abstract sentences (planted instructions and bare pointers left out), computed once per paper version and
     shared by all threads."""
 
     def __init__(self, embeddings: Embeddings) -> None:
@@ -26,7 +26,7 @@ class SentenceVectors:
         with self._lock:
             cached = self._cache.get(key)
         if cached is None:
-            sentences = [s for s in split_sentences(paper.abstract) if not is_instruction(s)] or [paper.title]
+            sentences = [s for s in split_sentences(paper.abstract) if quotable(s)] or [paper.title]
             cached = (sentences, np.asarray(self.embeddings.embed_documents(sentences)))
             with self._lock:
                 self._cache[key] = cached

@@ -10,16 +10,17 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from retrieval.answer import extractive_answer, llm_cited_answer
 from retrieval.errors import UnknownProfileError, UserFacingError
 from retrieval.ingest import collect_profile_files, ingest_profiles, parse_all
 from retrieval.metrics import compute_metrics
 from retrieval.models import (
     Answer,
     IngestReport,
+    MetricSnapshot,
     MetricsReport,
     Paper,
     PaperFilter,
@@ -29,18 +30,29 @@ from retrieval.models import (
 )
 from retrieval.names import name_tokens, paper_has_author
 from retrieval.paper_lookup import PaperIndex
+from retrieval.plan import PlanContext, QueryPlan, plan_question
 from retrieval.profile_format import parse_profile_bytes
 from retrieval.questions import validate_question
-from retrieval.routing import route_question
 from retrieval.search import HybridSearcher
 from retrieval.sentence_vectors import SentenceVectors
 from retrieval.settings import Settings
 from retrieval.similar import similar_papers
 from retrieval.store import PaperStore, ProgressCallback, make_client
-from retrieval.structured_answers import answer_authors, answer_metrics, answer_papers_in_year
+from retrieval.strategies import AnswerContext, answer_question
 from retrieval.summary import summarize
 
 P = ParamSpec("P")
+
+
+@dataclass(frozen=True)
+class ProfileView:
+    profile_id: str
+    owner: str
+    papers: list[Paper]
+    snapshots: list[MetricSnapshot]
+    context: PlanContext
+
+
 T = TypeVar("T")
 
 
@@ -52,6 +64,7 @@ class ResearchService:
         self._write_lock = threading.Lock()
         self._lookup_lock = threading.Lock()
         self._paper_indexes: dict[tuple[str | None, int], PaperIndex] = {}
+        self._profile_views: dict[tuple[str, int], ProfileView] = {}
         self._answer_lock = threading.Lock()
         self._searcher: HybridSearcher | None = None
         self._sentence_vectors: SentenceVectors | None = None
@@ -193,53 +206,43 @@ class ResearchService:
         return self._answer_tools()[0].search(query, k=k, mode=mode, paper_filter=paper_filter)
 
     def ask(self, question: str, *, profile: str | None = None) -> Answer:
-        """Routed answer: exact metrics, a complete author listing, or a cited answer from the abstracts."""
+        """The question planned (intent, filters, named papers, topic), then answered by its intent's strategy."""
         question = validate_question(question, self.settings.max_question_chars)
-        profile_id = self.resolve_profile(profile)
-        papers = self.store.get_papers(PaperFilter(profile=profile_id))
-        snapshots = self.store.get_snapshots(profile_id)
-        owner = snapshots[-1].name
-        decision = route_question(question, [author for paper in papers for author in paper.authors], owner)
-        if decision.metric == "papers_in_year" and decision.year is not None:
-            text, citations = answer_papers_in_year(decision.year, papers, owner)
-            return Answer(
-                question=question,
-                answer=text,
-                abstained=False,
-                route="metrics",
-                citations=citations,
-                generated_by="metadata",
-            )
-        if decision.route == "metrics":
-            text = answer_metrics(question, decision.metric or "", compute_metrics(snapshots, papers), papers)
-            return Answer(question=question, answer=text, abstained=False, route="metrics", generated_by="metadata")
-        if decision.route == "authors":
-            text, citations = answer_authors(decision.people, papers, owner)
-            return Answer(
-                question=question,
-                answer=text,
-                abstained=False,
-                route="authors",
-                citations=citations,
-                generated_by="metadata",
-            )
+        view = self._profile_view(self.resolve_profile(profile))
         searcher, vectors = self._answer_tools()
-        hits = self._search_for_answer(searcher, question, profile_id, decision.year)
-        answer = extractive_answer(question, hits, owner, vectors, searcher.lexical_index(), self.settings)
-        if self.settings.llm and not answer.abstained:
-            return llm_cited_answer(question, hits, owner, vectors, self.settings, answer)
-        return answer
+        plan = plan_question(question, view.context)
+        context = AnswerContext(
+            question=question,
+            plan=plan,
+            profile_id=view.profile_id,
+            owner=view.owner,
+            papers=view.papers,
+            snapshots=view.snapshots,
+            searcher=searcher,
+            vectors=vectors,
+            settings=self.settings,
+            paper_vectors=self.store.paper_vectors,
+        )
+        return answer_question(context)
 
-    def _search_for_answer(
-        self, searcher: HybridSearcher, question: str, profile_id: str, year: int | None
-    ) -> list[SearchHit]:
-        """A year the question names narrows the search, unless no paper is from that year."""
-        k = self.settings.answer_sources
-        if year is not None:
-            hits = searcher.search(question, k=k, paper_filter=PaperFilter(profile=profile_id, year=year))
-            if hits:
-                return hits
-        return searcher.search(question, k=k, paper_filter=PaperFilter(profile=profile_id))
+    def plan(self, question: str, *, profile: str | None = None) -> QueryPlan:
+        question = validate_question(question, self.settings.max_question_chars)
+        return plan_question(question, self._profile_view(self.resolve_profile(profile)).context)
+
+    def _profile_view(self, profile_id: str) -> ProfileView:
+        """The profile's papers, snapshots and planning context, read once per store revision (not per question)."""
+        key = (profile_id, self.store.revision())
+        with self._lookup_lock:
+            view = self._profile_views.get(key)
+        if view is None:
+            papers = self.store.get_papers(PaperFilter(profile=profile_id))
+            snapshots = self.store.get_snapshots(profile_id)
+            owner = snapshots[-1].name
+            view = ProfileView(profile_id, owner, papers, snapshots, PlanContext.of(owner, papers))
+            with self._lookup_lock:
+                self._profile_views = {k: v for k, v in self._profile_views.items() if k[1] == key[1]}
+                self._profile_views[key] = view
+        return view
 
     # --- async use (the bot) ---
 

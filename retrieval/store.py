@@ -113,6 +113,13 @@ class PaperStore:
         papers = [paper_from_record(m, d) for m, d in zip(result["metadatas"], result["documents"], strict=True)]
         return sorted(((paper, best[paper.id]) for paper in papers), key=lambda pair: pair[1], reverse=True)
 
+    def paper_vectors(self, paper_ids: list[str]) -> dict[str, list[float]]:
+        """The stored whole-paper vectors (title + abstract), by id."""
+        if not paper_ids:
+            return {}
+        result = self.papers.get(ids=paper_ids, include=["embeddings"])
+        return {id_: list(map(float, vector)) for id_, vector in zip(result["ids"], result["embeddings"], strict=True)}
+
     def _best_passages(self, vector: list[float], k: int, where: dict[str, Any] | None) -> dict[str, float]:
         """Best passage similarity of the top `k` papers, asking for more passages until k papers are found."""
         total = self.passages.count()

@@ -72,6 +72,12 @@ def answer_metrics(question: str, intent: str, report: MetricsReport, papers: li
         missing, template = HEADER_ANSWERS[intent]
         value = getattr(report, intent)
         return _missing(report, missing) if value is None else template.format(name=name, value=value)
+    if intent == "primary_category":
+        return (
+            _missing(report, "a primary category")
+            if report.category is None
+            else (f"{name}'s primary category is {report.category}.")
+        )
     if intent == "code":
         titles = "; ".join(paper.title for paper in papers if paper.has_code)
         return f"{_share(report.with_code, report)} ({report.with_code_share:.0%}) have code" + (

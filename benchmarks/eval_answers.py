@@ -1,0 +1,132 @@
+"""Grades `ask` on tests/data/answer_questions.jsonl, per intent and per half (tune / check).
+
+A question counts as right when the answer does what its intent needs (see `grade`): the expected paper cited
+first, every compared paper cited, a complete listing, every asked metric's value, an abstention for an
+uncovered topic, and so on. `--show-wrong` prints what went wrong.
+
+    python benchmarks/eval_answers.py [--half tune|check] [--show-wrong]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from retrieval.metrics import compute_metrics
+from retrieval.models import Answer, PaperFilter
+from retrieval.names import paper_has_author
+from retrieval.service import ResearchService
+from retrieval.settings import PROJECT_ROOT, Settings
+
+QUESTIONS = PROJECT_ROOT / "tests" / "data" / "answer_questions.jsonl"
+INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
+
+
+def metric_values(service: ResearchService, key: str, year: int | None) -> list[str]:
+    report = compute_metrics(service.store.get_snapshots(service.resolve_profile(None)), service.papers())
+    if key == "by_year" and year is not None:
+        return [str(report.by_year.get(year, 0))]
+    if key == "by_year":
+        return [str(count) for count in report.by_year.values()]
+    if key == "by_category":
+        return [f"{category}: {count}" for category, count in report.by_category.items()][:3]
+    if key == "top_coauthors":
+        return list(report.top_coauthors)[:1]
+    if key == "affiliations":
+        return list(report.affiliations)[:1]
+    if key == "citations":
+        return [f"{report.citations:,}"]
+    if key == "novelty":
+        return [f"{report.novelty}%"]
+    value = getattr(report, key)
+    return [str(value)]
+
+
+def expected_listing(service: ResearchService, filters: dict) -> set[str]:
+    author = filters.get("author")
+    paper_filter = PaperFilter(**{k: v for k, v in filters.items() if k != "author"})
+    return {p.id for p in service.papers(paper_filter) if not author or paper_has_author(author, p.authors)}
+
+
+def grade(service: ResearchService, row: dict, answer: Answer) -> str | None:
+    """None when right, else what went wrong."""
+    intent, expected = row["intent"], row["expected"]
+    cited = [c.id for c in answer.citations]
+    if intent == "uncovered":
+        return None if answer.abstained else f"answered ({answer.intent}): {answer.answer[:100]}"
+    if answer.abstained:
+        return "abstained"
+    if intent == "not_in_profile":
+        return None if answer.intent == "not_in_profile" else f"intent {answer.intent}: {answer.answer[:100]}"
+    if intent == "metrics":
+        missing = [v for key in expected["metrics"] for v in metric_values(service, key, expected.get("year")) if v not in answer.answer]
+        return f"missing {missing}: {answer.answer[:120]}" if missing else None
+    if intent == "listing":
+        wanted = expected_listing(service, expected["filters"])
+        if expected.get("topic"):
+            ok = set(expected["papers"]) <= set(cited) and set(cited) <= wanted
+        else:
+            ok = set(cited) == wanted
+        return None if ok else f"intent {answer.intent}, cited {len(cited)}, expected {len(wanted)} ({expected.get('papers', '')})"
+    papers = expected.get("papers", [])
+    if intent in ("lookup", "definition"):
+        if not cited or cited[0] not in papers:
+            return f"first cited {cited[:1]} not in {papers} ({answer.intent})"
+        figures = [f for f in expected.get("figures", []) if f not in answer.answer]
+        return f"figures {figures} missing: {answer.answer[:150]}" if figures else None
+    if intent == "comparison":
+        missing = set(papers) - set(cited)
+        return f"not cited {missing} ({answer.intent})" if missing else None
+    if intent == "recency":
+        return None if cited and cited[0] == papers[0] else f"first {cited[:1]}, expected {papers[:1]} ({answer.intent})"
+    if intent == "overview":
+        if expected.get("scope") == "researcher":
+            themes = answer.answer.count("\n•")
+            return None if themes >= 3 and len(cited) >= 8 else f"{themes} themes, {len(cited)} papers ({answer.intent})"
+        relevant = set(papers)
+        inside = sum(c in relevant for c in cited)
+        return None if len(cited) >= 2 and inside / len(cited) >= 2 / 3 else f"{inside}/{len(cited)} relevant ({answer.intent})"
+    return f"unknown intent {intent}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--half", choices=["tune", "check"])
+    parser.add_argument("--show-wrong", action="store_true")
+    args = parser.parse_args()
+    rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [row for row in rows if args.half in (None, row["half"])]
+    with tempfile.TemporaryDirectory() as folder:
+        service = ResearchService(Settings(_env_file=None, chroma_path=Path(folder), llm=None))
+        service.ingest()
+        results: dict[tuple[str, str], list[bool]] = defaultdict(list)
+        for row in rows:
+            answer = service.ask(row["question"])
+            problem = grade(service, row, answer)
+            kind = row["intent"] if row["intent"] != "uncovered" else ("uncovered-near" if row["expected"]["near"] else "uncovered-far")
+            results[(row["half"], kind)].append(problem is None)
+            if problem and args.show_wrong:
+                print(f"WRONG [{row['half']} {kind}] {row['question']}\n    {problem}", file=sys.stderr)
+    halves = sorted({half for half, _ in results}, key=["tune", "check"].index)
+    kinds = [*INTENTS, "uncovered-near", "uncovered-far"]
+    print("| intent | " + " | ".join(halves) + " |")
+    print("|---|" + "---|" * len(halves))
+    for kind in kinds:
+        cells = []
+        for half in halves:
+            marks = results.get((half, kind), [])
+            cells.append(f"{sum(marks)}/{len(marks)}" if marks else "–")
+        print(f"| {kind} | " + " | ".join(cells) + " |")
+    for half in halves:
+        covered = [ok for (h, kind), marks in results.items() if h == half and not kind.startswith("uncovered") for ok in marks]
+        print(f"{half}: {sum(covered)}/{len(covered)} covered right; "
+              + ", ".join(f"{kind} {sum(results[(half, kind)])}/{len(results[(half, kind)])}" for kind in ("uncovered-near", "uncovered-far") if (half, kind) in results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,383 @@
+"""A question turned into a typed plan: what it asks for (the intent), the filters written in words, the papers
+it names, the metrics it wants, and the topic that remains once all of those are taken out.
+
+Rules, not a model: every cue is a phrase, and an aggregate (a metric or a listing) answers only when no
+topic is left, so "How do agents collaborate in multi-agent debate?" is a topical question, not a co-author
+count. The plan is the input of one answer strategy per intent (retrieval/strategies.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from retrieval.models import Paper, PaperFilter
+from retrieval.names import name_tokens
+from retrieval.paper_lookup import compact_key, paper_names
+
+Intent = Literal["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
+
+
+class QueryPlan(BaseModel):
+    question: str
+    intent: Intent
+    filters: PaperFilter = Field(default_factory=PaperFilter, description="Years, category, co-author, code.")
+    papers: list[str] = Field(default_factory=list, description="Ids of the papers the question names, in order.")
+    topic: str = Field("", description="The question's words once cues, names and filters are taken out.")
+    metrics: list[str] = Field(default_factory=list, description="Metric keys (MetricsReport fields) asked for.")
+    missing: str | None = Field(None, description="For not_in_profile: what the profile does not hold.")
+
+
+# --- years ---
+YEAR = r"((?:19|20)\d\d)"
+YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), kind)
+    for pattern, kind in (
+        (
+            rf"\bbetween {YEAR} and {YEAR}\b|\bfrom {YEAR} (?:to|until|through|-) ?{YEAR}\b|\b{YEAR} ?[-–] ?{YEAR}\b",
+            "range",
+        ),
+        (
+            rf"\b(?:since|after|from|starting(?: in)?|post)[ -]{YEAR}\b|\b{YEAR} (?:and|or) (?:later|after|onwards?)\b|\b{YEAR} onwards?\b",
+            "from",
+        ),
+        (rf"\b(?:before|prior to|until|up to|pre)[ -]{YEAR}\b|\b{YEAR} (?:and|or) (?:earlier|before)\b", "to"),
+        (rf"\b{YEAR}\b", "year"),
+    )
+)
+
+# --- categories in words; only as a filter when they qualify the papers ("robotics papers", "in the CL category") ---
+CATEGORY_WORDS = {
+    "RO": r"robotics?|robot",
+    "CL": r"language|nlp|natural[- ]language|computational linguistics|cl",
+    "CV": r"vision|computer[- ]vision|cv",
+    "MA": r"multi-?agent|ma",
+    "LG": r"machine[- ]learning|ml|lg",
+    "AI": r"ai|artificial intelligence",
+    "MTRL-SCI": r"materials?(?: science)?",
+}
+PAPER_NOUN = r"(?:papers?|work|stuff|publications?|research|articles?|preprints?)"
+
+# --- other filters ---
+HAS_CODE = re.compile(
+    r"\b(?:with|have|has|had|released?|releasing|open[- ]?sourced?|public|available)\s+(?:their |the |any )?code\b|"
+    r"\bcode (?:is |was )?(?:available|released|public|out)\b|\bopen[- ]sourced?\b|\bgithub (?:repo|code|link)s?\b",
+    re.IGNORECASE,
+)
+RECENCY = re.compile(
+    r"\b(?:recent(?:ly)?|latest|newest|lately|most recent|new(?:er)? (?:papers?|work|stuff)|these days|nowadays|"
+    r"last (?:year|few months)|currently|up to lately|fresh)\b",
+    re.IGNORECASE,
+)
+
+# --- data the profile does not hold (checked first: "most cited paper" is not the citation total) ---
+NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), missing)
+    for pattern, missing in (
+        (
+            r"\bmost[- ]cited\b|\b(?:highly|least|most|often) cited\b|\bcitations? (?:per|for each|of each|by) paper\b|"
+            r"\bcitation counts? (?:of|for|per)\b|\bhow (?:many times|often) (?:was|is|has) (?:it|that|this|the|rt|palm|\w+[- ]\w+) .*cited\b",
+            "citation counts for single papers",
+        ),
+        (
+            r"\bvenues?\b|\bconferences?\b|\bjournals?\b|\bworkshops?\b|\b(?:accepted|appeared|presented) (?:at|in)\b|"
+            r"\b(?:neurips|icml|iclr|corl|cvpr|iros|icra|acl|emnlp|aaai)\b",
+            "publication venues",
+        ),
+        (
+            r"\bh-?index\b.*\b(?:grow|grown|growth|over (?:the )?years|year over year|history|trend|changed?|in (?:19|20)\d\d)\b|"
+            r"\b(?:citations?)\b.*\b(?:grow|grown|growth|year over year|per year|each year|trend)\b",
+            "a year-by-year history of the h-index or citations",
+        ),
+        (
+            r"\bph\.?d\b|\bdoctora\w*\b|\badvis[oe]r\b|\bstudied\b|\buniversity did\b|\beducation\b|\bdegree\b|\bborn\b|\bhow old\b|\bage\b",
+            "education or biography",
+        ),
+        (r"\bgithub stars?\b|\bstars on github\b|\bforks?\b|\bdownloads?\b", "GitHub or download statistics"),
+        (r"\bemail\b|\bphone\b|\bcontact\b|\btwitter\b|\bhomepage\b|\bwebsite of\b|\boffice\b", "contact details"),
+        (r"\bfund(?:ed|ing)\b|\bgrants?\b|\bsalary\b|\bawards?\b|\bprizes?\b|\bhonou?rs?\b", "funding or awards"),
+        (r"\bpdfs?\b|\bfull text\b|\bsupplementary\b|\bappendix\b", "full texts"),
+        (r"\breviews?\b.*\b(?:openreview|reviewers?|scores?)\b|\breviewers?\b", "peer reviews"),
+        (r"\bstudents?\b|\blab members?\b|\bwho works? (?:for|with) him\b|\bhiring\b", "lab members or students"),
+    )
+)
+
+# --- metrics: (key(s), pattern); several may match one question ---
+METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
+    (keys, re.compile(pattern, re.IGNORECASE))
+    for keys, pattern in (
+        (("h_index",), r"\bh[- ]?index\b"),
+        (
+            ("citations",),
+            r"\bcitations?\b|\bcitation count\b|\btimes cited\b|\bhow (?:often|much) (?:is )?he (?:is )?cited\b",
+        ),
+        (("novelty",), r"\bnovelty\b"),
+        (("ai_score",), r"\bai[- ]?scores?\b"),
+        (
+            ("papers_claimed", "papers_listed"),
+            r"\bhow many (?:papers|publications|articles)\b(?! (?:in|from|during|did he (?:put out|publish|write) in))|\bnumber of (?:papers|publications)\b|\b(?:paper|publication) count\b|\bclaimed\b|\blisted\b|\bpapers? (?:does he|has he) (?:have|got)\b",
+        ),
+        (
+            ("with_code",),
+            r"\bhow many\b.*\bcode\b|\bshare\b.*\bcode\b|\b(?:percent(?:age)?|fraction|proportion)\b.*\bcode\b",
+        ),
+        (
+            ("top_coauthors",),
+            r"\bco-?authors?\b|\bcollaborat\w*\b|\bworks? with (?:the )?most\b|\bwho (?:does he|has he) (?:work|written|write|publish)\w* with\b",
+        ),
+        (
+            ("affiliations",),
+            r"\baffiliations?\b|\binstitutions?\b|\borgani[sz]ations?\b|\borgs?\b|\bwhere does he work\b|\blabs? (?:is he|does he)\b",
+        ),
+        (
+            ("first_paper",),
+            r"\b(?:earliest|oldest|first)\b[\w ]{0,25}\b(?:papers?|publications?|articles?|work)\b|\b(?:papers?|publications?) (?:is|was) (?:the )?(?:earliest|oldest|first)\b",
+        ),
+        (
+            ("last_paper",),
+            r"\b(?:latest|newest|most recent|last)\b[\w ]{0,25}\b(?:papers?|publications?|articles?)\b(?= in (?:his|the) profile| listed|\?*$)",
+        ),
+        (
+            ("peak_year",),
+            r"\b(?:which|what) year\b.*\b(?:most|fewest|least)\b|\bmost productive\b|\bpeak year\b|\bbusiest year\b",
+        ),
+        (
+            ("by_year",),
+            r"\b(?:per|each|every|by) year\b|\bhow many\b.*\b(?:19|20)\d\d\b|\b(?:19|20)\d\d\b.*\bhow many\b|\bbusy year\b|\byearly\b",
+        ),
+        (
+            ("by_category",),
+            r"\bcategor(?:y|ies)\b|\bsubject areas?\b|\barxiv (?:fields?|areas?)\b|\bfields?\b.*\bbreak ?down\b|\bbreak ?down\b",
+        ),
+        (("category",), r"\bprimary (?:category|field|area)\b|\bmain (?:field|area|category)\b"),
+    )
+)
+
+# --- intents ---
+OVERVIEW = re.compile(
+    r"\b(?:overview|big picture|summar(?:y|ize|ise)|topics?|themes?|research (?:areas?|interests?|agenda|directions?)|"
+    r"areas?|interests?|focus|body of work|what (?:kind|sort|type)s? of|work(?:s|ing)? on\b(?!\s+\w+\s+\w+\s+\w+)|"
+    r"what does (?:he|igor|\w+) (?:do|research|study)|known for|cover|span|main (?:lines?|threads?|directions?)|"
+    r"shift(?:ed)?|evolv(?:e|ed)|over the years|broad(?:ly)?|in general|in a nutshell)\b",
+    re.IGNORECASE,
+)
+COMPARISON = re.compile(
+    r"\b(?:compare[ds]?|comparison|comparing|vs\.?|versus|differen(?:t|ce|ces|tly)|differ|distinguish|contrast|"
+    r"similarit(?:y|ies)|in common|better than|relate to|relation(?:ship)? between)\b",
+    re.IGNORECASE,
+)
+DEFINITION = re.compile(
+    r"^\s*(?:what(?:'s| is| are|s)|define|definition of|explain|eli5|describe|tell me about|who is|what does .+ (?:do|mean))\b|"
+    r"\bwhat (?:is|are) (?:it|they)\b|\bin a (?:couple|few) sentences\b",
+    re.IGNORECASE,
+)
+LISTING = re.compile(
+    r"\b(?:list|show|which|what|all|every|any|enumerate|give me)\b|^\s*(?:his |igor'?s? )?(?:\w+ )?" + PAPER_NOUN,
+    re.IGNORECASE,
+)
+
+# Words that carry no topic: question words, pronouns, research nouns, verbs of asking and publishing.
+FILLER = frozenset(
+    """
+    a an the and or but of in on at to for from by with about into onto over under as than then so if is are was
+    were be been being am do does did doing done have has had having can could would should will shall may might must
+    what whats what's which who whom whose when where why how whats is it its it's this that these those there here
+    he him his himself she her they them their theirs we us our you your i me my mine igor mordatch mordatch's igor's
+    paper papers work works working worked stuff things thing research researched publication publications article
+    articles preprint preprints study studies project projects result results publish published publishes publishing
+    write wrote written writing put out release released come came list show tell give let know please pls plz
+    any anything something some all every each one ones most more many much lot lots few latest newest recent recently
+    lately new newer newest last first earliest oldest year years category categories ever also actually really
+    just like kind sort type yeah hey hi thanks thank lol ok okay maybe mean means meaning define definition explain
+    eli5 describe overview summary summarize summarise big picture compare compared comparison versus vs difference
+    different differ between both them vs. does did done doing got get gets getting has have top main overall
+    again other another else same such only own profile says say here total busy up down show shows
+    """.split()
+)
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    """What the planner knows of the profile: its owner, its papers' names, its co-authors."""
+
+    owner: str
+    names: dict[str, str]  # compact name key -> paper id (only names that pick out one paper)
+    authors: list[str]
+    categories: frozenset[str]
+
+    @classmethod
+    def of(cls, owner: str, papers: list[Paper]) -> PlanContext:
+        authors = list(dict.fromkeys(author for paper in papers for author in paper.authors))
+        return cls(owner, paper_names(papers), authors, frozenset(paper.category for paper in papers))
+
+
+def plan_question(question: str, context: PlanContext) -> QueryPlan:
+    text = " ".join(question.split())
+    consumed: list[tuple[int, int]] = []  # spans taken by names, filters and cues
+
+    papers = _named_papers(text, context, consumed)
+    filters = _filters(text, context, consumed)
+    missing = next((what for pattern, what in NOT_IN_PROFILE if pattern.search(text)), None)
+    metrics = [key for keys, pattern in METRIC_CUES for key in keys if _take(pattern, text, consumed)]
+    for pattern in (RECENCY, HAS_CODE):
+        _take(pattern, text, consumed)
+    topic = _topic(text, consumed, context)
+
+    if "by_year" in metrics and (filters.year or filters.year_from or filters.year_to):
+        metrics = [key for key in metrics if key not in ("papers_claimed", "papers_listed")]
+    intent = _intent(text, papers, filters, topic, metrics, missing)
+    if intent != "metrics":
+        metrics = []
+    return QueryPlan(
+        question=question, intent=intent, filters=filters, papers=papers, topic=topic, metrics=metrics, missing=missing
+    )
+
+
+def _intent(
+    text: str, papers: list[str], filters: PaperFilter, topic: str, metrics: list[str], missing: str | None
+) -> Intent:
+    """The first rule that fits. An aggregate needs an empty topic; a topic with filters is a filtered search."""
+    if missing:
+        return "not_in_profile"
+    if metrics and not topic and not papers:
+        return "metrics"
+    if len(papers) >= 2:
+        return "comparison"
+    if RECENCY.search(text):
+        return "recency"
+    if papers:
+        return "definition" if DEFINITION.search(text) or not topic else "lookup"
+    if not topic:
+        if _has_filter(filters):
+            return "listing"
+        return "overview"
+    if OVERVIEW.search(text) and _is_broad(topic):
+        return "overview"
+    if _has_filter(filters) and LISTING.search(text) and _is_broad(topic):
+        return "listing"
+    if DEFINITION.search(text) and len(topic.split()) <= 3:
+        return "definition"
+    return "lookup"
+
+
+def _take(pattern: re.Pattern[str], text: str, consumed: list[tuple[int, int]]) -> bool:
+    found = False
+    for match in pattern.finditer(text):
+        consumed.append(match.span())
+        found = True
+    return found
+
+
+def _named_papers(text: str, context: PlanContext, consumed: list[tuple[int, int]]) -> list[str]:
+    """Papers named by a short name or acronym ("RT-2", "palm-e", "ReST^EM", "decision transformer"), longest first."""
+    tokens = list(re.finditer(r"[^\s,;:?!()\"“”]+", text))
+    found: list[tuple[int, str]] = []
+    taken: set[int] = set()
+    for size in (4, 3, 2, 1):
+        for start in range(len(tokens) - size + 1):
+            if taken & set(range(start, start + size)):
+                continue
+            span = tokens[start : start + size]
+            phrase = text[span[0].start() : span[-1].end()]
+            key = compact_key(_greek(phrase.rstrip(".'’s")))
+            paper_id = context.names.get(key) or context.names.get(key.removesuffix("s"))
+            if paper_id and len(key) >= 3:
+                found.append((span[0].start(), paper_id))
+                taken |= set(range(start, start + size))
+                consumed.append((span[0].start(), span[-1].end()))
+    return list(dict.fromkeys(paper_id for _, paper_id in sorted(found)))
+
+
+GREEK = {"gamma": "γ", "alpha": "α", "beta": "β", "delta": "δ", "lambda": "λ", "mu": "μ", "pi": "π", "tau": "τ"}
+
+
+def _greek(phrase: str) -> str:
+    return re.sub(r"\b(" + "|".join(GREEK) + r")\b", lambda m: GREEK[m.group(1).lower()], phrase, flags=re.IGNORECASE)
+
+
+def _filters(text: str, context: PlanContext, consumed: list[tuple[int, int]]) -> PaperFilter:
+    values: dict[str, object] = {}
+    for pattern, kind in YEAR_RANGES:
+        match = pattern.search(text)
+        if not match or any(start <= match.start() < end for start, end in consumed):
+            continue
+        years = [int(year) for year in match.groups() if year]
+        consumed.append(match.span())
+        if kind == "range":
+            values.update(year_from=min(years), year_to=max(years))
+        elif kind == "from":
+            values["year_from"] = years[0] + (1 if re.match(r"after|post", match.group(), re.IGNORECASE) else 0)
+        elif kind == "to":
+            inclusive = re.match(r"until|up to", match.group(), re.IGNORECASE) or "earlier" in match.group()
+            values["year_to"] = years[0] - (0 if inclusive else 1)
+        else:
+            values["year"] = years[0]
+        break
+    for category, words in CATEGORY_WORDS.items():
+        if category not in context.categories:
+            continue
+        pattern = re.compile(
+            rf"\b(?:{words})(?:[- ]related)?\s+(?:{PAPER_NOUN}|category)\b|\b(?:in|under) (?:the )?(?:{words}) (?:category|section|area)\b|"
+            rf"\bcategory (?:of )?(?:{words})\b|\b{re.escape(category)}\b(?= (?:papers?|category))",
+            re.IGNORECASE if category not in ("AI", "MA", "CL", "CV", "LG") else 0,
+        )
+        match = pattern.search(text) or re.search(
+            rf"\b(?:{words})(?:[- ]related)?\s+(?:{PAPER_NOUN}|category)\b", text, re.IGNORECASE
+        )
+        if match:
+            values["category"] = category
+            consumed.append(match.span())
+            break
+    person = _co_author(text, context)
+    if person:
+        values["author"] = person[0]
+        consumed.append(person[1])
+    if HAS_CODE.search(text):
+        values["has_code"] = True
+    return PaperFilter(**values)
+
+
+def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] | None:
+    """A co-author named in any case: the full name anywhere, or the surname after 'with'/'by'/'and'."""
+    owner = name_tokens(context.owner)
+    lowered = text.casefold()
+    for author in context.authors:
+        tokens = name_tokens(author)
+        if not tokens or tokens[-1:] == owner[-1:]:
+            continue
+        full = re.search(r"\b" + r"\W+".join(map(re.escape, tokens)) + r"\b", lowered)
+        if full and len(tokens) >= 2:
+            return author, full.span()
+    for author in context.authors:
+        tokens = name_tokens(author)
+        if len(tokens) < 2 or tokens[-1:] == owner[-1:] or len(tokens[-1]) < 4:
+            continue
+        surname = re.search(rf"\b(?:with|by|and|alongside|plus)\s+({re.escape(tokens[-1])})\b", lowered)
+        if surname:
+            return author, surname.span(1)
+    return None
+
+
+def _topic(text: str, consumed: list[tuple[int, int]], context: PlanContext) -> str:
+    kept = []
+    owner = set(name_tokens(context.owner))
+    for match in re.finditer(r"[\w^][\w'’^.-]*", text):
+        if any(start <= match.start() < end for start, end in consumed):
+            continue
+        word = match.group().strip(".'’").casefold()
+        word = word.removesuffix("'s").removesuffix("’s")
+        if word and word not in FILLER and word not in owner and not re.fullmatch(r"\d+", word):
+            kept.append(match.group().strip(".'’"))
+    return " ".join(kept)
+
+
+def _has_filter(paper_filter: PaperFilter) -> bool:
+    return paper_filter != PaperFilter()
+
+
+def _is_broad(topic: str) -> bool:
+    """A topic of a few words names an area ("energy-based models"), not a specific question."""
+    return len(topic.split()) <= 5

@@ -1,0 +1,461 @@
+"""One answer strategy per intent of a `QueryPlan`. Each is faithful by construction: every statement is an
+abstract's own sentence or a metadata value, and every paper it speaks of is cited."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from retrieval.answer import abstention, extractive_answer, llm_cited_answer
+from retrieval.sentence_filters import quotable
+from retrieval.lexical import STOPWORDS, split_sentences, terms
+from retrieval.metrics import compute_metrics
+from retrieval.models import Answer, Citation, MetricSnapshot, MetricsReport, Paper, PaperFilter, SearchHit
+from retrieval.names import paper_has_author
+from retrieval.paper_lookup import title_head
+from retrieval.plan import QueryPlan
+from retrieval.search import HybridSearcher
+from retrieval.sentence_vectors import SentenceVectors
+from retrieval.settings import Settings
+from retrieval.structured_answers import answer_metrics, citation, paper_listing
+
+INTRODUCES = re.compile(
+    r"\b(?:we (?:propose|present|introduce|call|develop|describe|study|investigate|consider|train)|this (?:paper|work) "
+    r"(?:proposes|presents|introduces)|in this (?:paper|work)|our (?:method|approach|model|framework)|dubbed|"
+    r"which we (?:call|name|term)|we refer to)\b",
+    re.IGNORECASE,
+)
+FINDING = re.compile(
+    r"\b(?:we (?:show|find|demonstrate|observe)|results? (?:show|indicate|demonstrate)|outperform\w*|achiev\w*|"
+    r"improv\w*|significantly|state-of-the-art|enables?|leads? to)\b",
+    re.IGNORECASE,
+)
+RECENT_COUNT = 3
+OVERVIEW_THEMES = 5
+THEME_PAPERS = 4
+TOPIC_CANDIDATES = 15
+# a paper belongs to a topic when its hybrid score is at least this share of the best paper's and above the floor
+TOPIC_RELATIVE = 0.8
+
+
+@dataclass
+class AnswerContext:
+    """What every strategy may read: the profile's papers and metrics, search, and settings."""
+
+    question: str
+    plan: QueryPlan
+    profile_id: str
+    owner: str
+    papers: list[Paper]  # the profile's papers, newest first
+    snapshots: list[MetricSnapshot]
+    searcher: HybridSearcher
+    vectors: SentenceVectors
+    settings: Settings
+    paper_vectors: Callable[[list[str]], dict[str, list[float]]]
+
+    @cached_property
+    def report(self) -> MetricsReport:
+        return compute_metrics(self.snapshots, self.papers)
+
+    @cached_property
+    def by_id(self) -> dict[str, Paper]:
+        return {paper.id: paper for paper in self.papers}
+
+    def paper_filter(self) -> PaperFilter:
+        return self.plan.filters.model_copy(update={"profile": self.profile_id})
+
+    def filtered(self) -> list[Paper]:
+        wanted = self.plan.filters
+        return [paper for paper in self.papers if _passes(paper, wanted)]
+
+    def search(self, text: str, k: int) -> list[SearchHit]:
+        return self.searcher.search(text, k=k, paper_filter=self.paper_filter())
+
+    def answer(self, text: str, citations: list[Citation], **fields: object) -> Answer:
+        values: dict[str, object] = {
+            "question": self.question,
+            "answer": text,
+            "abstained": False,
+            "route": "papers",
+            "citations": citations,
+            "intent": self.plan.intent,
+            "plan": self.plan.model_dump(exclude={"question"}, exclude_defaults=True),
+        }
+        return Answer(**{**values, **fields})
+
+    def abstain(self, hits: list[SearchHit]) -> Answer:
+        return self.tag(abstention(self.question, self.owner, hits))
+
+    def tag(self, answer: Answer) -> Answer:
+        """An answer built elsewhere, labelled with this plan."""
+        return answer.model_copy(
+            update={
+                "intent": self.plan.intent,
+                "plan": self.plan.model_dump(exclude={"question"}, exclude_defaults=True),
+            }
+        )
+
+
+def _passes(paper: Paper, wanted: PaperFilter) -> bool:
+    return (
+        (wanted.year is None or paper.year == wanted.year)
+        and (wanted.year_from is None or paper.year >= wanted.year_from)
+        and (wanted.year_to is None or paper.year <= wanted.year_to)
+        and (wanted.category is None or paper.category == wanted.category)
+        and (wanted.has_code is None or paper.has_code == wanted.has_code)
+        and (wanted.author is None or paper_has_author(wanted.author, paper.authors))
+    )
+
+
+# --- sentences ---
+
+
+def usable_sentences(paper: Paper) -> list[str]:
+    """The abstract's sentences without pointers (URLs, "code at …") and planted instructions."""
+    return [s for s in split_sentences(paper.abstract) if quotable(s)]
+
+
+def short_name(paper: Paper) -> str:
+    return title_head(paper.title) or textwrap.shorten(paper.title, 60, placeholder="…")
+
+
+def intro_sentence(paper: Paper, name: str | None = None) -> str:
+    """The sentence that says what the paper (or `name`) is."""
+    sentences = usable_sentences(paper) or [paper.title]
+    if name:
+        for sentence in sentences:
+            if name.casefold() in sentence.casefold() and INTRODUCES.search(sentence):
+                return sentence
+    return next((s for s in sentences if INTRODUCES.search(s)), sentences[0])
+
+
+def finding_sentence(paper: Paper, exclude: str) -> str | None:
+    """The key result: the last sentence reporting a finding, a figure preferred."""
+    candidates = [s for s in usable_sentences(paper) if s != exclude and FINDING.search(s)]
+    with_figure = [s for s in candidates if re.search(r"\d", s)]
+    return (with_figure or candidates or [None])[-1]
+
+
+def gist(paper: Paper) -> str:
+    return textwrap.shorten(intro_sentence(paper), 220, placeholder=" …")
+
+
+# --- strategies ---
+
+
+def answer_metrics_plan(ctx: AnswerContext) -> Answer:
+    year = ctx.plan.filters.year
+    keys = ctx.plan.metrics
+    parts = []
+    for key in dict.fromkeys(METRIC_ANSWER.get(key, key) for key in keys):
+        question = f"{ctx.question} {year}" if key == "per_year" and year else ctx.question
+        parts.append(answer_metrics(question, key, ctx.report, ctx.papers))
+    return ctx.answer(" ".join(dict.fromkeys(parts)), [], route="metrics", generated_by="metadata")
+
+
+METRIC_ANSWER = {
+    "papers_claimed": "paper_count",
+    "papers_listed": "paper_count",
+    "with_code": "code",
+    "top_coauthors": "coauthor",
+    "affiliations": "affiliation",
+    "by_year": "per_year",
+    "by_category": "category",
+    "category": "primary_category",
+}
+
+
+def answer_not_in_profile(ctx: AnswerContext) -> Answer:
+    report = ctx.report
+    header = ", ".join(
+        f"{label} {value}"
+        for label, value in (
+            ("h-index", report.h_index),
+            ("citations (total)", f"{report.citations:,}" if report.citations is not None else None),
+            ("papers claimed", report.papers_claimed),
+            ("novelty", f"{report.novelty}%" if report.novelty is not None else None),
+            ("AI score", report.ai_score),
+        )
+        if value is not None
+    )
+    text = (
+        f"{ctx.owner}'s profile doesn't include {ctx.plan.missing}. It holds the profile's header ({header}) and, "
+        f"for each of the {report.papers_listed} listed papers, the title, date, arXiv category, first authors, "
+        f"affiliations, whether code was released, and the abstract."
+    )
+    if len(report.snapshots) > 1:
+        text += f" Metric snapshots have been recorded at {len(report.snapshots)} ingests (see /metrics)."
+    return ctx.answer(text, [], route="metrics", generated_by="metadata")
+
+
+def answer_listing(ctx: AnswerContext) -> Answer:
+    papers = ctx.filtered()
+    if ctx.plan.topic:
+        relevant = topic_papers(ctx, len(papers) or 1)
+        if relevant is None:
+            return ctx.abstain(ctx.search(ctx.plan.topic, ctx.settings.answer_sources))
+        papers = relevant
+    heading = (
+        f"{ctx.owner}'s listed papers"
+        + describe_filters(ctx.plan.filters)
+        + (f" on {ctx.plan.topic}" if ctx.plan.topic else "")
+    )
+    if not papers:
+        return ctx.answer(f"None of {ctx.owner}'s listed papers matches: {heading.split(' papers', 1)[1].strip()}.", [])
+    text, citations = paper_listing(heading, papers)
+    return ctx.answer(
+        text, citations, route="authors" if ctx.plan.filters.author else "papers", generated_by="metadata"
+    )
+
+
+def describe_filters(paper_filter: PaperFilter) -> str:
+    parts = []
+    if paper_filter.category:
+        parts.append(f" in {paper_filter.category}")
+    if paper_filter.year is not None:
+        parts.append(f" from {paper_filter.year}")
+    if paper_filter.year_from is not None and paper_filter.year_to is not None:
+        parts.append(f" from {paper_filter.year_from} to {paper_filter.year_to}")
+    elif paper_filter.year_from is not None:
+        parts.append(f" since {paper_filter.year_from}")
+    elif paper_filter.year_to is not None:
+        parts.append(f" up to {paper_filter.year_to}")
+    if paper_filter.author:
+        parts.append(f" with {paper_filter.author}")
+    if paper_filter.has_code:
+        parts.append(" with code")
+    return "".join(parts)
+
+
+def answer_recency(ctx: AnswerContext) -> Answer:
+    if ctx.plan.topic:
+        relevant = topic_papers(ctx, TOPIC_CANDIDATES)
+        if relevant is None:
+            return ctx.abstain(ctx.search(ctx.plan.topic, ctx.settings.answer_sources))
+        papers = sorted(relevant, key=lambda paper: paper.date, reverse=True)
+    else:
+        papers = ctx.filtered()
+    newest = papers[:RECENT_COUNT]
+    if not newest:
+        return ctx.answer(f"None of {ctx.owner}'s listed papers matches{describe_filters(ctx.plan.filters)}.", [])
+    citations = [citation(n, paper) for n, paper in enumerate(newest, 1)]
+    lines = [
+        f"{ctx.owner}'s newest papers"
+        + describe_filters(ctx.plan.filters)
+        + (f" on {ctx.plan.topic}" if ctx.plan.topic else "")
+        + ":"
+    ]
+    for n, paper in enumerate(newest, 1):
+        lines.append(f"[{n}] {short_name(paper)} ({paper.date:%b %Y}): {gist(paper)}")
+    return ctx.answer("\n".join(lines), citations)
+
+
+def answer_definition(ctx: AnswerContext) -> Answer:
+    if not ctx.plan.papers:
+        return answer_lookup(ctx)
+    paper = ctx.by_id[ctx.plan.papers[0]]
+    name = short_name(paper)
+    named = next(
+        (
+            word
+            for word in re.findall(r"[\w^-]+", ctx.question)
+            if len(word) > 2 and word.casefold() in paper.abstract.casefold() and word.casefold() in name.casefold()
+        ),
+        None,
+    )
+    intro = intro_sentence(paper, named or name)
+    finding = finding_sentence(paper, intro)
+    lead = (
+        f"{name} ({paper.year}) is from “{paper.title}”." if name != paper.title else f"“{paper.title}” ({paper.year})."
+    )
+    text = " ".join([lead, f"{intro} [1]", *([f"{finding} [1]"] if finding else [])])
+    return ctx.answer(text, [citation(1, paper)])
+
+
+def answer_comparison(ctx: AnswerContext) -> Answer:
+    papers = [ctx.by_id[paper_id] for paper_id in ctx.plan.papers[:4]]
+    lines, citations = [], []
+    for n, paper in enumerate(papers, 1):
+        intro = intro_sentence(paper, short_name(paper))
+        finding = finding_sentence(paper, intro)
+        lines.append(f"{short_name(paper)} ({paper.year}): {intro} [{n}]" + (f" {finding} [{n}]" if finding else ""))
+        citations.append(citation(n, paper))
+    shared, only = contrast_words(papers)
+    if shared:
+        lines.append(
+            "Both abstracts speak of: " + ", ".join(shared) + "."
+            if len(papers) == 2
+            else "All abstracts speak of: " + ", ".join(shared) + "."
+        )
+    for paper, words in zip(papers, only, strict=True):
+        if words:
+            lines.append(f"Only {short_name(paper)}: " + ", ".join(words) + ".")
+    return ctx.answer("\n".join(lines), citations)
+
+
+def contrast_words(papers: list[Paper], limit: int = 5) -> tuple[list[str], list[list[str]]]:
+    """Content words every abstract uses, and those only one uses (the most frequent in it first)."""
+    counts = [Counter(_content_words(f"{paper.title} {paper.abstract}")) for paper in papers]
+    shared_set = set.intersection(*(set(count) for count in counts)) if counts else set()
+    total = sum(counts, Counter())
+    shared = [word for word, _ in total.most_common() if word in shared_set][:limit]
+    only = []
+    for count in counts:
+        others = set().union(*(set(other) for other in counts if other is not count))
+        only.append([word for word, _ in count.most_common() if word not in others][:limit])
+    return shared, only
+
+
+def _content_words(text: str) -> list[str]:
+    words = re.findall(r"[A-Za-z][\w-]+", text)
+    return [
+        word.casefold()
+        for word in words
+        if len(word) > 3 and word.casefold() not in STOPWORDS and word.casefold() not in GENERIC_WORDS
+    ]
+
+
+GENERIC_WORDS = frozenset(
+    "model models approach method methods results paper work tasks task show using based learning propose "
+    "present demonstrate data training trained performance however while such also these this that their which "
+    "more than from with into across large simple able well wide range single further".split()
+)
+
+
+def answer_overview(ctx: AnswerContext) -> Answer:
+    if ctx.plan.topic:
+        papers = topic_papers(ctx, TOPIC_CANDIDATES)
+        if papers is None:
+            return ctx.abstain(ctx.search(ctx.plan.topic, ctx.settings.answer_sources))
+    else:
+        papers = ctx.filtered()
+    if not papers:
+        return ctx.answer(f"None of {ctx.owner}'s listed papers matches{describe_filters(ctx.plan.filters)}.", [])
+    themes = group_into_themes(papers, ctx.paper_vectors, OVERVIEW_THEMES if not ctx.plan.topic else 3)
+    lines = [
+        f"{ctx.owner}'s work"
+        + (f" on {ctx.plan.topic}" if ctx.plan.topic else "")
+        + f" in {len(themes)} themes ({len(papers)} papers):"
+    ]
+    citations: list[Citation] = []
+    for label, members in themes:
+        shown = members[:THEME_PAPERS]
+        numbers = []
+        for paper in shown:
+            citations.append(citation(len(citations) + 1, paper))
+            numbers.append(f"{short_name(paper)} ({paper.year}) [{len(citations)}]")
+        years = (
+            f"{min(p.year for p in members)}–{max(p.year for p in members)}"
+            if len(members) > 1
+            else str(members[0].year)
+        )
+        more = f" and {len(members) - len(shown)} more" if len(members) > len(shown) else ""
+        lines.append(f"• {label} ({years}): " + "; ".join(numbers) + more)
+    return ctx.answer("\n".join(lines), citations)
+
+
+def group_into_themes(
+    papers: list[Paper], paper_vectors: Callable[[list[str]], dict[str, list[float]]], most: int
+) -> list[tuple[str, list[Paper]]]:
+    """Papers clustered by their stored vectors (average-linkage, cosine), each theme named by the words its
+    titles use more than the other themes' titles do."""
+    if len(papers) <= 3:
+        return [(theme_name([papers], 0), papers)]
+    from sklearn.cluster import AgglomerativeClustering
+
+    vectors = paper_vectors([paper.id for paper in papers])
+    matrix = np.asarray([vectors[paper.id] for paper in papers])
+    count = max(2, min(most, len(papers) // 3))
+    labels = AgglomerativeClustering(n_clusters=count, metric="cosine", linkage="average").fit_predict(matrix)
+    groups = [
+        [paper for paper, label in zip(papers, labels, strict=True) if label == cluster] for cluster in range(count)
+    ]
+    groups = sorted((group for group in groups if group), key=len, reverse=True)
+    singles = [group[0] for group in groups if len(group) == 1]
+    groups = [group for group in groups if len(group) > 1]
+    if singles:
+        groups.append(singles)  # one "other" theme instead of many one-paper themes
+    named = [
+        (theme_name(groups, i), sorted(group, key=lambda p: p.date, reverse=True)) for i, group in enumerate(groups)
+    ]
+    if singles:
+        named[-1] = ("Other", named[-1][1])
+    return named
+
+
+def theme_name(groups: list[list[Paper]], index: int) -> str:
+    """The 2-3 title words most specific to this group (c-TF-IDF over the groups' titles and abstracts)."""
+    documents = [
+        Counter(_content_words(" ".join(f"{p.title} {p.title} {p.abstract}" for p in group))) for group in groups
+    ]
+    mine = documents[index]
+    total_docs = len(documents)
+
+    def score(word: str) -> float:
+        spread = sum(1 for doc in documents if word in doc)
+        return mine[word] * np.log(1 + total_docs / spread)
+
+    words = sorted(mine, key=score, reverse=True)[:3]
+    return ", ".join(words).capitalize() if words else "Other"
+
+
+def answer_lookup(ctx: AnswerContext) -> Answer:
+    hits = ctx.search(ctx.plan.topic or ctx.question, ctx.settings.answer_sources) if not ctx.plan.papers else []
+    if ctx.plan.papers:
+        hits = [
+            SearchHit(paper=ctx.by_id[paper_id], score=1.0, rank=n) for n, paper_id in enumerate(ctx.plan.papers, 1)
+        ]
+    if not hits and ctx.plan.filters != PaperFilter():
+        hits = ctx.searcher.search(
+            ctx.question, k=ctx.settings.answer_sources, paper_filter=PaperFilter(profile=ctx.profile_id)
+        )
+    answer = extractive_answer(
+        ctx.question,
+        hits,
+        ctx.owner,
+        ctx.vectors,
+        ctx.searcher.lexical_index(),
+        ctx.settings,
+        may_abstain=not ctx.plan.papers,
+    )
+    if ctx.settings.llm and not answer.abstained:
+        answer = llm_cited_answer(ctx.question, hits, ctx.owner, ctx.vectors, ctx.settings, answer)
+    return ctx.tag(answer)
+
+
+def topic_papers(ctx: AnswerContext, k: int) -> list[Paper] | None:
+    """Papers on the plan's topic within its filters; None when the topic is not covered at all."""
+    hits = ctx.search(ctx.plan.topic, k)
+    if not hits or not covers(ctx, ctx.plan.topic, hits):
+        return None
+    best = hits[0].score
+    return [hit.paper for hit in hits if hit.score >= TOPIC_RELATIVE * best]
+
+
+def covers(ctx: AnswerContext, topic: str, hits: list[SearchHit]) -> bool:
+    answer = extractive_answer(
+        topic, hits[: ctx.settings.answer_sources], ctx.owner, ctx.vectors, ctx.searcher.lexical_index(), ctx.settings
+    )
+    return not answer.abstained
+
+
+STRATEGIES: dict[str, Callable[[AnswerContext], Answer]] = {
+    "metrics": answer_metrics_plan,
+    "not_in_profile": answer_not_in_profile,
+    "listing": answer_listing,
+    "recency": answer_recency,
+    "definition": answer_definition,
+    "comparison": answer_comparison,
+    "overview": answer_overview,
+    "lookup": answer_lookup,
+}
+
+
+def answer_question(ctx: AnswerContext) -> Answer:
+    return STRATEGIES[ctx.plan.intent](ctx)
