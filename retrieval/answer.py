@@ -86,6 +86,20 @@ def evidence(candidates: list[Candidate], question: str, hits: list[SearchHit], 
     return SENTENCE_EVIDENCE_WEIGHT * best_similarity + (1 - SENTENCE_EVIDENCE_WEIGHT) * coverage
 
 
+def uncovered_terms(topic: str, index: LexicalIndex) -> list[str]:
+    """The topic's terms that no paper of the store uses at all ("drone", "sentiment", "poker")."""
+    return [term for term in dict.fromkeys(terms(topic)) if index.document_frequency.get(term, 0) == 0]
+
+
+def topic_is_foreign(topic: str, index: LexicalIndex, settings: Settings) -> bool:
+    """A short topic (a named area, not a paraphrase) with a good share of words no paper uses is not covered:
+    near-topic questions ("drone swarms", "sentiment analysis") pass the similarity test but fail this one."""
+    topic_terms = list(dict.fromkeys(terms(topic)))
+    if not topic_terms or len(topic_terms) > settings.abstain_topic_max_terms:
+        return False
+    return len(uncovered_terms(topic, index)) / len(topic_terms) >= settings.abstain_absent_share
+
+
 def named_sources(question: str, hits: list[SearchHit]) -> set[int]:
     """Hits whose short name ('RT-1', 'VeLO', 'Brax') the question uses: the question is about them, so
     sentences of other papers would answer a different question ("What success rate did RT-1 reach?")."""

@@ -27,6 +27,7 @@ class QueryPlan(BaseModel):
     filters: PaperFilter = Field(default_factory=PaperFilter, description="Years, category, co-author, code.")
     papers: list[str] = Field(default_factory=list, description="Ids of the papers the question names, in order.")
     topic: str = Field("", description="The question's words once cues, names and filters are taken out.")
+    compared: list[str] = Field(default_factory=list, description="Compared things that name no known paper.")
     metrics: list[str] = Field(default_factory=list, description="Metric keys (MetricsReport fields) asked for.")
     missing: str | None = Field(None, description="For not_in_profile: what the profile does not hold.")
 
@@ -49,6 +50,8 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 
+YEAR_ONLY = re.compile(YEAR)
+
 # --- categories in words; only as a filter when they qualify the papers ("robotics papers", "in the CL category") ---
 CATEGORY_WORDS = {
     "RO": r"robotics?|robot",
@@ -58,6 +61,10 @@ CATEGORY_WORDS = {
     "LG": r"machine[- ]learning|ml|lg",
     "AI": r"ai|artificial intelligence",
     "MTRL-SCI": r"materials?(?: science)?",
+}
+CATEGORY_TOPIC_WORDS = {
+    category: set(re.sub(r"[^a-z -]", " ", words.replace("|", " ")).split())
+    for category, words in CATEGORY_WORDS.items()
 }
 PAPER_NOUN = r"(?:papers?|work|stuff|publications?|research|articles?|preprints?)"
 
@@ -97,7 +104,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "education or biography",
         ),
         (r"\bgithub stars?\b|\bstars on github\b|\bforks?\b|\bdownloads?\b", "GitHub or download statistics"),
-        (r"\bemail\b|\bphone\b|\bcontact\b|\btwitter\b|\bhomepage\b|\bwebsite of\b|\boffice\b", "contact details"),
+        (r"\bemail\b|\bphone number\b|\bcontact (?:him|details|info)\b|\btwitter\b|\bhomepage\b", "contact details"),
         (r"\bfund(?:ed|ing)\b|\bgrants?\b|\bsalary\b|\bawards?\b|\bprizes?\b|\bhonou?rs?\b", "funding or awards"),
         (r"\bpdfs?\b|\bfull text\b|\bsupplementary\b|\bappendix\b", "full texts"),
         (r"\breviews?\b.*\b(?:openreview|reviewers?|scores?)\b|\breviewers?\b", "peer reviews"),
@@ -134,11 +141,13 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         ),
         (
             ("first_paper",),
-            r"\b(?:earliest|oldest|first)\b[\w ]{0,25}\b(?:papers?|publications?|articles?|work)\b|\b(?:papers?|publications?) (?:is|was) (?:the )?(?:earliest|oldest|first)\b",
+            r"\b(?:earliest|oldest|first)\b(?= (?:and|&) (?:the )?(?:latest|newest|last|most recent) (?:papers?|publications?))|"
+            r"\b(?:earliest|oldest|first) (?:listed |published )?(?:papers?|publications?|articles?)\b",
         ),
         (
             ("last_paper",),
-            r"\b(?:latest|newest|most recent|last)\b[\w ]{0,25}\b(?:papers?|publications?|articles?)\b(?= in (?:his|the) profile| listed|\?*$)",
+            r"\b(?:latest|newest|most recent|last) (?:listed |published )?(?:papers?|publications?|articles?)\b"
+            r"(?= in (?:his|the) profile| listed|\s*\?*$)",
         ),
         (
             ("peak_year",),
@@ -159,9 +168,15 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
 # --- intents ---
 OVERVIEW = re.compile(
     r"\b(?:overview|big picture|summar(?:y|ize|ise)|topics?|themes?|research (?:areas?|interests?|agenda|directions?)|"
-    r"areas?|interests?|focus|body of work|what (?:kind|sort|type)s? of|work(?:s|ing)? on\b(?!\s+\w+\s+\w+\s+\w+)|"
-    r"what does (?:he|igor|\w+) (?:do|research|study)|known for|cover|span|main (?:lines?|threads?|directions?)|"
-    r"shift(?:ed)?|evolv(?:e|ed)|over the years|broad(?:ly)?|in general|in a nutshell)\b",
+    r"areas?|interests?|focus|body of work|what (?:kind|sort|type)s? of|known for|cover|span|in general|in a nutshell|"
+    r"main (?:lines?|threads?|directions?)|what does (?:he|igor|\w+) (?:do|work on|research|study)|"
+    r"anything (?:on|about|in|related to)|(?:done|worked|working|work|stuff|papers?|published?|written|wrote) (?:on|about)|"
+    r"what has he (?:done|published|written))\b",
+    re.IGNORECASE,
+)
+# how the work changed over time: a researcher-wide overview, themes with their years
+TIMELINE = re.compile(
+    r"\b(?:shift(?:ed|s)?|evolv(?:e|ed|ing)|changed?|trajectory|over the years|over time|progress(?:ed|ion)?)\b",
     re.IGNORECASE,
 )
 COMPARISON = re.compile(
@@ -194,7 +209,11 @@ FILLER = frozenset(
     just like kind sort type yeah hey hi thanks thank lol ok okay maybe mean means meaning define definition explain
     eli5 describe overview summary summarize summarise big picture compare compared comparison versus vs difference
     different differ between both them vs. does did done doing got get gets getting has have top main overall
-    again other another else same such only own profile says say here total busy up down show shows
+    again other another else same such only own profile says say here total busy up down show shows everything
+    count number numbers value values score scores stats statistics metric metrics someone somebody anyone joining
+    join lab group team person people new intro introduction basically general generally broad broadly area areas
+    field fields topic topics theme themes done doing go went goes focus focused interests interest second add adds
+    including include includes involve involves involving related regarding used use uses using body look looks
     """.split()
 )
 
@@ -219,53 +238,111 @@ def plan_question(question: str, context: PlanContext) -> QueryPlan:
     consumed: list[tuple[int, int]] = []  # spans taken by names, filters and cues
 
     papers = _named_papers(text, context, consumed)
-    filters = _filters(text, context, consumed)
+    soft: list[tuple[int, int]] = []
+    filters = _filters(text, context, consumed, soft)
     missing = next((what for pattern, what in NOT_IN_PROFILE if pattern.search(text)), None)
-    metrics = [key for keys, pattern in METRIC_CUES for key in keys if _take(pattern, text, consumed)]
+    year_spans = [span for span in consumed if YEAR_ONLY.fullmatch(text[span[0] : span[1]].split()[-1])]
+    before_metrics = list(consumed)
+    metrics = [key for keys, pattern in METRIC_CUES for key in keys if _take(pattern, text, consumed, year_spans)]
+    metric_spans = [span for span in consumed if span not in before_metrics]
     for pattern in (RECENCY, HAS_CODE):
         _take(pattern, text, consumed)
     topic = _topic(text, consumed, context)
+    if filters.category and set(topic.casefold().split()) <= CATEGORY_TOPIC_WORDS.get(filters.category, set()):
+        topic = ""  # "latest language / NLP papers": the category said it all
+    if soft and topic:  # "multi-agent stuff, including the LLM society things": the area is part of the topic
+        consumed.remove(soft[0])
+        filters = filters.model_copy(update={"category": None})
+        topic = _topic(text, consumed, context)
 
     if "by_year" in metrics and (filters.year or filters.year_from or filters.year_to):
         metrics = [key for key in metrics if key not in ("papers_claimed", "papers_listed")]
-    intent = _intent(text, papers, filters, topic, metrics, missing)
+    if filters.category or filters.author or filters.has_code:  # "newest robotics paper" is not the newest paper
+        metrics = [key for key in metrics if key not in ("first_paper", "last_paper")]
+    compared = _compared(text, consumed, context)
+    intent = _intent(text, (papers, compared, filters, topic, metrics, missing))
     if intent != "metrics":
         metrics = []
+        if metric_spans:  # "how do agents collaborate in debate?": the cue word is part of the topic
+            topic = _topic(text, [span for span in consumed if span not in metric_spans], context)
+    if intent == "overview" and TIMELINE.search(text):
+        topic = ""
     return QueryPlan(
-        question=question, intent=intent, filters=filters, papers=papers, topic=topic, metrics=metrics, missing=missing
+        question=question,
+        intent=intent,
+        filters=filters,
+        papers=papers,
+        compared=compared if intent == "comparison" else [],
+        topic=topic,
+        metrics=metrics,
+        missing=missing,
     )
 
 
-def _intent(
-    text: str, papers: list[str], filters: PaperFilter, topic: str, metrics: list[str], missing: str | None
-) -> Intent:
+def _intent(text: str, plan_parts: tuple[list[str], list[str], PaperFilter, str, list[str], str | None]) -> Intent:
     """The first rule that fits. An aggregate needs an empty topic; a topic with filters is a filtered search."""
+    papers, compared, filters, topic, metrics, missing = plan_parts
     if missing:
         return "not_in_profile"
     if metrics and not topic and not papers:
         return "metrics"
-    if len(papers) >= 2:
+    if TIMELINE.search(text) and not papers and (OVERVIEW.search(text) or not topic):
+        return "overview"
+    if len(papers) >= 2 or (COMPARISON.search(text) and len(papers) + len(compared) >= 2):
         return "comparison"
     if RECENCY.search(text):
         return "recency"
     if papers:
         return "definition" if DEFINITION.search(text) or not topic else "lookup"
     if not topic:
-        if _has_filter(filters):
-            return "listing"
-        return "overview"
-    if OVERVIEW.search(text) and _is_broad(topic):
-        return "overview"
+        return "listing" if _has_filter(filters) else "overview"
     if _has_filter(filters) and LISTING.search(text) and _is_broad(topic):
         return "listing"
+    if OVERVIEW.search(text) and _is_broad(topic):
+        return "overview"
     if DEFINITION.search(text) and len(topic.split()) <= 3:
         return "definition"
     return "lookup"
 
 
-def _take(pattern: re.Pattern[str], text: str, consumed: list[tuple[int, int]]) -> bool:
+def _compared(text: str, consumed: list[tuple[int, int]], context: PlanContext) -> list[str]:
+    """Operands of a comparison that name no known paper: "the multi-game one", "multiagent debate"."""
+    if not COMPARISON.search(text):
+        return []
+    clauses = [c for c in re.split(r"[.:?;!]", text) if OPERAND_SPLIT.search(c)]
+    if not clauses:
+        return []
+    clause = max(clauses, key=lambda c: len(OPERAND_SPLIT.findall(c)))
+    offset = text.index(clause)
+    operands = []
+    position = offset
+    for part in OPERAND_SPLIT.split(clause):
+        start = text.index(part, position) if part else position
+        position = start + len(part)
+        if any(s < start + len(part) and start < e for s, e in consumed):
+            continue  # names a known paper
+        words = _topic(part, [], context).split()
+        if 1 <= len(words) <= 7:
+            operands.append(" ".join(words))
+    return operands
+
+
+OPERAND_SPLIT = re.compile(
+    r"\s*(?:\bvs\.?|\bversus\b|\band\b|,|\bcompared (?:to|with)\b|\bdifferent from\b|\bdiffer from\b|\bbetween\b|"
+    r"\bcompare\b|\bwith\b)\s*",
+    re.IGNORECASE,
+)
+
+
+def _take(
+    pattern: re.Pattern[str], text: str, consumed: list[tuple[int, int]], ignore: list[tuple[int, int]] = ()
+) -> bool:
+    """Mark every match of `pattern` outside the spans already taken (by names and filters) as taken; spans in
+    `ignore` (years: "how many papers in 2021" is a count *and* a year) do not block."""
     found = False
     for match in pattern.finditer(text):
+        if any(start <= match.start() < end for start, end in consumed if (start, end) not in ignore):
+            continue
         consumed.append(match.span())
         found = True
     return found
@@ -282,8 +359,17 @@ def _named_papers(text: str, context: PlanContext, consumed: list[tuple[int, int
                 continue
             span = tokens[start : start + size]
             phrase = text[span[0].start() : span[-1].end()]
-            key = compact_key(_greek(phrase.rstrip(".'’s")))
-            paper_id = context.names.get(key) or context.names.get(key.removesuffix("s"))
+            keys = {compact_key(variant.rstrip(".'’")) for variant in (phrase, _greek(phrase))}
+            paper_id = next(
+                (
+                    context.names[k]
+                    for key in keys
+                    for k in (key, key + "s", key.removesuffix("s"))
+                    if k in context.names
+                ),
+                None,
+            )
+            key = min(keys, key=len)
             if paper_id and len(key) >= 3:
                 found.append((span[0].start(), paper_id))
                 taken |= set(range(start, start + size))
@@ -298,7 +384,10 @@ def _greek(phrase: str) -> str:
     return re.sub(r"\b(" + "|".join(GREEK) + r")\b", lambda m: GREEK[m.group(1).lower()], phrase, flags=re.IGNORECASE)
 
 
-def _filters(text: str, context: PlanContext, consumed: list[tuple[int, int]]) -> PaperFilter:
+def _filters(
+    text: str, context: PlanContext, consumed: list[tuple[int, int]], soft: list[tuple[int, int]]
+) -> PaperFilter:
+    """Filters written in words. A category read from "<area> stuff/work/research" is `soft`: it yields to a topic."""
     values: dict[str, object] = {}
     for pattern, kind in YEAR_RANGES:
         match = pattern.search(text)
@@ -330,6 +419,8 @@ def _filters(text: str, context: PlanContext, consumed: list[tuple[int, int]]) -
         if match:
             values["category"] = category
             consumed.append(match.span())
+            if re.search(r"\b(?:stuff|work|research)$", match.group(), re.IGNORECASE):
+                soft.append(match.span())
             break
     person = _co_author(text, context)
     if person:
@@ -380,4 +471,4 @@ def _has_filter(paper_filter: PaperFilter) -> bool:
 
 def _is_broad(topic: str) -> bool:
     """A topic of a few words names an area ("energy-based models"), not a specific question."""
-    return len(topic.split()) <= 5
+    return len(topic.split()) <= 6

@@ -12,7 +12,7 @@ from functools import cached_property
 
 import numpy as np
 
-from retrieval.answer import abstention, extractive_answer, llm_cited_answer
+from retrieval.answer import abstention, extractive_answer, llm_cited_answer, topic_is_foreign
 from retrieval.sentence_filters import quotable
 from retrieval.lexical import STOPWORDS, split_sentences, terms
 from retrieval.metrics import compute_metrics
@@ -40,8 +40,8 @@ RECENT_COUNT = 3
 OVERVIEW_THEMES = 5
 THEME_PAPERS = 4
 TOPIC_CANDIDATES = 15
-# a paper belongs to a topic when its hybrid score is at least this share of the best paper's and above the floor
-TOPIC_RELATIVE = 0.8
+# a paper belongs to a topic when its hybrid score is at least this share of the best paper's
+TOPIC_RELATIVE = 0.7
 
 
 @dataclass
@@ -279,7 +279,14 @@ def answer_definition(ctx: AnswerContext) -> Answer:
 
 
 def answer_comparison(ctx: AnswerContext) -> Answer:
-    papers = [ctx.by_id[paper_id] for paper_id in ctx.plan.papers[:4]]
+    papers = [ctx.by_id[paper_id] for paper_id in ctx.plan.papers]
+    for operand in ctx.plan.compared:  # "the multi-game one": the best search hit not already compared
+        hit = next((h for h in ctx.search(operand, 5) if h.paper not in papers), None)
+        if hit is not None and covers(ctx, operand, [hit]):
+            papers.append(hit.paper)
+    papers = papers[:4]
+    if len(papers) < 2:
+        return answer_lookup(ctx)
     lines, citations = [], []
     for n, paper in enumerate(papers, 1):
         intro = intro_sentence(paper, short_name(paper))
@@ -406,7 +413,9 @@ def theme_name(groups: list[list[Paper]], index: int) -> str:
 
 
 def answer_lookup(ctx: AnswerContext) -> Answer:
-    hits = ctx.search(ctx.plan.topic or ctx.question, ctx.settings.answer_sources) if not ctx.plan.papers else []
+    hits = ctx.search(ctx.question, ctx.settings.answer_sources) if not ctx.plan.papers else []
+    if not ctx.plan.papers and topic_is_foreign(ctx.plan.topic, ctx.searcher.lexical_index(), ctx.settings):
+        return ctx.abstain(hits)
     if ctx.plan.papers:
         hits = [
             SearchHit(paper=ctx.by_id[paper_id], score=1.0, rank=n) for n, paper_id in enumerate(ctx.plan.papers, 1)
@@ -439,9 +448,11 @@ def topic_papers(ctx: AnswerContext, k: int) -> list[Paper] | None:
 
 
 def covers(ctx: AnswerContext, topic: str, hits: list[SearchHit]) -> bool:
-    answer = extractive_answer(
-        topic, hits[: ctx.settings.answer_sources], ctx.owner, ctx.vectors, ctx.searcher.lexical_index(), ctx.settings
-    )
+    """The papers speak of `topic`: none of the extractive answer's abstention tests fires."""
+    index = ctx.searcher.lexical_index()
+    if topic_is_foreign(topic, index, ctx.settings):
+        return False
+    answer = extractive_answer(topic, hits[: ctx.settings.answer_sources], ctx.owner, ctx.vectors, index, ctx.settings)
     return not answer.abstained
 
 
