@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrieval.answer_guards import check_answer
-from retrieval.lexical import terms
+from retrieval.lexical import WORD, terms
 from retrieval.models import Answer, Citation, Paper, SearchHit
 from retrieval.paper_lookup import title_head
 from retrieval.search import LexicalIndex
@@ -57,6 +57,21 @@ def states_figure(sentence: str, paper: Paper, question: str) -> bool:
     return any(figure not in paper.title and figure not in question for figure in FIGURE.findall(sentence))
 
 
+ASK_CLAUSE_SPLIT = re.compile(
+    r"(?<=[.?!;:])\s+|\s+[-–—]\s+|,\s+(?=(?:what|which|how|who|when|where|why|did|does|do|is|are|was|were|can)\b)",
+    re.IGNORECASE,
+)
+ASK_WORD = re.compile(r"\b(?:what|which|how|who|when|where|why|did|does|do|is|are|was|were|can)\b", re.IGNORECASE)
+ASK_WEIGHT = 0.3
+
+
+def ask_clause(question: str) -> str:
+    """The clause that asks ("what success rate did they get?") when the question first describes a paper."""
+    clauses = [clause for clause in ASK_CLAUSE_SPLIT.split(question.strip()) if clause.strip()]
+    asking = [clause for clause in clauses if ASK_WORD.search(clause)]
+    return asking[-1] if len(clauses) > 1 and asking else question
+
+
 def score_sentences(
     question: str, hits: list[SearchHit], vectors: SentenceVectors, index: LexicalIndex, settings: Settings
 ) -> list[Candidate]:
@@ -65,6 +80,8 @@ def score_sentences(
     question_vector = np.asarray(vectors.embeddings.embed_query(question))
     question_terms = set(terms(question))
     total_idf = sum(index.idf(term) for term in question_terms) or 1.0
+    ask = set(terms(ask_clause(question))) if ask_clause(question) != question else set()
+    ask_idf = sum(index.idf(term) for term in ask) or 1.0
     wants_figure = is_fact_question(question)
     candidates = []
     for source, hit in enumerate(hits):
@@ -72,6 +89,8 @@ def score_sentences(
         for position, (text, similarity) in enumerate(zip(sentences, matrix @ question_vector, strict=True)):
             overlap = sum(index.idf(term) for term in question_terms & set(terms(text))) / total_idf
             score = float(similarity) + settings.answer_overlap_weight * overlap - settings.answer_rank_penalty * source
+            if ask:  # "the one where ... - what kinds of tasks did they show?": the asking clause picks the sentence
+                score += ASK_WEIGHT * sum(index.idf(term) for term in ask & set(terms(text))) / ask_idf
             figure = wants_figure and states_figure(text, hit.paper, question)
             score += settings.answer_figure_bonus if figure else 0.0
             candidates.append(Candidate(source, position, text, float(similarity), score, figure))
@@ -86,18 +105,51 @@ def evidence(candidates: list[Candidate], question: str, hits: list[SearchHit], 
     return SENTENCE_EVIDENCE_WEIGHT * best_similarity + (1 - SENTENCE_EVIDENCE_WEIGHT) * coverage
 
 
+# chat shorthand → the stemmed term papers write
+SHORTHAND = {
+    short: terms(full)[0]
+    for short, full in {
+        "demo": "demonstrations", "sim": "simulation", "env": "environment", "eval": "evaluation",
+        "exp": "experiments", "param": "parameters", "net": "network", "nn": "neural", "info": "information",
+        "config": "configuration", "repo": "repository", "stat": "statistics", "perf": "performance",
+    }.items()
+}  # fmt: skip
+
+
+def topic_words(topic: str) -> list[list[str]]:
+    """Each word of the topic as its stemmed term variants ("multi-agent": "multi-agent", "multiagent")."""
+    words = []
+    for match in WORD.finditer(topic.casefold()):
+        variants = [v for v in dict.fromkeys(terms(match.group())) if "-" in v or "." in v or v.isalnum()]
+        whole = [v for v in variants if v == variants[0] or v.replace("-", "").replace(".", "") == v]
+        if variants:
+            words.append(whole[:2] if len(variants) > 1 else variants)
+    return words
+
+
 def uncovered_terms(topic: str, index: LexicalIndex) -> list[str]:
-    """The topic's terms that no paper of the store uses at all ("drone", "sentiment", "poker")."""
-    return [term for term in dict.fromkeys(terms(topic)) if index.document_frequency.get(term, 0) == 0]
+    """The topic's words that no paper of the store uses at all ("drone", "sentiment", "no-limit"). A hyphenated
+    word is used when the papers have it whole, joined or all its parts ("language-model")."""
+    missing = []
+    for word in topic_words(topic):
+        parts = [part for part in terms(word[0].replace("-", " "))] if "-" in word[0] else []
+        used = any(index.document_frequency.get(v, 0) for v in word) or (
+            parts and all(index.document_frequency.get(part, 0) for part in parts)
+        )
+        # chat shorthand for a word the papers use ("demos" for "demonstrations")
+        full = SHORTHAND.get(word[0])
+        if not used and not (full and index.document_frequency.get(full, 0)):
+            missing.append(word[0])
+    return missing
 
 
 def topic_is_foreign(topic: str, index: LexicalIndex, settings: Settings) -> bool:
     """A short topic (a named area, not a paraphrase) with a good share of words no paper uses is not covered:
     near-topic questions ("drone swarms", "sentiment analysis") pass the similarity test but fail this one."""
-    topic_terms = list(dict.fromkeys(terms(topic)))
-    if not topic_terms or len(topic_terms) > settings.abstain_topic_max_terms:
+    words = topic_words(topic)
+    if not words or len(words) > settings.abstain_topic_max_terms:
         return False
-    return len(uncovered_terms(topic, index)) / len(topic_terms) >= settings.abstain_absent_share
+    return len(uncovered_terms(topic, index)) / len(words) >= settings.abstain_absent_share
 
 
 def named_sources(question: str, hits: list[SearchHit]) -> set[int]:

@@ -176,6 +176,8 @@ _INTRODUCES = re.compile(
 )
 
 
+# "we propose COMET, which ...": a coined name of two or more capitals
+_PROPOSED = re.compile(r"\bwe (?:propose|present|introduce) ([A-Z][\w^-]*[A-Z][\w^-]*)\b")
 # "We introduce the γ-model": a coined hyphenated name
 _COINED = re.compile(
     r"\bwe (?:introduce|propose|present) (?:the |a |an )?(\w+-(?:model|net|network|transformer|policy)s?)\b",
@@ -185,7 +187,7 @@ _COINED = re.compile(
 
 def _introduced_acronyms(abstract: str) -> set[str]:
     text = render_latex(abstract)
-    names = {match.group(1) for pattern in (_NAMED, _COINED) for match in pattern.finditer(text)}
+    names = {match.group(1) for pattern in (_NAMED, _COINED, _PROPOSED) for match in pattern.finditer(text)}
     for match in _PARENTHESIZED.finditer(text):
         # the naming verb is in the same sentence, at most a long name away
         window_start = max(text.rfind(". ", 0, match.start()), match.start() - 90, 0)

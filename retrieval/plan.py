@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from retrieval.models import Paper, PaperFilter
-from retrieval.names import name_tokens
+from retrieval.names import author_matches, name_tokens
 from retrieval.paper_lookup import compact_key, paper_names
 
 Intent = Literal["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
@@ -55,16 +55,18 @@ YEAR_ONLY = re.compile(YEAR)
 # --- categories in words; only as a filter when they qualify the papers ("robotics papers", "in the CL category") ---
 CATEGORY_WORDS = {
     "RO": r"robotics?|robot",
-    "CL": r"language|nlp|natural[- ]language|computational linguistics|cl",
-    "CV": r"vision|computer[- ]vision|cv",
-    "MA": r"multi-?agent|ma",
-    "LG": r"machine[- ]learning|ml|lg",
-    "AI": r"ai|artificial intelligence",
-    "MTRL-SCI": r"materials?(?: science)?",
+    "CL": r"language|nlp|natural[- ]language|computational linguistics",
+    "CV": r"vision|computer[- ]vision",
+    "MA": r"multi-?agent",
+    "LG": r"machine[- ]learning",
 }
+# words that add nothing once their category is a filter ("latest language / NLP papers")
 CATEGORY_TOPIC_WORDS = {
-    category: set(re.sub(r"[^a-z -]", " ", words.replace("|", " ")).split())
-    for category, words in CATEGORY_WORDS.items()
+    "RO": {"robotics", "robotic", "robot", "robots"},
+    "CL": {"language", "nlp", "natural", "linguistics", "computational"},
+    "CV": {"vision", "computer"},
+    "MA": {"multiagent", "multi-agent", "agent", "agents"},
+    "LG": {"machine", "learning"},
 }
 PAPER_NOUN = r"(?:papers?|work|stuff|publications?|research|articles?|preprints?)"
 
@@ -108,7 +110,10 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bfund(?:ed|ing)\b|\bgrants?\b|\bsalary\b|\bawards?\b|\bprizes?\b|\bhonou?rs?\b", "funding or awards"),
         (r"\bpdfs?\b|\bfull text\b|\bsupplementary\b|\bappendix\b", "full texts"),
         (r"\breviews?\b.*\b(?:openreview|reviewers?|scores?)\b|\breviewers?\b", "peer reviews"),
-        (r"\bstudents?\b|\blab members?\b|\bwho works? (?:for|with) him\b|\bhiring\b", "lab members or students"),
+        (
+            r"\b(?:phd|his|grad(?:uate)?) students?\b|\blab members?\b|\bwho works? (?:for|in) his lab\b",
+            "lab members or students",
+        ),
     )
 )
 
@@ -119,25 +124,34 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (("h_index",), r"\bh[- ]?index\b"),
         (
             ("citations",),
-            r"\bcitations?\b|\bcitation count\b|\btimes cited\b|\bhow (?:often|much) (?:is )?he (?:is )?cited\b",
+            r"\bcitation counts?\b|\bcitations?\b|\btimes cited\b|\bhow (?:often|much) (?:is )?he (?:is )?cited\b",
         ),
         (("novelty",), r"\bnovelty\b"),
         (("ai_score",), r"\bai[- ]?scores?\b"),
+        # before the paper count: "how many papers in 2021" is a count for a year
         (
-            ("papers_claimed", "papers_listed"),
-            r"\bhow many (?:papers|publications|articles)\b(?! (?:in|from|during|did he (?:put out|publish|write) in))|\bnumber of (?:papers|publications)\b|\b(?:paper|publication) count\b|\bclaimed\b|\blisted\b|\bpapers? (?:does he|has he) (?:have|got)\b",
+            ("by_year",),
+            r"\b(?:per|each|every|by) year\b|\bhow many\b.*\b(?:19|20)\d\d\b|\b(?:19|20)\d\d\b.*\bhow many\b|"
+            r"\bbusy year\b|\byearly\b",
         ),
         (
             ("with_code",),
             r"\bhow many\b.*\bcode\b|\bshare\b.*\bcode\b|\b(?:percent(?:age)?|fraction|proportion)\b.*\bcode\b",
         ),
         (
+            ("papers_claimed", "papers_listed"),
+            r"\bhow many (?:papers|publications|articles)\b|\bnumber of (?:papers|publications)\b|"
+            r"\b(?:paper|publication) count\b|\bclaim(?:s|ed)?\b|\blisted\b|\bpapers? (?:does he|has he) (?:have|got)\b",
+        ),
+        (
             ("top_coauthors",),
-            r"\bco-?authors?\b|\bcollaborat\w*\b|\bworks? with (?:the )?most\b|\bwho (?:does he|has he) (?:work|written|write|publish)\w* with\b",
+            r"\bco-?authors?\b|\bcollaborat\w*\b|\bworks? with (?:the )?most\b|"
+            r"\bwho (?:does he|has he) (?:work|written|write|publish)\w* with\b",
         ),
         (
             ("affiliations",),
-            r"\baffiliations?\b|\binstitutions?\b|\borgani[sz]ations?\b|\borgs?\b|\bwhere does he work\b|\blabs? (?:is he|does he)\b",
+            r"\baffiliations?\b|\binstitutions?\b|\borgani[sz]ations?\b|\borgs?\b|\bwhere does he work\b|"
+            r"\blabs? (?:is he|does he)\b",
         ),
         (
             ("first_paper",),
@@ -154,12 +168,8 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"\b(?:which|what) year\b.*\b(?:most|fewest|least)\b|\bmost productive\b|\bpeak year\b|\bbusiest year\b",
         ),
         (
-            ("by_year",),
-            r"\b(?:per|each|every|by) year\b|\bhow many\b.*\b(?:19|20)\d\d\b|\b(?:19|20)\d\d\b.*\bhow many\b|\bbusy year\b|\byearly\b",
-        ),
-        (
             ("by_category",),
-            r"\bcategor(?:y|ies)\b|\bsubject areas?\b|\barxiv (?:fields?|areas?)\b|\bfields?\b.*\bbreak ?down\b|\bbreak ?down\b",
+            r"\bcategor(?:y|ies)\b|\bsubject areas?\b|\barxiv (?:fields?|areas?)\b|\bbreak ?down\b",
         ),
         (("category",), r"\bprimary (?:category|field|area)\b|\bmain (?:field|area|category)\b"),
     )
@@ -171,8 +181,13 @@ OVERVIEW = re.compile(
     r"areas?|interests?|focus|body of work|what (?:kind|sort|type)s? of|known for|cover|span|in general|in a nutshell|"
     r"main (?:lines?|threads?|directions?)|what does (?:he|igor|\w+) (?:do|work on|research|study)|"
     r"anything (?:on|about|in|related to)|(?:done|worked|working|work|stuff|papers?|published?|written|wrote) (?:on|about)|"
-    r"what has he (?:done|published|written))\b",
+    r"what has he (?:done|published|written)|main threads?|tl;?dr|"
+    r"what (?:[\w-]+ ){0,4}(?:has|did) he (?:helped? )?(?:build|built|develop|developed|create|created|make|made|release|released))\b",
     re.IGNORECASE,
+)
+# "which papers generate code with language models?": a list of the papers on a topic
+WHICH_PAPERS = re.compile(
+    r"^\s*(?:which|what|list|show me|any)(?: of)?(?: his| the)? (?:papers|publications|work)\b", re.IGNORECASE
 )
 # how the work changed over time: a researcher-wide overview, themes with their years
 TIMELINE = re.compile(
@@ -214,6 +229,10 @@ FILLER = frozenset(
     join lab group team person people new intro introduction basically general generally broad broadly area areas
     field fields topic topics theme themes done doing go went goes focus focused interests interest second add adds
     including include includes involve involves involving related regarding used use uses using body look looks
+    available frequent frequently often appear appears appeared usually typically author authors authored
+    co-author co-authors co-authored coauthor coauthors coauthored collab collabs tl dr tldr presenting present
+    reading group monday tuesday wednesday thursday friday saturday sunday today tomorrow week cover across threads
+    thread should helped help build built got
     """.split()
 )
 
@@ -238,14 +257,17 @@ def plan_question(question: str, context: PlanContext) -> QueryPlan:
     consumed: list[tuple[int, int]] = []  # spans taken by names, filters and cues
 
     papers = _named_papers(text, context, consumed)
+    name_spans = list(consumed)
     soft: list[tuple[int, int]] = []
     filters = _filters(text, context, consumed, soft)
     missing = next((what for pattern, what in NOT_IN_PROFILE if pattern.search(text)), None)
+    if papers and missing is None and re.search(r"\bcit(?:ed|ations?)\b", text, re.IGNORECASE):
+        missing = "citation counts for single papers"  # "How many citations does RT-2 have?"
     year_spans = [span for span in consumed if YEAR_ONLY.fullmatch(text[span[0] : span[1]].split()[-1])]
     before_metrics = list(consumed)
     metrics = [key for keys, pattern in METRIC_CUES for key in keys if _take(pattern, text, consumed, year_spans)]
     metric_spans = [span for span in consumed if span not in before_metrics]
-    for pattern in (RECENCY, HAS_CODE):
+    for pattern in (RECENCY, HAS_CODE, OVERVIEW, TIMELINE, COMPARISON, DEFINITION):
         _take(pattern, text, consumed)
     topic = _topic(text, consumed, context)
     if filters.category and set(topic.casefold().split()) <= CATEGORY_TOPIC_WORDS.get(filters.category, set()):
@@ -259,12 +281,18 @@ def plan_question(question: str, context: PlanContext) -> QueryPlan:
         metrics = [key for key in metrics if key not in ("papers_claimed", "papers_listed")]
     if filters.category or filters.author or filters.has_code:  # "newest robotics paper" is not the newest paper
         metrics = [key for key in metrics if key not in ("first_paper", "last_paper")]
-    compared = _compared(text, consumed, context)
-    intent = _intent(text, (papers, compared, filters, topic, metrics, missing))
-    if intent != "metrics":
+    if filters.author:  # "which papers did Daniel Freeman co-author?" lists papers with him
+        metrics = [key for key in metrics if key != "top_coauthors"]
+    if "with_code" in metrics:  # "how many papers have code?"
+        metrics = [key for key in metrics if key not in ("papers_claimed", "papers_listed")]
+    if not (metrics and not topic and not papers and not missing):
         metrics = []
         if metric_spans:  # "how do agents collaborate in debate?": the cue word is part of the topic
             topic = _topic(text, [span for span in consumed if span not in metric_spans], context)
+    compared = _compared(text, name_spans, context)
+    intent = _intent(text, (papers, compared, filters, topic, metrics, missing))
+    if intent == "comparison":  # "COMET vs the 2020 EBM paper": the year picks a paper, it filters nothing
+        filters = PaperFilter()
     if intent == "overview" and TIMELINE.search(text):
         topic = ""
     return QueryPlan(
@@ -296,9 +324,9 @@ def _intent(text: str, plan_parts: tuple[list[str], list[str], PaperFilter, str,
         return "definition" if DEFINITION.search(text) or not topic else "lookup"
     if not topic:
         return "listing" if _has_filter(filters) else "overview"
-    if _has_filter(filters) and LISTING.search(text) and _is_broad(topic):
+    if (_has_filter(filters) and LISTING.search(text) or WHICH_PAPERS.search(text)) and _is_broad(topic):
         return "listing"
-    if OVERVIEW.search(text) and _is_broad(topic):
+    if OVERVIEW.search(text) and _is_broad(topic, most=9):
         return "overview"
     if DEFINITION.search(text) and len(topic.split()) <= 3:
         return "definition"
@@ -370,7 +398,7 @@ def _named_papers(text: str, context: PlanContext, consumed: list[tuple[int, int
                 None,
             )
             key = min(keys, key=len)
-            if paper_id and len(key) >= 3:
+            if paper_id and len(key) >= 3 and paper_id not in {found_id for _, found_id in found}:
                 found.append((span[0].start(), paper_id))
                 taken |= set(range(start, start + size))
                 consumed.append((span[0].start(), span[-1].end()))
@@ -405,23 +433,12 @@ def _filters(
         else:
             values["year"] = years[0]
         break
-    for category, words in CATEGORY_WORDS.items():
-        if category not in context.categories:
-            continue
-        pattern = re.compile(
-            rf"\b(?:{words})(?:[- ]related)?\s+(?:{PAPER_NOUN}|category)\b|\b(?:in|under) (?:the )?(?:{words}) (?:category|section|area)\b|"
-            rf"\bcategory (?:of )?(?:{words})\b|\b{re.escape(category)}\b(?= (?:papers?|category))",
-            re.IGNORECASE if category not in ("AI", "MA", "CL", "CV", "LG") else 0,
-        )
-        match = pattern.search(text) or re.search(
-            rf"\b(?:{words})(?:[- ]related)?\s+(?:{PAPER_NOUN}|category)\b", text, re.IGNORECASE
-        )
-        if match:
-            values["category"] = category
-            consumed.append(match.span())
-            if re.search(r"\b(?:stuff|work|research)$", match.group(), re.IGNORECASE):
-                soft.append(match.span())
-            break
+    category = _category(text, context)
+    if category:
+        values["category"], spans = category
+        consumed.extend(spans)
+        if re.search(r"\b(?:stuff|work|research)$", text[spans[0][0] : spans[0][1]], re.IGNORECASE):
+            soft.append(spans[0])
     person = _co_author(text, context)
     if person:
         values["author"] = person[0]
@@ -431,24 +448,56 @@ def _filters(
     return PaperFilter(**values)
 
 
+def _category(text: str, context: PlanContext) -> tuple[str, list[tuple[int, int]]] | None:
+    """A category as arXiv writes it ("cs.AI", "(MA)", "tagged CV", "the RO category") or in words qualifying the
+    papers ("robotics papers", "in the language category")."""
+    for category in sorted(context.categories):
+        code = re.escape(category)
+        matches = list(
+            re.finditer(
+                rf"\bcs\.{code}\b|\({code}\)(?: category)?|\btagged (?:as )?{code}\b|\b{code} (?:category|papers?|section)\b|"
+                rf"\b(?:in|under) (?:the )?{code}(?: category)?\b(?! score)",
+                text,
+            )
+        )
+        if matches:
+            return category, [match.span() for match in matches]
+    for category, words in CATEGORY_WORDS.items():
+        if category not in context.categories:
+            continue
+        match = re.search(
+            rf"\b(?:{words})(?:[- ]related)?\s+(?:{PAPER_NOUN}|category)\b|"
+            rf"\b(?:in|under) (?:the )?(?:{words}) (?:category|section|area)\b|\bcategory (?:of )?(?:{words})\b",
+            text,
+            re.IGNORECASE,
+        )
+        if match:
+            return category, [match.span()]
+    return None
+
+
 def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] | None:
-    """A co-author named in any case: the full name anywhere, or the surname after 'with'/'by'/'and'."""
-    owner = name_tokens(context.owner)
+    """A co-author named in any case and tolerantly ("sergey levine", "P. Abbeel", "Daniel Freeman"): a run of 2-4
+    words whose last is an author's surname and whose others fit the given names; or the surname alone after
+    "with"/"by"/"and"."""
+    owner_surname = name_tokens(context.owner)[-1:]
+    words = list(re.finditer(r"[A-Za-z][\w'’-]*\.?", text))
+    others = [a for a in context.authors if name_tokens(a)[-1:] and name_tokens(a)[-1:] != owner_surname]
+    for size in (4, 3, 2):
+        for start in range(len(words) - size + 1):
+            window = words[start : start + size]
+            candidate = text[window[0].start() : window[-1].end()]
+            surname = name_tokens(candidate)[-1:]
+            for author in others:
+                if surname == name_tokens(author)[-1:] and author_matches(candidate, author):
+                    return author, (window[0].start(), window[-1].end())
     lowered = text.casefold()
-    for author in context.authors:
-        tokens = name_tokens(author)
-        if not tokens or tokens[-1:] == owner[-1:]:
-            continue
-        full = re.search(r"\b" + r"\W+".join(map(re.escape, tokens)) + r"\b", lowered)
-        if full and len(tokens) >= 2:
-            return author, full.span()
-    for author in context.authors:
-        tokens = name_tokens(author)
-        if len(tokens) < 2 or tokens[-1:] == owner[-1:] or len(tokens[-1]) < 4:
-            continue
-        surname = re.search(rf"\b(?:with|by|and|alongside|plus)\s+({re.escape(tokens[-1])})\b", lowered)
-        if surname:
-            return author, surname.span(1)
+    for author in others:
+        surname = name_tokens(author)[-1]
+        if len(surname) >= 4:
+            match = re.search(rf"\b(?:with|by|and|alongside|plus)\s+({re.escape(surname)})\b", lowered)
+            if match:
+                return author, match.span(1)
     return None
 
 
@@ -469,6 +518,6 @@ def _has_filter(paper_filter: PaperFilter) -> bool:
     return paper_filter != PaperFilter()
 
 
-def _is_broad(topic: str) -> bool:
+def _is_broad(topic: str, most: int = 6) -> bool:
     """A topic of a few words names an area ("energy-based models"), not a specific question."""
-    return len(topic.split()) <= 6
+    return len(topic.split()) <= most

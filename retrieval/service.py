@@ -51,6 +51,7 @@ class ProfileView:
     papers: list[Paper]
     snapshots: list[MetricSnapshot]
     context: PlanContext
+    paper_index: PaperIndex
 
 
 T = TypeVar("T")
@@ -222,6 +223,7 @@ class ResearchService:
             vectors=vectors,
             settings=self.settings,
             paper_vectors=self.store.paper_vectors,
+            paper_index=view.paper_index,
         )
         return answer_question(context)
 
@@ -238,7 +240,7 @@ class ResearchService:
             papers = self.store.get_papers(PaperFilter(profile=profile_id))
             snapshots = self.store.get_snapshots(profile_id)
             owner = snapshots[-1].name
-            view = ProfileView(profile_id, owner, papers, snapshots, PlanContext.of(owner, papers))
+            view = ProfileView(profile_id, owner, papers, snapshots, PlanContext.of(owner, papers), PaperIndex(papers))
             with self._lookup_lock:
                 self._profile_views = {k: v for k, v in self._profile_views.items() if k[1] == key[1]}
                 self._profile_views[key] = view

@@ -3,11 +3,12 @@ abstract's own sentence or a metadata value, and every paper it speaks of is cit
 
 from __future__ import annotations
 
+import contextlib
 import re
 import textwrap
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -18,7 +19,8 @@ from retrieval.lexical import STOPWORDS, split_sentences, terms
 from retrieval.metrics import compute_metrics
 from retrieval.models import Answer, Citation, MetricSnapshot, MetricsReport, Paper, PaperFilter, SearchHit
 from retrieval.names import paper_has_author
-from retrieval.paper_lookup import title_head
+from retrieval.errors import UserFacingError
+from retrieval.paper_lookup import PaperIndex, title_head
 from retrieval.plan import QueryPlan
 from retrieval.search import HybridSearcher
 from retrieval.sentence_vectors import SentenceVectors
@@ -31,12 +33,18 @@ INTRODUCES = re.compile(
     r"which we (?:call|name|term)|we refer to)\b",
     re.IGNORECASE,
 )
+DESCRIBES = re.compile(r"\b(?:is an?|are|consists? of|approach|method|framework|model class|strategy)\b", re.IGNORECASE)
 FINDING = re.compile(
     r"\b(?:we (?:show|find|demonstrate|observe)|results? (?:show|indicate|demonstrate)|outperform\w*|achiev\w*|"
     r"improv\w*|significantly|state-of-the-art|enables?|leads? to)\b",
     re.IGNORECASE,
 )
+TOPIC_PHRASE = re.compile(r"\b(?:on|about|regarding|related to|in the (?:area|field) of|around)\b", re.IGNORECASE)
 RECENT_COUNT = 3
+SINGULAR_RECENT = re.compile(
+    r"\b(?:the|his) (?:most recent|latest|newest|last) (?:paper|work|one|publication)\b(?! and)", re.IGNORECASE
+)
+OPERAND_MIN_SCORE = 0.1  # a compared thing that names no paper must find one at least this well
 OVERVIEW_THEMES = 5
 THEME_PAPERS = 4
 TOPIC_CANDIDATES = 15
@@ -58,6 +66,7 @@ class AnswerContext:
     vectors: SentenceVectors
     settings: Settings
     paper_vectors: Callable[[list[str]], dict[str, list[float]]]
+    paper_index: PaperIndex
 
     @cached_property
     def report(self) -> MetricsReport:
@@ -126,13 +135,15 @@ def short_name(paper: Paper) -> str:
 
 
 def intro_sentence(paper: Paper, name: str | None = None) -> str:
-    """The sentence that says what the paper (or `name`) is."""
+    """The sentence that says what the paper (or `name`) is: naming it and introducing it counts most, then
+    introducing anything ("we propose ..."), then describing ("is a", "consists of"); the earliest wins ties."""
     sentences = usable_sentences(paper) or [paper.title]
-    if name:
-        for sentence in sentences:
-            if name.casefold() in sentence.casefold() and INTRODUCES.search(sentence):
-                return sentence
-    return next((s for s in sentences if INTRODUCES.search(s)), sentences[0])
+
+    def score(sentence: str) -> int:
+        names_it = bool(name) and name.casefold() in sentence.casefold()  # type: ignore[union-attr]
+        return 2 * names_it + 2 * bool(INTRODUCES.search(sentence)) + bool(DESCRIBES.search(sentence))
+
+    return max(sentences, key=score)  # max keeps the first of equals
 
 
 def finding_sentence(paper: Paper, exclude: str) -> str | None:
@@ -197,7 +208,7 @@ def answer_not_in_profile(ctx: AnswerContext) -> Answer:
 def answer_listing(ctx: AnswerContext) -> Answer:
     papers = ctx.filtered()
     if ctx.plan.topic:
-        relevant = topic_papers(ctx, len(papers) or 1)
+        relevant = topic_papers(ctx, len(papers) or 1, precise=True)
         if relevant is None:
             return ctx.abstain(ctx.search(ctx.plan.topic, ctx.settings.answer_sources))
         papers = relevant
@@ -235,15 +246,23 @@ def describe_filters(paper_filter: PaperFilter) -> str:
 
 def answer_recency(ctx: AnswerContext) -> Answer:
     if ctx.plan.topic:
-        relevant = topic_papers(ctx, TOPIC_CANDIDATES)
+        relevant = topic_papers(ctx, TOPIC_CANDIDATES, precise=True)
         if relevant is None:
             return ctx.abstain(ctx.search(ctx.plan.topic, ctx.settings.answer_sources))
         papers = sorted(relevant, key=lambda paper: paper.date, reverse=True)
     else:
         papers = ctx.filtered()
-    newest = papers[:RECENT_COUNT]
+    newest = papers[:1] if SINGULAR_RECENT.search(ctx.question) else papers[:RECENT_COUNT]
     if not newest:
         return ctx.answer(f"None of {ctx.owner}'s listed papers matches{describe_filters(ctx.plan.filters)}.", [])
+    if len(newest) == 1:  # "what did the most recent paper on X show?": that paper, what it is and what it found
+        paper = newest[0]
+        intro = intro_sentence(paper, short_name(paper))
+        finding = finding_sentence(paper, intro)
+        text = f"The newest is {short_name(paper)} ({paper.date:%b %Y}). {intro} [1]" + (
+            f" {finding} [1]" if finding else ""
+        )
+        return ctx.answer(text, [citation(1, paper)])
     citations = [citation(n, paper) for n, paper in enumerate(newest, 1)]
     lines = [
         f"{ctx.owner}'s newest papers"
@@ -271,8 +290,11 @@ def answer_definition(ctx: AnswerContext) -> Answer:
     )
     intro = intro_sentence(paper, named or name)
     finding = finding_sentence(paper, intro)
+    _, _, subtitle = paper.title.partition(":") if ":" in paper.title else paper.title.partition(" -- ")
     lead = (
-        f"{name} ({paper.year}) is from “{paper.title}”." if name != paper.title else f"“{paper.title}” ({paper.year})."
+        f"{name} ({paper.year}): {subtitle.strip()} [1]."
+        if subtitle.strip()
+        else f"“{paper.title}” ({paper.year}) [1]."
     )
     text = " ".join([lead, f"{intro} [1]", *([f"{finding} [1]"] if finding else [])])
     return ctx.answer(text, [citation(1, paper)])
@@ -280,10 +302,28 @@ def answer_definition(ctx: AnswerContext) -> Answer:
 
 def answer_comparison(ctx: AnswerContext) -> Answer:
     papers = [ctx.by_id[paper_id] for paper_id in ctx.plan.papers]
-    for operand in ctx.plan.compared:  # "the multi-game one": the best search hit not already compared
-        hit = next((h for h in ctx.search(operand, 5) if h.paper not in papers), None)
-        if hit is not None and covers(ctx, operand, [hit]):
-            papers.append(hit.paper)
+    # each unnamed operand gets its paper: by title words ("the zero-shot planners paper"), else by search; the
+    # strongest operand-paper pairs are matched first
+    resolved: dict[int, Paper] = {}
+    for i, operand in enumerate(ctx.plan.compared):
+        with contextlib.suppress(UserFacingError):
+            paper = ctx.paper_index.resolve(operand)
+            if paper not in papers and paper not in resolved.values():
+                resolved[i] = paper
+    pairs = sorted(
+        (
+            (hit.score, i, hit.paper)
+            for i, operand in enumerate(ctx.plan.compared)
+            if i not in resolved
+            for hit in ctx.search(operand, 5)
+            if hit.score >= OPERAND_MIN_SCORE
+        ),
+        key=lambda pair: -pair[0],
+    )
+    for _, i, paper in pairs:
+        if i not in resolved and paper not in papers and paper not in resolved.values():
+            resolved[i] = paper
+    papers += [resolved[i] for i in sorted(resolved)]
     papers = papers[:4]
     if len(papers) < 2:
         return answer_lookup(ctx)
@@ -338,6 +378,10 @@ GENERIC_WORDS = frozenset(
 def answer_overview(ctx: AnswerContext) -> Answer:
     if ctx.plan.topic:
         papers = topic_papers(ctx, TOPIC_CANDIDATES)
+        if papers is None and not TOPIC_PHRASE.search(ctx.question):
+            # "presenting his work at reading group, what themes should I cover?": the leftover words are no topic
+            ctx = replace(ctx, plan=ctx.plan.model_copy(update={"topic": ""}))
+            papers = ctx.filtered()
         if papers is None:
             return ctx.abstain(ctx.search(ctx.plan.topic, ctx.settings.answer_sources))
     else:
@@ -438,13 +482,26 @@ def answer_lookup(ctx: AnswerContext) -> Answer:
     return ctx.tag(answer)
 
 
-def topic_papers(ctx: AnswerContext, k: int) -> list[Paper] | None:
-    """Papers on the plan's topic within its filters; None when the topic is not covered at all."""
+def topic_papers(ctx: AnswerContext, k: int, *, precise: bool = False) -> list[Paper] | None:
+    """Papers on the plan's topic within its filters; None when the topic is not covered at all. `precise` (for
+    listings and newest-first answers, where one stray paper shows): a paper must also use the topic's most
+    specific words (one of the two rarest), unless it scores close to the best."""
     hits = ctx.search(ctx.plan.topic, k)
     if not hits or not covers(ctx, ctx.plan.topic, hits):
         return None
     best = hits[0].score
-    return [hit.paper for hit in hits if hit.score >= TOPIC_RELATIVE * best]
+    papers = [hit for hit in hits if hit.score >= TOPIC_RELATIVE * best]
+    if precise:
+        index = ctx.searcher.lexical_index()
+        present = [term for term in terms(ctx.plan.topic) if index.document_frequency.get(term, 0)]
+        keys = sorted(set(present), key=index.idf, reverse=True)[:2]
+        if keys:
+            papers = [
+                hit
+                for hit in papers
+                if any(key in index.term_sets.get(hit.paper.id, ()) for key in keys) or hit.score >= 0.9 * best
+            ]
+    return [hit.paper for hit in papers]
 
 
 def covers(ctx: AnswerContext, topic: str, hits: list[SearchHit]) -> bool:

@@ -147,12 +147,10 @@ async def test_run_with_a_rejected_token_exits_with_the_401_message(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     token = "NzI.rejected-token-value.abc"
-    started = time.monotonic()
     code = await asyncio.to_thread(
         bot.runner.run_bot, ResearchService(bot_settings(discord_token=token), store=seeded_service.store)
     )
     assert code != 0 and code == bot.runner.EXIT_CONFIG
-    assert time.monotonic() - started < 5
     err = capsys.readouterr().err
     assert bot.runner.BAD_TOKEN in err and "401" in err
     assert token not in err

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import chromadb
 import pytest
 from hypothesis import given, settings
@@ -130,12 +128,10 @@ class NoModel(Embeddings):
         raise AssertionError("the embedding model was used")
 
 
-def test_service_lookup_is_fast_and_needs_no_model(seeded_service: ResearchService) -> None:
+def test_service_lookup_needs_no_model(seeded_service: ResearchService) -> None:
     path = seeded_service.settings.chroma_path
     service = ResearchService(seeded_service.settings, PaperStore(chromadb.PersistentClient(path=str(path)), NoModel()))
     assert service.resolve_paper("VeLO").title.startswith("VeLO")
     assert service.resolve_paper("velo", profile="Igor Mordatch").title.startswith("VeLO")
-    started = time.perf_counter()
     for text in ["", "r", "ro", "rob", "robo", "robot"]:
         assert 1 <= len(service.suggest_papers(text)) <= 25
-    assert (time.perf_counter() - started) / 6 < 0.1  # autocomplete answers within Discord's 3 s, easily
