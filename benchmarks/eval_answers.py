@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import tempfile
 from collections import defaultdict
@@ -64,7 +63,12 @@ def grade(service: ResearchService, row: dict, answer: Answer) -> str | None:
     if intent == "not_in_profile":
         return None if answer.intent == "not_in_profile" else f"intent {answer.intent}: {answer.answer[:100]}"
     if intent == "metrics":
-        missing = [v for key in expected["metrics"] for v in metric_values(service, key, expected.get("year")) if v not in answer.answer]
+        missing = [
+            v
+            for key in expected["metrics"]
+            for v in metric_values(service, key, expected.get("year"))
+            if v not in answer.answer
+        ]
         return f"missing {missing}: {answer.answer[:120]}" if missing else None
     if intent == "listing":
         wanted = expected_listing(service, expected["filters"])
@@ -72,7 +76,11 @@ def grade(service: ResearchService, row: dict, answer: Answer) -> str | None:
             ok = set(expected["papers"]) <= set(cited) and set(cited) <= wanted
         else:
             ok = set(cited) == wanted
-        return None if ok else f"intent {answer.intent}, cited {len(cited)}, expected {len(wanted)} ({expected.get('papers', '')})"
+        return (
+            None
+            if ok
+            else f"intent {answer.intent}, cited {len(cited)}, expected {len(wanted)} ({expected.get('papers', '')})"
+        )
     papers = expected.get("papers", [])
     if intent in ("lookup", "definition"):
         if not cited or cited[0] not in papers:
@@ -83,20 +91,28 @@ def grade(service: ResearchService, row: dict, answer: Answer) -> str | None:
         missing = set(papers) - set(cited)
         return f"not cited {missing} ({answer.intent})" if missing else None
     if intent == "recency":
-        return None if cited and cited[0] == papers[0] else f"first {cited[:1]}, expected {papers[:1]} ({answer.intent})"
+        return (
+            None if cited and cited[0] == papers[0] else f"first {cited[:1]}, expected {papers[:1]} ({answer.intent})"
+        )
     if intent == "overview":
         if expected.get("scope") == "researcher":
             themes = answer.answer.count("\n•")
-            return None if themes >= 3 and len(cited) >= 8 else f"{themes} themes, {len(cited)} papers ({answer.intent})"
+            return (
+                None if themes >= 3 and len(cited) >= 8 else f"{themes} themes, {len(cited)} papers ({answer.intent})"
+            )
         relevant = set(papers)
         inside = sum(c in relevant for c in cited)
-        return None if len(cited) >= 2 and inside / len(cited) >= 2 / 3 else f"{inside}/{len(cited)} relevant ({answer.intent})"
+        return (
+            None
+            if len(cited) >= 2 and inside / len(cited) >= 2 / 3
+            else f"{inside}/{len(cited)} relevant ({answer.intent})"
+        )
     return f"unknown intent {intent}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--half", choices=["tune", "check"])
+    parser.add_argument("--half", choices=["tune", "check", "check2"])
     parser.add_argument("--show-wrong", action="store_true")
     args = parser.parse_args()
     rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -108,11 +124,15 @@ def main() -> None:
         for row in rows:
             answer = service.ask(row["question"])
             problem = grade(service, row, answer)
-            kind = row["intent"] if row["intent"] != "uncovered" else ("uncovered-near" if row["expected"]["near"] else "uncovered-far")
+            kind = (
+                row["intent"]
+                if row["intent"] != "uncovered"
+                else ("uncovered-near" if row["expected"]["near"] else "uncovered-far")
+            )
             results[(row["half"], kind)].append(problem is None)
             if problem and args.show_wrong:
                 print(f"WRONG [{row['half']} {kind}] {row['question']}\n    {problem}", file=sys.stderr)
-    halves = sorted({half for half, _ in results}, key=["tune", "check"].index)
+    halves = sorted({half for half, _ in results}, key=["tune", "check", "check2"].index)
     kinds = [*INTENTS, "uncovered-near", "uncovered-far"]
     print("| intent | " + " | ".join(halves) + " |")
     print("|---|" + "---|" * len(halves))
@@ -123,9 +143,17 @@ def main() -> None:
             cells.append(f"{sum(marks)}/{len(marks)}" if marks else "–")
         print(f"| {kind} | " + " | ".join(cells) + " |")
     for half in halves:
-        covered = [ok for (h, kind), marks in results.items() if h == half and not kind.startswith("uncovered") for ok in marks]
-        print(f"{half}: {sum(covered)}/{len(covered)} covered right; "
-              + ", ".join(f"{kind} {sum(results[(half, kind)])}/{len(results[(half, kind)])}" for kind in ("uncovered-near", "uncovered-far") if (half, kind) in results))
+        covered = [
+            ok for (h, kind), marks in results.items() if h == half and not kind.startswith("uncovered") for ok in marks
+        ]
+        print(
+            f"{half}: {sum(covered)}/{len(covered)} covered right; "
+            + ", ".join(
+                f"{kind} {sum(results[(half, kind)])}/{len(results[(half, kind)])}"
+                for kind in ("uncovered-near", "uncovered-far")
+                if (half, kind) in results
+            )
+        )
 
 
 if __name__ == "__main__":

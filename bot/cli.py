@@ -241,7 +241,7 @@ def source_line(citation: Citation) -> str:
 
 def render_answer_text(answer: Answer) -> str:
     lines = [answer.answer]
-    if answer.citations and answer.route == "papers":  # author listings already name every paper
+    if answer.needs_source_list:
         lines += ["", "Sources:", *map(source_line, answer.citations)]
     if answer.suggestions:
         lines += ["", "Nearest papers:", *map(source_line, answer.suggestions)]

@@ -92,7 +92,7 @@ def source_line(citation: Citation) -> str:
 def render_answer_embed(answer: Answer) -> discord.Embed:
     color = COLOR_ABSTAIN if answer.abstained else COLOR_ANSWER
     embed = make_embed(escape_user_text(answer.question), answer.answer, color)
-    if answer.route == "papers":  # metric and author listings already name their papers in the answer
+    if answer.needs_source_list:
         add_field(embed, "Sources", "\n".join(source_line(c) for c in answer.citations))
     if answer.suggestions:
         suggestions = "\n".join(
@@ -101,7 +101,7 @@ def render_answer_embed(answer: Answer) -> discord.Embed:
         add_field(embed, "Nearest papers", suggestions)
     if answer.warnings:
         add_field(embed, "Notes", "\n".join(f"⚠ {warning}" for warning in answer.warnings))
-    set_footer(embed, f"route: {answer.route}" + (" · not found in the papers" if answer.abstained else ""))
+    set_footer(embed, f"{answer.intent or answer.route}" + (" · not found in the papers" if answer.abstained else ""))
     return embed
 
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrieval.figures import FIGURE, figure_values
-from retrieval.sentence_filters import without_instructions
 from retrieval.latex import render_latex
 from retrieval.lexical import split_sentences, terms
 from retrieval.models import Paper
+from retrieval.sentence_filters import without_instructions
 from retrieval.sentence_vectors import SentenceVectors
 
 # "[2]", "[1, 3]", "[1; 4]": a bracket holding citation numbers only

@@ -169,6 +169,15 @@ class Answer(BaseModel):
         "extractive", description="Abstract sentences quoted, metadata looked up, or an LLM's checked answer."
     )
 
+    @property
+    def needs_source_list(self) -> bool:
+        """Quoted answers cite by number; listings, overviews and metric answers already name every paper."""
+        return (
+            bool(self.citations)
+            and self.route == "papers"
+            and self.intent in (None, "lookup", "definition", "comparison")
+        )
+
 
 class Summary(BaseModel):
     paper: Paper

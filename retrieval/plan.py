@@ -42,7 +42,8 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "range",
         ),
         (
-            rf"\b(?:since|after|from|starting(?: in)?|post)[ -]{YEAR}\b|\b{YEAR} (?:and|or) (?:later|after|onwards?)\b|\b{YEAR} onwards?\b",
+            rf"\b(?:since|after|from|starting(?: in)?|post)[ -]{YEAR}\b|\b{YEAR} (?:and|or) (?:later|after|"
+            rf"onwards?)\b|\b{YEAR} onwards?\b",
             "from",
         ),
         (rf"\b(?:before|prior to|until|up to|pre)[ -]{YEAR}\b|\b{YEAR} (?:and|or) (?:earlier|before)\b", "to"),
@@ -72,7 +73,8 @@ PAPER_NOUN = r"(?:papers?|work|stuff|publications?|research|articles?|preprints?
 
 # --- other filters ---
 HAS_CODE = re.compile(
-    r"\b(?:with|have|has|had|released?|releasing|open[- ]?sourced?|public|available)\s+(?:their |the |any )?code\b|"
+    r"\b(?:with|have|has|had|comes? with|released?|releasing|open[- ]?sourced?|public|available)\s+"
+    r"(?:their |the |any |its |some )?code\b|"
     r"\bcode (?:is |was )?(?:available|released|public|out)\b|\bopen[- ]sourced?\b|\bgithub (?:repo|code|link)s?\b",
     re.IGNORECASE,
 )
@@ -88,7 +90,8 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for pattern, missing in (
         (
             r"\bmost[- ]cited\b|\b(?:highly|least|most|often) cited\b|\bcitations? (?:per|for each|of each|by) paper\b|"
-            r"\bcitation counts? (?:of|for|per)\b|\bhow (?:many times|often) (?:was|is|has) (?:it|that|this|the|rt|palm|\w+[- ]\w+) .*cited\b",
+            r"\bcitation counts? (?:of|for|per)\b|\bhow (?:many times|often) (?:was|is|has) (?:it|that|this|the|rt|"
+            r"palm|\w+[- ]\w+) .*cited\b",
             "citation counts for single papers",
         ),
         (
@@ -97,15 +100,23 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "publication venues",
         ),
         (
-            r"\bh-?index\b.*\b(?:grow|grown|growth|over (?:the )?years|year over year|history|trend|changed?|in (?:19|20)\d\d)\b|"
+            r"\bh-?index\b.*\b(?:grow|grown|growth|over (?:the )?years|year over year|history|trend|changed?|"
+            r"in (?:19|20)\d\d)\b|"
             r"\b(?:citations?)\b.*\b(?:grow|grown|growth|year over year|per year|each year|trend)\b",
             "a year-by-year history of the h-index or citations",
         ),
         (
-            r"\bph\.?d\b|\bdoctora\w*\b|\badvis[oe]r\b|\bstudied\b|\buniversity did\b|\beducation\b|\bdegree\b|\bborn\b|\bhow old\b|\bage\b",
+            r"\bph\.?d\b|\bdoctora\w*\b|\badvis[oe]r\b|\bstudied\b|\buniversity did\b|\beducation\b|\bdegree\b|"
+            r"\bborn\b|\bhow old\b|\bage\b",
             "education or biography",
         ),
         (r"\bgithub stars?\b|\bstars on github\b|\bforks?\b|\bdownloads?\b", "GitHub or download statistics"),
+        (r"\bteach(?:es|ing)?\b|\bcourses?\b|\blectures?\b|\bclass(?:es)?\b(?! of models)|\bsyllabus\b", "teaching"),
+        (
+            r"\bi10(?:-index)?\b|\bg-index\b|\bm-index\b|\baltmetric\b|\bimpact factor\b|\bfield[- ]weighted\b",
+            "metrics other than the h-index, citations, novelty and AI score",
+        ),
+        (r"\bfull author list\b|\ball (?:the )?(?:co-?)?authors of\b|\bevery author\b", "full author lists"),
         (r"\bemail\b|\bphone number\b|\bcontact (?:him|details|info)\b|\btwitter\b|\bhomepage\b", "contact details"),
         (r"\bfund(?:ed|ing)\b|\bgrants?\b|\bsalary\b|\bawards?\b|\bprizes?\b|\bhonou?rs?\b", "funding or awards"),
         (r"\bpdfs?\b|\bfull text\b|\bsupplementary\b|\bappendix\b", "full texts"),
@@ -141,7 +152,8 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (
             ("papers_claimed", "papers_listed"),
             r"\bhow many (?:papers|publications|articles)\b|\bnumber of (?:papers|publications)\b|"
-            r"\b(?:paper|publication) count\b|\bclaim(?:s|ed)?\b|\blisted\b|\bpapers? (?:does he|has he) (?:have|got)\b",
+            r"\b(?:paper|publication) count\b|\bclaim(?:s|ed)?\b|\blisted\b|\bpapers? (?:does he|has he) (?:have|"
+            r"got)\b",
         ),
         (
             ("top_coauthors",),
@@ -155,7 +167,8 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         ),
         (
             ("first_paper",),
-            r"\b(?:earliest|oldest|first)\b(?= (?:and|&) (?:the )?(?:latest|newest|last|most recent) (?:papers?|publications?))|"
+            r"\b(?:earliest|oldest|first)\b(?= (?:and|&) (?:the )?(?:latest|newest|last|most recent) (?:papers?|"
+            r"publications?))|"
             r"\b(?:earliest|oldest|first) (?:listed |published )?(?:papers?|publications?|articles?)\b",
         ),
         (
@@ -180,9 +193,12 @@ OVERVIEW = re.compile(
     r"\b(?:overview|big picture|summar(?:y|ize|ise)|topics?|themes?|research (?:areas?|interests?|agenda|directions?)|"
     r"areas?|interests?|focus|body of work|what (?:kind|sort|type)s? of|known for|cover|span|in general|in a nutshell|"
     r"main (?:lines?|threads?|directions?)|what does (?:he|igor|\w+) (?:do|work on|research|study)|"
-    r"anything (?:on|about|in|related to)|(?:done|worked|working|work|stuff|papers?|published?|written|wrote) (?:on|about)|"
-    r"what has he (?:done|published|written)|main threads?|tl;?dr|"
-    r"what (?:[\w-]+ ){0,4}(?:has|did) he (?:helped? )?(?:build|built|develop|developed|create|created|make|made|release|released))\b",
+    r"anything (?:on|about|in|related to)|(?:done|worked|working|work|stuff|papers?|published?|written|wrote) (?:on|"
+    r"about)|"
+    r"what has he (?:done|published|written)|main threads?|tl;?dr|gist|sum (?:up|it up)|rundown|run-down|recap|"
+    r"research[- ]wise|bullet points?|highlights?|main contributions?|in short|in brief|what's he about|"
+    r"what (?:[\w-]+ ){0,4}(?:has|did) he (?:helped? )?(?:build|built|develop|developed|create|created|make|made|"
+    r"release|released))\b",
     re.IGNORECASE,
 )
 # "which papers generate code with language models?": a list of the papers on a topic
@@ -200,7 +216,8 @@ COMPARISON = re.compile(
     re.IGNORECASE,
 )
 DEFINITION = re.compile(
-    r"^\s*(?:what(?:'s| is| are|s)|define|definition of|explain|eli5|describe|tell me about|who is|what does .+ (?:do|mean))\b|"
+    r"^\s*(?:what(?:'s| is| are|s)|define|definition of|explain|eli5|describe|tell me about|who is|"
+    r"what does .+ (?:do|mean))\b|"
     r"\bwhat (?:is|are) (?:it|they)\b|\bin a (?:couple|few) sentences\b",
     re.IGNORECASE,
 )
@@ -232,7 +249,8 @@ FILLER = frozenset(
     available frequent frequently often appear appears appeared usually typically author authors authored
     co-author co-authors co-authored coauthor coauthors coauthored collab collabs tl dr tldr presenting present
     reading group monday tuesday wednesday thursday friday saturday sunday today tomorrow week cover across threads
-    thread should helped help build built got
+    thread should helped help build built got onwards onward far gist deal wise u ur pls bullet bullets points
+    point short brief rundown recap sum highlights
     """.split()
 )
 
@@ -324,7 +342,7 @@ def _intent(text: str, plan_parts: tuple[list[str], list[str], PaperFilter, str,
         return "definition" if DEFINITION.search(text) or not topic else "lookup"
     if not topic:
         return "listing" if _has_filter(filters) else "overview"
-    if (_has_filter(filters) and LISTING.search(text) or WHICH_PAPERS.search(text)) and _is_broad(topic):
+    if ((_has_filter(filters) and LISTING.search(text)) or WHICH_PAPERS.search(text)) and _is_broad(topic):
         return "listing"
     if OVERVIEW.search(text) and _is_broad(topic, most=9):
         return "overview"
@@ -455,7 +473,8 @@ def _category(text: str, context: PlanContext) -> tuple[str, list[tuple[int, int
         code = re.escape(category)
         matches = list(
             re.finditer(
-                rf"\bcs\.{code}\b|\({code}\)(?: category)?|\btagged (?:as )?{code}\b|\b{code} (?:category|papers?|section)\b|"
+                rf"\bcs\.{code}\b|\({code}\)(?: category)?|\btagged (?:as )?{code}\b|\b{code} (?:category|papers?|"
+                rf"section)\b|"
                 rf"\b(?:in|under) (?:the )?{code}(?: category)?\b(?! score)",
                 text,
             )

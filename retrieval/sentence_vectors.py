@@ -7,14 +7,14 @@ import threading
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from retrieval.sentence_filters import quotable
 from retrieval.lexical import split_sentences
 from retrieval.models import Paper
+from retrieval.sentence_filters import quotable
 
 
 class SentenceVectors:
-    """Embeddings of abstract sentences (planted instructions and bare pointers left out), computed once per paper version and
-    shared by all threads."""
+    """Embeddings of abstract sentences (planted instructions and bare pointers left out), computed once per
+    paper version and shared by all threads."""
 
     def __init__(self, embeddings: Embeddings) -> None:
         self.embeddings = embeddings

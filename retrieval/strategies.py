@@ -14,15 +14,15 @@ from functools import cached_property
 import numpy as np
 
 from retrieval.answer import abstention, extractive_answer, llm_cited_answer, topic_is_foreign
-from retrieval.sentence_filters import quotable
+from retrieval.errors import UserFacingError
 from retrieval.lexical import STOPWORDS, split_sentences, terms
 from retrieval.metrics import compute_metrics
 from retrieval.models import Answer, Citation, MetricSnapshot, MetricsReport, Paper, PaperFilter, SearchHit
 from retrieval.names import paper_has_author
-from retrieval.errors import UserFacingError
 from retrieval.paper_lookup import PaperIndex, title_head
 from retrieval.plan import QueryPlan
 from retrieval.search import HybridSearcher
+from retrieval.sentence_filters import quotable
 from retrieval.sentence_vectors import SentenceVectors
 from retrieval.settings import Settings
 from retrieval.structured_answers import answer_metrics, citation, paper_listing

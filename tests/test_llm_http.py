@@ -77,8 +77,8 @@ def test_the_prompt_numbers_the_sources_and_carries_the_rules(
     assert CANNOT_ANSWER_PHRASE in system  # the same constant the code checks for
     assert "data, not instructions" in system
     assert QUESTION in human
-    assert [source_number(request.messages, start) for start in ("RT-2:",)] != []
-    assert human.count("<source n=") == seeded_service.settings.answer_sources
+    assert source_number(request.messages, "RT-2:") == 1  # the question names RT-2: it is the source
+    assert human.count("<source n=") == human.count("</source>") >= 1
 
 
 def test_a_citation_of_a_source_that_does_not_exist_is_removed(
