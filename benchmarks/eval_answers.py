@@ -18,9 +18,9 @@ from pathlib import Path
 
 from retrieval.metrics import compute_metrics
 from retrieval.models import Answer, PaperFilter
-from retrieval.names import paper_has_author
 from retrieval.service import ResearchService
 from retrieval.settings import PROJECT_ROOT, Settings
+from retrieval.text.names import paper_has_author
 
 QUESTIONS = PROJECT_ROOT / "tests" / "data" / "answer_questions.jsonl"
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import chromadb
 
-from retrieval.search import SEARCH_MODES
+from retrieval.index.search import SEARCH_MODES
+from retrieval.index.store import PaperStore
 from retrieval.service import ResearchService
 from retrieval.settings import PROJECT_ROOT, Settings
-from retrieval.store import PaperStore
 
 DEV_QUESTIONS = PROJECT_ROOT / "tests" / "data" / "dev_questions.jsonl"
 

@@ -15,10 +15,10 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from retrieval.answer_guards import SUPPORT_SIMILARITY_WEIGHT, support_evidence, support_score, unsupported_figures
-from retrieval.embeddings import MiniLMEmbeddings
-from retrieval.profile_format import parse_profile_file
-from retrieval.sentence_vectors import SentenceVectors
+from retrieval.answers.guards import SUPPORT_SIMILARITY_WEIGHT, support_evidence, support_score, unsupported_figures
+from retrieval.index.embeddings import MiniLMEmbeddings
+from retrieval.index.sentence_vectors import SentenceVectors
+from retrieval.ingest.profile_format import parse_profile_file
 from retrieval.settings import BUNDLED_PROFILES, PROJECT_ROOT, Settings
 
 LABELLED = PROJECT_ROOT / "tests" / "data" / "support_sentences.jsonl"

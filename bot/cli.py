@@ -17,8 +17,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from retrieval.errors import AmbiguousPaperError, PaperNotFoundError, UserFacingError
+from retrieval.index.search import SEARCH_MODES
 from retrieval.models import Answer, Citation, MetricsReport, Paper, PaperFilter, Summary
-from retrieval.search import SEARCH_MODES
 from retrieval.service import ResearchService
 from retrieval.settings import Settings
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from retrieval.models import MetricSnapshot, MetricsReport, Paper, SnapshotDelta
-from retrieval.names import author_matches
+from retrieval.text.names import author_matches
 
 TOP_N = 10
 TRACKED = ("h_index", "citations", "papers_claimed", "novelty", "ai_score", "papers_listed")

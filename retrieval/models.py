@@ -163,7 +163,7 @@ class Answer(BaseModel):
     citations: list[Citation] = []
     suggestions: list[Citation] = Field(default_factory=list, description="Nearest papers when abstaining.")
     warnings: list[str] = Field(default_factory=list, description="e.g. sentences of an LLM answer that were removed.")
-    intent: str | None = Field(None, description="What the question asked for (retrieval.plan.Intent).")
+    intent: str | None = Field(None, description="What the question asked for (retrieval.answers.plan.Intent).")
     plan: dict[str, Any] | None = Field(None, description="The query plan: filters, named papers, topic, metrics.")
     generated_by: Literal["extractive", "metadata", "llm"] = Field(
         "extractive", description="Abstract sentences quoted, metadata looked up, or an LLM's checked answer."

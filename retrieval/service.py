@@ -14,8 +14,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
+from retrieval.answers.plan import PlanContext, QueryPlan, plan_question
+from retrieval.answers.questions import validate_question
+from retrieval.answers.strategies import AnswerContext, answer_question
+from retrieval.answers.summary import summarize
 from retrieval.errors import UnknownProfileError, UserFacingError
-from retrieval.ingest import collect_profile_files, ingest_profiles, parse_all
+from retrieval.index.paper_lookup import PaperIndex
+from retrieval.index.search import HybridSearcher
+from retrieval.index.sentence_vectors import SentenceVectors
+from retrieval.index.similar import similar_papers
+from retrieval.index.store import PaperStore, ProgressCallback, make_client
+from retrieval.ingest.profile_format import parse_profile_bytes
+from retrieval.ingest.profiles import collect_profile_files, ingest_profiles, parse_all
 from retrieval.metrics import compute_metrics
 from retrieval.models import (
     Answer,
@@ -28,18 +38,8 @@ from retrieval.models import (
     SearchHit,
     Summary,
 )
-from retrieval.names import name_tokens, paper_has_author
-from retrieval.paper_lookup import PaperIndex
-from retrieval.plan import PlanContext, QueryPlan, plan_question
-from retrieval.profile_format import parse_profile_bytes
-from retrieval.questions import validate_question
-from retrieval.search import HybridSearcher
-from retrieval.sentence_vectors import SentenceVectors
 from retrieval.settings import Settings
-from retrieval.similar import similar_papers
-from retrieval.store import PaperStore, ProgressCallback, make_client
-from retrieval.strategies import AnswerContext, answer_question
-from retrieval.summary import summarize
+from retrieval.text.names import name_tokens, paper_has_author
 
 P = ParamSpec("P")
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import chromadb
 import pytest
 
-from retrieval.embeddings import MiniLMEmbeddings
+from retrieval.index.embeddings import MiniLMEmbeddings
+from retrieval.index.store import PaperStore
 from retrieval.service import ResearchService
 from retrieval.settings import PROJECT_ROOT, Settings
-from retrieval.store import PaperStore
 
 pytest_plugins = ["tests.discord_fixtures"]
 

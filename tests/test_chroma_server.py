@@ -13,9 +13,9 @@ from pathlib import Path
 import chromadb
 import pytest
 
+from retrieval.index.store import PaperStore, make_client
 from retrieval.models import PaperFilter
 from retrieval.service import ResearchService
-from retrieval.store import PaperStore, make_client
 from tests.conftest import SEED_PROFILE, make_settings
 
 

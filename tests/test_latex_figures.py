@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from retrieval.figures import figure_values, figures
-from retrieval.latex import render_latex
+from retrieval.text.figures import figure_values, figures
+from retrieval.text.latex import render_latex
 
 
 @pytest.mark.parametrize(

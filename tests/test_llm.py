@@ -7,10 +7,16 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.answer_guards import answer_sentences, check_answer, known_citations, unsupported_figures
-from retrieval.llm import CANNOT_ANSWER_PHRASE, LLMUnavailable, answer_prompt, configured_model, says_cannot_answer
-from retrieval.profile_format import parse_profile_bytes
-from retrieval.sentence_vectors import SentenceVectors
+from retrieval.answers.guards import answer_sentences, check_answer, known_citations, unsupported_figures
+from retrieval.answers.llm import (
+    CANNOT_ANSWER_PHRASE,
+    LLMUnavailable,
+    answer_prompt,
+    configured_model,
+    says_cannot_answer,
+)
+from retrieval.index.sentence_vectors import SentenceVectors
+from retrieval.ingest.profile_format import parse_profile_bytes
 from retrieval.settings import Settings
 from tests.conftest import SEED_PROFILE
 

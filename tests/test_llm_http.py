@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.answer import LLM_UNAVAILABLE, LLM_UNSUPPORTED
-from retrieval.llm import CANNOT_ANSWER_PHRASE
+from retrieval.answers.extractive import LLM_UNAVAILABLE, LLM_UNSUPPORTED
+from retrieval.answers.llm import CANNOT_ANSWER_PHRASE
 from retrieval.service import ResearchService
 from tests.conftest import SEED_PROFILE, service_at
 from tests.openai_server import FakeChatServer, Hang, Raw, Status, Text, source_number

@@ -9,11 +9,11 @@ from hypothesis import strategies as st
 from langchain_core.embeddings import Embeddings
 
 from retrieval.errors import AmbiguousPaperError, PaperNotFoundError
+from retrieval.index.paper_lookup import PaperIndex, title_head
+from retrieval.index.store import PaperStore
+from retrieval.ingest.profile_format import parse_profile_bytes
 from retrieval.models import Paper
-from retrieval.paper_lookup import PaperIndex, title_head
-from retrieval.profile_format import parse_profile_bytes
 from retrieval.service import ResearchService
-from retrieval.store import PaperStore
 from tests.conftest import SEED_PROFILE
 
 SEED_PAPERS = parse_profile_bytes(SEED_PROFILE.read_bytes(), SEED_PROFILE.name).papers

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from retrieval.errors import ProfileFormatError
+from retrieval.ingest.profile_format import parse_profile_bytes, parse_profile_file, parse_profile_text
 from retrieval.models import ParsedProfile
-from retrieval.profile_format import parse_profile_bytes, parse_profile_file, parse_profile_text
 from tests.conftest import SEED_PROFILE
 
 SEED_TEXT = SEED_PROFILE.read_text(encoding="utf-8")

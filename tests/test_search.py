@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from retrieval import search as search_module
 from retrieval.errors import UserFacingError
+from retrieval.index import search as search_module
 from retrieval.models import PaperFilter
 from retrieval.service import ResearchService
 

@@ -9,10 +9,10 @@ import chromadb
 import pytest
 
 from retrieval.errors import ProfileFormatError, SchemaMismatchError, UnknownProfileError, UserFacingError
+from retrieval.index.passages import paper_passages
+from retrieval.index.store import PAPERS_COLLECTION, PASSAGES_COLLECTION, PaperStore
 from retrieval.models import PaperFilter
-from retrieval.passages import paper_passages
 from retrieval.service import ResearchService
-from retrieval.store import PAPERS_COLLECTION, PASSAGES_COLLECTION, PaperStore
 from tests.conftest import SEED_PROFILE
 
 SEED_TEXT = SEED_PROFILE.read_text(encoding="utf-8")

@@ -10,12 +10,12 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 import bot.cli
-from retrieval.figures import figure_values
-from retrieval.latex import render_latex
-from retrieval.lexical import split_sentences
-from retrieval.profile_format import parse_profile_bytes
+from retrieval.answers.summary import summarize
+from retrieval.ingest.profile_format import parse_profile_bytes
 from retrieval.service import ResearchService
-from retrieval.summary import summarize
+from retrieval.text.figures import figure_values
+from retrieval.text.latex import render_latex
+from retrieval.text.lexical import split_sentences
 from tests.conftest import SEED_PROFILE
 
 SEED_PAPERS = parse_profile_bytes(SEED_PROFILE.read_bytes(), SEED_PROFILE.name).papers

@@ -12,8 +12,8 @@ from discord.ext import commands
 from bot.checks import per_user_cooldown
 from bot.errors import cooldown_message
 from bot.formatting import render_answer_embed, render_error_embed
+from retrieval.answers.questions import validate_question
 from retrieval.errors import UserFacingError
-from retrieval.questions import validate_question
 
 if TYPE_CHECKING:
     from bot.client import ResearchBot

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from retrieval.index.store import PaperStore, chroma_where, paper_from_record
 from retrieval.models import Paper, PaperFilter, SearchHit
-from retrieval.store import PaperStore, chroma_where, paper_from_record
 
 
 def similar_papers(store: PaperStore, paper: Paper, k: int) -> list[SearchHit]:

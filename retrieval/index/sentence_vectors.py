@@ -7,9 +7,9 @@ import threading
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from retrieval.lexical import split_sentences
+from retrieval.answers.sentence_filters import quotable
 from retrieval.models import Paper
-from retrieval.sentence_filters import quotable
+from retrieval.text.lexical import split_sentences
 
 
 class SentenceVectors:

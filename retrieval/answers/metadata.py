@@ -6,9 +6,8 @@ from __future__ import annotations
 import re
 
 from retrieval.models import Citation, MetricsReport, Paper
-from retrieval.names import author_matches, paper_has_author
+from retrieval.text.names import author_matches, paper_has_author
 
-YEAR = re.compile(r"\b(19|20)\d\d\b")
 FEWEST = re.compile(r"\b(fewest|least)\b", re.IGNORECASE)
 # header metric → (what is missing when the profile has none, the answer)
 HEADER_ANSWERS = {
@@ -35,10 +34,9 @@ def _share(count: int, report: MetricsReport) -> str:
     return f"{count} of the {report.papers_listed} listed papers"
 
 
-def _per_year(question: str, report: MetricsReport) -> str:
-    year = YEAR.search(question)
-    if year:
-        return f"{_share(report.by_year.get(int(year.group()), 0), report)} are from {year.group()}."
+def _per_year(year: int | None, report: MetricsReport) -> str:
+    if year is not None:
+        return f"{_share(report.by_year.get(year, 0), report)} are from {year}."
     return "Papers per year: " + ", ".join(f"{year}: {count}" for year, count in report.by_year.items()) + "."
 
 
@@ -65,7 +63,9 @@ def _paper_count(report: MetricsReport) -> str:
     return f"{claimed}{report.papers_listed} are listed with abstracts."
 
 
-def answer_metrics(question: str, intent: str, report: MetricsReport, papers: list[Paper]) -> str:
+def answer_metrics(
+    question: str, intent: str, report: MetricsReport, papers: list[Paper], year: int | None = None
+) -> str:
     """The exact answer for one metric intent (see routing.METRIC_INTENTS)."""
     name = report.name
     if intent in HEADER_ANSWERS:
@@ -100,7 +100,7 @@ def answer_metrics(question: str, intent: str, report: MetricsReport, papers: li
     if intent == "peak_year":
         return _peak_year(question, report)
     if intent == "per_year":
-        return _per_year(question, report)
+        return _per_year(year, report)
     if intent == "category":
         return _category(question, report)
     return _paper_count(report)

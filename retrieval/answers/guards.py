@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from retrieval.figures import FIGURE, figure_values
-from retrieval.latex import render_latex
-from retrieval.lexical import split_sentences, terms
+from retrieval.answers.sentence_filters import without_instructions
+from retrieval.index.sentence_vectors import SentenceVectors
 from retrieval.models import Paper
-from retrieval.sentence_filters import without_instructions
-from retrieval.sentence_vectors import SentenceVectors
+from retrieval.text.figures import FIGURE, figure_values
+from retrieval.text.latex import render_latex
+from retrieval.text.lexical import split_sentences, terms
 
 # "[2]", "[1, 3]", "[1; 4]": a bracket holding citation numbers only
 CITATION = re.compile(r"(\s*)\[(\d+(?:\s*[,;]\s*\d+)*)\]")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from retrieval.lexical import split_sentences
+from retrieval.text.lexical import split_sentences
 
 INSTRUCTION = re.compile(
     r"\b(?:ignore|disregard|forget|override)\b[^.]{0,40}\b(?:instructions?|prompts?|rules|guidelines|above|previous)\b"

@@ -1,7 +1,7 @@
 """The Chroma store: a `papers` collection (through langchain-chroma), `paper_passages` and `profile_snapshots`.
 
 Papers: document = title + abstract, embedded by us (never by Chroma), metadata for every filter.
-Passages: pieces of each paper that fit the model's input window (see retrieval.passages), with the
+Passages: pieces of each paper that fit the model's input window (see retrieval.index.passages), with the
 paper's filter fields; dense search ranks papers by their best passage. They are written with their paper
 and removed with it, so they always follow its fingerprint.
 Snapshots: one record per change of a profile's header, read by metadata only.
@@ -21,10 +21,10 @@ from chromadb.api import ClientAPI
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
-from retrieval.embeddings import embeddings_for, token_budget
 from retrieval.errors import SchemaMismatchError, UserFacingError
+from retrieval.index.embeddings import embeddings_for, token_budget
+from retrieval.index.passages import paper_passages
 from retrieval.models import MetricSnapshot, Paper, PaperFilter, ParsedProfile, Profile
-from retrieval.passages import paper_passages
 
 SCHEMA_VERSION = 2  # 2: paper_passages
 PAPERS_COLLECTION = "papers"

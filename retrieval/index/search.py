@@ -17,11 +17,11 @@ import bm25s
 import numpy as np
 
 from retrieval.errors import UserFacingError
-from retrieval.lexical import terms
+from retrieval.index.store import PaperStore
 from retrieval.models import Paper, PaperFilter, SearchHit
-from retrieval.names import paper_has_author
 from retrieval.settings import Settings
-from retrieval.store import PaperStore
+from retrieval.text.lexical import terms
+from retrieval.text.names import paper_has_author
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its logger to DEBUG when imported
 

@@ -5,14 +5,14 @@ with typos. Also the ranked suggestions behind Discord's autocomplete. Pure stri
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
 from retrieval.errors import AmbiguousPaperError, PaperNotFoundError
-from retrieval.latex import render_latex
 from retrieval.models import Paper
+from retrieval.text.latex import render_latex
+from retrieval.text.names import name_tokens
 
 # Scores are 0–100: the mean, over the query's words, of each word's best match among the title's words.
 MIN_SCORE = 60  # below this nothing matches: e.g. one word of three, or only loose near-misses
@@ -20,7 +20,8 @@ WORD_MATCH = 80  # a query word counts when it is this close to a title word (on
 AMBIGUITY_MARGIN = 5  # papers scoring within this of the best one are all candidates
 MAX_CANDIDATES = 5
 SUGGESTIONS = 3
-STOPWORDS = frozenset(
+# function words only: unlike the search vocabulary (text.lexical.STOPWORDS), "work" or "how" in a title still count
+TITLE_STOPWORDS = frozenset(
     {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "via", "with"}
 )
 # "(VLA)", "(LLMs)" and "which we call RT-2" / "dubbed ReST^EM": names an abstract gives its method.
@@ -30,17 +31,11 @@ _NAMED = re.compile(r"\b(?:we call|called|dubbed|named|termed)\s+([A-Z][\w\-^]*[
 
 def compact_key(text: str) -> str:
     """Case, accents, spaces and punctuation removed: 'RT-2' == 'rt2', 'PaLM E' == 'palm-e'."""
-    return "".join(_words(text))
-
-
-def _words(text: str) -> list[str]:
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return "".join(ch if ch.isalnum() else " " for ch in ascii_only.casefold()).split()
+    return "".join(name_tokens(text))
 
 
 def _content_words(text: str) -> list[str]:
-    return [word for word in _words(text) if word not in STOPWORDS]
+    return [word for word in name_tokens(text) if word not in TITLE_STOPWORDS]
 
 
 def title_head(title: str) -> str | None:
@@ -143,14 +138,14 @@ class PaperIndex:
 
     def _closest(self, query: str, ranked: list[tuple[float, Paper]]) -> list[Paper]:
         """For "not found": partial word matches first, then whatever is nearest letter by letter."""
-        processed = " ".join(_words(query))
-        by_letters = sorted(self.papers, key=lambda paper: -fuzz.WRatio(processed, " ".join(_words(paper.title))))
+        processed = " ".join(name_tokens(query))
+        by_letters = sorted(self.papers, key=lambda paper: -fuzz.WRatio(processed, " ".join(name_tokens(paper.title))))
         partial = [paper for score, paper in ranked if score > 0]
         return _unique(partial + by_letters)[:SUGGESTIONS]
 
     def _ranked(self, query: str, min_prefix: int = 3) -> list[tuple[float, Paper]]:
         """Papers by fuzzy score. A query word of `min_prefix`+ letters also matches title words it begins."""
-        words = _content_words(query) or _words(query)
+        words = _content_words(query) or name_tokens(query)
         scored = [(_fuzzy_score(words, entry, min_prefix), entry.paper) for entry in self._entries]
         return sorted(scored, key=lambda pair: -pair[0])  # stable: newest first among equal scores
 

@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from retrieval.errors import UserFacingError
+from retrieval.index.store import PaperStore, ProgressCallback
+from retrieval.ingest.profile_format import parse_profile_file
 from retrieval.models import IngestReport, ParsedProfile
-from retrieval.profile_format import parse_profile_file
-from retrieval.store import PaperStore, ProgressCallback
 
 PROFILE_SUFFIXES = {".txt"}
 

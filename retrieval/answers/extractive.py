@@ -12,14 +12,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from retrieval.answer_guards import check_answer
-from retrieval.lexical import WORD, terms
+from retrieval.answers.guards import check_answer
+from retrieval.answers.metadata import citation
+from retrieval.index.paper_lookup import title_head
+from retrieval.index.search import LexicalIndex
+from retrieval.index.sentence_vectors import SentenceVectors
 from retrieval.models import Answer, Citation, Paper, SearchHit
-from retrieval.paper_lookup import title_head
-from retrieval.search import LexicalIndex
-from retrieval.sentence_vectors import SentenceVectors
 from retrieval.settings import Settings
-from retrieval.structured_answers import citation
+from retrieval.text.figures import figures
+from retrieval.text.lexical import WORD, terms
 
 FACT_QUESTION = re.compile(
     r"\b(how (many|much|large|big|long|fast|far|often|high|low)|by how much|up to how|what (percentage|percent|"
@@ -27,9 +28,6 @@ FACT_QUESTION = re.compile(
     r"how accurate|at what)\b",
     re.IGNORECASE,
 )
-# A figure as results state it ("7.5%", "46", "562B", "4Hz"), not the digit inside a name ("RT-2", "GPT-3")
-# nor an enumeration mark ("(1) details of ...").
-FIGURE = re.compile(r"(?<![\w\-.])(?<!\()\d+(?:[.,]\d+)*(?:\s?%|[A-Za-z]+)?|(?<=\()\d+(?:[.,]\d+)*(?:\s?%|[A-Za-z]+)")
 MIN_SENTENCES, MAX_SENTENCES = 2, 4
 SENTENCE_EVIDENCE_WEIGHT = 0.8  # chosen with Settings.abstain_threshold (see there)
 LLM_UNAVAILABLE = "The LLM gave no answer; extractive answer shown."
@@ -54,7 +52,7 @@ def is_fact_question(question: str) -> bool:
 
 def states_figure(sentence: str, paper: Paper, question: str) -> bool:
     """A figure that is a result, not a name: "2.0" of "Melting Pot 2.0" is in the title, "1.5" in the question."""
-    return any(figure not in paper.title and figure not in question for figure in FIGURE.findall(sentence))
+    return any(figure not in paper.title and figure not in question for figure in figures(sentence))
 
 
 ASK_CLAUSE_SPLIT = re.compile(
@@ -227,8 +225,8 @@ def llm_cited_answer(
 ) -> Answer:
     """The configured LLM's answer over the same sources, keeping only the sentences the cited abstracts support;
     the extractive answer (with a warning saying why) when the LLM fails or nothing it said holds up."""
-    # Imported here: retrieval.llm pulls in LangChain chat models, which extractive-only use never needs.
-    from retrieval.llm import LLMUnavailable, llm_reply, says_cannot_answer
+    # Imported here: retrieval.answers.llm pulls in LangChain chat models, which extractive-only use never needs.
+    from retrieval.answers.llm import LLMUnavailable, llm_reply, says_cannot_answer
 
     sources = dict(enumerate((hit.paper for hit in hits[: settings.answer_sources]), 1))
     try:

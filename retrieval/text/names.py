@@ -9,6 +9,7 @@ from rapidfuzz import fuzz
 
 
 def name_tokens(name: str) -> list[str]:
+    """Lower-case ASCII words, accents and punctuation dropped: for names and titles alike."""
     decomposed = unicodedata.normalize("NFKD", name)
     ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     cleaned = "".join(ch if ch.isalnum() else " " for ch in ascii_only.casefold())

@@ -14,9 +14,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from retrieval.index.paper_lookup import compact_key, paper_names
 from retrieval.models import Paper, PaperFilter
-from retrieval.names import author_matches, name_tokens
-from retrieval.paper_lookup import compact_key, paper_names
+from retrieval.text.names import author_matches, name_tokens
 
 Intent = Literal["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 

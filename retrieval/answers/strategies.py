@@ -13,19 +13,19 @@ from functools import cached_property
 
 import numpy as np
 
-from retrieval.answer import abstention, extractive_answer, llm_cited_answer, topic_is_foreign
+from retrieval.answers.extractive import abstention, extractive_answer, llm_cited_answer, topic_is_foreign
+from retrieval.answers.metadata import answer_metrics, citation, paper_listing
+from retrieval.answers.plan import QueryPlan
+from retrieval.answers.sentence_filters import quotable
 from retrieval.errors import UserFacingError
-from retrieval.lexical import STOPWORDS, split_sentences, terms
+from retrieval.index.paper_lookup import PaperIndex, title_head
+from retrieval.index.search import HybridSearcher
+from retrieval.index.sentence_vectors import SentenceVectors
 from retrieval.metrics import compute_metrics
 from retrieval.models import Answer, Citation, MetricSnapshot, MetricsReport, Paper, PaperFilter, SearchHit
-from retrieval.names import paper_has_author
-from retrieval.paper_lookup import PaperIndex, title_head
-from retrieval.plan import QueryPlan
-from retrieval.search import HybridSearcher
-from retrieval.sentence_filters import quotable
-from retrieval.sentence_vectors import SentenceVectors
 from retrieval.settings import Settings
-from retrieval.structured_answers import answer_metrics, citation, paper_listing
+from retrieval.text.lexical import STOPWORDS, split_sentences, terms
+from retrieval.text.names import paper_has_author
 
 INTRODUCES = re.compile(
     r"\b(?:we (?:propose|present|introduce|call|develop|describe|study|investigate|consider|train)|this (?:paper|work) "
@@ -165,8 +165,7 @@ def answer_metrics_plan(ctx: AnswerContext) -> Answer:
     keys = ctx.plan.metrics
     parts = []
     for key in dict.fromkeys(METRIC_ANSWER.get(key, key) for key in keys):
-        question = f"{ctx.question} {year}" if key == "per_year" and year else ctx.question
-        parts.append(answer_metrics(question, key, ctx.report, ctx.papers))
+        parts.append(answer_metrics(ctx.question, key, ctx.report, ctx.papers, year))
     return ctx.answer(" ".join(dict.fromkeys(parts)), [], route="metrics", generated_by="metadata")
 
 

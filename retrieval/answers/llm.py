@@ -6,7 +6,7 @@ Studio, Ollama's /v1); `ollama:<model>` is `ChatOllama` on Ollama's native API. 
 process, so a model or a native library that crashes can't take the bot down. Any failure (missing package
 or key, HTTP error after the client's retries, malformed reply, timeout, empty reply) raises
 `LLMUnavailable`, and the caller answers extractively. What the model says is checked afterwards by
-`retrieval.answer_guards`.
+`retrieval.answers.guards`.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 from langchain_core.prompts import ChatPromptTemplate
 
-from retrieval.answer_guards import source_text
+from retrieval.answers.guards import source_text
+from retrieval.answers.prompt_files import load_prompt
 from retrieval.models import Paper
-from retrieval.prompt_files import load_prompt
 from retrieval.settings import Settings
 
 # The reply that means "the sources don't answer this". prompts/answer.md receives it as {cannot_answer_phrase},

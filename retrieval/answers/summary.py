@@ -12,10 +12,10 @@ import re
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from retrieval.figures import figure_values
-from retrieval.latex import render_latex
-from retrieval.lexical import split_sentences
 from retrieval.models import Paper, Summary
+from retrieval.text.figures import figure_values
+from retrieval.text.latex import render_latex
+from retrieval.text.lexical import split_sentences
 
 MAX_RESULTS = 3
 MAX_KEY_POINTS = 3

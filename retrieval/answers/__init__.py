@@ -1,0 +1,2 @@
+"""Questions out: the query plan, one answer strategy per intent, extractive and LLM answers and their guards,
+summaries."""
