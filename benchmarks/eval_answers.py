@@ -112,7 +112,7 @@ def grade(service: ResearchService, row: dict, answer: Answer) -> str | None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--half", choices=["tune", "check", "check2"])
+    parser.add_argument("--half", choices=["tune", "check", "check2", "check3"])
     parser.add_argument("--show-wrong", action="store_true")
     args = parser.parse_args()
     rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -132,7 +132,7 @@ def main() -> None:
             results[(row["half"], kind)].append(problem is None)
             if problem and args.show_wrong:
                 print(f"WRONG [{row['half']} {kind}] {row['question']}\n    {problem}", file=sys.stderr)
-    halves = sorted({half for half, _ in results}, key=["tune", "check", "check2"].index)
+    halves = sorted({half for half, _ in results}, key=["tune", "check", "check2", "check3"].index)
     kinds = [*INTENTS, "uncovered-near", "uncovered-far"]
     print("| intent | " + " | ".join(halves) + " |")
     print("|---|" + "---|" * len(halves))

@@ -46,7 +46,11 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             rf"onwards?)\b|\b{YEAR} onwards?\b",
             "from",
         ),
-        (rf"\b(?:before|prior to|until|up to|pre)[ -]{YEAR}\b|\b{YEAR} (?:and|or) (?:earlier|before)\b", "to"),
+        (
+            rf"\b(?:before|prior to|until|up to|pre|older than|earlier than)[ -]{YEAR}\b|"
+            rf"\b{YEAR} (?:and|or) (?:earlier|before)\b",
+            "to",
+        ),
         (rf"\b{YEAR}\b", "year"),
     )
 )
@@ -102,7 +106,9 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (
             r"\bh-?index\b.*\b(?:grow|grown|growth|over (?:the )?years|year over year|history|trend|changed?|"
             r"in (?:19|20)\d\d)\b|"
-            r"\b(?:citations?)\b.*\b(?:grow|grown|growth|year over year|per year|each year|trend)\b",
+            r"\b(?:citations?|cites)\b.*\b(?:grow|grown|growth|year over year|per year|each year|trend|"
+            r"(?:19|20)\d\d)\b|"
+            r"\b(?:19|20)\d\d\b.*\b(?:citations?|cites)\b",
             "a year-by-year history of the h-index or citations",
         ),
         (
@@ -135,7 +141,8 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (("h_index",), r"\bh[- ]?index\b"),
         (
             ("citations",),
-            r"\bcitation counts?\b|\bcitations?\b|\btimes cited\b|\bhow (?:often|much) (?:is )?he (?:is )?cited\b",
+            r"\bcitation counts?\b|\bcitations?\b|\bcites\b|\btimes cited\b|"
+            r"\bhow (?:often|much) (?:is )?he (?:is )?cited\b",
         ),
         (("novelty",), r"\bnovelty\b"),
         (("ai_score",), r"\bai[- ]?scores?\b"),
@@ -197,6 +204,7 @@ OVERVIEW = re.compile(
     r"about)|"
     r"what has he (?:done|published|written)|main threads?|tl;?dr|gist|sum (?:up|it up)|rundown|run-down|recap|"
     r"research[- ]wise|bullet points?|highlights?|main contributions?|in short|in brief|what's he about|"
+    r"map of|clusters?|what(?:'s| has) he done\b|"
     r"what (?:[\w-]+ ){0,4}(?:has|did) he (?:helped? )?(?:build|built|develop|developed|create|created|make|made|"
     r"release|released))\b",
     re.IGNORECASE,
@@ -271,7 +279,7 @@ class PlanContext:
 
 
 def plan_question(question: str, context: PlanContext) -> QueryPlan:
-    text = " ".join(question.split())
+    text = " ".join(re.sub(r"(?<!\w)w/(?!\w)", "with", question).split())  # "papers w/ sherry yang"
     consumed: list[tuple[int, int]] = []  # spans taken by names, filters and cues
 
     papers = _named_papers(text, context, consumed)
@@ -297,7 +305,7 @@ def plan_question(question: str, context: PlanContext) -> QueryPlan:
 
     if "by_year" in metrics and (filters.year or filters.year_from or filters.year_to):
         metrics = [key for key in metrics if key not in ("papers_claimed", "papers_listed")]
-    if filters.category or filters.author or filters.has_code:  # "newest robotics paper" is not the newest paper
+    if filters.category or filters.author:  # "newest robotics paper" is not the newest paper
         metrics = [key for key in metrics if key not in ("first_paper", "last_paper")]
     if filters.author:  # "which papers did Daniel Freeman co-author?" lists papers with him
         metrics = [key for key in metrics if key != "top_coauthors"]

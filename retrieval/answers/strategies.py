@@ -40,6 +40,19 @@ FINDING = re.compile(
     re.IGNORECASE,
 )
 TOPIC_PHRASE = re.compile(r"\b(?:on|about|regarding|related to|in the (?:area|field) of|around)\b", re.IGNORECASE)
+AREA_TOPICS = {
+    "RO": "robotics",
+    "CL": "language models",
+    "CV": "computer vision",
+    "MA": "multi-agent",
+    "LG": "machine learning",
+}
+# a question about the person, not a research topic: "what's his erdos number", "is his group taking interns"
+PERSONAL = re.compile(
+    r"\b(?:his|mordatch'?s|igor'?s)\s+(?!work|papers?|research|stuff|publications?|studies|projects?|line|take|"
+    r"models?|methods?|approach|algorithms?|systems?|agents?|robots?|networks?|experiments?|results?|findings?)\w+",
+    re.IGNORECASE,
+)
 RECENT_COUNT = 3
 SINGULAR_RECENT = re.compile(
     r"\b(?:the|his) (?:most recent|latest|newest|last) (?:paper|work|one|publication)\b(?! and)", re.IGNORECASE
@@ -206,6 +219,19 @@ def answer_not_in_profile(ctx: AnswerContext) -> Answer:
 
 def answer_listing(ctx: AnswerContext) -> Answer:
     papers = ctx.filtered()
+    if not papers and ctx.plan.filters.category and not ctx.plan.topic:
+        # "multi-agent papers with code": no paper of the MA category has code, so read the area as a topic
+        area = ctx.plan.filters.category
+        ctx = replace(
+            ctx,
+            plan=ctx.plan.model_copy(
+                update={
+                    "filters": ctx.plan.filters.model_copy(update={"category": None}),
+                    "topic": AREA_TOPICS.get(area, area),
+                }
+            ),
+        )
+        papers = ctx.filtered()
     if ctx.plan.topic:
         relevant = topic_papers(ctx, len(papers) or 1, precise=True)
         if relevant is None:
@@ -458,6 +484,11 @@ def theme_name(groups: list[list[Paper]], index: int) -> str:
 def answer_lookup(ctx: AnswerContext) -> Answer:
     hits = ctx.search(ctx.question, ctx.settings.answer_sources) if not ctx.plan.papers else []
     if not ctx.plan.papers and topic_is_foreign(ctx.plan.topic, ctx.searcher.lexical_index(), ctx.settings):
+        if PERSONAL.search(ctx.question) and not TOPIC_PHRASE.search(ctx.question):
+            missing = "that (it holds no personal or biographical details)"
+            return answer_not_in_profile(
+                replace(ctx, plan=ctx.plan.model_copy(update={"intent": "not_in_profile", "missing": missing}))
+            )
         return ctx.abstain(hits)
     if ctx.plan.papers:
         hits = [

@@ -35,9 +35,12 @@ def author_matches(query: str, author: str) -> bool:
         return len(word) > 1 and any(_same_token(word, part) for part in candidate if len(part) > 1)
     if not _same_token(wanted[-1], candidate[-1]) or len(wanted[-1]) == 1:
         return False
-    # the given names of the query must appear, in order, among the author's given names
+    # the given names of the query must appear, in order, among the author's given names ("Josh" for "Joshua")
     remaining = iter(candidate[:-1])
-    return all(any(_same_token(part, given) for given in remaining) for part in wanted[:-1])
+    return all(
+        any(_same_token(part, given) or (len(part) >= 3 and given.startswith(part)) for given in remaining)
+        for part in wanted[:-1]
+    )
 
 
 def paper_has_author(query: str, authors: list[str]) -> bool:
