@@ -23,6 +23,7 @@ from retrieval.settings import PROJECT_ROOT, Settings
 from retrieval.text.names import paper_has_author
 
 QUESTIONS = PROJECT_ROOT / "tests" / "data" / "answer_questions.jsonl"
+HALVES = ["tune", "check", "check2", "check3", "check4"]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 
 
@@ -110,16 +111,38 @@ def grade(service: ResearchService, row: dict, answer: Answer) -> str | None:
     return f"unknown intent {intent}"
 
 
+def search_mrr(service: ResearchService, rows: list[dict]) -> None:
+    """MRR of each search mode on the lookup and definition questions (their expected papers), per half."""
+    halves = sorted({row["half"] for row in rows}, key=HALVES.index)
+    print("| mode | " + " | ".join(halves) + " |")
+    print("|---|" + "---|" * len(halves))
+    for mode in ("hybrid", "dense", "bm25"):
+        cells = []
+        for half in halves:
+            ranks = []
+            for row in rows:
+                if row["half"] != half or row["intent"] not in ("lookup", "definition"):
+                    continue
+                ids = [hit.paper.id for hit in service.search(row["question"], k=10, mode=mode)]
+                rank = next((n for n, paper_id in enumerate(ids, 1) if paper_id in row["expected"]["papers"]), None)
+                ranks.append(1 / rank if rank else 0.0)
+            cells.append(f"{sum(ranks) / len(ranks):.3f} (n={len(ranks)})")
+        print(f"| {mode} | " + " | ".join(cells) + " |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--half", choices=["tune", "check", "check2", "check3"])
+    parser.add_argument("--half", choices=HALVES)
     parser.add_argument("--show-wrong", action="store_true")
+    parser.add_argument("--search", action="store_true", help="also the MRR of each search mode per half")
     args = parser.parse_args()
     rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
     rows = [row for row in rows if args.half in (None, row["half"])]
     with tempfile.TemporaryDirectory() as folder:
         service = ResearchService(Settings(_env_file=None, chroma_path=Path(folder), llm=None))
         service.ingest()
+        if args.search:
+            search_mrr(service, rows)
         results: dict[tuple[str, str], list[bool]] = defaultdict(list)
         for row in rows:
             answer = service.ask(row["question"])
@@ -132,7 +155,7 @@ def main() -> None:
             results[(row["half"], kind)].append(problem is None)
             if problem and args.show_wrong:
                 print(f"WRONG [{row['half']} {kind}] {row['question']}\n    {problem}", file=sys.stderr)
-    halves = sorted({half for half, _ in results}, key=["tune", "check", "check2", "check3"].index)
+    halves = sorted({half for half, _ in results}, key=HALVES.index)
     kinds = [*INTENTS, "uncovered-near", "uncovered-far"]
     print("| intent | " + " | ".join(halves) + " |")
     print("|---|" + "---|" * len(halves))
