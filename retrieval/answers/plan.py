@@ -536,7 +536,7 @@ def _topic(text: str, consumed: list[tuple[int, int]], context: PlanContext) -> 
             continue
         word = match.group().strip(".'’").casefold()
         word = word.removesuffix("'s").removesuffix("’s")
-        if word and word not in FILLER and word not in owner and not re.fullmatch(r"\d+", word):
+        if word and word not in FILLER and word not in owner and not re.fullmatch(r"\d+|[\w-]+-wise|\w+n[’']t", word):
             kept.append(match.group().strip(".'’"))
     return " ".join(kept)
 

@@ -39,6 +39,12 @@ FINDING = re.compile(
     r"improv\w*|significantly|state-of-the-art|enables?|leads? to)\b",
     re.IGNORECASE,
 )
+# the whole researcher is asked about ("his research", "core interests", "big picture")
+RESEARCHER_WIDE = re.compile(
+    r"\b(?:his|mordatch'?s|igor'?s) (?:core |main )?(?:research|work|papers|interests)\b|big picture|\bgist\b|tl;?dr|"
+    r"research interests|main threads|what does he (?:work on|do|research)\b",
+    re.IGNORECASE,
+)
 TOPIC_PHRASE = re.compile(r"\b(?:on|about|regarding|related to|in the (?:area|field) of|around)\b", re.IGNORECASE)
 AREA_TOPICS = {
     "RO": "robotics",
@@ -57,7 +63,7 @@ RECENT_COUNT = 3
 SINGULAR_RECENT = re.compile(
     r"\b(?:the|his) (?:most recent|latest|newest|last) (?:paper|work|one|publication)\b(?! and)", re.IGNORECASE
 )
-OPERAND_MIN_SCORE = 0.1  # a compared thing that names no paper must find one at least this well
+OPERAND_MIN_SCORE = 0.3  # a compared thing that names no paper must find one at least this well
 OVERVIEW_THEMES = 5
 THEME_PAPERS = 4
 TOPIC_CANDIDATES = 15
@@ -403,7 +409,7 @@ GENERIC_WORDS = frozenset(
 def answer_overview(ctx: AnswerContext) -> Answer:
     if ctx.plan.topic:
         papers = topic_papers(ctx, TOPIC_CANDIDATES)
-        if papers is None and not TOPIC_PHRASE.search(ctx.question):
+        if papers is None and RESEARCHER_WIDE.search(ctx.question) and not TOPIC_PHRASE.search(ctx.question):
             # "presenting his work at reading group, what themes should I cover?": the leftover words are no topic
             ctx = replace(ctx, plan=ctx.plan.model_copy(update={"topic": ""}))
             papers = ctx.filtered()
