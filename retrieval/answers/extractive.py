@@ -170,6 +170,9 @@ def select(candidates: list[Candidate], margin: float) -> list[Candidate]:
     chosen = [c for c in candidates if c.score >= best.score - margin][:MAX_SENTENCES]
     same_paper = (c for c in candidates if c.source == best.source and c not in chosen)
     chosen += [c for _, c in zip(range(MIN_SENTENCES - len(chosen)), same_paper, strict=False)]
+    following = next((c for c in candidates if c.source == best.source and c.position == best.position + 1), None)
+    if following is not None and following not in chosen and len(chosen) < MAX_SENTENCES:
+        chosen.append(following)  # the sentence after the best one often completes it ("... roles: A, B and C")
     figure = next((candidate for candidate in candidates if candidate.states_figure), None)
     if figure is not None and figure not in chosen:
         chosen = [*chosen[: MAX_SENTENCES - 1], figure]

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from retrieval.index.paper_lookup import compact_key, paper_names
+from retrieval.index.paper_lookup import compact_key, paper_names, phrase_words, title_phrases
 from retrieval.models import Paper, PaperFilter
 from retrieval.text.names import author_matches, name_tokens
 
@@ -269,20 +269,28 @@ class PlanContext:
 
     owner: str
     names: dict[str, str]  # compact name key -> paper id (only names that pick out one paper)
+    phrases: dict[tuple[str, ...], str]  # three specific title words -> paper id ("zero shot planners")
     authors: list[str]
     categories: frozenset[str]
 
     @classmethod
     def of(cls, owner: str, papers: list[Paper]) -> PlanContext:
         authors = list(dict.fromkeys(author for paper in papers for author in paper.authors))
-        return cls(owner, paper_names(papers), authors, frozenset(paper.category for paper in papers))
+        categories = frozenset(paper.category for paper in papers)
+        return cls(owner, paper_names(papers), title_phrases(papers), authors, categories)
 
 
 def plan_question(question: str, context: PlanContext) -> QueryPlan:
     text = " ".join(re.sub(r"(?<!\w)w/(?!\w)", "with", question).split())  # "papers w/ sherry yang"
     consumed: list[tuple[int, int]] = []  # spans taken by names, filters and cues
 
-    papers = _named_papers(text, context, consumed)
+    phrase_spans: list[tuple[tuple[int, int], str]] = []
+    papers = _named_papers(text, context, consumed, phrase_spans)
+    if phrase_spans and (OVERVIEW.search(text) or RECENCY.search(text) or WHICH_PAPERS.search(text)):
+        # "what has he done on bi-manual manipulation?": title words there name a topic, not one paper
+        for span, paper_id in phrase_spans:
+            consumed.remove(span)
+            papers.remove(paper_id)
     name_spans = list(consumed)
     soft: list[tuple[int, int]] = []
     filters = _filters(text, context, consumed, soft)
@@ -402,7 +410,9 @@ def _take(
     return found
 
 
-def _named_papers(text: str, context: PlanContext, consumed: list[tuple[int, int]]) -> list[str]:
+def _named_papers(
+    text: str, context: PlanContext, consumed: list[tuple[int, int]], phrase_spans: list[tuple[tuple[int, int], str]]
+) -> list[str]:
     """Papers named by a short name or acronym ("RT-2", "palm-e", "ReST^EM", "decision transformer"), longest first."""
     tokens = list(re.finditer(r"[^\s,;:?!()\"“”]+", text))
     found: list[tuple[int, str]] = []
@@ -428,6 +438,17 @@ def _named_papers(text: str, context: PlanContext, consumed: list[tuple[int, int
                 found.append((span[0].start(), paper_id))
                 taken |= set(range(start, start + size))
                 consumed.append((span[0].start(), span[-1].end()))
+    words = list(re.finditer(r"[^\W_]+", text))
+    kept = [match for match in words if phrase_words(match.group())]
+    for i in range(len(kept) - 2):
+        run = tuple(phrase_words(" ".join(match.group() for match in kept[i : i + 3])))
+        paper_id = context.phrases.get(run)
+        if paper_id and paper_id not in {found_id for _, found_id in found}:
+            span = (kept[i].start(), kept[i + 2].end())
+            if not any(start < span[1] and span[0] < end for start, end in consumed):
+                found.append((span[0], paper_id))
+                consumed.append(span)
+                phrase_spans.append((span, paper_id))
     return list(dict.fromkeys(paper_id for _, paper_id in sorted(found)))
 
 

@@ -5,6 +5,7 @@ with typos. Also the ranked suggestions behind Discord's autocomplete. Pure stri
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -12,6 +13,7 @@ from rapidfuzz import fuzz
 from retrieval.errors import AmbiguousPaperError, PaperNotFoundError
 from retrieval.models import Paper
 from retrieval.text.latex import render_latex
+from retrieval.text.lexical import STOPWORDS
 from retrieval.text.names import name_tokens
 
 # Scores are 0–100: the mean, over the query's words, of each word's best match among the title's words.
@@ -189,6 +191,25 @@ def _introduced_acronyms(abstract: str) -> set[str]:
         if _INTRODUCES.search(text, window_start, match.start()):
             names.add(match.group(1))
     return names
+
+
+def phrase_words(text: str) -> list[str]:
+    """Words without the search stopwords: what a title phrase is matched on."""
+    return [word for word in name_tokens(text) if word not in STOPWORDS]
+
+
+def title_phrases(papers: list[Paper]) -> dict[tuple[str, ...], str]:
+    """Three consecutive title words → paper id, for runs that pick out one title and are specific (two of the
+    three words are in at most two titles): "geometry-aware multi-task", "zero-shot planners"."""
+    titles = {paper.id: phrase_words(render_latex(paper.title)) for paper in papers}
+    spread = Counter(word for words in titles.values() for word in set(words))
+    owners: dict[tuple[str, ...], set[str]] = {}
+    for paper_id, words in titles.items():
+        for i in range(len(words) - 2):
+            run = tuple(words[i : i + 3])
+            if sum(spread[word] <= 2 and len(word) >= 4 for word in run) >= 2:
+                owners.setdefault(run, set()).add(paper_id)
+    return {run: next(iter(ids)) for run, ids in owners.items() if len(ids) == 1}
 
 
 def paper_names(papers: list[Paper]) -> dict[str, str]:
