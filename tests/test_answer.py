@@ -103,7 +103,7 @@ def test_paraphrases_without_title_words_still_answer(
     assert answer.citations[0].title.startswith(title_start)
 
 
-@pytest.mark.parametrize("question", ["", "   \n\t", "x" * 501, "why? " * 2_000])
+@pytest.mark.parametrize("question", ["", "   \n\t", "x" * 501, "why? " * 2_000, "???", "😀 !"])
 def test_invalid_questions_are_refused(seeded_service: ResearchService, question: str) -> None:
     with pytest.raises(InvalidQuestionError):
         seeded_service.ask(question)

@@ -10,6 +10,8 @@ def validate_question(text: str, max_chars: int) -> str:
     question = text.strip()
     if not question:
         raise InvalidQuestionError("Please ask a question: the text was empty.")
+    if not any(character.isalnum() for character in question):
+        raise InvalidQuestionError("Please ask a question in words, e.g. “What is RT-2?” or “What does he work on?”.")
     if len(question) > max_chars:
         raise InvalidQuestionError(
             f"That question is {len(question):,} characters long; please keep it under {max_chars} "
