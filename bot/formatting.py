@@ -101,7 +101,10 @@ def render_answer_embed(answer: Answer) -> discord.Embed:
         add_field(embed, "Nearest papers", suggestions)
     if answer.warnings:
         add_field(embed, "Notes", "\n".join(f"⚠ {warning}" for warning in answer.warnings))
-    set_footer(embed, f"{answer.intent or answer.route}" + (" · not found in the papers" if answer.abstained else ""))
+    set_footer(
+        embed,
+        (answer.intent or answer.route).replace("_", " ") + (" · not found in the papers" if answer.abstained else ""),
+    )
     return embed
 
 

@@ -1,6 +1,7 @@
 """Extractive cited answers: the question's best-matching abstract sentences, verbatim, each with its [n].
 
-Nothing is generated: every sentence of the answer is a sentence of a cited abstract. When the evidence
+Nothing is generated: every sentence of the answer is a sentence of a cited abstract. (`llm_cited_answer` at the
+end is the optional LLM branch over the same sources, falling back to the extractive answer.) When the evidence
 is weak the answer abstains and names the nearest papers instead.
 """
 

@@ -1,12 +1,11 @@
-"""Answers read straight from metadata: the profile's metrics and complete author listings. No retrieval,
-so every figure is exact."""
+"""Answers read straight from metadata: the profile's metrics and paper listings. No retrieval, so every figure
+is exact."""
 
 from __future__ import annotations
 
 import re
 
 from retrieval.models import Citation, MetricsReport, Paper
-from retrieval.text.names import author_matches, paper_has_author
 
 FEWEST = re.compile(r"\b(fewest|least)\b", re.IGNORECASE)
 # header metric → (what is missing when the profile has none, the answer)
@@ -66,7 +65,7 @@ def _paper_count(report: MetricsReport) -> str:
 def answer_metrics(
     question: str, intent: str, report: MetricsReport, papers: list[Paper], year: int | None = None
 ) -> str:
-    """The exact answer for one metric intent (see routing.METRIC_INTENTS)."""
+    """The exact answer for one metric (the keys of retrieval.answers.strategies.METRIC_ANSWER's values)."""
     name = report.name
     if intent in HEADER_ANSWERS:
         missing, template = HEADER_ANSWERS[intent]
@@ -110,20 +109,3 @@ def paper_listing(heading: str, papers: list[Paper]) -> tuple[str, list[Citation
     citations = [citation(n, paper) for n, paper in enumerate(papers, 1)]
     lines = [f"{heading}: {len(papers)}.", *(f"[{c.n}] {c.title} ({c.year})" for c in citations)]
     return "\n".join(lines), citations
-
-
-def answer_authors(people: list[str], papers: list[Paper], owner: str) -> tuple[str, list[Citation]]:
-    """Every paper whose authors include all `people` (the owner is an author of every paper in the profile)."""
-    others = [person for person in people if not author_matches(person, owner)]
-    matching = [paper for paper in papers if all(paper_has_author(person, paper.authors) for person in others)]
-    who = " and ".join(others) if others else owner
-    if not matching:
-        return f"None of {owner}'s listed papers has {who} among its authors.", []
-    return paper_listing(f"{owner}'s listed papers with {who}", matching)
-
-
-def answer_papers_in_year(year: int, papers: list[Paper], owner: str) -> tuple[str, list[Citation]]:
-    matching = [paper for paper in papers if paper.year == year]
-    if not matching:
-        return f"None of {owner}'s listed papers is from {year}.", []
-    return paper_listing(f"{owner}'s listed papers from {year}", matching)

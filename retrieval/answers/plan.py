@@ -3,7 +3,7 @@ it names, the metrics it wants, and the topic that remains once all of those are
 
 Rules, not a model: every cue is a phrase, and an aggregate (a metric or a listing) answers only when no
 topic is left, so "How do agents collaborate in multi-agent debate?" is a topical question, not a co-author
-count. The plan is the input of one answer strategy per intent (retrieval/strategies.py).
+count. The plan is the input of one answer strategy per intent (retrieval/answers/strategies.py).
 """
 
 from __future__ import annotations
@@ -42,8 +42,8 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "range",
         ),
         (
-            rf"\b(?:since|after|from|starting(?: in)?|post)[ -]{YEAR}\b|\b{YEAR} (?:and|or) (?:later|after|"
-            rf"onwards?)\b|\b{YEAR} onwards?\b",
+            rf"\b(?:since|after|starting(?: in)?|post)[ -]{YEAR}\b|\b(?:from )?{YEAR} (?:and|or) (?:later|after|"
+            rf"onwards?)\b|\b(?:from )?{YEAR} on(?:wards?)?\b",
             "from",
         ),
         (
@@ -56,6 +56,8 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 YEAR_ONLY = re.compile(YEAR)
+# metrics that count papers: under a filter other than one year they become the filtered listing
+COUNT_METRICS = {"papers_claimed", "papers_listed", "by_year", "with_code", "by_category"}
 
 # --- categories in words; only as a filter when they qualify the papers ("robotics papers", "in the CL category") ---
 CATEGORY_WORDS = {
@@ -112,12 +114,19 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "a year-by-year history of the h-index or citations",
         ),
         (
-            r"\bph\.?d\b|\bdoctora\w*\b|\badvis[oe]r\b|\bstudied\b|\buniversity did\b|\beducation\b|\bdegree\b|"
-            r"\bborn\b|\bhow old\b|\bage\b",
+            r"\bph\.?d\b|\bdoctora\w*\b|\b(?:his|phd) advis[oe]r\b|\bborn\b|\bhow old\b|"
+            r"\bwhere did (?:he|igor|mordatch) (?:study|go to|do his|get his)\b|"
+            r"\b(?:his|igor'?s|mordatch'?s) (?:education|degrees?|alma mater|background|age)\b",
             "education or biography",
         ),
         (r"\bgithub stars?\b|\bstars on github\b|\bforks?\b|\bdownloads?\b", "GitHub or download statistics"),
-        (r"\bteach(?:es|ing)?\b|\bcourses?\b|\blectures?\b|\bclass(?:es)?\b(?! of models)|\bsyllabus\b", "teaching"),
+        (
+            r"\b(?:does|did|will) (?:he|igor|mordatch) teach\b|"
+            r"\bteach(?:es|ing)? (?:any |a )?(?:courses?|class(?:es)?)\b|"
+            r"\b(?:courses?|class(?:es)?) (?:does|did) he teach\b|\b(?:his|igor'?s|mordatch'?s) (?:courses?|classes|"
+            r"lectures|teaching)\b|\bsyllabus\b|\boffice hours\b",
+            "teaching",
+        ),
         (
             r"\bi10(?:-index)?\b|\bg-index\b|\bm-index\b|\baltmetric\b|\bimpact factor\b|\bfield[- ]weighted\b",
             "metrics other than the h-index, citations, novelty and AI score",
@@ -126,7 +135,11 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bemail\b|\bphone number\b|\bcontact (?:him|details|info)\b|\btwitter\b|\bhomepage\b", "contact details"),
         (r"\bfund(?:ed|ing)\b|\bgrants?\b|\bsalary\b|\bawards?\b|\bprizes?\b|\bhonou?rs?\b", "funding or awards"),
         (r"\bpdfs?\b|\bfull text\b|\bsupplementary\b|\bappendix\b", "full texts"),
-        (r"\breviews?\b.*\b(?:openreview|reviewers?|scores?)\b|\breviewers?\b", "peer reviews"),
+        (
+            r"\b(?:peer|openreview) reviews?\b|\bwhat did (?:the )?reviewers\b|\breviewer (?:scores?|comments?)\b|"
+            r"\breviews? (?:of|for) (?:the |that |this )?paper\b",
+            "peer reviews",
+        ),
         (
             r"\b(?:phd|his|grad(?:uate)?) students?\b|\blab members?\b|\bwho works? (?:for|in) his lab\b",
             "lab members or students",
@@ -200,8 +213,8 @@ OVERVIEW = re.compile(
     r"\b(?:overview|big picture|summar(?:y|ize|ise)|topics?|themes?|research (?:areas?|interests?|agenda|directions?)|"
     r"areas?|interests?|focus|body of work|what (?:kind|sort|type)s? of|known for|cover|span|in general|in a nutshell|"
     r"main (?:lines?|threads?|directions?)|what does (?:he|igor|\w+) (?:do|work on|research|study)|"
-    r"anything (?:on|about|in|related to)|(?:done|worked|working|work|stuff|papers?|published?|written|wrote) (?:on|"
-    r"about)|"
+    r"anything (?:on|about|in|related to)|"
+    r"(?:done|worked|working|work|stuff|papers?|publish(?:ed)?|written|wrote) (?:on|about)|"
     r"what has he (?:done|published|written)|main threads?|tl;?dr|gist|sum (?:up|it up)|rundown|run-down|recap|"
     r"research[- ]wise|bullet points?|highlights?|main contributions?|in short|in brief|what's he about|"
     r"map of|clusters?|what(?:'s| has) he done\b|"
@@ -269,6 +282,7 @@ class PlanContext:
 
     owner: str
     names: dict[str, str]  # compact name key -> paper id (only names that pick out one paper)
+    by_surname: dict[str, list[str]]  # co-authors (not the owner, not group authors) by lower-case surname
     phrases: dict[tuple[str, ...], str]  # three specific title words -> paper id ("zero shot planners")
     authors: list[str]
     categories: frozenset[str]
@@ -277,11 +291,18 @@ class PlanContext:
     def of(cls, owner: str, papers: list[Paper]) -> PlanContext:
         authors = list(dict.fromkeys(author for paper in papers for author in paper.authors))
         categories = frozenset(paper.category for paper in papers)
-        return cls(owner, paper_names(papers), title_phrases(papers), authors, categories)
+        owner_surname = name_tokens(owner)[-1:]
+        by_surname: dict[str, list[str]] = {}
+        for author in authors:
+            tokens = name_tokens(author)
+            if tokens and tokens[-1:] != owner_surname and not GROUP_AUTHOR.search(author):
+                by_surname.setdefault(tokens[-1], []).append(author)
+        return cls(owner, paper_names(papers), by_surname, title_phrases(papers), authors, categories)
 
 
 def plan_question(question: str, context: PlanContext) -> QueryPlan:
-    text = " ".join(re.sub(r"(?<!\w)w/(?!\w)", "with", question).split())  # "papers w/ sherry yang"
+    # "papers w/ sherry yang"; "RT-1 vs. RT-2" (the dot is no sentence end)
+    text = " ".join(re.sub(r"\bvs\.", "vs", re.sub(r"(?<!\w)w/(?!\w)", "with", question)).split())
     consumed: list[tuple[int, int]] = []  # spans taken by names, filters and cues
 
     phrase_spans: list[tuple[tuple[int, int], str]] = []
@@ -319,6 +340,14 @@ def plan_question(question: str, context: PlanContext) -> QueryPlan:
         metrics = [key for key in metrics if key != "top_coauthors"]
     if "with_code" in metrics:  # "how many papers have code?"
         metrics = [key for key in metrics if key not in ("papers_claimed", "papers_listed")]
+    if set(metrics) <= COUNT_METRICS and (
+        filters.author
+        or filters.category
+        or filters.year_from
+        or filters.year_to
+        or (filters.has_code and "with_code" not in metrics)
+    ):
+        metrics = []  # "how many papers with Pieter Abbeel since 2020?": the filtered listing states the count
     if not (metrics and not topic and not papers and not missing):
         metrics = []
         if metric_spans:  # "how do agents collaborate in debate?": the cue word is part of the topic
@@ -475,7 +504,8 @@ def _filters(
         elif kind == "from":
             values["year_from"] = years[0] + (1 if re.match(r"after|post", match.group(), re.IGNORECASE) else 0)
         elif kind == "to":
-            inclusive = re.match(r"until|up to", match.group(), re.IGNORECASE) or "earlier" in match.group()
+            # "until 2020", "2020 and before" include 2020; "before 2020" does not
+            inclusive = re.match(r"until|up to", match.group(), re.IGNORECASE) or re.match(r"\d", match.group())
             values["year_to"] = years[0] - (0 if inclusive else 1)
         else:
             values["year"] = years[0]
@@ -524,28 +554,25 @@ def _category(text: str, context: PlanContext) -> tuple[str, list[tuple[int, int
     return None
 
 
+GROUP_AUTHOR = re.compile(r"\b(?:team|group|consortium|collaboration|lab|project)$", re.IGNORECASE)
+
+
 def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] | None:
-    """A co-author named in any case and tolerantly ("sergey levine", "P. Abbeel", "Daniel Freeman"): a run of 2-4
-    words whose last is an author's surname and whose others fit the given names; or the surname alone after
-    "with"/"by"/"and"."""
-    owner_surname = name_tokens(context.owner)[-1:]
+    """A co-author named tolerantly ("sergey levine", "P. Abbeel", "josh tenenbaum"): a run of 2-4 words whose last
+    is an author's surname and whose others fit the given names; or a capitalised surname alone after
+    "with"/"by"/"and" ("papers with Levine"). Group authors ("Gemini Team") are never matched by surname."""
     words = list(re.finditer(r"[A-Za-z][\w'’-]*\.?", text))
-    others = [a for a in context.authors if name_tokens(a)[-1:] and name_tokens(a)[-1:] != owner_surname]
     for size in (4, 3, 2):
         for start in range(len(words) - size + 1):
             window = words[start : start + size]
             candidate = text[window[0].start() : window[-1].end()]
-            surname = name_tokens(candidate)[-1:]
-            for author in others:
-                if surname == name_tokens(author)[-1:] and author_matches(candidate, author):
+            for author in context.by_surname.get(name_tokens(candidate)[-1], []):
+                if author_matches(candidate, author):
                     return author, (window[0].start(), window[-1].end())
-    lowered = text.casefold()
-    for author in others:
-        surname = name_tokens(author)[-1]
-        if len(surname) >= 4:
-            match = re.search(rf"\b(?:with|by|and|alongside|plus)\s+({re.escape(surname)})\b", lowered)
-            if match:
-                return author, match.span(1)
+    for match in re.finditer(r"\b(?:with|by|and|alongside|plus)\s+([A-Z][a-z]{3,})\b", text):
+        authors = context.by_surname.get(match.group(1).casefold(), [])
+        if authors:
+            return authors[0], match.span(1)
     return None
 
 

@@ -1,5 +1,6 @@
 """One answer strategy per intent of a `QueryPlan`. Each is faithful by construction: every statement is an
-abstract's own sentence or a metadata value, and every paper it speaks of is cited."""
+abstract's own sentence or a metadata value, and every paper it speaks of is cited. (A look-up may instead show
+an LLM's answer, when one is configured and its sentences pass retrieval/answers/guards.py.)"""
 
 from __future__ import annotations
 
