@@ -125,8 +125,5 @@ class DiscordSettings(_Group):
 
 
 class Settings(StoreSettings, SearchSettings, AnswerSettings, LLMSettings, DiscordSettings):
-    """Everything, flat: `settings.dense_weight`, `settings.llm_timeout`, `settings.discord_token`."""
-
-    model_config = SettingsConfigDict(
-        env_prefix="RESEARCH_BOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
-    )
+    """Everything, flat: `settings.dense_weight`, `settings.llm_timeout`, `settings.discord_token`. The env prefix
+    and `.env` file come from `_Group`."""

@@ -380,7 +380,7 @@ def answer_comparison(ctx: AnswerContext) -> Answer:
 
 def contrast_words(papers: list[Paper], limit: int = 5) -> tuple[list[str], list[list[str]]]:
     """Content words every abstract uses, and those only one uses (the most frequent in it first)."""
-    counts = [Counter(_content_words(f"{paper.title} {paper.abstract}")) for paper in papers]
+    counts = [Counter(_salient_words(f"{paper.title} {paper.abstract}")) for paper in papers]
     shared_set = set.intersection(*(set(count) for count in counts)) if counts else set()
     total = sum(counts, Counter())
     shared = [word for word, _ in total.most_common() if word in shared_set][:limit]
@@ -391,7 +391,7 @@ def contrast_words(papers: list[Paper], limit: int = 5) -> tuple[list[str], list
     return shared, only
 
 
-def _content_words(text: str) -> list[str]:
+def _salient_words(text: str) -> list[str]:
     words = re.findall(r"[A-Za-z][\w-]+", text)
     return [
         word.casefold()
@@ -475,7 +475,7 @@ def group_into_themes(
 def theme_name(groups: list[list[Paper]], index: int) -> str:
     """The 2-3 title words most specific to this group (c-TF-IDF over the groups' titles and abstracts)."""
     documents = [
-        Counter(_content_words(" ".join(f"{p.title} {p.title} {p.abstract}" for p in group))) for group in groups
+        Counter(_salient_words(" ".join(f"{p.title} {p.title} {p.abstract}" for p in group))) for group in groups
     ]
     mine = documents[index]
     total_docs = len(documents)
