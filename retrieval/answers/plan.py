@@ -284,7 +284,6 @@ class PlanContext:
     names: dict[str, str]  # compact name key -> paper id (only names that pick out one paper)
     by_surname: dict[str, list[str]]  # co-authors (not the owner, not group authors) by lower-case surname
     phrases: dict[tuple[str, ...], str]  # three specific title words -> paper id ("zero shot planners")
-    authors: list[str]
     categories: frozenset[str]
 
     @classmethod
@@ -297,7 +296,7 @@ class PlanContext:
             tokens = name_tokens(author)
             if tokens and tokens[-1:] != owner_surname and not GROUP_AUTHOR.search(author):
                 by_surname.setdefault(tokens[-1], []).append(author)
-        return cls(owner, paper_names(papers), by_surname, title_phrases(papers), authors, categories)
+        return cls(owner, paper_names(papers), by_surname, title_phrases(papers), categories)
 
 
 def plan_question(question: str, context: PlanContext) -> QueryPlan:
