@@ -4,7 +4,11 @@ A question counts as right when the answer does what its intent needs (see `grad
 first, every compared paper cited, a complete listing, every asked metric's value, an abstention for an
 uncovered topic, and so on. `--show-wrong` prints what went wrong.
 
-    python benchmarks/eval_answers.py [--half tune|check] [--show-wrong]
+    python benchmarks/eval_answers.py [--half tune|check] [--show-wrong] [--rules]
+
+The intent classifier learns from these same questions (retrieval/answers/intent_examples.jsonl), so each half is
+answered by a classifier trained without that half's questions: the figures stay out-of-sample for it. `--rules`
+grades the cue rules alone.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
+from retrieval.answers.intents import IntentClassifier, load_examples
 from retrieval.metrics import compute_metrics
 from retrieval.models import Answer, PaperFilter
 from retrieval.service import ResearchService
@@ -135,16 +140,25 @@ def main() -> None:
     parser.add_argument("--half", choices=HALVES)
     parser.add_argument("--show-wrong", action="store_true")
     parser.add_argument("--search", action="store_true", help="also the MRR of each search mode per half")
+    parser.add_argument("--rules", action="store_true", help="intents by the cue rules, no classifier")
     args = parser.parse_args()
     rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
     rows = [row for row in rows if args.half in (None, row["half"])]
     with tempfile.TemporaryDirectory() as folder:
-        service = ResearchService(Settings(_env_file=None, chroma_path=Path(folder), llm=None))
+        settings = Settings(_env_file=None, chroma_path=Path(folder), llm=None, learned_intents=not args.rules)
+        service = ResearchService(settings)
         service.ingest()
         if args.search:
             search_mrr(service, rows)
         results: dict[tuple[str, str], list[bool]] = defaultdict(list)
+        examples = load_examples()
+        classifiers: dict[str, IntentClassifier] = {}
         for row in rows:
+            if row["half"] not in classifiers:  # trained without this half's questions
+                held_out = {other["question"] for other in rows if other["half"] == row["half"]}
+                kept = [(question, intent) for question, intent in examples if question not in held_out]
+                classifiers[row["half"]] = IntentClassifier(service.store.embeddings, kept)
+            service.intent_classifier = classifiers[row["half"]]
             answer = service.ask(row["question"])
             problem = grade(service, row, answer)
             kind = (

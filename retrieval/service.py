@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
+from retrieval.answers.intents import IntentClassifier
 from retrieval.answers.plan import PlanContext, QueryPlan, plan_question
 from retrieval.answers.questions import validate_question
 from retrieval.answers.strategies import AnswerContext, answer_question
@@ -69,6 +70,7 @@ class ResearchService:
         self._answer_lock = threading.Lock()
         self._searcher: HybridSearcher | None = None
         self._sentence_vectors: SentenceVectors | None = None
+        self._intent_classifier: IntentClassifier | None = None
 
     @property
     def store(self) -> PaperStore:
@@ -211,7 +213,7 @@ class ResearchService:
         question = validate_question(question, self.settings.max_question_chars)
         view = self._profile_view(self.resolve_profile(profile))
         searcher, vectors = self._answer_tools()
-        plan = plan_question(question, view.context)
+        plan = self._plan(question, view)
         context = AnswerContext(
             question=question,
             plan=plan,
@@ -229,7 +231,22 @@ class ResearchService:
 
     def plan(self, question: str, *, profile: str | None = None) -> QueryPlan:
         question = validate_question(question, self.settings.max_question_chars)
-        return plan_question(question, self._profile_view(self.resolve_profile(profile)).context)
+        return self._plan(question, self._profile_view(self.resolve_profile(profile)))
+
+    @property
+    def intent_classifier(self) -> IntentClassifier:
+        with self._answer_lock:
+            if self._intent_classifier is None:
+                self._intent_classifier = IntentClassifier(self.store.embeddings)
+            return self._intent_classifier
+
+    @intent_classifier.setter
+    def intent_classifier(self, classifier: IntentClassifier) -> None:
+        self._intent_classifier = classifier
+
+    def _plan(self, question: str, view: ProfileView) -> QueryPlan:
+        scores = self.intent_classifier.scores(question) if self.settings.learned_intents else None
+        return plan_question(question, view.context, scores)
 
     def _profile_view(self, profile_id: str) -> ProfileView:
         """The profile's papers, snapshots and planning context, read once per store revision (not per question)."""

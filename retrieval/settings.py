@@ -58,6 +58,9 @@ class AnswerSettings(_Group):
     """Extractive answers: which sentences are quoted, and when to abstain."""
 
     max_question_chars: int = Field(500, description="Longer questions are refused with an explanation.")
+    learned_intents: bool = Field(
+        True, description="A classifier trained on example questions picks the intent; off: the cue rules alone."
+    )
     abstain_threshold: float = Field(0.29, description="Extractive answers abstain below this evidence score.")
     abstain_absent_share: float = Field(
         0.25, description="A short topic abstains when at least this share of its words appears in no paper."

@@ -131,8 +131,30 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\bi10(?:-index)?\b|\bg-index\b|\bm-index\b|\baltmetric\b|\bimpact factor\b|\bfield[- ]weighted\b",
             "metrics other than the h-index, citations, novelty and AI score",
         ),
-        (r"\bfull author list\b|\ball (?:the )?(?:co-?)?authors of\b|\bevery author\b", "full author lists"),
-        (r"\bemail\b|\bphone number\b|\bcontact (?:him|details|info)\b|\btwitter\b|\bhomepage\b", "contact details"),
+        (
+            r"\bfull author list\b|\ball (?:the )?(?:co-?)?authors of\b|\bevery author\b|\b(?:last|senior|corresponding) "
+            r"author\b|\bauthor (?:order|position)\b|\bhow many (?:co-?)?authors\b|\bnumber of (?:co-?)?authors\b",
+            "full author lists",
+        ),
+        (
+            r"\bemail\b|\bphone number\b|\bcontact (?:him|details|info)\b|\btwitter\b|\bhomepage\b|"
+            r"\b(?:personal )?(?:website|web ?page|blog)\b",
+            "contact details or personal pages",
+        ),
+        (r"\bpatent(?:s|ed)?\b", "patents"),
+        (
+            r"\b(?:invited |recent )?talks\b|\bkeynotes?\b|\byoutube\b|\bpodcasts?\b|\bslides\b|\binterviews?\b|"
+            r"\b(?:give|gave|a) talk\b|\brecorded lectures?\b",
+            "talks, slides or videos",
+        ),
+        (
+            r"\bbefore (?:joining |he joined |he was at )?(?:google|deepmind|openai|brain)\b|\b(?:previous|past|former|"
+            r"prior|earlier) (?:jobs?|employers?|positions?|roles?|companies|labs?)\b|\bworked (?:at|for) before\b|"
+            r"\bhow (?:long|many years) (?:has|is|was) he (?:been )?(?:at|with)\b|\bwhere (?:did|has) he work(?:ed)? "
+            r"before\b|\b(?:his|igor'?s|mordatch'?s) (?:career|cv|resume|employment)\b",
+            "employment history",
+        ),
+        (r"\bself-?citations?\b", "citation counts without self-citations"),
         (r"\bfund(?:ed|ing)\b|\bgrants?\b|\bsalary\b|\bawards?\b|\bprizes?\b|\bhonou?rs?\b", "funding or awards"),
         (r"\bpdfs?\b|\bfull text\b|\bsupplementary\b|\bappendix\b", "full texts"),
         (
@@ -178,7 +200,8 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (
             ("top_coauthors",),
             r"\bco-?authors?\b|\bcollaborat\w*\b|\bworks? with (?:the )?most\b|"
-            r"\bwho (?:does he|has he) (?:work|written|write|publish)\w* with\b",
+            r"\bwho (?:does|has) (?:he|igor|mordatch) (?:work|written|write|publish)\w* with\b|"
+            r"\b(?:writes?|works?|publish(?:es)?) with (?:the )?most\b",
         ),
         (
             ("affiliations",),
@@ -194,7 +217,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (
             ("last_paper",),
             r"\b(?:latest|newest|most recent|last) (?:listed |published )?(?:papers?|publications?|articles?)\b"
-            r"(?= in (?:his|the) profile| listed|\s*\?*$)",
+            r"(?= (?:in|on) (?:his|the) profile| listed|,| and\b|\s*\?*$)",
         ),
         (
             ("peak_year",),
@@ -271,7 +294,7 @@ FILLER = frozenset(
     co-author co-authors co-authored coauthor coauthors coauthored collab collabs tl dr tldr presenting present
     reading group monday tuesday wednesday thursday friday saturday sunday today tomorrow week cover across threads
     thread should helped help build built got onwards onward far gist deal wise u ur pls bullet bullets points
-    point short brief rundown recap sum highlights
+    point short brief rundown recap sum highlights yet
     """.split()
 )
 
@@ -283,6 +306,7 @@ class PlanContext:
     owner: str
     names: dict[str, str]  # compact name key -> paper id (only names that pick out one paper)
     by_surname: dict[str, list[str]]  # co-authors (not the owner, not group authors) by lower-case surname
+    by_given_name: dict[str, str]  # lower-case given name -> the one co-author who has it ("wenlong")
     phrases: dict[tuple[str, ...], str]  # three specific title words -> paper id ("zero shot planners")
     categories: frozenset[str]
 
@@ -296,12 +320,21 @@ class PlanContext:
             tokens = name_tokens(author)
             if tokens and tokens[-1:] != owner_surname and not GROUP_AUTHOR.search(author):
                 by_surname.setdefault(tokens[-1], []).append(author)
-        return cls(owner, paper_names(papers), by_surname, title_phrases(papers), categories)
+        given: dict[str, list[str]] = {}
+        for same_surname in by_surname.values():
+            for author in same_surname:
+                tokens = name_tokens(author)
+                if len(tokens) >= 2 and len(tokens[0]) > 2:
+                    given.setdefault(tokens[0], []).append(author)
+        by_given_name = {name: authors[0] for name, authors in given.items() if len(authors) == 1}
+        return cls(owner, paper_names(papers), by_surname, by_given_name, title_phrases(papers), categories)
 
 
-def plan_question(question: str, context: PlanContext) -> QueryPlan:
-    # "papers w/ sherry yang"; "RT-1 vs. RT-2" (the dot is no sentence end)
-    text = " ".join(re.sub(r"\bvs\.", "vs", re.sub(r"(?<!\w)w/(?!\w)", "with", question)).split())
+def plan_question(question: str, context: PlanContext, intent_scores: dict[str, float] | None = None) -> QueryPlan:
+    """`intent_scores` (retrieval/answers/intents.py) choose the intent among those the slots allow; without them
+    the cue rules choose."""
+    # "papers w/ sherry yang", "newest paper w wenlong"; "RT-1 vs. RT-2" (the dot is no sentence end)
+    text = " ".join(re.sub(r"\bvs\.", "vs", re.sub(r"(?<![\w'’])w/?(?![\w'’])", "with", question)).split())
     consumed: list[tuple[int, int]] = []  # spans taken by names, filters and cues
 
     phrase_spans: list[tuple[tuple[int, int], str]] = []
@@ -347,12 +380,21 @@ def plan_question(question: str, context: PlanContext) -> QueryPlan:
         or (filters.has_code and "with_code" not in metrics)
     ):
         metrics = []  # "how many papers with Pieter Abbeel since 2020?": the filtered listing states the count
-    if not (metrics and not topic and not papers and not missing):
+    compared = _compared(text, name_spans, context)
+    if intent_scores and not missing:
+        intent = _learned_intent(intent_scores, papers, compared, metrics)
+        if max(intent_scores, key=intent_scores.__getitem__) == RESEARCHER_OVERVIEW and not papers:
+            topic = ""  # "what is he known for?": his whole work, whatever words are left
+    else:
+        if not (metrics and not topic and not papers and not missing):
+            metrics = []
+        intent = _intent(text, (papers, compared, filters, topic, metrics, missing))
+    if intent != "not_in_profile":
+        missing = None
+    if intent != "metrics":
         metrics = []
         if metric_spans:  # "how do agents collaborate in debate?": the cue word is part of the topic
             topic = _topic(text, [span for span in consumed if span not in metric_spans], context)
-    compared = _compared(text, name_spans, context)
-    intent = _intent(text, (papers, compared, filters, topic, metrics, missing))
     if intent == "comparison":  # "COMET vs the 2020 EBM paper": the year picks a paper, it filters nothing
         filters = PaperFilter()
     if intent == "overview" and TIMELINE.search(text):
@@ -367,6 +409,24 @@ def plan_question(question: str, context: PlanContext) -> QueryPlan:
         metrics=metrics,
         missing=missing,
     )
+
+
+RESEARCHER_OVERVIEW = "overview:researcher"  # the classifier's label for an overview of the whole researcher
+
+
+def _learned_intent(scores: dict[str, float], papers: list[str], compared: list[str], metrics: list[str]) -> Intent:
+    """The likeliest intent whose slots are there: metrics need a metric named, a comparison two things, and
+    "the profile doesn't hold that" a kind of data the rules know it lacks (else an uncovered topic would get it)."""
+    for label in sorted(scores, key=scores.__getitem__, reverse=True):
+        intent = "overview" if label == RESEARCHER_OVERVIEW else label
+        if intent == "not_in_profile":
+            continue
+        if intent == "metrics" and not metrics:
+            continue
+        if intent == "comparison" and len(papers) + len(compared) < 2:
+            continue
+        return intent  # type: ignore[return-value]
+    return "lookup"
 
 
 def _intent(text: str, plan_parts: tuple[list[str], list[str], PaperFilter, str, list[str], str | None]) -> Intent:
@@ -411,14 +471,15 @@ def _compared(text: str, consumed: list[tuple[int, int]], context: PlanContext) 
         position = start + len(part)
         if any(s < start + len(part) and start < e for s, e in consumed):
             continue  # names a known paper
-        words = _topic(part, [], context).split()
-        if 1 <= len(words) <= 7:
-            operands.append(" ".join(words))
+        words = _topic(part.replace("(", " ").replace(")", " "), [], context).split()
+        if words:  # a long part ("the consensus paper both have an LM generate ...") names its thing first
+            operands.append(" ".join(words[:OPERAND_WORDS]))
     return operands
 
 
+OPERAND_WORDS = 6
 OPERAND_SPLIT = re.compile(
-    r"\s*(?:\bvs\.?|\bversus\b|\band\b|,|\bcompared (?:to|with)\b|\bdifferent from\b|\bdiffer from\b|\bbetween\b|"
+    r"\s*(?:\bvs\.?|\bversus\b|\band\b|\bor\b|,|\bcompared (?:to|with)\b|\bdifferent from\b|\bdiffer from\b|\bbetween\b|"
     r"\bcompare\b|\bwith\b)\s*",
     re.IGNORECASE,
 )
@@ -559,7 +620,7 @@ GROUP_AUTHOR = re.compile(r"\b(?:team|group|consortium|collaboration|lab|project
 def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] | None:
     """A co-author named tolerantly ("sergey levine", "P. Abbeel", "josh tenenbaum"): a run of 2-4 words whose last
     is an author's surname and whose others fit the given names; or a capitalised surname alone after
-    "with"/"by"/"and" ("papers with Levine"). Group authors ("Gemini Team") are never matched by surname."""
+    "with"/"by"/"and" ("papers with Levine"), or a given name only one co-author has. Group authors ("Gemini Team") are never matched by surname."""
     words = list(re.finditer(r"[A-Za-z][\w'’-]*\.?", text))
     for size in (4, 3, 2):
         for start in range(len(words) - size + 1):
@@ -572,6 +633,10 @@ def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] |
         authors = context.by_surname.get(match.group(1).casefold(), [])
         if authors:
             return authors[0], match.span(1)
+    for match in re.finditer(r"\b(?:with|by|alongside|plus)\s+([A-Za-z]{3,})\b", text):
+        author = context.by_given_name.get(match.group(1).casefold())
+        if author:  # "newest paper with wenlong": a given name that only one co-author has
+            return author, match.span(1)
     return None
 
 

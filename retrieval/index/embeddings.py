@@ -10,6 +10,7 @@ without an embedding function, so no model path from this venv is persisted in t
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import threading
@@ -33,6 +34,8 @@ class MiniLMEmbeddings(Embeddings):
         self.batch_size = batch_size
         self._model: SentenceTransformer | None = None
         self._lock = threading.Lock()
+        # one question is embedded by the intent classifier, the search and the sentence ranking: once
+        self._cached_query = functools.lru_cache(maxsize=256)(self._embed_one)
 
     @property
     def model(self) -> SentenceTransformer:
@@ -55,7 +58,10 @@ class MiniLMEmbeddings(Embeddings):
         return vectors.tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        return self.embed_documents([text])[0]
+        return list(self._cached_query(text))
+
+    def _embed_one(self, text: str) -> tuple[float, ...]:
+        return tuple(self.embed_documents([text])[0])
 
     @property
     def max_tokens(self) -> int:
