@@ -6,8 +6,9 @@ uncovered topic, and so on. `--show-wrong` prints what went wrong.
 
     python benchmarks/eval_answers.py [--half tune|check] [--show-wrong] [--rules]
 
-The intent classifier learns from these same questions (retrieval/answers/intent_examples.jsonl), so each half is
-answered by a classifier trained without that half's questions: the figures stay out-of-sample for it. `--rules`
+The intent classifier and the coverage model learn from these same questions (retrieval/answers/intent_examples.jsonl,
+benchmarks/fit_coverage.py), so each half is answered by models fitted without that half's questions: the figures
+stay out-of-sample for them. `--rules`
 grades the cue rules alone.
 """
 
@@ -20,6 +21,7 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
+from retrieval.answers.coverage import CoverageModel, coverage_features
 from retrieval.answers.intents import IntentClassifier, load_examples
 from retrieval.metrics import compute_metrics
 from retrieval.models import Answer, PaperFilter
@@ -28,7 +30,7 @@ from retrieval.settings import PROJECT_ROOT, Settings
 from retrieval.text.names import paper_has_author
 
 QUESTIONS = PROJECT_ROOT / "tests" / "data" / "answer_questions.jsonl"
-HALVES = ["tune", "check", "check2", "check3", "check4", "check5", "check6"]
+HALVES = ["tune", "check", "check2", "check3", "check4", "check5", "check6", "check7"]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 
 
@@ -44,6 +46,8 @@ def metric_values(service: ResearchService, key: str, year: int | None) -> list[
         return list(report.top_coauthors)[:1]
     if key == "affiliations":
         return list(report.affiliations)[:1]
+    if key == "peak_year":
+        return [str(max(report.by_year, key=report.by_year.__getitem__))]
     if key == "citations":
         return [f"{report.citations:,}"]
     if key == "novelty":
@@ -116,6 +120,31 @@ def grade(service: ResearchService, row: dict, answer: Answer) -> str | None:
     return f"unknown intent {intent}"
 
 
+SKIPPED_INTENTS = ("metrics", "not_in_profile", "comparison")
+
+
+def labelled_features(service: ResearchService, rows: list[dict]) -> list[tuple[str, bool, list[float]]]:
+    """(half, uncovered?, features) of every question the coverage test applies to."""
+    searcher, vectors = service._answer_tools()
+    index = searcher.lexical_index()
+    out = []
+    for row in rows:
+        if row["intent"] in SKIPPED_INTENTS:
+            continue
+        plan = service.plan(row["question"])
+        if plan.papers or not plan.topic:
+            continue
+        hits = searcher.search(plan.topic, k=5)
+        out.append(
+            (
+                row["half"],
+                row["intent"] == "uncovered",
+                coverage_features(plan.topic, row["question"], hits, index, vectors),
+            )
+        )
+    return out
+
+
 def search_mrr(service: ResearchService, rows: list[dict]) -> None:
     """MRR of each search mode on the lookup and definition questions (their expected papers), per half."""
     halves = sorted({row["half"] for row in rows}, key=HALVES.index)
@@ -142,8 +171,8 @@ def main() -> None:
     parser.add_argument("--search", action="store_true", help="also the MRR of each search mode per half")
     parser.add_argument("--rules", action="store_true", help="intents by the cue rules, no classifier")
     args = parser.parse_args()
-    rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    rows = [row for row in rows if args.half in (None, row["half"])]
+    all_rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [row for row in all_rows if args.half in (None, row["half"])]
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(_env_file=None, chroma_path=Path(folder), llm=None, learned_intents=not args.rules)
         service = ResearchService(settings)
@@ -152,13 +181,18 @@ def main() -> None:
             search_mrr(service, rows)
         results: dict[tuple[str, str], list[bool]] = defaultdict(list)
         examples = load_examples()
-        classifiers: dict[str, IntentClassifier] = {}
+        coverage_samples = labelled_features(service, all_rows)
+        held_out_models: dict[str, tuple[IntentClassifier, CoverageModel]] = {}
         for row in rows:
-            if row["half"] not in classifiers:  # trained without this half's questions
-                held_out = {other["question"] for other in rows if other["half"] == row["half"]}
+            half = row["half"]
+            if half not in held_out_models:  # fitted without this half's questions
+                held_out = {other["question"] for other in all_rows if other["half"] == half}
                 kept = [(question, intent) for question, intent in examples if question not in held_out]
-                classifiers[row["half"]] = IntentClassifier(service.store.embeddings, kept)
-            service.intent_classifier = classifiers[row["half"]]
+                held_out_models[half] = (
+                    IntentClassifier(service.store.embeddings, kept),
+                    CoverageModel.fit([sample for sample in coverage_samples if sample[0] != half]),
+                )
+            service.intent_classifier, service.coverage_model = held_out_models[half]
             answer = service.ask(row["question"])
             problem = grade(service, row, answer)
             kind = (

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
+from retrieval.answers.coverage import CoverageModel, shipped_model
 from retrieval.answers.intents import IntentClassifier
 from retrieval.answers.plan import PlanContext, QueryPlan, plan_question
 from retrieval.answers.questions import validate_question
@@ -71,6 +72,7 @@ class ResearchService:
         self._searcher: HybridSearcher | None = None
         self._sentence_vectors: SentenceVectors | None = None
         self._intent_classifier: IntentClassifier | None = None
+        self.coverage_model: CoverageModel = shipped_model()
 
     @property
     def store(self) -> PaperStore:
@@ -226,6 +228,7 @@ class ResearchService:
             settings=self.settings,
             paper_vectors=self.store.paper_vectors,
             paper_index=view.paper_index,
+            coverage=self.coverage_model,
         )
         return answer_question(context)
 

@@ -66,6 +66,9 @@ class AnswerSettings(_Group):
         0.25, description="A short topic abstains when at least this share of its words appears in no paper."
     )
     abstain_topic_max_terms: int = Field(6, description="Topics of at most this many terms get the absent-word test.")
+    abstain_uncovered_probability: float = Field(
+        0.6, description="Abstain when the coverage model (retrieval/answers/coverage.py) gives at least this."
+    )
     answer_sources: int = Field(3, description="Top search hits whose abstracts an answer may quote.")
     answer_overlap_weight: float = Field(0.5, description="Weight of word overlap next to cosine in sentence ranking.")
     answer_rank_penalty: float = Field(0.1, description="Sentence score lost per rank of its paper among the hits.")

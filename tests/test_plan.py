@@ -42,6 +42,33 @@ def test_intents(question: str, intent: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "scores", "intent"),
+    [
+        # the classifier's choice stands when the slots allow it
+        ("has he done much with robot hands?", {"overview": 0.7, "lookup": 0.3}, "overview"),
+        # a metric answer needs a metric named; "the profile doesn't hold that" needs a known kind of data
+        ("what is he up to with agents?", {"metrics": 0.8, "overview": 0.2}, "overview"),
+        ("did he write about sourdough?", {"not_in_profile": 0.9, "lookup": 0.1}, "lookup"),
+        # a comparison needs two things
+        ("how does RT-2 work?", {"comparison": 0.6, "lookup": 0.4}, "definition"),
+        ("How is PaLM-E different from RT-2?", {"definition": 0.6, "comparison": 0.4}, "definition"),
+        # the rules keep the last word where every word is a cue, or a data kind the profile lacks is named
+        ("What is the h-index?", {"definition": 0.9, "metrics": 0.1}, "metrics"),
+        ("where did igor do his phd?", {"overview": 0.9}, "not_in_profile"),
+        # a named paper: definition (what it is) or look-up (a fact about it) by the question's form
+        ("How many tasks did RT-1 learn in 2022?", {"definition": 0.9, "lookup": 0.1}, "lookup"),
+    ],
+)
+def test_learned_intent_within_the_slots(question: str, scores: dict[str, float], intent: str) -> None:
+    assert plan_question(question, CONTEXT, scores).intent == intent
+
+
+def test_researcher_overview_drops_the_leftover_words() -> None:
+    planned = plan_question("someone at lunch asked what he is known for", CONTEXT, {"overview:researcher": 0.8})
+    assert (planned.intent, planned.topic) == ("overview", "")
+
+
+@pytest.mark.parametrize(
     ("question", "filters"),
     [
         ("Which papers are from 2021?", {"year": 2021}),

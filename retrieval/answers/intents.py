@@ -32,6 +32,10 @@ def load_examples() -> list[tuple[str, str]]:
     return [(row["question"], row["intent"]) for row in rows]
 
 
+# fitted classifiers by (embedding model, examples): every service of a process (and every test) shares one
+_FITTED: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[object, object, object]] = {}
+
+
 class IntentClassifier:
     """Fitted once, on first use (about 2 s to embed the examples, then cached on disk); thread-safe."""
 
@@ -49,7 +53,10 @@ class IntentClassifier:
         return {str(label): float(p) for label, p in zip(model.classes_, probabilities, strict=True)}  # type: ignore[attr-defined]
 
     def _fit(self) -> tuple[object, object, object]:
+        key = (getattr(self.embeddings, "name", type(self.embeddings).__name__), tuple(self.examples))
         with self._lock:
+            if self._fitted is None:
+                self._fitted = _FITTED.get(key)
             if self._fitted is None:
                 from sklearn.feature_extraction.text import TfidfVectorizer
                 from sklearn.linear_model import LogisticRegression
@@ -61,7 +68,7 @@ class IntentClassifier:
                 )
                 features = self._features(word, chars, questions, self._example_vectors(questions))
                 model = LogisticRegression(C=16, max_iter=3000).fit(features, [intent for _, intent in self.examples])
-                self._fitted = (word, chars, model)
+                self._fitted = _FITTED[key] = (word, chars, model)
             return self._fitted
 
     @staticmethod

@@ -132,8 +132,9 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "metrics other than the h-index, citations, novelty and AI score",
         ),
         (
-            r"\bfull author list\b|\ball (?:the )?(?:co-?)?authors of\b|\bevery author\b|\b(?:last|senior|corresponding) "
-            r"author\b|\bauthor (?:order|position)\b|\bhow many (?:co-?)?authors\b|\bnumber of (?:co-?)?authors\b",
+            r"\bfull author list\b|\ball (?:the )?(?:co-?)?authors of\b|\bevery author\b|"
+            r"\b(?:last|senior|corresponding) author\b|\bauthor (?:order|position)\b|"
+            r"\bhow many (?:co-?)?authors\b|\bnumber of (?:co-?)?authors\b",
             "full author lists",
         ),
         (
@@ -382,12 +383,17 @@ def plan_question(question: str, context: PlanContext, intent_scores: dict[str, 
         metrics = []  # "how many papers with Pieter Abbeel since 2020?": the filtered listing states the count
     compared = _compared(text, name_spans, context)
     if intent_scores and not missing:
+        pure_metrics = bool(metrics) and not topic and not papers
         intent = _learned_intent(intent_scores, papers, compared, metrics)
+        if pure_metrics:  # "what is the h-index?": every word is a metric cue
+            intent = "metrics"
         if max(intent_scores, key=intent_scores.__getitem__) == RESEARCHER_OVERVIEW and not papers:
             topic = ""  # "what is he known for?": his whole work, whatever words are left
     else:
         if not (metrics and not topic and not papers and not missing):
             metrics = []
+            if metric_spans:
+                topic = _topic(text, [span for span in consumed if span not in metric_spans], context)
         intent = _intent(text, (papers, compared, filters, topic, metrics, missing))
     if intent != "not_in_profile":
         missing = None
@@ -395,6 +401,8 @@ def plan_question(question: str, context: PlanContext, intent_scores: dict[str, 
         metrics = []
         if metric_spans:  # "how do agents collaborate in debate?": the cue word is part of the topic
             topic = _topic(text, [span for span in consumed if span not in metric_spans], context)
+    if intent_scores and papers and intent in ("definition", "lookup"):  # "how many tasks did RT-1 learn?": a fact
+        intent = "definition" if DEFINITION.search(text) or not topic else "lookup"
     if intent == "comparison":  # "COMET vs the 2020 EBM paper": the year picks a paper, it filters nothing
         filters = PaperFilter()
     if intent == "overview" and TIMELINE.search(text):
@@ -479,8 +487,8 @@ def _compared(text: str, consumed: list[tuple[int, int]], context: PlanContext) 
 
 OPERAND_WORDS = 6
 OPERAND_SPLIT = re.compile(
-    r"\s*(?:\bvs\.?|\bversus\b|\band\b|\bor\b|,|\bcompared (?:to|with)\b|\bdifferent from\b|\bdiffer from\b|\bbetween\b|"
-    r"\bcompare\b|\bwith\b)\s*",
+    r"\s*(?:\bvs\.?|\bversus\b|\band\b|\bor\b|,|\bcompared (?:to|with)\b|\bdifferent from\b|\bdiffer from\b|"
+    r"\bbetween\b|\bcompare\b|\bwith\b)\s*",
     re.IGNORECASE,
 )
 
@@ -620,7 +628,8 @@ GROUP_AUTHOR = re.compile(r"\b(?:team|group|consortium|collaboration|lab|project
 def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] | None:
     """A co-author named tolerantly ("sergey levine", "P. Abbeel", "josh tenenbaum"): a run of 2-4 words whose last
     is an author's surname and whose others fit the given names; or a capitalised surname alone after
-    "with"/"by"/"and" ("papers with Levine"), or a given name only one co-author has. Group authors ("Gemini Team") are never matched by surname."""
+    "with"/"by"/"and" ("papers with Levine"); or a given name only one co-author has ("with wenlong"). Group
+    authors ("Gemini Team") are never matched by surname."""
     words = list(re.finditer(r"[A-Za-z][\w'’-]*\.?", text))
     for size in (4, 3, 2):
         for start in range(len(words) - size + 1):

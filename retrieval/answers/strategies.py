@@ -14,6 +14,7 @@ from functools import cached_property
 
 import numpy as np
 
+from retrieval.answers.coverage import CoverageModel, coverage_features
 from retrieval.answers.extractive import abstention, extractive_answer, llm_cited_answer, topic_is_foreign
 from retrieval.answers.metadata import answer_metrics, citation, paper_listing
 from retrieval.answers.plan import QueryPlan
@@ -70,6 +71,7 @@ THEME_PAPERS = 4
 TOPIC_CANDIDATES = 15
 # a paper belongs to a topic when its hybrid score is at least this share of the best paper's
 TOPIC_RELATIVE = 0.7
+COVERAGE_HITS = 5  # the coverage model reads the sentences of this many top papers
 
 
 @dataclass
@@ -87,6 +89,7 @@ class AnswerContext:
     settings: Settings
     paper_vectors: Callable[[list[str]], dict[str, list[float]]]
     paper_index: PaperIndex
+    coverage: CoverageModel
 
     @cached_property
     def report(self) -> MetricsReport:
@@ -544,10 +547,18 @@ def topic_papers(ctx: AnswerContext, k: int, *, precise: bool = False) -> list[P
 def covers(ctx: AnswerContext, topic: str, hits: list[SearchHit]) -> bool:
     """The papers speak of `topic`: none of the extractive answer's abstention tests fires."""
     index = ctx.searcher.lexical_index()
-    if topic_is_foreign(topic, index, ctx.settings):
+    if topic_is_foreign(topic, index, ctx.settings) or off_profile(ctx, topic, hits):
         return False
     answer = extractive_answer(topic, hits[: ctx.settings.answer_sources], ctx.owner, ctx.vectors, index, ctx.settings)
     return not answer.abstained
+
+
+def off_profile(ctx: AnswerContext, topic: str, hits: list[SearchHit]) -> bool:
+    """The coverage model's verdict (retrieval/answers/coverage.py): no paper is about this topic. Only topical
+    answers (overviews, listings, newest-first) ask it: on look-ups it turned away descriptive paraphrases
+    ("household chore plans written by GPT-3") and caught no uncovered question more (benchmarks/RESULTS.md)."""
+    features = coverage_features(topic, ctx.question, hits[:COVERAGE_HITS], ctx.searcher.lexical_index(), ctx.vectors)
+    return ctx.coverage.uncovered_probability(features) >= ctx.settings.abstain_uncovered_probability
 
 
 STRATEGIES: dict[str, Callable[[AnswerContext], Answer]] = {

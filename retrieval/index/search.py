@@ -7,6 +7,7 @@ both rankings before fusion, so every hit matches the filter.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import threading
@@ -41,6 +42,7 @@ class LexicalIndex:
     bm25: bm25s.BM25
     term_sets: dict[str, frozenset[str]]
     document_frequency: Counter[str]
+    adjacent_pairs: frozenset[tuple[str, str]]  # terms that follow each other somewhere ("architectur", "search")
 
     @classmethod
     def build(cls, revision: int, papers: list[Paper], title_repeat: int) -> LexicalIndex:
@@ -49,7 +51,9 @@ class LexicalIndex:
         if documents:
             bm25.index(documents, show_progress=False)
         term_sets = {paper.id: frozenset(document) for paper, document in zip(papers, documents, strict=True)}
-        return cls(revision, papers, bm25, term_sets, Counter(t for terms_ in term_sets.values() for t in terms_))
+        frequency = Counter(t for terms_ in term_sets.values() for t in terms_)
+        pairs = frozenset(pair for document in documents for pair in itertools.pairwise(document))
+        return cls(revision, papers, bm25, term_sets, frequency, pairs)
 
     def idf(self, term: str) -> float:
         """Rarer is higher; a term no paper has gets the highest weight of all."""
