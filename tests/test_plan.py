@@ -48,7 +48,11 @@ def test_intents(question: str, intent: str) -> None:
         ("has he done much with robot hands?", {"overview": 0.7, "lookup": 0.3}, "overview"),
         # a metric answer needs a metric named; "the profile doesn't hold that" needs a known kind of data
         ("what is he up to with agents?", {"metrics": 0.8, "overview": 0.2}, "overview"),
-        ("did he write about sourdough?", {"not_in_profile": 0.9, "lookup": 0.1}, "lookup"),
+        # "the profile doesn't hold that" for a kind of data the rules don't know needs a sure classifier
+        ("did he write about sourdough?", {"not_in_profile": 0.45, "uncovered": 0.3, "lookup": 0.25}, "lookup"),
+        ("what country did he grow up in?", {"not_in_profile": 0.8, "lookup": 0.2}, "not_in_profile"),
+        # the label of uncovered example questions is never an intent
+        ("did he write about sourdough?", {"uncovered": 0.9, "overview": 0.1}, "overview"),
         # a comparison needs two things
         ("how does RT-2 work?", {"comparison": 0.6, "lookup": 0.4}, "definition"),
         ("How is PaLM-E different from RT-2?", {"definition": 0.6, "comparison": 0.4}, "definition"),

@@ -306,6 +306,8 @@ class PlanContext:
 
     owner: str
     names: dict[str, str]  # compact name key -> paper id (only names that pick out one paper)
+    shared_names: dict[str, list[str]]  # a name several titles share -> their ids, oldest first ("neuralmmo")
+    years: dict[str, int]  # paper id -> year, to settle a shared name ("neural mmo, the 2021 one")
     by_surname: dict[str, list[str]]  # co-authors (not the owner, not group authors) by lower-case surname
     by_given_name: dict[str, str]  # lower-case given name -> the one co-author who has it ("wenlong")
     phrases: dict[tuple[str, ...], str]  # three specific title words -> paper id ("zero shot planners")
@@ -328,7 +330,9 @@ class PlanContext:
                 if len(tokens) >= 2 and len(tokens[0]) > 2:
                     given.setdefault(tokens[0], []).append(author)
         by_given_name = {name: authors[0] for name, authors in given.items() if len(authors) == 1}
-        return cls(owner, paper_names(papers), by_surname, by_given_name, title_phrases(papers), categories)
+        names, shared_names = paper_names(papers)
+        years = {paper.id: paper.year for paper in papers}
+        return cls(owner, names, shared_names, years, by_surname, by_given_name, title_phrases(papers), categories)
 
 
 def plan_question(question: str, context: PlanContext, intent_scores: dict[str, float] | None = None) -> QueryPlan:
@@ -385,6 +389,8 @@ def plan_question(question: str, context: PlanContext, intent_scores: dict[str, 
     if intent_scores and not missing:
         pure_metrics = bool(metrics) and not topic and not papers
         intent = _learned_intent(intent_scores, papers, compared, metrics)
+        if intent == "not_in_profile":
+            missing = "that"
         if pure_metrics:  # "what is the h-index?": every word is a metric cue
             intent = "metrics"
         if max(intent_scores, key=intent_scores.__getitem__) == RESEARCHER_OVERVIEW and not papers:
@@ -420,14 +426,20 @@ def plan_question(question: str, context: PlanContext, intent_scores: dict[str, 
 
 
 RESEARCHER_OVERVIEW = "overview:researcher"  # the classifier's label for an overview of the whole researcher
+# the label of example questions on topics no paper covers: it keeps them from looking like requests for data the
+# profile lacks; it decides nothing itself (whether a topic is covered depends on the profile: coverage.py)
+UNCOVERED = "uncovered"
+NOT_IN_PROFILE_SURE = 0.5  # "the profile doesn't hold that" without a known kind of data needs the classifier sure
 
 
 def _learned_intent(scores: dict[str, float], papers: list[str], compared: list[str], metrics: list[str]) -> Intent:
     """The likeliest intent whose slots are there: metrics need a metric named, a comparison two things, and
-    "the profile doesn't hold that" a kind of data the rules know it lacks (else an uncovered topic would get it)."""
+    "the profile doesn't hold that" a sure classifier (when the rules name no kind of data it lacks)."""
     for label in sorted(scores, key=scores.__getitem__, reverse=True):
         intent = "overview" if label == RESEARCHER_OVERVIEW else label
-        if intent == "not_in_profile":
+        if intent == UNCOVERED:
+            continue
+        if intent == "not_in_profile" and scores[label] < NOT_IN_PROFILE_SURE:
             continue
         if intent == "metrics" and not metrics:
             continue
@@ -530,6 +542,10 @@ def _named_papers(
                 ),
                 None,
             )
+            if paper_id is None:
+                paper_id = next(
+                    (_settle(context, text, context.shared_names[k]) for k in keys if k in context.shared_names), None
+                )
             key = min(keys, key=len)
             if paper_id and len(key) >= 3 and paper_id not in {found_id for _, found_id in found}:
                 found.append((span[0].start(), paper_id))
@@ -547,6 +563,24 @@ def _named_papers(
                 consumed.append(span)
                 phrase_spans.append((span, paper_id))
     return list(dict.fromkeys(paper_id for _, paper_id in sorted(found)))
+
+
+ORIGINAL = re.compile(r"\b(?:original|first|earliest|older|old)\b", re.IGNORECASE)
+FOLLOW_UP = re.compile(r"\b(?:newer|newest|latest|follow[- ]?up|sequel|second|2\.0)\b", re.IGNORECASE)
+
+
+def _settle(context: PlanContext, text: str, paper_ids: list[str]) -> str | None:
+    """Which of the papers sharing a name the question means: the one of a year it gives, the original or the
+    follow-up; None when it does not say."""
+    years = {int(year) for year in YEAR_ONLY.findall(text)}
+    by_year = [paper_id for paper_id in paper_ids if context.years[paper_id] in years]
+    if len(by_year) == 1:
+        return by_year[0]
+    if ORIGINAL.search(text):
+        return paper_ids[0]
+    if FOLLOW_UP.search(text):
+        return paper_ids[-1]
+    return None
 
 
 GREEK = {"gamma": "γ", "alpha": "α", "beta": "β", "delta": "δ", "lambda": "λ", "mu": "μ", "pi": "π", "tau": "τ"}

@@ -412,7 +412,7 @@ GENERIC_WORDS = frozenset(
 
 def answer_overview(ctx: AnswerContext) -> Answer:
     if ctx.plan.topic:
-        papers = topic_papers(ctx, TOPIC_CANDIDATES)
+        papers = topic_papers(ctx, TOPIC_CANDIDATES, precise=True)
         if papers is None and RESEARCHER_WIDE.search(ctx.question) and not TOPIC_PHRASE.search(ctx.question):
             # "presenting his work at reading group, what themes should I cover?": the leftover words are no topic
             ctx = replace(ctx, plan=ctx.plan.model_copy(update={"topic": ""}))

@@ -212,13 +212,48 @@ def title_phrases(papers: list[Paper]) -> dict[tuple[str, ...], str]:
     return {run: next(iter(ids)) for run, ids in owners.items() if len(ids) == 1}
 
 
-def paper_names(papers: list[Paper]) -> dict[str, str]:
-    """Compact key → paper id for every short name (title head, without a version suffix too) and introduced
-    acronym that picks out exactly one paper: what a question may call a paper ("RT-2", "palm-e", "ReST^EM")."""
+def paper_names(papers: list[Paper]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """What a question may call a paper ("RT-2", "palm-e", "ReST^EM", "implicit BC"): compact key → paper id for
+    every short name that picks out exactly one paper, and compact key → paper ids (oldest first) for a name
+    several titles share ("Neural MMO", "Melting Pot"), which the question's year or "original" may settle.
+
+    Short names: a title's head (without a version suffix too), a whole title of at most four words, their
+    abbreviations ("Implicit BC", "IBC"), and acronyms the abstract introduces."""
     owners: dict[str, set[str]] = {}
     for paper in papers:
-        head = title_head(paper.title)
-        heads = {head, re.sub(r"\s+v?\d+(?:\.\d+)*$", "", head)} if head else set()
-        for name in heads | _introduced_acronyms(paper.abstract):
+        for name in _short_names(paper):
             owners.setdefault(compact_key(name), set()).add(paper.id)
-    return {key: next(iter(ids)) for key, ids in owners.items() if len(ids) == 1 and len(key) >= 3}
+    titles = {paper.id: name_tokens(paper.title) for paper in papers}
+    unique = {key: next(iter(ids)) for key, ids in owners.items() if len(ids) == 1 and len(key) >= 3}
+    years = {paper.id: paper.date for paper in papers}
+    shared: dict[str, list[str]] = {}
+    for paper in papers:
+        for name in _short_names(paper, abbreviations=False):  # a name inside other titles is theirs too
+            key, words = compact_key(name), name_tokens(name)
+            holders = owners.get(key, set()) | {
+                paper_id for paper_id, title in titles.items() if _contains(title, words)
+            }
+            if len(holders) > 1 and len(key) >= 3:
+                shared[key] = sorted(holders, key=years.__getitem__)
+                unique.pop(key, None)
+    return unique, shared
+
+
+def _contains(tokens: list[str], run: list[str]) -> bool:
+    return bool(run) and any(tokens[i : i + len(run)] == run for i in range(len(tokens) - len(run) + 1))
+
+
+def _short_names(paper: Paper, *, abbreviations: bool = True) -> set[str]:
+    head = title_head(paper.title)
+    if head is None and len(paper.title.split()) <= 4:
+        head = paper.title
+    heads = {head, re.sub(r"\s+v?\d+(?:\.\d+)*$", "", head)} if head else set()
+    names = heads | _introduced_acronyms(paper.abstract)
+    if abbreviations:
+        for name in list(heads):
+            words = name.split()
+            for start in range(len(words) - 1):  # "Implicit Behavioral Cloning" → "Implicit BC", "IBC"
+                initials = "".join(word[0] for word in words[start:] if word[0].isalpha())
+                if len(initials) >= 2 and start + len(initials) >= 3:
+                    names.add(" ".join([*words[:start], initials.upper()]))
+    return names
