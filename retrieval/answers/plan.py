@@ -296,6 +296,8 @@ FILLER = frozenset(
     reading group monday tuesday wednesday thursday friday saturday sunday today tomorrow week cover across threads
     thread should helped help build built got onwards onward far gist deal wise u ur pls bullet bullets points
     point short brief rundown recap sum highlights yet
+    couple bunch several full entire whole complete together whatever anyway ship ships shipped shipping thx
+    gimme wanna gonna kinda sorta exactly roughly quick quickly mostly mainly side matter matters care cares
     """.split()
 )
 
