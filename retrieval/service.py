@@ -72,7 +72,7 @@ class ResearchService:
         self._searcher: HybridSearcher | None = None
         self._sentence_vectors: SentenceVectors | None = None
         self._intent_classifier: IntentClassifier | None = None
-        self.coverage_model: CoverageModel = shipped_model()
+        self._coverage_model: CoverageModel | None = None
 
     @property
     def store(self) -> PaperStore:
@@ -246,6 +246,14 @@ class ResearchService:
     @intent_classifier.setter
     def intent_classifier(self, classifier: IntentClassifier) -> None:
         self._intent_classifier = classifier
+
+    @property
+    def coverage_model(self) -> CoverageModel:
+        return self._coverage_model or shipped_model()  # read on first use: fit_coverage.py may be replacing it
+
+    @coverage_model.setter
+    def coverage_model(self, model: CoverageModel) -> None:
+        self._coverage_model = model
 
     def _plan(self, question: str, view: ProfileView) -> QueryPlan:
         scores = self.intent_classifier.scores(question) if self.settings.learned_intents else None

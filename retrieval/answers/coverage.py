@@ -31,6 +31,7 @@ FEATURES = (
     "adjacent_share",  # share of the topic's consecutive term pairs that occur consecutively in some paper
     "top_score",  # the best hybrid search score
     "rarest_idf",  # the topic's rarest term's idf, over 5
+    "paper_term_share",  # the largest idf-weighted share of the topic's terms that one of the top papers has
 )
 
 
@@ -54,6 +55,7 @@ def coverage_features(
         sum(pair in index.adjacent_pairs for pair in pairs) / max(1, len(pairs)),
         hits[0].score if hits else 0.0,
         max((index.idf(term) for term in topic_terms), default=0.0) / 5,
+        max((index.coverage(topic, hit.paper.id) for hit in hits), default=0.0),
     ]
 
 
