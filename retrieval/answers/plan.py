@@ -186,7 +186,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (
             ("by_year",),
             r"\b(?:per|each|every|by) year\b|\bhow many\b.*\b(?:19|20)\d\d\b|\b(?:19|20)\d\d\b.*\bhow many\b|"
-            r"\bbusy year\b|\byearly\b",
+            r"\bbusy year\b|\byearly\b|\b(?:spread|distribut\w*|breakdown|output) (?:across|over|by) (?:the )?years\b",
         ),
         (
             ("with_code",),
@@ -206,7 +206,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         ),
         (
             ("affiliations",),
-            r"\baffiliations?\b|\binstitutions?\b|\borgani[sz]ations?\b|\borgs?\b|\bwhere does he work\b|"
+            r"\baffiliat(?:ions?|ed)\b|\binstitutions?\b|\borgani[sz]ations?\b|\borgs?\b|\bwhere does he work\b|"
             r"\blabs? (?:is he|does he)\b",
         ),
         (
@@ -218,7 +218,8 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (
             ("last_paper",),
             r"\b(?:latest|newest|most recent|last) (?:listed |published )?(?:papers?|publications?|articles?)\b"
-            r"(?= (?:in|on) (?:his|the) profile| listed|,| and\b|\s*\?*$)",
+            r"(?= (?:in|on) (?:his|the) profile| listed|,| and\b|\s*\?*$)|"
+            r"\bwhich (?:one|paper)(?:'s| is) the (?:latest|newest|most recent)\b",
         ),
         (
             ("peak_year",),
