@@ -200,7 +200,7 @@ class ResearchService:
         with self._answer_lock:
             if self._searcher is None or self._sentence_vectors is None:
                 self._searcher = HybridSearcher(self.store, self.settings)
-                self._sentence_vectors = SentenceVectors(self.store.embeddings)
+                self._sentence_vectors = SentenceVectors(self.store.embeddings, self.store.stored_sentences)
             return self._searcher, self._sentence_vectors
 
     def search(

@@ -6,10 +6,12 @@ import datetime as dt
 from pathlib import Path
 
 import chromadb
+import numpy as np
 import pytest
 
 from retrieval.errors import ProfileFormatError, SchemaMismatchError, UnknownProfileError, UserFacingError
 from retrieval.index.passages import paper_passages
+from retrieval.index.sentence_vectors import quotable_sentences
 from retrieval.index.store import PAPERS_COLLECTION, PASSAGES_COLLECTION, PaperStore
 from retrieval.models import PaperFilter
 from retrieval.service import ResearchService
@@ -87,6 +89,19 @@ def test_edited_and_removed_papers_are_synced(fresh_service: ResearchService, tm
     assert not [p for p in fresh_service.papers() if p.title.startswith("RT-1")]
     assert passages_of(fresh_service, rt1_id) == []
     assert len(fresh_service.store.passages.get()["ids"]) == passage_count - len(rt1_passages)
+    assert fresh_service.store.stored_sentences(velo)[0][-1] == "An added sentence."
+    assert fresh_service.store.sentences.get(where={"paper_id": rt1_id})["ids"] == []
+
+
+def test_answer_sentences_are_stored_at_ingest(seeded_service: ResearchService, embeddings) -> None:
+    """Every paper's quotable sentences and their vectors are written at ingest, so a question embeds only itself."""
+    for paper in seeded_service.papers():
+        sentences, vectors = seeded_service.store.stored_sentences(paper)
+        assert sentences == quotable_sentences(paper)
+        assert vectors.shape == (len(sentences), 384)
+    paper = seeded_service.papers()[0]
+    fresh = np.asarray(embeddings.embed_documents(quotable_sentences(paper)))
+    assert np.allclose(seeded_service.store.stored_sentences(paper)[1], fresh, atol=1e-5)
 
 
 def test_snapshot_is_appended_only_when_the_header_changes(fresh_service: ResearchService, tmp_path: Path) -> None:

@@ -1,9 +1,12 @@
-"""The Chroma store: a `papers` collection (through langchain-chroma), `paper_passages` and `profile_snapshots`.
+"""The Chroma store: a `papers` collection (through langchain-chroma), `paper_passages`, `paper_sentences` and
+`profile_snapshots`.
 
 Papers: document = title + abstract, embedded by us (never by Chroma), metadata for every filter.
 Passages: pieces of each paper that fit the model's input window (see retrieval.index.passages), with the
 paper's filter fields; dense search ranks papers by their best passage. They are written with their paper
 and removed with it, so they always follow its fingerprint.
+Sentences: each abstract's quotable sentences with their vectors, for the answers (computed here, at ingest,
+not per question); written and removed with their paper like the passages.
 Snapshots: one record per change of a profile's header, read by metadata only.
 The papers collection's metadata carries the schema version and a revision counter that every write
 bumps, so in-memory indexes built on top (BM25) know when to rebuild, even across processes.
@@ -17,6 +20,7 @@ from functools import cached_property
 from typing import Any
 
 import chromadb
+import numpy as np
 from chromadb.api import ClientAPI
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
@@ -24,11 +28,13 @@ from langchain_core.embeddings import Embeddings
 from retrieval.errors import SchemaMismatchError, UserFacingError
 from retrieval.index.embeddings import embeddings_for, token_budget
 from retrieval.index.passages import paper_passages
+from retrieval.index.sentence_vectors import quotable_sentences
 from retrieval.models import MetricSnapshot, Paper, PaperFilter, ParsedProfile, Profile
 
 SCHEMA_VERSION = 2  # 2: paper_passages
 PAPERS_COLLECTION = "papers"
 PASSAGES_COLLECTION = "paper_passages"
+SENTENCES_COLLECTION = "paper_sentences"
 SNAPSHOTS_COLLECTION = "profile_snapshots"
 # Chroma needs a vector per record; snapshots are never searched by similarity, so they get this one
 # instead of costing an embedding-model load.
@@ -74,6 +80,13 @@ class PaperStore:
         _ = self.vectorstore  # the schema check comes first: never add this collection beside an old store
         return self.client.get_or_create_collection(
             PASSAGES_COLLECTION, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+        )
+
+    @cached_property
+    def sentences(self) -> chromadb.Collection:
+        _ = self.vectorstore
+        return self.client.get_or_create_collection(
+            SENTENCES_COLLECTION, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
         )
 
     @cached_property
@@ -156,11 +169,12 @@ class PaperStore:
         incoming = {paper.id: paper for paper in parsed.papers}
         changed = [p for p in parsed.papers if stored.get(p.id) != p.content_fingerprint()]
         stale = [id_ for id_ in stored if id_ not in incoming]
-        self._delete_passages([paper.id for paper in changed] + stale)
+        self._delete_derived([paper.id for paper in changed] + stale)
         for start in range(0, len(changed), EMBED_BATCH):
             batch = changed[start : start + EMBED_BATCH]
-            # passages first: the paper's fingerprint, written last, marks the pair complete
+            # passages and sentences first: the paper's fingerprint, written last, marks the set complete
             self._add_passages(batch)
+            self._add_sentences(batch)
             self.vectorstore.add_texts(
                 texts=[paper_document(paper) for paper in batch],
                 metadatas=[paper_metadata(paper) for paper in batch],
@@ -187,10 +201,39 @@ class PaperStore:
             ids=ids, embeddings=self.embeddings.embed_documents(texts), metadatas=metadatas, documents=texts
         )
 
-    def _delete_passages(self, paper_ids: list[str]) -> None:
-        """Passages of these papers: an edited paper may now have fewer of them."""
+    def _add_sentences(self, papers: list[Paper]) -> None:
+        ids, texts, metadatas = [], [], []
+        for paper in papers:
+            for position, sentence in enumerate(quotable_sentences(paper)):
+                ids.append(f"{paper.id}~{position}")
+                texts.append(sentence)
+                metadatas.append(
+                    {"paper_id": paper.id, "position": position, "fingerprint": paper.content_fingerprint()}
+                )
+        self.sentences.upsert(
+            ids=ids, embeddings=self.embeddings.embed_documents(texts), metadatas=metadatas, documents=texts
+        )
+
+    def stored_sentences(self, paper: Paper) -> tuple[list[str], np.ndarray] | None:
+        """The paper's sentences and vectors as ingested; None when this version of it has none stored."""
+        result = self.sentences.get(where={"paper_id": paper.id}, include=["documents", "embeddings", "metadatas"])
+        fingerprint = paper.content_fingerprint()
+        rows = sorted(
+            (metadata["position"], document, vector)
+            for metadata, document, vector in zip(
+                result["metadatas"], result["documents"], result["embeddings"], strict=True
+            )
+            if metadata.get("fingerprint") == fingerprint
+        )
+        if not rows:
+            return None
+        return [document for _, document, _ in rows], np.asarray([vector for _, _, vector in rows])
+
+    def _delete_derived(self, paper_ids: list[str]) -> None:
+        """Passages and sentences of these papers: an edited paper may now have fewer of them."""
         if paper_ids:
             self.passages.delete(where={"paper_id": {"$in": paper_ids}})
+            self.sentences.delete(where={"paper_id": {"$in": paper_ids}})
 
     def append_snapshot_if_changed(self, profile: Profile, papers_listed: int, now: dt.datetime) -> bool:
         previous = self.snapshots.get(where={"profile": profile.id}, include=["metadatas"])["metadatas"]
@@ -213,10 +256,10 @@ class PaperStore:
 
     def reset(self) -> None:
         """Drop every collection (used by `ingest --rebuild`)."""
-        for name in (PAPERS_COLLECTION, PASSAGES_COLLECTION, SNAPSHOTS_COLLECTION):
+        for name in (PAPERS_COLLECTION, PASSAGES_COLLECTION, SENTENCES_COLLECTION, SNAPSHOTS_COLLECTION):
             if name in {collection.name for collection in self.client.list_collections()}:
                 self.client.delete_collection(name)
-        for attribute in ("vectorstore", "passages", "snapshots"):
+        for attribute in ("vectorstore", "passages", "sentences", "snapshots"):
             self.__dict__.pop(attribute, None)
 
     def _bump_revision(self) -> None:
