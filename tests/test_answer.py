@@ -125,3 +125,21 @@ def test_a_question_naming_a_paper_is_answered_from_that_paper_only(
     assert not answer.abstained
     assert [c.title[: len(title_start)] for c in answer.citations] == [title_start]
     assert set(re.findall(r"\[(\d+)\]", answer.answer)) == {"1"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["papers with Pieter Abbeel on underwater basket weaving", "newest paper with Pieter Abbeel about sourdough"],
+)
+def test_a_filter_with_an_uncovered_topic_answers_by_the_filter_and_says_so(
+    seeded_service: ResearchService, question: str
+) -> None:
+    answer = seeded_service.ask(question)
+    abbeel = {p.id for p in seeded_service.papers() if any("Abbeel" in author for author in p.authors)}
+    assert not answer.abstained
+    assert answer.answer.startswith("No paper with Pieter Abbeel is about")
+    assert answer.citations and {c.id for c in answer.citations} <= abbeel
+
+
+def test_an_uncovered_topic_without_a_filter_abstains(seeded_service: ResearchService) -> None:
+    assert seeded_service.ask("list his papers on underwater basket weaving").abstained

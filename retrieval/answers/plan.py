@@ -62,7 +62,7 @@ COUNT_METRICS = {"papers_claimed", "papers_listed", "by_year", "with_code", "by_
 # --- categories in words; only as a filter when they qualify the papers ("robotics papers", "in the CL category") ---
 CATEGORY_WORDS = {
     "RO": r"robotics?|robot",
-    "CL": r"language|nlp|natural[- ]language|computational linguistics",
+    "CL": r"computation and language|language|nlp|natural[- ]language|computational linguistics",
     "CV": r"vision|computer[- ]vision",
     "MA": r"multi-?agent",
     "LG": r"machine[- ]learning",
@@ -223,7 +223,8 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         ),
         (
             ("peak_year",),
-            r"\b(?:which|what) year\b.*\b(?:most|fewest|least)\b|\bmost productive\b|\bpeak year\b|\bbusiest year\b",
+            r"\b(?:which|what) year\b.*\b(?:most|fewest|least)\b|\bmost productive\b|\bpeak (?:\w+ )?year\b|"
+            r"\bbusiest year\b",
         ),
         (
             ("by_category",),
@@ -468,8 +469,8 @@ def _intent(text: str, plan_parts: tuple[list[str], list[str], PaperFilter, str,
     if papers:
         return "definition" if DEFINITION.search(text) or not topic else "lookup"
     if not topic:
-        return "listing" if _has_filter(filters) else "overview"
-    if ((_has_filter(filters) and LISTING.search(text)) or WHICH_PAPERS.search(text)) and _is_broad(topic):
+        return "listing" if has_filter(filters) else "overview"
+    if ((has_filter(filters) and LISTING.search(text)) or WHICH_PAPERS.search(text)) and _is_broad(topic):
         return "listing"
     if OVERVIEW.search(text) and _is_broad(topic, most=9):
         return "overview"
@@ -637,8 +638,8 @@ def _category(text: str, context: PlanContext) -> tuple[str, list[tuple[int, int
         code = re.escape(category)
         matches = list(
             re.finditer(
-                rf"\bcs\.{code}\b|\({code}\)(?: category)?|\btagged (?:as )?{code}\b|\b{code} (?:category|papers?|"
-                rf"section)\b|"
+                rf"\b(?:cs|stat)\.{code}\b|\({code}\)(?: category)?|\btagged (?:as )?{code}\b|"
+                rf"\b{code} (?:category|papers?|section)\b|"
                 rf"\b(?:in|under) (?:the )?{code}(?: category)?\b(?! score)",
                 text,
             )
@@ -649,8 +650,9 @@ def _category(text: str, context: PlanContext) -> tuple[str, list[tuple[int, int
         if category not in context.categories:
             continue
         match = re.search(
-            rf"\b(?:{words})(?:[- ]related)?\s+(?:{PAPER_NOUN}|category)\b|"
-            rf"\b(?:in|under) (?:the )?(?:{words}) (?:category|section|area)\b|\bcategory (?:of )?(?:{words})\b",
+            rf"\b(?:{words})(?:[- ]related)?(?: \([\w. ]+\))?\s+(?:{PAPER_NOUN}|category)\b|"
+            rf"\b(?:in|under) (?:the )?(?:{words})(?: \([\w. ]+\))? (?:category|section|area)\b|"
+            rf"\bcategory (?:of )?(?:{words})\b",
             text,
             re.IGNORECASE,
         )
@@ -699,7 +701,7 @@ def _topic(text: str, consumed: list[tuple[int, int]], context: PlanContext) -> 
     return " ".join(kept)
 
 
-def _has_filter(paper_filter: PaperFilter) -> bool:
+def has_filter(paper_filter: PaperFilter) -> bool:
     return paper_filter != PaperFilter()
 
 

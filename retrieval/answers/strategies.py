@@ -17,7 +17,7 @@ import numpy as np
 from retrieval.answers.coverage import CoverageModel, coverage_features
 from retrieval.answers.extractive import abstention, extractive_answer, llm_cited_answer, topic_is_foreign
 from retrieval.answers.metadata import answer_metrics, citation, paper_listing
-from retrieval.answers.plan import QueryPlan
+from retrieval.answers.plan import QueryPlan, has_filter
 from retrieval.answers.sentence_filters import quotable
 from retrieval.errors import UserFacingError
 from retrieval.index.paper_lookup import PaperIndex, title_head
@@ -242,12 +242,16 @@ def answer_listing(ctx: AnswerContext) -> Answer:
             ),
         )
         papers = ctx.filtered()
+    note = ""
     if ctx.plan.topic:
         relevant = topic_papers(ctx, len(papers) or 1, precise=True)
-        if relevant is None:
+        if relevant is None and not has_filter(ctx.plan.filters):
             return ctx.abstain(ctx.search(ctx.plan.topic, ctx.settings.answer_sources))
-        papers = relevant
-    heading = (
+        if relevant is None:  # "sherry yang collabs? need the full list": the filter is the question
+            note, ctx = _without_topic(ctx)
+        else:
+            papers = relevant
+    heading = note + (
         f"{ctx.owner}'s listed papers"
         + describe_filters(ctx.plan.filters)
         + (f" on {ctx.plan.topic}" if ctx.plan.topic else "")
@@ -258,6 +262,12 @@ def answer_listing(ctx: AnswerContext) -> Answer:
     return ctx.answer(
         text, citations, route="authors" if ctx.plan.filters.author else "papers", generated_by="metadata"
     )
+
+
+def _without_topic(ctx: AnswerContext) -> tuple[str, AnswerContext]:
+    """A filtered question whose leftover words no paper covers: say so, then answer by the filter alone."""
+    note = f"No paper{describe_filters(ctx.plan.filters)} is about “{ctx.plan.topic}”; by the filter alone:\n"
+    return note, replace(ctx, plan=ctx.plan.model_copy(update={"topic": ""}))
 
 
 def describe_filters(paper_filter: PaperFilter) -> str:
@@ -280,13 +290,13 @@ def describe_filters(paper_filter: PaperFilter) -> str:
 
 
 def answer_recency(ctx: AnswerContext) -> Answer:
-    if ctx.plan.topic:
-        relevant = topic_papers(ctx, TOPIC_CANDIDATES, precise=True)
-        if relevant is None:
-            return ctx.abstain(ctx.search(ctx.plan.topic, ctx.settings.answer_sources))
-        papers = sorted(relevant, key=lambda paper: paper.date, reverse=True)
-    else:
-        papers = ctx.filtered()
+    note = ""
+    relevant = topic_papers(ctx, TOPIC_CANDIDATES, precise=True) if ctx.plan.topic else None
+    if ctx.plan.topic and relevant is None and not has_filter(ctx.plan.filters):
+        return ctx.abstain(ctx.search(ctx.plan.topic, ctx.settings.answer_sources))
+    if ctx.plan.topic and relevant is None:  # "latest w philipp wu, whatever it's on": the filter is the question
+        note, ctx = _without_topic(ctx)
+    papers = ctx.filtered() if relevant is None else sorted(relevant, key=lambda paper: paper.date, reverse=True)
     newest = papers[:1] if SINGULAR_RECENT.search(ctx.question) else papers[:RECENT_COUNT]
     if not newest:
         return ctx.answer(f"None of {ctx.owner}'s listed papers matches{describe_filters(ctx.plan.filters)}.", [])
@@ -294,13 +304,16 @@ def answer_recency(ctx: AnswerContext) -> Answer:
         paper = newest[0]
         intro = intro_sentence(paper, short_name(paper))
         finding = finding_sentence(paper, intro)
-        text = f"The newest is {short_name(paper)} ({paper.date:%b %Y}). {intro} [1]" + (
-            f" {finding} [1]" if finding else ""
+        text = (
+            note
+            + f"The newest is {short_name(paper)} ({paper.date:%b %Y}). {intro} [1]"
+            + (f" {finding} [1]" if finding else "")
         )
         return ctx.answer(text, [citation(1, paper)])
     citations = [citation(n, paper) for n, paper in enumerate(newest, 1)]
     lines = [
-        f"{ctx.owner}'s newest papers"
+        note
+        + f"{ctx.owner}'s newest papers"
         + describe_filters(ctx.plan.filters)
         + (f" on {ctx.plan.topic}" if ctx.plan.topic else "")
         + ":"
@@ -504,7 +517,7 @@ def answer_lookup(ctx: AnswerContext) -> Answer:
         hits = [
             SearchHit(paper=ctx.by_id[paper_id], score=1.0, rank=n) for n, paper_id in enumerate(ctx.plan.papers, 1)
         ]
-    if not hits and ctx.plan.filters != PaperFilter():
+    if not hits and has_filter(ctx.plan.filters):
         hits = ctx.searcher.search(
             ctx.question, k=ctx.settings.answer_sources, paper_filter=PaperFilter(profile=ctx.profile_id)
         )
