@@ -71,6 +71,7 @@ THEME_PAPERS = 4
 TOPIC_CANDIDATES = 15
 # a paper belongs to a topic when its hybrid score is at least this share of the best paper's
 TOPIC_RELATIVE = 0.7
+BREAK_WITHIN, BREAK_DROP = 9, 0.1  # a natural break: the largest drop among the top 9, if >= 10% of the best
 COVERAGE_HITS = 5  # the coverage model reads the sentences of this many top papers
 
 
@@ -425,7 +426,7 @@ GENERIC_WORDS = frozenset(
 
 def answer_overview(ctx: AnswerContext) -> Answer:
     if ctx.plan.topic:
-        papers = topic_papers(ctx, TOPIC_CANDIDATES, precise=True)
+        papers = topic_papers(ctx, TOPIC_CANDIDATES, precise=True, natural_break=True)
         if papers is None and RESEARCHER_WIDE.search(ctx.question) and not TOPIC_PHRASE.search(ctx.question):
             # "presenting his work at reading group, what themes should I cover?": the leftover words are no topic
             ctx = replace(ctx, plan=ctx.plan.model_copy(update={"topic": ""}))
@@ -535,15 +536,21 @@ def answer_lookup(ctx: AnswerContext) -> Answer:
     return ctx.tag(answer)
 
 
-def topic_papers(ctx: AnswerContext, k: int, *, precise: bool = False) -> list[Paper] | None:
-    """Papers on the plan's topic within its filters; None when the topic is not covered at all. `precise` (for
-    listings and newest-first answers, where one stray paper shows): a paper must also use the topic's most
-    specific words (one of the two rarest), unless it scores close to the best."""
+def topic_papers(
+    ctx: AnswerContext, k: int, *, precise: bool = False, natural_break: bool = False
+) -> list[Paper] | None:
+    """Papers on the plan's topic within its filters; None when the topic is not covered at all. Those scoring at
+    least TOPIC_RELATIVE of the best; with `natural_break` (overviews), those before the largest drop in score
+    among the top ones instead, when that drop is clear. `precise` (where one stray paper shows): a paper must
+    also use the topic's most specific words (one of the two rarest), unless it scores close to the best."""
     hits = ctx.search(ctx.plan.topic, k)
     if not hits or not covers(ctx, ctx.plan.topic, hits):
         return None
     best = hits[0].score
     papers = [hit for hit in hits if hit.score >= TOPIC_RELATIVE * best]
+    drops = [(hits[i - 1].score - hits[i].score, i) for i in range(2, min(BREAK_WITHIN, len(hits)))]
+    if natural_break and drops and max(drops)[0] >= BREAK_DROP * best:
+        papers = hits[: max(drops)[1]]
     if precise:
         index = ctx.searcher.lexical_index()
         present = [term for term in terms(ctx.plan.topic) if index.document_frequency.get(term, 0)]
