@@ -246,7 +246,7 @@ def answer_listing(ctx: AnswerContext) -> Answer:
     note = ""
     if ctx.plan.topic:
         relevant = topic_papers(ctx, len(papers) or 1, precise=True)
-        if relevant is None and not has_filter(ctx.plan.filters):
+        if relevant is None and not _names_a_set(ctx.plan.filters):
             return ctx.abstain(ctx.search(ctx.plan.topic, ctx.settings.answer_sources))
         if relevant is None:  # "sherry yang collabs? need the full list": the filter is the question
             note, ctx = _without_topic(ctx)
@@ -263,6 +263,12 @@ def answer_listing(ctx: AnswerContext) -> Answer:
     return ctx.answer(
         text, citations, route="authors" if ctx.plan.filters.author else "papers", generated_by="metadata"
     )
+
+
+def _names_a_set(paper_filter: PaperFilter) -> bool:
+    """A co-author or a category picks a set of papers the question is about ("sherry yang collabs? need the
+    full list"); a year alone does not ("who won the 2018 world cup?")."""
+    return bool(paper_filter.author or paper_filter.category)
 
 
 def _without_topic(ctx: AnswerContext) -> tuple[str, AnswerContext]:
@@ -293,7 +299,7 @@ def describe_filters(paper_filter: PaperFilter) -> str:
 def answer_recency(ctx: AnswerContext) -> Answer:
     note = ""
     relevant = topic_papers(ctx, TOPIC_CANDIDATES, precise=True) if ctx.plan.topic else None
-    if ctx.plan.topic and relevant is None and not has_filter(ctx.plan.filters):
+    if ctx.plan.topic and relevant is None and not _names_a_set(ctx.plan.filters):
         return ctx.abstain(ctx.search(ctx.plan.topic, ctx.settings.answer_sources))
     if ctx.plan.topic and relevant is None:  # "latest w philipp wu, whatever it's on": the filter is the question
         note, ctx = _without_topic(ctx)
