@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from retrieval.answers.strategies import ASKS_IF_COVERED
 from retrieval.errors import InvalidQuestionError
 from retrieval.service import ResearchService
 
@@ -143,3 +144,19 @@ def test_a_filter_with_an_uncovered_topic_answers_by_the_filter_and_says_so(
 
 def test_an_uncovered_topic_without_a_filter_abstains(seeded_service: ResearchService) -> None:
     assert seeded_service.ask("list his papers on underwater basket weaving").abstained
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("has igor worked on graph neural networks?", True),
+        ("did he ever publish anything about compilers", True),
+        ("any papers from him on speech recognition?", True),
+        ("anything on federated learning?", True),
+        ("household chore plans written by GPT-3 without extra training", False),
+        ("What success rate did RT-1 reach on unseen tasks?", False),
+    ],
+)
+def test_questions_whether_a_topic_is_covered_are_told_apart(question: str, asks: bool) -> None:
+    """Only these are gated by the coverage model on the look-up path (descriptive paraphrases are not)."""
+    assert bool(ASKS_IF_COVERED.search(question)) is asks

@@ -61,6 +61,13 @@ PERSONAL = re.compile(
     r"models?|methods?|approach|algorithms?|systems?|agents?|robots?|networks?|experiments?|results?|findings?)\w+",
     re.IGNORECASE,
 )
+# a question whether a topic is in the work at all ("has he worked on X", "any papers on X", "anything about X")
+ASKS_IF_COVERED = re.compile(
+    r"^\W*(?:so\s+|and\s+|hey\s+|also\s+)?(?:has|did|does|have|is there|are there)\b[^?]*\b(?:work(?:ed)?|"
+    r"publish(?:ed)?|papers?|done|do|write|written|used?|appl(?:y|ied)|looked|touch(?:ed)?|anything|any)\b|"
+    r"\b(?:any|anything|something)\s+(?:\w+\s+){0,3}?(?:on|about|regarding|in|with|involving)\b",
+    re.IGNORECASE,
+)
 RECENT_COUNT = 3
 SINGULAR_RECENT = re.compile(
     r"\b(?:the|his) (?:most recent|latest|newest|last) (?:paper|work|one|publication)\b(?! and)", re.IGNORECASE
@@ -520,6 +527,9 @@ def answer_lookup(ctx: AnswerContext) -> Answer:
                 replace(ctx, plan=ctx.plan.model_copy(update={"intent": "not_in_profile", "missing": missing}))
             )
         return ctx.abstain(hits)
+    asks_if_covered = not ctx.plan.papers and ctx.plan.topic and ASKS_IF_COVERED.search(ctx.question)
+    if asks_if_covered and off_profile(ctx, ctx.plan.topic, ctx.search(ctx.plan.topic, COVERAGE_HITS)):
+        return ctx.abstain(hits)  # "has he worked on X?" asks whether X is covered at all: the coverage model's call
     if ctx.plan.papers:
         hits = [
             SearchHit(paper=ctx.by_id[paper_id], score=1.0, rank=n) for n, paper_id in enumerate(ctx.plan.papers, 1)
@@ -580,9 +590,9 @@ def covers(ctx: AnswerContext, topic: str, hits: list[SearchHit]) -> bool:
 
 
 def off_profile(ctx: AnswerContext, topic: str, hits: list[SearchHit]) -> bool:
-    """The coverage model's verdict (retrieval/answers/coverage.py): no paper is about this topic. Only topical
-    answers (overviews, listings, newest-first) ask it: on look-ups it turned away descriptive paraphrases
-    ("household chore plans written by GPT-3") and caught no uncovered question more (benchmarks/RESULTS.md)."""
+    """The coverage model's verdict (retrieval/answers/coverage.py): no paper is about this topic. Topical answers
+    (overviews, listings, newest-first) and look-ups that ask whether a topic is covered at all ask it; other
+    look-ups do not: it turned away descriptive paraphrases ("household chore plans written by GPT-3")."""
     features = coverage_features(topic, ctx.question, hits[:COVERAGE_HITS], ctx.searcher.lexical_index(), ctx.vectors)
     return ctx.coverage.uncovered_probability(features) >= ctx.settings.abstain_uncovered_probability
 
