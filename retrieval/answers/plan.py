@@ -38,7 +38,8 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), kind)
     for pattern, kind in (
         (
-            rf"\bbetween {YEAR} and {YEAR}\b|\bfrom {YEAR} (?:to|until|through|-) ?{YEAR}\b|\b{YEAR} ?[-–] ?{YEAR}\b",
+            rf"\bbetween {YEAR} and {YEAR}\b|\bfrom {YEAR} (?:to|until|through|-) ?{YEAR}\b|\b{YEAR} ?[-–] ?{YEAR}\b|"
+            rf"\b{YEAR} (?:and|&|\+) {YEAR}\b",
             "range",
         ),
         (
@@ -299,7 +300,7 @@ FILLER = frozenset(
     thread should helped help build built got onwards onward far gist deal wise u ur pls bullet bullets points
     point short brief rundown recap sum highlights yet
     couple bunch several full entire whole complete together whatever anyway ship ships shipped shipping thx
-    gimme wanna gonna kinda sorta exactly roughly quick quickly mostly mainly side matter matters care cares
+    gimme wanna gonna kinda sorta exactly roughly quick quickly mostly mainly side matter matters care cares filed
     """.split()
 )
 
@@ -673,13 +674,19 @@ def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] |
     for size in (4, 3, 2):
         for start in range(len(words) - size + 1):
             window = words[start : start + size]
-            candidate = text[window[0].start() : window[-1].end()]
+            candidate = re.sub(r"['’]s$", "", text[window[0].start() : window[-1].end()])  # "wenlong huang's"
             for author in context.by_surname.get(name_tokens(candidate)[-1], []):
                 if author_matches(candidate, author):
                     return author, (window[0].start(), window[-1].end())
     for match in re.finditer(r"\b(?:with|by|and|alongside|plus)\s+([A-Z][a-z]{3,})\b", text):
         authors = context.by_surname.get(match.group(1).casefold(), [])
         if authors:
+            return authors[0], match.span(1)
+    for match in re.finditer(
+        r"\b([A-Za-z]{5,})(?:['’]s)?\s+(?:collabs?|collaborations?|co-?authored|papers?|work)\b", text, re.IGNORECASE
+    ):  # "abbeel collabs", "levine papers": a surname only one co-author has
+        authors = context.by_surname.get(match.group(1).casefold(), [])
+        if len(authors) == 1:
             return authors[0], match.span(1)
     for match in re.finditer(r"\b(?:with|by|alongside|plus)\s+([A-Za-z]{3,})\b", text):
         author = context.by_given_name.get(match.group(1).casefold())
