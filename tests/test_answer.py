@@ -155,6 +155,8 @@ def test_an_uncovered_topic_without_a_filter_abstains(seeded_service: ResearchSe
         ("anything on federated learning?", True),
         ("household chore plans written by GPT-3 without extra training", False),
         ("What success rate did RT-1 reach on unseen tasks?", False),
+        ("Does the learned optimizer work on large models?", False),
+        ("Did the agents use language to coordinate?", False),
     ],
 )
 def test_questions_whether_a_topic_is_covered_are_told_apart(question: str, asks: bool) -> None:

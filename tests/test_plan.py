@@ -53,12 +53,17 @@ def test_intents(question: str, intent: str) -> None:
         ("what country did he grow up in?", {"not_in_profile": 0.8, "lookup": 0.2}, "not_in_profile"),
         # the label of uncovered example questions is never an intent
         ("did he write about sourdough?", {"uncovered": 0.9, "overview": 0.1}, "overview"),
-        # a comparison needs two things
+        # a comparison needs two things, and two named papers are compared
         ("how does RT-2 work?", {"comparison": 0.6, "lookup": 0.4}, "definition"),
-        ("How is PaLM-E different from RT-2?", {"definition": 0.6, "comparison": 0.4}, "definition"),
+        ("How is PaLM-E different from RT-2?", {"definition": 0.6, "comparison": 0.4}, "comparison"),
         # the rules keep the last word where every word is a cue, or a data kind the profile lacks is named
         ("What is the h-index?", {"definition": 0.9, "metrics": 0.1}, "metrics"),
         ("where did igor do his phd?", {"overview": 0.9}, "not_in_profile"),
+        # a named paper is what is asked about, whatever else the classifier says
+        ("give me an overview of RT-2", {"overview": 0.9, "lookup": 0.1}, "definition"),
+        ("list the papers related to RT-1", {"listing": 0.9, "lookup": 0.1}, "definition"),
+        ("how recent is the VeLO paper?", {"recency": 0.9, "lookup": 0.1}, "definition"),
+        ("which is newer, RT-1 or RT-2?", {"not_in_profile": 0.6, "comparison": 0.4}, "comparison"),
         # a named paper: definition (what it is) or look-up (a fact about it) by the question's form
         ("How many tasks did RT-1 learn in 2022?", {"definition": 0.9, "lookup": 0.1}, "lookup"),
     ],
@@ -67,9 +72,22 @@ def test_learned_intent_within_the_slots(question: str, scores: dict[str, float]
     assert plan_question(question, CONTEXT, scores).intent == intent
 
 
-def test_researcher_overview_drops_the_leftover_words() -> None:
-    planned = plan_question("someone at lunch asked what he is known for", CONTEXT, {"overview:researcher": 0.8})
+@pytest.mark.parametrize(
+    "question",
+    ["someone at lunch asked what he is known for", "someone asked what he is known for, and who he works with"],
+)
+def test_researcher_overview_drops_the_leftover_words(question: str) -> None:
+    planned = plan_question(question, CONTEXT, {"overview:researcher": 0.8})
     assert (planned.intent, planned.topic) == ("overview", "")
+
+
+@pytest.mark.parametrize(
+    "question", ["any papers with max entropy reinforcement learning?", "his 2017 and 2024 papers"]
+)
+def test_words_that_only_look_like_filters(question: str) -> None:
+    """A lower-case word that is some co-author's given name, and two years far apart, are no co-author or span."""
+    filters = plan(question).filters
+    assert filters.author is None and filters.year_from is None
 
 
 @pytest.mark.parametrize(

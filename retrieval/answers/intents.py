@@ -88,7 +88,7 @@ class IntentClassifier:
             vectors = np.load(cache)
             if vectors.shape[0] == len(questions):
                 return vectors
-        except (OSError, ValueError):
+        except (OSError, ValueError, EOFError):  # missing, or not a vector file
             pass
         vectors = np.asarray(self.embeddings.embed_documents(questions), dtype=np.float32)
         try:  # written whole or not at all; a read-only cache only costs the 2 s again

@@ -391,15 +391,18 @@ def plan_question(question: str, context: PlanContext, intent_scores: dict[str, 
     ):
         metrics = []  # "how many papers with Pieter Abbeel since 2020?": the filtered listing states the count
     compared = _compared(text, name_spans, context)
-    if intent_scores and not missing:
+    researcher_wide = False
+    if intent_scores and not missing:  # (a kind of data the rules know the profile lacks decides by itself)
         pure_metrics = bool(metrics) and not topic and not papers
         intent = _learned_intent(intent_scores, papers, compared, metrics)
-        if intent == "not_in_profile":
+        if papers and intent != "comparison":  # named papers are what is asked about
+            intent = "comparison" if len(papers) >= 2 else "lookup"  # one: definition or look-up by form, below
+        elif intent == "not_in_profile":
             missing = "that"
         if pure_metrics:  # "what is the h-index?": every word is a metric cue
             intent = "metrics"
-        if max(intent_scores, key=intent_scores.__getitem__) == RESEARCHER_OVERVIEW and not papers:
-            topic = ""  # "what is he known for?": his whole work, whatever words are left
+        # "what is he known for?": his whole work, whatever words are left
+        researcher_wide = max(intent_scores, key=intent_scores.__getitem__) == RESEARCHER_OVERVIEW and not papers
     else:
         if not (metrics and not topic and not papers and not missing):
             metrics = []
@@ -412,8 +415,10 @@ def plan_question(question: str, context: PlanContext, intent_scores: dict[str, 
         metrics = []
         if metric_spans:  # "how do agents collaborate in debate?": the cue word is part of the topic
             topic = _topic(text, [span for span in consumed if span not in metric_spans], context)
-    if intent_scores and papers and intent in ("definition", "lookup"):  # "how many tasks did RT-1 learn?": a fact
+    if intent_scores and papers and intent == "lookup":  # "how many tasks did RT-1 learn?" asks a fact
         intent = "definition" if DEFINITION.search(text) or not topic else "lookup"
+    if researcher_wide:
+        topic = ""
     if intent == "comparison":  # "COMET vs the 2020 EBM paper": the year picks a paper, it filters nothing
         filters = PaperFilter()
     if intent == "overview" and TIMELINE.search(text):
@@ -605,6 +610,9 @@ def _filters(
         if not match or any(start <= match.start() < end for start, end in consumed):
             continue
         years = [int(year) for year in match.groups() if year]
+        two_years = kind == "range" and re.fullmatch(rf"{YEAR} (?:and|&|\+) {YEAR}", match.group())
+        if two_years and max(years) - min(years) != 1:
+            continue  # "his 2017 and 2024 papers" is two years, not the eight between; "2023 and 2024" is a span
         consumed.append(match.span())
         if kind == "range":
             values.update(year_from=min(years), year_to=max(years))
@@ -688,9 +696,11 @@ def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] |
         authors = context.by_surname.get(match.group(1).casefold(), [])
         if len(authors) == 1:
             return authors[0], match.span(1)
-    for match in re.finditer(r"\b(?:with|by|alongside|plus)\s+([A-Za-z]{3,})\b", text):
+    for match in re.finditer(r"\b(?:with|by|alongside|plus)\s+([A-Za-z]{3,})\b", text, re.IGNORECASE):
         author = context.by_given_name.get(match.group(1).casefold())
-        if author:  # "newest paper with wenlong": a given name that only one co-author has
+        last = not re.search(r"\w", text[match.end(1) :].split("'")[0].split("’")[0])
+        if author and (match.group(1)[0].isupper() or last):
+            # "with Wenlong", "newest paper w wenlong?": a given name only one co-author has; not "with max entropy"
             return author, match.span(1)
     return None
 

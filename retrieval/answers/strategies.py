@@ -18,15 +18,14 @@ from retrieval.answers.coverage import CoverageModel, coverage_features
 from retrieval.answers.extractive import abstention, extractive_answer, llm_cited_answer, topic_is_foreign
 from retrieval.answers.metadata import answer_metrics, citation, paper_listing
 from retrieval.answers.plan import QueryPlan, has_filter
-from retrieval.answers.sentence_filters import quotable
 from retrieval.errors import UserFacingError
 from retrieval.index.paper_lookup import PaperIndex, title_head
 from retrieval.index.search import HybridSearcher
-from retrieval.index.sentence_vectors import SentenceVectors
+from retrieval.index.sentence_vectors import SentenceVectors, quotable_sentences
 from retrieval.metrics import compute_metrics
 from retrieval.models import Answer, Citation, MetricSnapshot, MetricsReport, Paper, PaperFilter, SearchHit
 from retrieval.settings import Settings
-from retrieval.text.lexical import STOPWORDS, split_sentences, terms
+from retrieval.text.lexical import STOPWORDS, terms
 from retrieval.text.names import paper_has_author
 
 INTRODUCES = re.compile(
@@ -63,8 +62,8 @@ PERSONAL = re.compile(
 )
 # a question whether a topic is in the work at all ("has he worked on X", "any papers on X", "anything about X")
 ASKS_IF_COVERED = re.compile(
-    r"^\W*(?:so\s+|and\s+|hey\s+|also\s+)?(?:has|did|does|have|is there|are there)\b[^?]*\b(?:work(?:ed)?|"
-    r"publish(?:ed)?|papers?|done|do|write|written|used?|appl(?:y|ied)|looked|touch(?:ed)?|anything|any)\b|"
+    r"^\W*(?:so\s+|and\s+|hey\s+|also\s+)?(?:(?:has|did|does|have)\s+(?:he|igor|mordatch|him|his\s+\w+)|"
+    r"is there|are there)\b|"
     r"\b(?:any|anything|something)\s+(?:\w+\s+){0,3}?(?:on|about|regarding|in|with|involving)\b",
     re.IGNORECASE,
 )
@@ -156,11 +155,6 @@ def _passes(paper: Paper, wanted: PaperFilter) -> bool:
 # --- sentences ---
 
 
-def usable_sentences(paper: Paper) -> list[str]:
-    """The abstract's sentences without pointers (URLs, "code at …") and planted instructions."""
-    return [s for s in split_sentences(paper.abstract) if quotable(s)]
-
-
 def short_name(paper: Paper) -> str:
     return title_head(paper.title) or textwrap.shorten(paper.title, 60, placeholder="…")
 
@@ -168,7 +162,7 @@ def short_name(paper: Paper) -> str:
 def intro_sentence(paper: Paper, name: str | None = None) -> str:
     """The sentence that says what the paper (or `name`) is: naming it and introducing it counts most, then
     introducing anything ("we propose ..."), then describing ("is a", "consists of"); the earliest wins ties."""
-    sentences = usable_sentences(paper) or [paper.title]
+    sentences = quotable_sentences(paper)
 
     def score(sentence: str) -> int:
         names_it = bool(name) and name.casefold() in sentence.casefold()  # type: ignore[union-attr]
@@ -179,7 +173,7 @@ def intro_sentence(paper: Paper, name: str | None = None) -> str:
 
 def finding_sentence(paper: Paper, exclude: str) -> str | None:
     """The key result: the last sentence reporting a finding, a figure preferred."""
-    candidates = [s for s in usable_sentences(paper) if s != exclude and FINDING.search(s)]
+    candidates = [s for s in quotable_sentences(paper) if s != exclude and FINDING.search(s)]
     with_figure = [s for s in candidates if re.search(r"\d", s)]
     return (with_figure or candidates or [None])[-1]
 

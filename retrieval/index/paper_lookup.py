@@ -250,10 +250,11 @@ def _short_names(paper: Paper, *, abbreviations: bool = True) -> set[str]:
     heads = {head, re.sub(r"\s+v?\d+(?:\.\d+)*$", "", head)} if head else set()
     names = heads | _introduced_acronyms(paper.abstract)
     if abbreviations:
-        for name in list(heads):
+        for name in {re.sub(r"\s+v?\d+(?:\.\d+)*$", "", head) for head in heads}:  # never a version's initial
             words = name.split()
             for start in range(len(words) - 1):  # "Implicit Behavioral Cloning" → "Implicit BC", "IBC"
-                initials = "".join(word[0] for word in words[start:] if word[0].isalpha())
-                if len(initials) >= 2 and start + len(initials) >= 3:
-                    names.add(" ".join([*words[:start], initials.upper()]))
+                initials = "".join(word[0] for word in words[start:] if word[0].isalpha()).upper()
+                # all the initials only of a three-word name: longer ones spell words ("SOIL")
+                if len(initials) >= 2 and start + len(initials) >= 3 and (start or len(initials) == 3):
+                    names.add(" ".join([*words[:start], initials]))
     return names

@@ -68,7 +68,7 @@ class LexicalIndex:
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every paper (same order as `papers`); all zeros when no query term is known."""
-        ids = self.bm25.get_tokens_ids(terms(query))
+        ids = self.bm25.get_tokens_ids(terms(query)) if self.papers else []  # an empty store has no vocabulary
         if not ids:
             return np.zeros(len(self.papers), dtype=np.float32)
         return self.bm25.get_scores_from_ids(ids)

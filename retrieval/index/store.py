@@ -219,15 +219,19 @@ class PaperStore:
         result = self.sentences.get(where={"paper_id": paper.id}, include=["documents", "embeddings", "metadatas"])
         fingerprint = paper.content_fingerprint()
         rows = sorted(
-            (metadata["position"], document, vector)
-            for metadata, document, vector in zip(
-                result["metadatas"], result["documents"], result["embeddings"], strict=True
-            )
-            if metadata.get("fingerprint") == fingerprint
+            (
+                (metadata["position"], document, vector)
+                for metadata, document, vector in zip(
+                    result["metadatas"], result["documents"], result["embeddings"], strict=True
+                )
+                if metadata.get("fingerprint") == fingerprint
+            ),
+            key=lambda row: row[0],
         )
-        if not rows:
-            return None
-        return [document for _, document, _ in rows], np.asarray([vector for _, _, vector in rows])
+        sentences = [document for _, document, _ in rows]
+        if not rows or sentences != quotable_sentences(paper):
+            return None  # none stored, a partial write, or stored under an older quoting rule: recompute
+        return sentences, np.asarray([vector for _, _, vector in rows])
 
     def _delete_derived(self, paper_ids: list[str]) -> None:
         """Passages and sentences of these papers: an edited paper may now have fewer of them."""
