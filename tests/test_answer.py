@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from retrieval.answers.strategies import ASKS_IF_COVERED
+from retrieval.answers.strategies import asks_if_covered
 from retrieval.errors import InvalidQuestionError
 from retrieval.service import ResearchService
 
@@ -161,4 +161,4 @@ def test_an_uncovered_topic_without_a_filter_abstains(seeded_service: ResearchSe
 )
 def test_questions_whether_a_topic_is_covered_are_told_apart(question: str, asks: bool) -> None:
     """Only these are gated by the coverage model on the look-up path (descriptive paraphrases are not)."""
-    assert bool(ASKS_IF_COVERED.search(question)) is asks
+    assert asks_if_covered(question, "Igor Mordatch") is asks

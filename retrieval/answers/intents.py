@@ -45,6 +45,10 @@ class IntentClassifier:
         self._lock = threading.Lock()
         self._fitted: tuple[object, object, object] | None = None
 
+    @property
+    def _model_name(self) -> str:
+        return getattr(self.embeddings, "name", type(self.embeddings).__name__)
+
     def scores(self, question: str) -> dict[str, float]:
         """Each intent's probability."""
         word, chars, model = self._fit()
@@ -53,7 +57,9 @@ class IntentClassifier:
         return {str(label): float(p) for label, p in zip(model.classes_, probabilities, strict=True)}  # type: ignore[attr-defined]
 
     def _fit(self) -> tuple[object, object, object]:
-        key = (getattr(self.embeddings, "name", type(self.embeddings).__name__), tuple(self.examples))
+        if self._fitted is not None:  # the per-question path: nothing to build
+            return self._fitted
+        key = (self._model_name, tuple(self.examples))
         with self._lock:
             if self._fitted is None:
                 self._fitted = _FITTED.get(key)
@@ -81,8 +87,7 @@ class IntentClassifier:
 
     def _example_vectors(self, questions: list[str]) -> np.ndarray:
         """The examples' vectors, from the user cache when this model has embedded these examples before."""
-        model_name = getattr(self.embeddings, "name", type(self.embeddings).__name__)
-        digest = hashlib.sha256(json.dumps([model_name, questions]).encode()).hexdigest()[:16]
+        digest = hashlib.sha256(json.dumps([self._model_name, questions]).encode()).hexdigest()[:16]
         cache = Path(user_cache_dir("research-bot")) / f"intent-vectors-{digest}.npy"
         try:
             vectors = np.load(cache)

@@ -26,7 +26,7 @@ from retrieval.metrics import compute_metrics
 from retrieval.models import Answer, Citation, MetricSnapshot, MetricsReport, Paper, PaperFilter, SearchHit
 from retrieval.settings import Settings
 from retrieval.text.lexical import STOPWORDS, terms
-from retrieval.text.names import paper_has_author
+from retrieval.text.names import name_tokens, paper_has_author
 
 INTRODUCES = re.compile(
     r"\b(?:we (?:propose|present|introduce|call|develop|describe|study|investigate|consider|train)|this (?:paper|work) "
@@ -60,13 +60,22 @@ PERSONAL = re.compile(
     r"models?|methods?|approach|algorithms?|systems?|agents?|robots?|networks?|experiments?|results?|findings?)\w+",
     re.IGNORECASE,
 )
-# a question whether a topic is in the work at all ("has he worked on X", "any papers on X", "anything about X")
+# a question whether a topic is in the work at all ("has he worked on X", "any papers on X", "anything about X");
+# the subject is a pronoun or one of the owner's names
 ASKS_IF_COVERED = re.compile(
-    r"^\W*(?:so\s+|and\s+|hey\s+|also\s+)?(?:(?:has|did|does|have)\s+(?:he|igor|mordatch|him|his\s+\w+)|"
-    r"is there|are there)\b|"
+    r"^\W*(?:so\s+|and\s+|hey\s+|also\s+)?(?:(?:has|did|does|have)\s+(?P<subject>\w+)|is there|are there)\b|"
     r"\b(?:any|anything|something)\s+(?:\w+\s+){0,3}?(?:on|about|regarding|in|with|involving)\b",
     re.IGNORECASE,
 )
+PRONOUNS = frozenset({"he", "she", "they", "him", "her", "his"})
+
+
+def asks_if_covered(question: str, owner: str) -> bool:
+    match = ASKS_IF_COVERED.search(question)
+    subject = match and match.group("subject")
+    return bool(match) and (not subject or subject.casefold() in PRONOUNS | set(name_tokens(owner)))
+
+
 RECENT_COUNT = 3
 SINGULAR_RECENT = re.compile(
     r"\b(?:the|his) (?:most recent|latest|newest|last) (?:paper|work|one|publication)\b(?! and)", re.IGNORECASE
@@ -521,8 +530,8 @@ def answer_lookup(ctx: AnswerContext) -> Answer:
                 replace(ctx, plan=ctx.plan.model_copy(update={"intent": "not_in_profile", "missing": missing}))
             )
         return ctx.abstain(hits)
-    asks_if_covered = not ctx.plan.papers and ctx.plan.topic and ASKS_IF_COVERED.search(ctx.question)
-    if asks_if_covered and off_profile(ctx, ctx.plan.topic, ctx.search(ctx.plan.topic, COVERAGE_HITS)):
+    whether_covered = not ctx.plan.papers and ctx.plan.topic and asks_if_covered(ctx.question, ctx.owner)
+    if whether_covered and off_profile(ctx, ctx.plan.topic, ctx.search(ctx.plan.topic, COVERAGE_HITS)):
         return ctx.abstain(hits)  # "has he worked on X?" asks whether X is covered at all: the coverage model's call
     if ctx.plan.papers:
         hits = [
