@@ -29,7 +29,8 @@ FACT_QUESTION = re.compile(
     r"how accurate|at what)\b",
     re.IGNORECASE,
 )
-MIN_SENTENCES, MAX_SENTENCES = 2, 4
+MIN_SENTENCES, MAX_SENTENCES = 3, 4
+ANSWER_WORDS = 120  # context sentences join only while the answer stays about this short (the issue's budget)
 SENTENCE_EVIDENCE_WEIGHT = 0.8  # chosen with Settings.abstain_threshold (see there)
 LLM_UNAVAILABLE = "The LLM gave no answer; extractive answer shown."
 LLM_UNSUPPORTED = "No sentence of the LLM's answer was supported by the papers it cited; extractive answer shown."
@@ -164,15 +165,23 @@ def named_sources(question: str, hits: list[SearchHit]) -> set[int]:
 
 def select(candidates: list[Candidate], margin: float) -> list[Candidate]:
     """The best sentence, then others within `margin` of it, at most MAX_SENTENCES. Up to MIN_SENTENCES
-    are filled from the best sentence's own paper: a weak sentence of another paper is noise, not context.
+    are filled from the best sentence's own paper while the answer stays within ANSWER_WORDS: a weak sentence of
+    another paper is noise, not context.
 
     For a fact question the best sentence stating a figure is always in: the figure is the answer."""
     best = candidates[0]
     chosen = [c for c in candidates if c.score >= best.score - margin][:MAX_SENTENCES]
-    same_paper = (c for c in candidates if c.source == best.source and c not in chosen)
-    chosen += [c for _, c in zip(range(MIN_SENTENCES - len(chosen)), same_paper, strict=False)]
+
+    def fits(candidate: Candidate) -> bool:
+        return sum(len(c.text.split()) for c in [*chosen, candidate]) <= ANSWER_WORDS
+
+    for candidate in [c for c in candidates if c.source == best.source and c not in chosen]:
+        if len(chosen) >= MIN_SENTENCES:
+            break
+        if fits(candidate):
+            chosen.append(candidate)
     following = next((c for c in candidates if c.source == best.source and c.position == best.position + 1), None)
-    if following is not None and following not in chosen and len(chosen) < MAX_SENTENCES:
+    if following is not None and following not in chosen and len(chosen) < MAX_SENTENCES and fits(following):
         chosen.append(following)  # the sentence after the best one often completes it ("... roles: A, B and C")
     figure = next((candidate for candidate in candidates if candidate.states_figure), None)
     if figure is not None and figure not in chosen:
