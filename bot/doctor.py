@@ -22,12 +22,12 @@ from typing import Any, Literal
 from langchain_core.embeddings import Embeddings
 from pydantic import SecretStr
 
+from bot.names import names_list
 from retrieval.errors import UserFacingError
 from retrieval.settings import Settings
 
 Verdict = Literal["ok", "warn", "fail"]
 CHROMA_CONNECT_TIMEOUT = 5.0
-SHOWN_NAMES = 5
 # Discord bot tokens: base64url(user id) . base64url(timestamp) . HMAC, e.g. "MTA4…" "." "GxYz12" "." "…"
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}")
 PORTAL_INTENT = "Developer Portal → Bot → Privileged Gateway Intents → Message Content Intent"
@@ -75,11 +75,6 @@ class Report:
         counts = self.counts()
         lines.append(f"{counts['ok']} ok, {counts['warn']} warning(s), {counts['fail']} failure(s)")
         return "\n".join(lines)
-
-
-def names_list(names: list[str], shown: int = SHOWN_NAMES) -> str:
-    head = ", ".join(names[:shown])
-    return head + (f" and {len(names) - shown} more" if len(names) > shown else "")
 
 
 # --- settings ---
