@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from retrieval.errors import AmbiguousPaperError, PaperNotFoundError, UserFacingError
 from retrieval.index.search import SEARCH_MODES
@@ -287,13 +287,28 @@ def cmd_profiles(service: ResearchService, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- doctor ---
+
+
+def cmd_doctor(service: ResearchService, args: argparse.Namespace) -> int:
+    """Reads the settings only: the store is inspected, never created or ingested."""
+    from bot.doctor import diagnose
+
+    return print_doctor_report(diagnose(service.settings), args.json)
+
+
+def print_doctor_report(report: Any, as_json: bool) -> int:
+    print(json.dumps(report.as_json(), ensure_ascii=False) if as_json else report.as_text())
+    return EXIT_OK if report.ok else EXIT_INTERNAL
+
+
 # --- run (the Discord bot) ---
 
 
 def cmd_run(service: ResearchService, args: argparse.Namespace) -> int:
     from bot.runner import run_bot  # discord.py is only imported when the bot runs
 
-    return run_bot(service)
+    return run_bot(service, verbose=args.verbose)
 
 
 # --- parser ---
@@ -347,15 +362,31 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("profiles", cmd_profiles, "List the profiles in the store.")
 
+    command(
+        "doctor",
+        cmd_doctor,
+        "Check the store, embedding model, token, intents and profiles; exit 1 if any check fails.",
+    )
+
     command("run", cmd_run, "Start the Discord bot (needs DISCORD_TOKEN).", json_flag=False)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr)
+    if args.command != "run":  # `run` sets up its own logging (bot.runner.configure_logging), once
+        logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr)
     try:
-        service = ResearchService(Settings())
+        try:
+            settings = Settings()
+        except ValidationError as error:
+            from bot.doctor import settings_error_message, settings_failure
+
+            if args.command == "doctor":
+                return print_doctor_report(settings_failure(error), args.json)
+            print(f"error: invalid setting: {settings_error_message(error)}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        service = ResearchService(settings)
         return args.handler(service, args)
     except UserFacingError as error:
         print(f"error: {error}", file=sys.stderr)

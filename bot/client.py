@@ -22,8 +22,17 @@ def make_intents(settings: Settings) -> discord.Intents:
     return intents
 
 
+def silence_voice_warnings() -> None:
+    """The bot has no voice: discord.py's "PyNaCl / davey is not installed, voice will NOT be supported"
+    warnings are noise. These class flags are how discord.py itself warns only once."""
+    for flag in ("warn_nacl", "warn_dave"):
+        if hasattr(discord.VoiceClient, flag):
+            setattr(discord.VoiceClient, flag, False)
+
+
 class ResearchBot(commands.Bot):
     def __init__(self, settings: Settings, service: ResearchService, **options: object) -> None:
+        silence_voice_warnings()
         prefix = (
             commands.when_mentioned_or(settings.command_prefix)
             if settings.message_content_intent
@@ -39,6 +48,7 @@ class ResearchBot(commands.Bot):
         )
         self.settings = settings
         self.service = service
+        self.has_been_ready = False  # set by on_ready; the runner retries startup only before it
 
     async def setup_hook(self) -> None:
         report = await self.service.run(self.service.ensure_ingested)
@@ -62,4 +72,5 @@ class ResearchBot(commands.Bot):
         await report_command_error(ctx, error)
 
     async def on_ready(self) -> None:
+        self.has_been_ready = True
         log.info("logged in as %s (%s) in %d guild(s)", self.user, getattr(self.user, "id", "?"), len(self.guilds))

@@ -13,7 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.formatting import render_error_embed
-from retrieval.errors import UserFacingError
+from retrieval.errors import UnknownProfileError, UserFacingError
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,8 @@ def cooldown_message(retry_after: float) -> str:
 
 def user_message_for(error: BaseException) -> str | None:
     """A message for the user, or None when the error is ours (logged with its traceback)."""
+    if isinstance(error, UnknownProfileError):
+        return error.message(see="/profiles")
     if isinstance(error, UserFacingError):
         return str(error)
     if isinstance(error, commands.CommandOnCooldown | app_commands.CommandOnCooldown):

@@ -24,6 +24,7 @@ CONTENT_LIMIT = 2000
 AUTOCOMPLETE_CHOICES = 25
 AUTOCOMPLETE_NAME_LIMIT = 100
 PAPERS_PER_PAGE = 8
+PROFILES_PER_PAGE = 20
 
 COLOR_ANSWER = discord.Color.blurple()
 COLOR_ABSTAIN = discord.Color.light_grey()
@@ -181,13 +182,22 @@ def render_paper_pages(papers: list[Paper], heading: str) -> list[discord.Embed]
     return pages
 
 
-def render_profiles_embed(profiles: list[ProfileSummary]) -> discord.Embed:
+def render_profile_pages(profiles: list[ProfileSummary]) -> list[discord.Embed]:
+    """Pages of `PROFILES_PER_PAGE` profiles (a page stays far below the embed limits however many there are)."""
     lines = [
         f"**{escape_user_text(p.name)}** (`{p.id}`) — {p.papers_listed} papers listed, "
         f"{p.papers_claimed if p.papers_claimed is not None else '—'} claimed, category {p.category or '—'}"
         for p in profiles
     ]
-    return make_embed("Profiles", "\n".join(lines) or "No profiles ingested yet.")
+    if len(lines) <= PROFILES_PER_PAGE:
+        return [make_embed("Profiles", "\n".join(lines) or "No profiles ingested yet.")]
+    chunks = [lines[i : i + PROFILES_PER_PAGE] for i in range(0, len(lines), PROFILES_PER_PAGE)]
+    pages = []
+    for number, chunk in enumerate(chunks, start=1):
+        embed = make_embed("Profiles", "\n".join(chunk))
+        set_footer(embed, f"page {number}/{len(chunks)} · {len(profiles)} profiles")
+        pages.append(embed)
+    return pages
 
 
 def render_error_embed(message: str) -> discord.Embed:

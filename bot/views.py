@@ -8,10 +8,13 @@ import discord
 
 
 class EmbedPaginator(discord.ui.View):
-    def __init__(self, pages: list[discord.Embed], owner_id: int, *, timeout: float = 180.0) -> None:
+    def __init__(
+        self, pages: list[discord.Embed], owner_id: int, *, timeout: float = 180.0, command: str = "papers"
+    ) -> None:
         super().__init__(timeout=timeout)
         self.pages = pages
         self.owner_id = owner_id
+        self.command = command
         self.index = 0
         self.message: discord.Message | None = None
         self._sync_buttons()
@@ -20,7 +23,8 @@ class EmbedPaginator(discord.ui.View):
         if interaction.user.id == self.owner_id:
             return True
         await interaction.response.send_message(
-            "Only the person who ran the command can turn these pages; run `/papers` yourself.", ephemeral=True
+            f"Only the person who ran the command can turn these pages; run `/{self.command}` yourself.",
+            ephemeral=True,
         )
         return False
 

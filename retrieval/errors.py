@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+import re
+
 
 class UserFacingError(Exception):
     """Base class: the message is written for the person who typed the command."""
@@ -26,9 +29,35 @@ class SchemaMismatchError(UserFacingError):
 
 
 class UnknownProfileError(UserFacingError):
-    def __init__(self, requested: str, known: list[str]) -> None:
-        choices = ", ".join(known) or "none (run `research-bot ingest`)"
-        super().__init__(f"No profile named {requested!r}. Known profiles: {choices}.")
+    """Names every profile of a small store; of a larger one at most `SHOWN`, the closest to what was typed;
+    `message(see=...)` points to the full list where the user is (the CLI's `profiles`, the bot's /profiles)."""
+
+    SHOWN = 3
+
+    def __init__(self, requested: str, known: list[str], see: str = "`research-bot profiles`") -> None:
+        self.requested, self.known = requested, known
+        super().__init__(self.message(see))
+
+    def message(self, see: str) -> str:
+        if not self.known:
+            return f"No profile named {self.requested!r}. Known profiles: none (run `research-bot ingest`)."
+        if len(self.known) <= self.SHOWN + 1:  # "and 1 more" would be no shorter than naming it
+            return f"No profile named {self.requested!r}. Known profiles: {', '.join(self.known)}."
+        ranked = sorted(self.known, key=lambda profile_id: (-likeness(self.requested, profile_id), profile_id))
+        close = [profile_id for profile_id in ranked[: self.SHOWN] if likeness(self.requested, profile_id) >= CLOSE]
+        shown = close or ranked[: self.SHOWN]
+        heading = "Closest" if close else "Known profiles"
+        rest = len(ranked) - len(shown)
+        return f"No profile named {self.requested!r}. {heading}: {', '.join(shown)} … and {rest} more; see {see}."
+
+
+CLOSE = 0.6  # difflib ratio from which a profile id is offered as what was meant
+
+
+def likeness(requested: str, profile_id: str) -> float:
+    """How close typed text is to a profile id: to the whole id, or to its best-matching part ("mordach")."""
+    wanted = "-".join(re.findall(r"[^\W_]+", requested.casefold()))
+    return max(difflib.SequenceMatcher(None, wanted, part).ratio() for part in [profile_id, *profile_id.split("-")])
 
 
 class InvalidQuestionError(UserFacingError):

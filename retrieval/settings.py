@@ -121,6 +121,12 @@ class DiscordSettings(_Group):
     paginator_timeout_seconds: float = Field(
         180.0, description="Seconds of inactivity after which /papers page buttons are disabled."
     )
+    discord_connect_attempts: int = Field(
+        5, ge=1, description="Attempts to reach Discord when `run` starts (DNS, refused, gateway down); then exit 1."
+    )
+    discord_connect_retry_seconds: float = Field(
+        2.0, ge=0, description="Wait before the second attempt; it doubles after each failure, up to 60 s."
+    )
 
     @field_validator("discord_guild_ids", mode="before")
     @classmethod

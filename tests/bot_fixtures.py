@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,16 @@ async def research_bot(
     """The default server with ResearchBot (seeded store, guild sync, no cooldown) connected."""
     async with running_bot(discord_server, seeded_service, bot_settings()):
         yield discord_server
+
+
+@pytest.fixture
+def restore_root_logging() -> Iterator[None]:
+    """Undo the handler that `research-bot run` (bot.runner.configure_logging) installs on the root logger."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 # --- reading what the bot sent -----------------------------------------------------------------------

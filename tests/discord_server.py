@@ -828,6 +828,7 @@ class DiscordServer:
         heartbeat_interval_ms: int = 41_250,
         attachment_size_limit: int = 10 * 1024 * 1024,
         reaction_time: float = 0.05,
+        port: int = 0,
     ) -> None:
         self.token = token
         self.bot_user = FakeUser(bot_id, bot_name, bot=True)
@@ -870,7 +871,7 @@ class DiscordServer:
         self._changed = asyncio.Condition()
         self._gateway = _Gateway(self)
         self._runner: web.AppRunner | None = None
-        self.port = 0
+        self.port = port  # 0: any free port, chosen by start()
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -879,7 +880,7 @@ class DiscordServer:
         self._add_routes(app.router)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
         self.port = self._runner.addresses[0][1]
         return self
 

@@ -8,7 +8,6 @@ import itertools
 import json
 import logging
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -129,17 +128,7 @@ async def test_without_message_content_intent_slash_commands_still_work(
 # --- `research-bot run` ------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def runner_uses() -> Iterator[None]:
-    """Undo the root-logger handler that `discord.utils.setup_logging` installs."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
-
-
-@pytest.mark.usefixtures("runner_uses")
+@pytest.mark.usefixtures("restore_root_logging")
 async def test_run_with_a_rejected_token_exits_with_the_401_message(
     discord_server: DiscordServer,
     seeded_service: ResearchService,
@@ -154,10 +143,11 @@ async def test_run_with_a_rejected_token_exits_with_the_401_message(
     err = capsys.readouterr().err
     assert bot.runner.BAD_TOKEN in err and "401" in err
     assert token not in err
+    assert discord_server.requests.count("GET /users/@me") == 1 and "retrying" not in err  # never retried
     assert any("401" in error for error in discord_server.errors)
 
 
-@pytest.mark.usefixtures("runner_uses")
+@pytest.mark.usefixtures("restore_root_logging")
 async def test_run_with_the_intent_refused_exits_with_the_4014_message(
     discord_server_factory: ServerFactory,
     seeded_service: ResearchService,
@@ -175,7 +165,7 @@ async def test_run_with_the_intent_refused_exits_with_the_4014_message(
     assert server.token not in err
 
 
-@pytest.mark.usefixtures("runner_uses")
+@pytest.mark.usefixtures("restore_root_logging")
 async def test_run_without_a_token_says_how_to_set_it(
     seeded_service: ResearchService,
     bot_settings: SettingsFactory,

@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.checks import admin_only
 from bot.formatting import escape_user_text, make_embed
+from bot.names import names_list
 from retrieval.models import IngestReport
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 def render_ingest_embed(title: str, report: IngestReport) -> discord.Embed:
     return make_embed(
         title,
-        f"Profiles: {escape_user_text(', '.join(report.profiles))}\n"
+        f"Profiles: {escape_user_text(names_list(report.profiles))}\n"
         f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
         f"removed {report.removed}; metric snapshots added {report.snapshots_added}",
     )

@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.autocomplete import profile_autocomplete
 from bot.checks import per_user_cooldown
 from bot.formatting import render_metrics_embed
 
@@ -24,6 +25,7 @@ class MetricsCog(commands.Cog, name="Metrics"):
 
     @commands.hybrid_command(name="metrics", description="h-index, citations, papers per year and category, chart.")
     @app_commands.describe(profile="Profile id or name (default: the configured one)")
+    @app_commands.autocomplete(profile=profile_autocomplete)
     @per_user_cooldown()
     async def metrics(self, ctx: commands.Context, *, profile: str | None = None) -> None:
         async with ctx.typing():  # slash: defers (public); prefix: shows typing

@@ -1,14 +1,16 @@
-"""/papers (filtered, paginated with buttons) and /profiles."""
+"""/papers (filtered, paginated with buttons) and /profiles (paginated too: a lab may have hundreds)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.autocomplete import profile_autocomplete
 from bot.checks import per_user_cooldown
-from bot.formatting import render_paper_pages, render_profiles_embed
+from bot.formatting import render_paper_pages, render_profile_pages
 from bot.views import EmbedPaginator
 from retrieval.models import PaperFilter
 
@@ -26,7 +28,9 @@ class PapersCog(commands.Cog, name="Papers"):
         category="arXiv-style category such as LG, RO, CL",
         author="An author's name (initials and middle names are fine)",
         has_code="Only papers with code",
+        profile="Profile id or name (default: every profile)",
     )
+    @app_commands.autocomplete(profile=profile_autocomplete)
     @per_user_cooldown()
     async def papers(
         self,
@@ -35,27 +39,33 @@ class PapersCog(commands.Cog, name="Papers"):
         category: str | None = None,
         author: str | None = None,
         has_code: bool | None = None,
+        profile: str | None = None,
     ) -> None:
         async with ctx.typing():  # slash: defers (public); prefix: shows typing
             service = self.bot.service
-            paper_filter = PaperFilter(year=year, category=category, author=author, has_code=has_code or None)
+            paper_filter = PaperFilter(
+                profile=profile, year=year, category=category, author=author, has_code=has_code or None
+            )
             papers = await service.run(service.papers, paper_filter)
-            pages = render_paper_pages(papers, "Papers" + describe_filter(paper_filter))
-            if len(pages) == 1:
-                await ctx.send(embed=pages[0])
-                return
-            view = EmbedPaginator(pages, owner_id=ctx.author.id, timeout=self.bot.settings.paginator_timeout_seconds)
-            view.message = await ctx.send(embed=pages[0], view=view)
+            await self.send_pages(ctx, render_paper_pages(papers, "Papers" + describe_filter(paper_filter)), "papers")
 
     @commands.hybrid_command(name="profiles", description="The researcher profiles this bot knows.")
     @per_user_cooldown()
     async def profiles(self, ctx: commands.Context) -> None:
-        service = self.bot.service
-        await ctx.send(embed=render_profiles_embed(await service.run(service.profiles)))
+        async with ctx.typing():  # slash: defers (public); prefix: shows typing
+            service = self.bot.service
+            await self.send_pages(ctx, render_profile_pages(await service.run(service.profiles)), "profiles")
+
+    async def send_pages(self, ctx: commands.Context, pages: list[discord.Embed], command: str) -> None:
+        """One page as it is; more with previous/next buttons that only the invoker can use."""
+        if len(pages) == 1:
+            await ctx.send(embed=pages[0])
+            return
+        timeout = self.bot.settings.paginator_timeout_seconds
+        view = EmbedPaginator(pages, owner_id=ctx.author.id, timeout=timeout, command=command)
+        view.message = await ctx.send(embed=pages[0], view=view)
 
 
 def describe_filter(paper_filter: PaperFilter) -> str:
-    parts = [
-        f"{name} {value}" for name, value in paper_filter.model_dump(exclude_none=True).items() if name != "profile"
-    ]
+    parts = [f"{name} {value}" for name, value in paper_filter.model_dump(exclude_none=True).items()]
     return f" ({', '.join(parts)})" if parts else ""
