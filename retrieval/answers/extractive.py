@@ -117,7 +117,7 @@ SHORTHAND = {
 
 
 def topic_words(topic: str) -> list[list[str]]:
-    """Each word of the topic as its stemmed term variants ("multi-agent": "multi-agent", "multiagent")."""
+    """Each word of the topic as its stemmed term variants ("RT-2": "rt-2", "rt"; "multi-agent": "multiag", "multi")."""
     words = []
     for match in WORD.finditer(topic.casefold()):
         variants = [v for v in dict.fromkeys(terms(match.group())) if "-" in v or "." in v or v.isalnum()]

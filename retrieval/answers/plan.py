@@ -68,6 +68,9 @@ CATEGORY_WORDS = {
     "MA": r"multi-?agent",
     "LG": r"machine[- ]learning",
 }
+# "multi-agent papers" are papers about multi-agent learning, mostly filed under cs.LG: the word names the
+# category only as "the multi-agent category"
+TOPIC_FIRST_CATEGORIES = {"MA"}
 # words that add nothing once their category is a filter ("latest language / NLP papers")
 CATEGORY_TOPIC_WORDS = {
     "RO": {"robotics", "robotic", "robot", "robots"},
@@ -658,8 +661,9 @@ def _category(text: str, context: PlanContext) -> tuple[str, list[tuple[int, int
     for category, words in CATEGORY_WORDS.items():
         if category not in context.categories:
             continue
+        noun = "category" if category in TOPIC_FIRST_CATEGORIES else f"{PAPER_NOUN}|category"
         match = re.search(
-            rf"\b(?:{words})(?:[- ]related)?(?: \([\w. ]+\))?\s+(?:{PAPER_NOUN}|category)\b|"
+            rf"\b(?:{words})(?:[- ]related)?(?: \([\w. ]+\))?\s+(?:{noun})\b|"
             rf"\b(?:in|under) (?:the )?(?:{words})(?: \([\w. ]+\))? (?:category|section|area)\b|"
             rf"\bcategory (?:of )?(?:{words})\b",
             text,

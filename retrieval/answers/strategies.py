@@ -54,12 +54,20 @@ AREA_TOPICS = {
     "MA": "multi-agent",
     "LG": "machine learning",
 }
-# a question about the person, not a research topic: "what's his erdos number", "is his group taking interns"
-PERSONAL = re.compile(
-    r"\b(?:his|mordatch'?s|igor'?s)\s+(?!work|papers?|research|stuff|publications?|studies|projects?|line|take|"
-    r"models?|methods?|approach|algorithms?|systems?|agents?|robots?|networks?|experiments?|results?|findings?)\w+",
-    re.IGNORECASE,
+# after "his" or "<name>'s", a word that is not about the research: "his erdos number", "igor's group"
+PERSONAL_NOUN = (
+    r"\s+(?!work|papers?|research|stuff|publications?|studies|projects?|line|take|models?|methods?|approach|"
+    r"algorithms?|systems?|agents?|robots?|networks?|experiments?|results?|findings?)\w+"
 )
+
+
+def asks_about_person(question: str, owner: str) -> bool:
+    """A question about the person, not a research topic: "what's his erdos number", "is igor's group hiring"."""
+    owners = "|".join(re.escape(token) for token in name_tokens(owner))
+    possessive = rf"\b(?:his|her|their|(?:{owners})['’]?s)" if owners else r"\b(?:his|her|their)"
+    return re.search(possessive + PERSONAL_NOUN, question, re.IGNORECASE) is not None
+
+
 # a question whether a topic is in the work at all ("has he worked on X", "any papers on X", "anything about X");
 # the subject is a pronoun or one of the owner's names
 ASKS_IF_COVERED = re.compile(
@@ -524,7 +532,7 @@ def theme_name(groups: list[list[Paper]], index: int) -> str:
 def answer_lookup(ctx: AnswerContext) -> Answer:
     hits = ctx.search(ctx.question, ctx.settings.answer_sources) if not ctx.plan.papers else []
     if not ctx.plan.papers and topic_is_foreign(ctx.plan.topic, ctx.searcher.lexical_index(), ctx.settings):
-        if PERSONAL.search(ctx.question) and not TOPIC_PHRASE.search(ctx.question):
+        if asks_about_person(ctx.question, ctx.owner) and not TOPIC_PHRASE.search(ctx.question):
             missing = "that (it holds no personal or biographical details)"
             return answer_not_in_profile(
                 replace(ctx, plan=ctx.plan.model_copy(update={"intent": "not_in_profile", "missing": missing}))

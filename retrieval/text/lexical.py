@@ -9,7 +9,8 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 
 # Words joined by '-' or '.' stay one term ("rt-2", "palm-e", "1.5") and also yield their parts, so
-# "RT-2" is a rare term of its own while "RT" still matches "RT-1".
+# "RT-2" is a rare term of its own while "RT" still matches "RT-1". A hyphenated word of letters is joined
+# ("multi-agent" is the term "multiagent"), so both spellings meet.
 WORD = re.compile(r"[^\W_]+(?:[-.][^\W_]+)*")
 STOPWORDS = frozenset(STOPWORDS_EN) | {"paper", "papers", "work", "works", "does", "did", "which", "what", "how"}
 # Sentence ends: '.', '!' or '?' followed by a space and an upper-case letter or a digit, except after
@@ -29,6 +30,8 @@ def terms(text: str) -> list[str]:
     for match in WORD.finditer(text.casefold()):
         word = match.group()
         parts = re.split(r"[-.]", word)
+        if "-" in word and word.replace("-", "").isalpha():
+            word = word.replace("-", "")  # "multi-agent" and "multiagent" are one term
         words.extend([word, *parts] if len(parts) > 1 else parts)
     kept = [word for word in words if word not in STOPWORDS]
     return _stemmer().stemWords(kept)
