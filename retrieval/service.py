@@ -21,6 +21,7 @@ from retrieval.answers.questions import validate_question
 from retrieval.answers.strategies import AnswerContext, answer_question
 from retrieval.answers.summary import summarize
 from retrieval.errors import UnknownProfileError, UserFacingError
+from retrieval.index.lexical_cache import cache_file
 from retrieval.index.paper_lookup import PaperIndex
 from retrieval.index.search import HybridSearcher
 from retrieval.index.sentence_vectors import SentenceVectors
@@ -215,7 +216,8 @@ class ResearchService:
         """Built once, under a lock: the bot calls search/ask from many worker threads at once."""
         with self._answer_lock:
             if self._searcher is None or self._sentence_vectors is None:
-                self._searcher = HybridSearcher(self.store, self.settings)
+                index_file = cache_file(self.settings.chroma_path, self.settings.chroma_host, self.settings.chroma_port)
+                self._searcher = HybridSearcher(self.store, self.settings, index_file)
                 self._sentence_vectors = SentenceVectors(self.store.embeddings, self.store.stored_sentences)
             return self._searcher, self._sentence_vectors
 

@@ -11,6 +11,7 @@ from retrieval.errors import UserFacingError
 from retrieval.index import search as search_module
 from retrieval.models import PaperFilter
 from retrieval.service import ResearchService
+from tests.conftest import service_at
 
 
 def title_of(service: ResearchService, query: str, mode: str = "hybrid", rank: int = 1) -> list[str]:
@@ -150,3 +151,28 @@ def test_concurrent_searches_build_the_index_once(fresh_service: ResearchService
         results = list(pool.map(lambda _: title_of(fresh_service, "zorblat planning", "bm25"), range(32)))
     assert len(builds) == 1
     assert all(result == ["Zorblat Networks for Tiny Planning"] for result in results)
+
+
+def test_a_new_process_loads_the_saved_index_instead_of_rebuilding(
+    fresh_service: ResearchService, embeddings, monkeypatch
+) -> None:
+    fresh_service.ingest_text(PROFILE.encode(), "ada.txt")
+    assert title_of(fresh_service, "zorblat", "bm25") == ["Zorblat Networks for Tiny Planning"]  # built and saved
+    builds = []
+    original = search_module.LexicalIndex.build
+    monkeypatch.setattr(search_module.LexicalIndex, "build", lambda *a, **k: builds.append(1) or original(*a, **k))
+    second = service_at(fresh_service.settings.chroma_path, embeddings)  # another process on the same store
+    assert title_of(second, "zorblat", "bm25") == ["Zorblat Networks for Tiny Planning"]
+    assert builds == []
+    second.ingest_text(PROFILE.replace("stay small during training", "undergo quuxification").encode(), "ada.txt")
+    assert title_of(fresh_service, "quuxification", "bm25") == ["Quiet Gradients"]  # a newer revision: rebuilt
+    assert builds == [1]
+
+
+def test_a_damaged_saved_index_is_rebuilt(fresh_service: ResearchService, embeddings) -> None:
+    fresh_service.ingest_text(PROFILE.encode(), "ada.txt")
+    title_of(fresh_service, "zorblat", "bm25")
+    saved = fresh_service.settings.chroma_path / "lexical-index.pickle"
+    saved.write_bytes(saved.read_bytes()[:100])
+    second = service_at(fresh_service.settings.chroma_path, embeddings)
+    assert title_of(second, "zorblat", "bm25") == ["Zorblat Networks for Tiny Planning"]

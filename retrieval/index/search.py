@@ -13,11 +13,14 @@ import math
 import threading
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
 
 import bm25s
 import numpy as np
 
 from retrieval.errors import UserFacingError
+from retrieval.index import lexical_cache
 from retrieval.index.store import PaperStore
 from retrieval.models import Paper, PaperFilter, SearchHit
 from retrieval.settings import Settings
@@ -43,6 +46,10 @@ class LexicalIndex:
     term_sets: dict[str, frozenset[str]]
     document_frequency: Counter[str]
     adjacent_pairs: frozenset[tuple[str, str]]  # terms that follow each other somewhere ("architectur", "search")
+
+    @cached_property
+    def by_id(self) -> dict[str, Paper]:
+        return {paper.id: paper for paper in self.papers}
 
     @classmethod
     def build(cls, revision: int, papers: list[Paper], title_repeat: int) -> LexicalIndex:
@@ -74,21 +81,49 @@ class LexicalIndex:
         return self.bm25.get_scores_from_ids(ids)
 
 
+def matches(paper: Paper, paper_filter: PaperFilter) -> bool:
+    """The filter applied to one paper in memory (what `chroma_where` asks of the store, plus the author)."""
+    f = paper_filter
+    return (
+        (f.profile is None or paper.profile == f.profile)
+        and (f.year is None or paper.year == f.year)
+        and (f.year_from is None or paper.year >= f.year_from)
+        and (f.year_to is None or paper.year <= f.year_to)
+        and (f.category is None or paper.category == f.category.upper())
+        and (f.has_code is None or paper.has_code == f.has_code)
+        and (f.author is None or paper_has_author(f.author, paper.authors))
+    )
+
+
 class HybridSearcher:
-    def __init__(self, store: PaperStore, settings: Settings) -> None:
+    def __init__(self, store: PaperStore, settings: Settings, index_file: Path | None = None) -> None:
+        """`index_file`: where the BM25 index is saved for other processes (lexical_cache.py); None: memory only."""
         self.store = store
         self.settings = settings
+        self.index_file = index_file
         self._index: LexicalIndex | None = None
         self._lock = threading.Lock()
 
     def lexical_index(self) -> LexicalIndex:
-        """The BM25 index for the store's current revision; built once per revision even under concurrency."""
+        """The BM25 index for the store's current revision: the one in memory, else the saved one, else built from
+        the store (and saved). Once per revision even under concurrency."""
         revision = self.store.revision()
         with self._lock:
             if self._index is None or self._index.revision != revision:
-                papers = self.store.get_papers()
-                self._index = LexicalIndex.build(revision, papers, self.settings.bm25_title_repeat)
+                self._index = self._load_or_build(revision)
             return self._index
+
+    def _load_or_build(self, revision: int) -> LexicalIndex:
+        title_repeat = self.settings.bm25_title_repeat
+        store_id = str(self.store.papers.id)
+        if self.index_file is not None:
+            saved = lexical_cache.load(self.index_file, store_id, revision, title_repeat)
+            if saved is not None:
+                return saved
+        index = LexicalIndex.build(revision, self.store.get_papers(), title_repeat)
+        if self.index_file is not None and self.store.revision() == revision:  # not written meanwhile
+            lexical_cache.save(self.index_file, store_id, title_repeat, index)
+        return index
 
     def search(
         self, query: str, *, k: int = 10, mode: str = "hybrid", paper_filter: PaperFilter | None = None
@@ -107,21 +142,24 @@ class HybridSearcher:
         return [SearchHit(paper=paper, score=score, rank=rank) for rank, (paper, score) in enumerate(ranked[:k], 1)]
 
     def _allowed_ids(self, paper_filter: PaperFilter | None) -> set[str] | None:
-        """Ids passing the filter (None: no filter). Author names are matched here, tolerantly."""
+        """Ids passing the filter (None: no filter), from the papers held in memory: no store read per question."""
         if paper_filter is None or paper_filter == PaperFilter():
             return None
-        papers = self.store.get_papers(paper_filter)
-        if paper_filter.author:
-            papers = [paper for paper in papers if paper_has_author(paper_filter.author, paper.authors)]
-        return {paper.id for paper in papers}
+        return {paper.id for paper in self.lexical_index().papers if matches(paper, paper_filter)}
 
     def _dense(
         self, query: str, allowed: set[str] | None, paper_filter: PaperFilter | None
     ) -> list[tuple[Paper, float]]:
+        """Chroma ranks the passages within the filter's metadata (`where`); the papers come from memory."""
         if allowed is not None and not allowed:
             return []
-        pairs = self.store.dense_search(query, self.settings.search_candidates, paper_filter)
-        return [(paper, score) for paper, score in pairs if allowed is None or paper.id in allowed]
+        by_id = self.lexical_index().by_id
+        best = self.store.best_passages(query, self.settings.search_candidates, paper_filter)
+        return [
+            (by_id[paper_id], score)
+            for paper_id, score in best.items()
+            if paper_id in by_id and (allowed is None or paper_id in allowed)
+        ]
 
     def _lexical(self, query: str, allowed: set[str] | None) -> list[tuple[Paper, float]]:
         index = self.lexical_index()

@@ -1,10 +1,11 @@
 """Abstract sentences and their embeddings: computed at ingest and stored with the paper (PaperStore), read once
-per paper version and kept in memory, shared by all threads. A store written before sentences were stored (or a
-paper whose sentences are missing) gets them computed here on first use."""
+per paper version and kept in memory (the most recently used papers), shared by all threads. A store written
+before sentences were stored (or a paper whose sentences are missing) gets them computed here on first use."""
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 
 import numpy as np
@@ -22,22 +23,31 @@ def quotable_sentences(paper: Paper) -> list[str]:
     return [s for s in split_sentences(paper.abstract) if quotable(s)] or [paper.title]
 
 
+# papers whose sentences stay in memory (about 12 KB each): answers read the few top papers of each question, so
+# a bounded cache keeps the hot ones without holding a 100k-paper store in RAM
+CACHED_PAPERS = 20_000
+
+
 class SentenceVectors:
     def __init__(self, embeddings: Embeddings, stored: SentenceReader | None = None) -> None:
         self.embeddings = embeddings
         self.stored = stored
-        self._cache: dict[str, tuple[list[str], np.ndarray]] = {}
+        self._cache: OrderedDict[str, tuple[list[str], np.ndarray]] = OrderedDict()
         self._lock = threading.Lock()
 
     def of(self, paper: Paper) -> tuple[list[str], np.ndarray]:
         key = f"{paper.id}@{paper.content_fingerprint()}"
         with self._lock:
             cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                return cached
+        cached = self.stored(paper) if self.stored else None
         if cached is None:
-            cached = self.stored(paper) if self.stored else None
-            if cached is None:
-                sentences = quotable_sentences(paper)
-                cached = (sentences, np.asarray(self.embeddings.embed_documents(sentences)))
-            with self._lock:
-                self._cache[key] = cached
+            sentences = quotable_sentences(paper)
+            cached = (sentences, np.asarray(self.embeddings.embed_documents(sentences), dtype=np.float32))
+        with self._lock:
+            self._cache[key] = cached
+            while len(self._cache) > CACHED_PAPERS:
+                self._cache.popitem(last=False)
         return cached

@@ -117,9 +117,13 @@ class PaperStore:
         papers = [paper_from_record(m, d) for m, d in zip(result["metadatas"], result["documents"], strict=True)]
         return sorted(papers, key=lambda paper: (paper.date, paper.title), reverse=True)
 
+    def best_passages(self, query: str, k: int, paper_filter: PaperFilter | None = None) -> dict[str, float]:
+        """The cosine similarity of the best passage of each of the top `k` papers, by paper id, best first."""
+        return self._best_passages(self.embeddings.embed_query(query), k, chroma_where(paper_filter))
+
     def dense_search(self, query: str, k: int, paper_filter: PaperFilter | None = None) -> list[tuple[Paper, float]]:
         """(paper, cosine similarity of its best passage) pairs, best first."""
-        best = self._best_passages(self.embeddings.embed_query(query), k, chroma_where(paper_filter))
+        best = self.best_passages(query, k, paper_filter)
         if not best:
             return []
         result = self.papers.get(ids=list(best), include=["metadatas", "documents"])
@@ -231,7 +235,7 @@ class PaperStore:
         sentences = [document for _, document, _ in rows]
         if not rows or sentences != quotable_sentences(paper):
             return None  # none stored, a partial write, or stored under an older quoting rule: recompute
-        return sentences, np.asarray([vector for _, _, vector in rows])
+        return sentences, np.asarray([vector for _, _, vector in rows], dtype=np.float32)
 
     def _delete_derived(self, paper_ids: list[str]) -> None:
         """Passages and sentences of these papers: an edited paper may now have fewer of them."""

@@ -1,0 +1,56 @@
+"""The BM25 index saved next to the store, so a new process loads it instead of reading every paper from Chroma and
+re-indexing them (seconds at 10k papers). The file names the store (its papers collection's id) and the revision it
+was built at; any other store or revision rebuilds it. Written to a temporary file and renamed into place, so a
+reader never sees half a file. Pickle is safe here: the file is ours, in the store's own folder or the user cache.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from platformdirs import user_cache_path
+
+if TYPE_CHECKING:
+    from retrieval.index.search import LexicalIndex
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1  # bump when LexicalIndex or the tokenisation changes
+
+
+def cache_file(chroma_path: Path, chroma_host: str | None, chroma_port: int) -> Path:
+    """Next to an embedded store; in the user cache for a Chroma server (each host:port its own file)."""
+    if chroma_host:
+        return user_cache_path("research-bot") / f"lexical-index-{chroma_host}-{chroma_port}.pickle"
+    return chroma_path / "lexical-index.pickle"
+
+
+def load(path: Path, store_id: str, revision: int, title_repeat: int) -> LexicalIndex | None:
+    try:
+        with path.open("rb") as file:
+            header, index = pickle.load(file)
+    except FileNotFoundError:
+        return None
+    except Exception as error:  # an older format, a truncated file: rebuild
+        log.warning("ignoring the saved BM25 index %s: %s", path, error)
+        return None
+    return index if header == (FORMAT, store_id, revision, title_repeat) else None
+
+
+def save(path: Path, store_id: str, title_repeat: int, index: LexicalIndex) -> None:
+    temporary: Path | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, suffix=".tmp", delete=False) as file:
+            temporary = Path(file.name)
+            pickle.dump(((FORMAT, store_id, index.revision, title_repeat), index), file, pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError as error:  # a read-only store folder: each process builds its own, as before
+        log.warning("could not save the BM25 index to %s: %s", path, error)
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
