@@ -30,7 +30,20 @@ from retrieval.settings import PROJECT_ROOT, Settings
 from retrieval.text.names import paper_has_author
 
 QUESTIONS = PROJECT_ROOT / "tests" / "data" / "answer_questions.jsonl"
-HALVES = ["tune", "check", "check2", "check3", "check4", "check5", "check6", "check7", "check8", "check9", "check10"]
+HALVES = [
+    "tune",
+    "check",
+    "check2",
+    "check3",
+    "check4",
+    "check5",
+    "check6",
+    "check7",
+    "check8",
+    "check9",
+    "check10",
+    "check11",
+]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 
 

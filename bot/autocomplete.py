@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 
 from bot.formatting import AUTOCOMPLETE_CHOICES, AUTOCOMPLETE_NAME_LIMIT, truncate
+from retrieval.service import ALL_PROFILES
 
 CHOICE_VALUE_LIMIT = 100
 FUZZY_CUTOFF = 0.6
@@ -55,3 +56,12 @@ async def profile_autocomplete(interaction: discord.Interaction, current: str) -
         for profile_id, name in match_profiles(names, current)
         if len(profile_id) <= CHOICE_VALUE_LIMIT  # a longer id cannot be a choice's value
     ]
+
+
+async def ask_profile_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """The profiles, plus "all" (one question over every profile) when there are several."""
+    choices = await profile_autocomplete(interaction, current)
+    names = await interaction.client.service.run(interaction.client.service.profile_names)  # type: ignore[attr-defined]
+    if len(names) > 1 and ALL_PROFILES.startswith(current.casefold().strip()):
+        choices = [app_commands.Choice(name="All researchers", value=ALL_PROFILES), *choices]
+    return choices[:AUTOCOMPLETE_CHOICES]

@@ -236,7 +236,8 @@ def cmd_search(service: ResearchService, args: argparse.Namespace) -> int:
 
 def source_line(citation: Citation) -> str:
     authors = ", ".join(citation.authors[:3]) + (" et al." if len(citation.authors) > 3 else "")
-    return f"  [{citation.n}] {citation.title} · {citation.year} · {authors}"
+    researcher = f" · profile: {citation.researcher}" if citation.researcher else ""
+    return f"  [{citation.n}] {citation.title} · {citation.year} · {authors}{researcher}"
 
 
 def render_answer_text(answer: Answer) -> str:
@@ -358,7 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = command("ask", cmd_ask, "Answer a question from the papers, with numbered citations.")
     ask.add_argument("question", metavar="QUESTION", help="the question, or - to read one per line from stdin")
-    ask.add_argument("--profile", help="profile id or name")
+    ask.add_argument("--profile", help="profile id or name; `all` asks every profile and names each paper's researcher")
 
     command("profiles", cmd_profiles, "List the profiles in the store.")
 

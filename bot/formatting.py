@@ -85,8 +85,10 @@ def first_authors(authors: list[str], et_al: bool = False, shown: int = 2) -> st
 
 
 def source_line(citation: Citation) -> str:
+    researcher = f" · *{escape_user_text(citation.researcher)}*" if citation.researcher else ""
     return (
         f"**[{citation.n}]** {escape_user_text(citation.title)} · {citation.year} · {first_authors(citation.authors)}"
+        + researcher
     )
 
 

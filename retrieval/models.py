@@ -150,6 +150,7 @@ class Citation(BaseModel):
     title: str
     year: int
     authors: list[str]
+    researcher: str | None = Field(None, description="Whose profile lists the paper; set when asking every profile.")
 
 
 Route = Literal["papers", "metrics", "authors"]
@@ -171,11 +172,11 @@ class Answer(BaseModel):
 
     @property
     def needs_source_list(self) -> bool:
-        """Quoted answers cite by number; listings, overviews and metric answers already name every paper."""
-        return (
-            bool(self.citations)
-            and self.route == "papers"
-            and self.intent in (None, "lookup", "definition", "comparison")
+        """Quoted answers cite by number; listings, overviews and metric answers already name every paper, but not
+        whose it is when the question spanned every profile."""
+        attributed = any(citation.researcher for citation in self.citations)
+        return bool(self.citations) and (
+            attributed or (self.route == "papers" and self.intent in (None, "lookup", "definition", "comparison"))
         )
 
 

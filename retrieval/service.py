@@ -32,6 +32,7 @@ from retrieval.ingest.profiles import collect_profile_files, ingest_profiles, pa
 from retrieval.metrics import compute_metrics
 from retrieval.models import (
     Answer,
+    Citation,
     IngestReport,
     MetricSnapshot,
     MetricsReport,
@@ -49,7 +50,7 @@ P = ParamSpec("P")
 
 @dataclass(frozen=True)
 class ProfileView:
-    profile_id: str
+    profile_id: str | None  # None: every profile
     owner: str
     papers: list[Paper]
     snapshots: list[MetricSnapshot]
@@ -58,6 +59,25 @@ class ProfileView:
 
 
 T = TypeVar("T")
+
+ALL_PROFILES = "all"  # `ask --profile all`
+LAB = "the lab"  # whose work an every-profile answer speaks of ("the lab's newest papers")
+
+
+def with_researchers(answer: Answer, papers: list[Paper], names: dict[str, str]) -> Answer:
+    """Each citation and suggestion names the researcher whose profile lists the paper."""
+    profile_of = {paper.id: paper.profile for paper in papers}
+
+    def attributed(citations: list[Citation]) -> list[Citation]:
+        return [c.model_copy(update={"researcher": names.get(profile_of.get(c.id, ""))}) for c in citations]
+
+    return answer.model_copy(
+        update={
+            "answer": answer.answer[:1].upper() + answer.answer[1:],  # "The lab's newest papers ..."
+            "citations": attributed(answer.citations),
+            "suggestions": attributed(answer.suggestions),
+        }
+    )
 
 
 class ResearchService:
@@ -229,11 +249,17 @@ class ResearchService:
         return self._answer_tools()[0].search(query, k=k, mode=mode, paper_filter=paper_filter)
 
     def ask(self, question: str, *, profile: str | None = None) -> Answer:
-        """The question planned (intent, filters, named papers, topic), then answered by its intent's strategy."""
+        """The question planned (intent, filters, named papers, topic), then answered by its intent's strategy.
+        `profile="all"` asks every profile at once; each citation then names its researcher."""
         question = validate_question(question, self.settings.max_question_chars)
-        view = self._profile_view(self.resolve_profile(profile))
+        everyone = profile is not None and profile.casefold() == ALL_PROFILES
+        view = self._all_profiles_view() if everyone else self._profile_view(self.resolve_profile(profile))
         searcher, vectors = self._answer_tools()
         plan = self._plan(question, view)
+        if everyone and plan.intent in ("metrics", "not_in_profile"):
+            raise UserFacingError(
+                "Metrics and profile details are per researcher: ask again with one profile (see `profiles`)."
+            )
         context = AnswerContext(
             question=question,
             plan=plan,
@@ -248,7 +274,8 @@ class ResearchService:
             paper_index=view.paper_index,
             coverage=self.coverage_model,
         )
-        return answer_question(context)
+        answer = answer_question(context)
+        return with_researchers(answer, view.papers, self.profile_names()) if everyone else answer
 
     def plan(self, question: str, *, profile: str | None = None) -> QueryPlan:
         question = validate_question(question, self.settings.max_question_chars)
@@ -276,6 +303,22 @@ class ResearchService:
     def _plan(self, question: str, view: ProfileView) -> QueryPlan:
         scores = self.intent_classifier.scores(question) if self.settings.learned_intents else None
         return plan_question(question, view.context, scores)
+
+    def _all_profiles_view(self) -> ProfileView:
+        """Every profile's papers as one body of work ("the lab"), read once per store revision."""
+        key = (None, self.store.revision())
+        with self._lookup_lock:
+            view = self._profile_views.get(key)
+        if view is None:
+            papers = self.store.get_papers()
+            if not papers:
+                raise UserFacingError("The store holds no profiles yet; run `research-bot ingest`.")
+            context = PlanContext.of(LAB, papers)
+            view = ProfileView(None, LAB, papers, [], context, PaperIndex(papers))
+            with self._lookup_lock:
+                self._profile_views = {k: v for k, v in self._profile_views.items() if k[1] == key[1]}
+                self._profile_views[key] = view
+        return view
 
     def _profile_view(self, profile_id: str) -> ProfileView:
         """The profile's papers, snapshots and planning context, read once per store revision (not per question)."""

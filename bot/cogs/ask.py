@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.autocomplete import profile_autocomplete
+from bot.autocomplete import ask_profile_autocomplete
 from bot.checks import per_user_cooldown
 from bot.errors import cooldown_message
 from bot.formatting import render_answer_embed, render_error_embed
@@ -40,8 +40,10 @@ class AskCog(commands.Cog, name="Ask"):
         return render_answer_embed(answer)
 
     @commands.hybrid_command(name="ask", description="Ask about the researcher's papers; the answer cites them.")
-    @app_commands.describe(question="Your question (up to 500 characters)", profile="Profile id or name")
-    @app_commands.autocomplete(profile=profile_autocomplete)
+    @app_commands.describe(
+        question="Your question (up to 500 characters)", profile="Profile id or name; `all` asks every profile"
+    )
+    @app_commands.autocomplete(profile=ask_profile_autocomplete)
     @per_user_cooldown()
     async def ask(self, ctx: commands.Context, *, question: str, profile: str | None = None) -> None:
         question = validate_question(question, self.bot.settings.max_question_chars)  # before deferring

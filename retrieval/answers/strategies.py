@@ -104,7 +104,7 @@ class AnswerContext:
 
     question: str
     plan: QueryPlan
-    profile_id: str
+    profile_id: str | None  # None: every profile (`ask --profile all`)
     owner: str
     papers: list[Paper]  # the profile's papers, newest first
     snapshots: list[MetricSnapshot]
