@@ -59,6 +59,8 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 YEAR_ONLY = re.compile(YEAR)
 # metrics that count papers: under a filter other than one year they become the filtered listing
 COUNT_METRICS = {"papers_claimed", "papers_listed", "by_year", "with_code", "by_category"}
+# metrics of a person, from the profile's header: the profile holds its owner's only
+PERSON_METRICS = {"h_index", "citations", "novelty", "ai_score"}
 
 # --- categories in words; only as a filter when they qualify the papers ("robotics papers", "in the CL category") ---
 CATEGORY_WORDS = {
@@ -283,7 +285,7 @@ FILLER = frozenset(
     a an the and or but of in on at to for from by with about into onto over under as than then so if is are was
     were be been being am do does did doing done have has had having can could would should will shall may might must
     what whats what's which who whom whose when where why how whats is it its it's this that these those there here
-    he him his himself she her they them their theirs we us our you your i me my mine igor mordatch mordatch's igor's
+    he him his himself she her they them their theirs we us our you your i me my mine very exactly around built build
     paper papers work works working worked stuff things thing research researched publication publications article
     articles preprint preprints study studies project projects result results publish published publishes publishing
     write wrote written writing put out release released come came list show tell give let know please pls plz
@@ -367,6 +369,8 @@ def plan_question(question: str, context: PlanContext, intent_scores: dict[str, 
     before_metrics = list(consumed)
     metrics = [key for keys, pattern in METRIC_CUES for key in keys if _take(pattern, text, consumed, year_spans)]
     metric_spans = [span for span in consumed if span not in before_metrics]
+    if filters.author and missing is None and set(metrics) & PERSON_METRICS and not set(metrics) - PERSON_METRICS:
+        missing = f"{filters.author}'s own metrics"  # "what's yilun du's h-index?": only the owner's are held
     for pattern in (RECENCY, HAS_CODE, OVERVIEW, TIMELINE, COMPARISON, DEFINITION):
         _take(pattern, text, consumed)
     topic = _topic(text, consumed, context)
