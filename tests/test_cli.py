@@ -34,6 +34,7 @@ def test_first_command_ingests_then_papers_json_is_exact(cli_env: dict[str, str]
     result = run_cli(cli_env, "papers", "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "store is empty; ingesting" in result.stderr
+    assert "embedded 50/50 papers" in result.stderr  # progress without a terminal: a line, not a silent wait
     papers = json.loads(result.stdout)
     assert len(papers) == 50
     assert all(set(paper) == PAPER_KEYS for paper in papers)

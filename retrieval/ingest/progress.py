@@ -16,13 +16,13 @@ LOG_EVERY_SECONDS = 5.0
 class IngestProgress:
     """A `ProgressCallback` (papers embedded so far, papers to embed); use as a context manager."""
 
-    def __init__(self, stream: TextIO = sys.stderr) -> None:
-        self.stream = stream
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr  # read at call time: tests and the CLI may have replaced it
         self.bar: tqdm | None = None
-        if stream.isatty():
+        if self.stream.isatty():
             from tqdm import tqdm  # only a terminal pays for the import
 
-            self.bar = tqdm(desc="embedding papers", unit="paper", file=stream)
+            self.bar = tqdm(desc="embedding papers", unit="paper", file=self.stream)
         self.started = time.monotonic()
         self.last_line = self.started
 
