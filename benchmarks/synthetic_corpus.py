@@ -12,6 +12,9 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
+from retrieval.index.embeddings import MiniLMEmbeddings
 from retrieval.ingest.profile_format import parse_profile_file
 from retrieval.models import Paper
 from retrieval.settings import BUNDLED_PROFILES
@@ -92,3 +95,21 @@ def write_corpus(folder: Path, papers: int, seed: int = 11) -> list[Path]:
         path.write_text(profile_text(rng, pools, index, min(PAPERS_PER_PROFILE, papers - start)), encoding="utf-8")
         paths.append(path)
     return paths
+
+
+class CachedSentenceEmbeddings(MiniLMEmbeddings):
+    """For very large runs only (bench_scale --large): a text's vector is the normalised mean of the real model's
+    vectors of its sentences (the title left out), each sentence embedded once and cached; the synthetic corpus
+    reuses the bundled sentences, so 100k papers embed ~1,000 sentences. Search quality is not measured on it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cache: dict[str, np.ndarray] = {}
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        pieces = [split_sentences(text.partition("\n\n")[2] or text) or [text] for text in texts]
+        missing = list(dict.fromkeys(piece for group in pieces for piece in group if piece not in self.cache))
+        if missing:
+            self.cache.update(zip(missing, np.asarray(super().embed_documents(missing)), strict=True))
+        means = [np.mean([self.cache[piece] for piece in group], axis=0) for group in pieces]
+        return [(mean / np.linalg.norm(mean)).tolist() for mean in means]

@@ -1,7 +1,9 @@
 """The Chroma store: a `papers` collection (through langchain-chroma), `paper_passages`, `paper_sentences` and
 `profile_snapshots`.
 
-Papers: document = title + abstract, embedded by us (never by Chroma), metadata for every filter.
+Papers: document = title + abstract, metadata for every filter, and one vector: the normalised mean of its
+passage vectors (so ingest embeds each text once; `similar` and overview themes read it). Vectors are always
+computed by us, never by Chroma.
 Passages: pieces of each paper that fit the model's input window (see retrieval.index.passages), with the
 paper's filter fields; dense search ranks papers by their best passage. They are written with their paper
 and removed with it, so they always follow its fingerprint.
@@ -129,7 +131,7 @@ class PaperStore:
         return sorted(((paper, best[paper.id]) for paper in papers), key=lambda pair: pair[1], reverse=True)
 
     def paper_vectors(self, paper_ids: list[str]) -> dict[str, list[float]]:
-        """The stored whole-paper vectors (title + abstract), by id."""
+        """The stored paper vectors (the mean of each paper's passage vectors), by id."""
         if not paper_ids:
             return {}
         result = self.papers.get(ids=paper_ids, include=["embeddings"])
