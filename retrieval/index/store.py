@@ -210,10 +210,11 @@ class PaperStore:
                 passage_rows["ids"].append(f"{paper.id}#{number}")
                 passage_rows["metadatas"].append(passage_metadata(paper))
                 passage_rows["documents"].append(text)
+            fingerprint = paper.content_fingerprint()
             for position, sentence in enumerate(paper_sentences):
                 sentence_rows["ids"].append(f"{paper.id}~{position}")
                 sentence_rows["metadatas"].append(
-                    {"paper_id": paper.id, "position": position, "fingerprint": paper.content_fingerprint()}
+                    {"paper_id": paper.id, "position": position, "fingerprint": fingerprint}
                 )
                 sentence_rows["documents"].append(sentence)
         self._delete_derived([paper.id for paper in papers])  # an edited paper may now have fewer of them
