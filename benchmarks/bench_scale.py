@@ -103,13 +103,15 @@ def ingest_worker(cached: bool) -> dict[str, Any]:
     count_tokens, max_tokens = token_budget(embeddings)
     texts = [text for paper in sample for text in paper_passages(paper, count_tokens, max_tokens)]
     texts += [sentence for paper in sample for sentence in quotable_sentences(paper)]
-    model = embeddings.model
-    started = time.perf_counter()
-    model.encode(texts, batch_size=32)  # the model as sentence-transformers ships it, default batch
-    floor = len(sample) / (time.perf_counter() - started)
-    started = time.perf_counter()
-    model.encode([paper_document(paper) for paper in sample], batch_size=32)  # the issue's "abstracts/s"
-    one_text_floor = len(sample) / (time.perf_counter() - started)
+    floor = one_text_floor = None  # with cached vectors ingest runs no model: no floor to compare with
+    if not cached:
+        model = embeddings.model
+        started = time.perf_counter()
+        model.encode(texts, batch_size=32)  # the model as sentence-transformers ships it, default batch
+        floor = len(sample) / (time.perf_counter() - started)
+        started = time.perf_counter()
+        model.encode([paper_document(paper) for paper in sample], batch_size=32)  # the issue's "abstracts/s"
+        one_text_floor = len(sample) / (time.perf_counter() - started)
 
     store = PaperStore(chromadb.PersistentClient(path=str(settings.chroma_path)), embeddings)
     started = time.perf_counter()
@@ -172,19 +174,22 @@ def megabytes(value: float) -> str:
 def rows(results: list[dict[str, Any]]) -> list[tuple[str, list[str], str]]:
     """(figure, one cell per N, growth from the smallest to the largest N)."""
 
-    def row(name: str, cells: list[float], render: Any) -> tuple[str, list[str], str]:
-        growth = f"{cells[-1] / cells[0]:.2f}×" if len(cells) > 1 and cells[0] else ""
-        return name, [render(cell) for cell in cells], growth
+    def row(name: str, cells: list[float | None], render: Any) -> tuple[str, list[str], str]:
+        growth = f"{cells[-1] / cells[0]:.2f}×" if len(cells) > 1 and cells[0] and cells[-1] else ""
+        return name, ["n/a" if cell is None else render(cell) for cell in cells], growth
+
+    def ratio(a: float | None, b: float | None) -> float | None:
+        return a / b if a is not None and b else None
 
     ing = [r["ingest"] for r in results]
     serve = [r["serve"] for r in results]
     table = [
         row("ingest, papers/s", [i["papers_per_s"] for i in ing], lambda v: f"{v:.1f}"),
         row("raw encode of the same texts, papers/s (floor)", [i["floor_papers_per_s"] for i in ing], "{:.1f}".format),
-        row("ingest ÷ floor", [i["papers_per_s"] / i["floor_papers_per_s"] for i in ing], "{:.2f}×".format),
+        row("ingest ÷ floor", [ratio(i["papers_per_s"], i["floor_papers_per_s"]) for i in ing], "{:.2f}×".format),
         row(
             "raw encode of title + abstract only (1 text/paper, truncated), papers/s",
-            [i.get("one_text_papers_per_s", 0.0) for i in ing],
+            [i.get("one_text_papers_per_s") for i in ing],
             "{:.1f}".format,
         ),
         row("ingest wall time", [i["ingest_s"] for i in ing], lambda v: f"{v:.0f} s"),
