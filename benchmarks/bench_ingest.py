@@ -9,12 +9,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from timing import folder_size
+
 from retrieval.service import ResearchService
 from retrieval.settings import Settings
-
-
-def folder_size(path: Path) -> int:
-    return sum(file.stat().st_size for file in path.rglob("*") if file.is_file())
 
 
 def main() -> None:

@@ -12,51 +12,15 @@ from __future__ import annotations
 import argparse
 import statistics
 import tempfile
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+from timing import ASK_QUESTIONS, SEARCH_QUERIES, floor_query, percentile, query_cache_reset, warm_and_time
 
 from retrieval.service import ResearchService
 from retrieval.settings import Settings
 
-SEARCH_QUERIES = [
-    "learned optimizer that needs no hyperparameter tuning",
-    "RT-2",
-    "robots that follow language instructions",
-    "energy landscapes for reasoning",
-    "agents debating to improve factuality",
-    "materials discovery with diffusion",
-    "Brax physics engine",
-    "opponent shaping in multi-agent learning",
-]
-ASK_QUESTIONS = [
-    "By how much did iterative consensus improve grade school math accuracy?",
-    "How many parameters does the largest PaLM-E model have?",
-    "What is VeLO?",
-    "What is Igor Mordatch's h-index?",
-    "Which year had the most papers?",
-    "Which papers did Yilun Du write?",
-    "What is the boiling point of tungsten?",
-    "How do language models plan for embodied agents?",
-]
 SUMMARY_PAPERS = ["VeLO", "RT-2", "PaLM-E", "Decision Transformer", "knowledge graph hallucinations", "Brax"]
-
-
-def time_calls(
-    function: Callable[[str], object], inputs: Sequence[str], iterations: int, reset: Callable[[], None]
-) -> list[float]:
-    """Milliseconds per call, cycling through `inputs`; `reset` (untimed) empties the query-vector cache first."""
-    timings = []
-    for index in range(iterations):
-        reset()
-        started = time.perf_counter()
-        function(inputs[index % len(inputs)])
-        timings.append((time.perf_counter() - started) * 1000)
-    return timings
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[round(fraction * 100) - 1]
 
 
 def main() -> None:
@@ -68,13 +32,9 @@ def main() -> None:
         service = ResearchService(Settings(_env_file=None, chroma_path=Path(tmp) / "chroma", llm=None))
         service.ingest()
         store = service.store
-        reset = getattr(store.embeddings, "clear_query_cache", lambda: None)
-
-        def floor(query: str) -> None:
-            store.papers.query(query_embeddings=[store.embeddings.embed_query(query)], n_results=10)
-
+        reset = query_cache_reset(store)
         operations: list[tuple[str, Callable[[str], object], Sequence[str]]] = [
-            ("floor: embed query + raw Chroma query", floor, SEARCH_QUERIES),
+            ("floor: embed query + raw Chroma query", floor_query(store), SEARCH_QUERIES),
             ("floor: embed query only", store.embeddings.embed_query, SEARCH_QUERIES),
             ("search (hybrid, k=10)", lambda query: service.search(query, k=10), SEARCH_QUERIES),
             ("ask (extractive)", service.ask, ASK_QUESTIONS),
@@ -83,9 +43,7 @@ def main() -> None:
         ]
         rows = []
         for name, function, inputs in operations:
-            for text in inputs:  # warm-up: model load, indexes, and every input once
-                function(text)
-            timings = time_calls(function, inputs, iterations, reset)
+            timings = warm_and_time(function, inputs, iterations, reset)
             rows.append((name, percentile(timings, 0.50), percentile(timings, 0.95), statistics.fmean(timings)))
 
     print(f"{'operation':<40} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8}   ({iterations} calls each)")

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from retrieval.errors import AmbiguousPaperError, PaperNotFoundError, UserFacingError
 from retrieval.index.search import SEARCH_MODES
+from retrieval.ingest.progress import IngestProgress
 from retrieval.models import Answer, Citation, MetricsReport, Paper, PaperFilter, Summary
 from retrieval.service import ResearchService
 from retrieval.settings import Settings
@@ -42,7 +43,8 @@ def notify_auto_ingest(service: ResearchService) -> None:
     """The first command after install finds an empty store: fill it from data/profiles, say so on stderr."""
     if service.store.is_empty():
         print(f"The store is empty; ingesting {service.settings.profiles_dir} first...", file=sys.stderr)
-        report = service.ensure_ingested()
+        with IngestProgress() as progress:
+            report = service.ensure_ingested(on_embedded=progress)
         if report is not None:
             print(f"Ingested {report.added} papers from {len(report.files)} file(s).", file=sys.stderr)
 
@@ -51,11 +53,9 @@ def notify_auto_ingest(service: ResearchService) -> None:
 
 
 def cmd_ingest(service: ResearchService, args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
     paths = [Path(path) for path in args.paths] or None
-    with tqdm(desc="embedding papers", unit="paper", disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
-        report = service.ingest(paths, rebuild=args.rebuild, on_embedded=bar.update)
+    with IngestProgress() as progress:
+        report = service.ingest(paths, rebuild=args.rebuild, on_embedded=progress)
     if args.json:
         print(to_json(report))
     else:

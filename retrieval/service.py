@@ -121,7 +121,7 @@ class ResearchService:
         with self._write_lock:
             return ingest_profiles(self.store, [parsed])
 
-    def ensure_ingested(self) -> IngestReport | None:
+    def ensure_ingested(self, on_embedded: ProgressCallback | None = None) -> IngestReport | None:
         """Ingest the bundled profiles when the store is empty; returns the report if it did."""
         if not self.store.is_empty():
             return None
@@ -129,7 +129,7 @@ class ResearchService:
             if not self.store.is_empty():
                 return None
             parsed = parse_all(collect_profile_files([self.settings.profiles_dir]), self.settings.max_profile_bytes)
-            return ingest_profiles(self.store, parsed)
+            return ingest_profiles(self.store, parsed, on_embedded=on_embedded)
 
     # --- profiles ---
 

@@ -46,6 +46,13 @@ def test_first_command_ingests_then_papers_json_is_exact(cli_env: dict[str, str]
     assert {(p["year"], p["has_code"]) for p in filtered} == {(2021, True)} and len(filtered) == 2
 
 
+def test_ingest_without_a_terminal_prints_progress_lines(cli_env: dict[str, str], tmp_path: Path) -> None:
+    env = {**cli_env, "RESEARCH_BOT_CHROMA_PATH": str(tmp_path / "chroma")}
+    result = run_cli(env, "ingest")  # stderr is a pipe here, as under systemd or CI
+    assert result.returncode == 0, result.stderr
+    assert "embedded 50/50 papers" in result.stderr
+
+
 def test_second_ingest_changes_nothing(cli_env: dict[str, str]) -> None:
     run_cli(cli_env, "ingest")
     result = run_cli(cli_env, "ingest", "--json")

@@ -9,13 +9,17 @@ import chromadb
 import numpy as np
 import pytest
 
+import bot.cli
+import retrieval.index.store as store_module
+import retrieval.ingest.progress as progress_module
 from retrieval.errors import ProfileFormatError, SchemaMismatchError, UnknownProfileError, UserFacingError
+from retrieval.index.embeddings import MiniLMEmbeddings
 from retrieval.index.passages import paper_passages
 from retrieval.index.sentence_vectors import quotable_sentences
 from retrieval.index.store import PAPERS_COLLECTION, PASSAGES_COLLECTION, PaperStore
 from retrieval.models import PaperFilter
 from retrieval.service import ResearchService
-from tests.conftest import SEED_PROFILE
+from tests.conftest import SEED_PROFILE, make_settings
 
 SEED_TEXT = SEED_PROFILE.read_text(encoding="utf-8")
 
@@ -56,17 +60,55 @@ def test_passages_cover_each_abstract_within_the_model_window(seeded_service: Re
     assert long_papers == 20  # the abstracts longer than MiniLM's 256 word pieces
 
 
-def test_reingest_changes_nothing(fresh_service: ResearchService, monkeypatch) -> None:
-    fresh_service.ingest([SEED_PROFILE])
-    before = store_state(fresh_service)
+class CountingMiniLM(MiniLMEmbeddings):
+    """The session's model, recording every text it is asked to embed."""
 
-    def no_embedding(texts: list[str]) -> list[list[float]]:
-        raise AssertionError(f"re-ingest embedded {len(texts)} texts")
+    def __init__(self, inner: MiniLMEmbeddings) -> None:
+        super().__init__()
+        self._model = inner.model
+        self.inner = inner
+        self.texts: list[str] = []
 
-    monkeypatch.setattr(fresh_service.store.embeddings, "embed_documents", no_embedding)
-    report = fresh_service.ingest([SEED_PROFILE])
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.texts.extend(texts)
+        return self.inner.embed_documents(texts)
+
+
+def counting_service(path: Path, embeddings: MiniLMEmbeddings) -> tuple[ResearchService, CountingMiniLM]:
+    counting = CountingMiniLM(embeddings)
+    store = PaperStore(chromadb.PersistentClient(path=str(path)), counting)
+    return ResearchService(make_settings(path), store=store), counting
+
+
+def test_ingest_embeds_each_text_once_and_reingest_embeds_nothing(tmp_path: Path, embeddings) -> None:
+    service, counting = counting_service(tmp_path / "chroma", embeddings)
+    service.ingest([SEED_PROFILE])
+    passages, sentences = service.store.passages.get()["documents"], service.store.sentences.get()["documents"]
+    assert sorted(counting.texts) == sorted(passages + sentences)  # no whole-paper text embedded on top
+    before = store_state(service)
+    counting.texts.clear()
+    report = service.ingest([SEED_PROFILE])
     assert (report.added, report.updated, report.unchanged, report.removed, report.snapshots_added) == (0, 0, 50, 0, 0)
-    assert store_state(fresh_service) == before
+    assert counting.texts == []
+    assert store_state(service) == before
+
+
+def test_paper_vector_is_the_normalised_mean_of_its_passages(seeded_service: ResearchService) -> None:
+    papers = seeded_service.papers()
+    stored = seeded_service.store.paper_vectors([paper.id for paper in papers])
+    for paper in papers:
+        passages = seeded_service.store.passages.get(where={"paper_id": paper.id}, include=["embeddings"])
+        mean = np.mean(passages["embeddings"], axis=0)
+        assert np.allclose(stored[paper.id], mean / np.linalg.norm(mean), atol=1e-5)
+
+
+def test_ingest_prints_progress_lines_without_a_terminal(fresh_service: ResearchService, monkeypatch, capsys) -> None:
+    monkeypatch.setattr(store_module, "EMBED_CHUNK", 16)
+    monkeypatch.setattr(progress_module, "LOG_EVERY_SECONDS", 0.0)
+    monkeypatch.setattr(bot.cli, "ResearchService", lambda settings: fresh_service)
+    assert bot.cli.main(["ingest", str(SEED_PROFILE)]) == 0
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("embedded")]
+    assert [line.split(" papers")[0] for line in lines] == [f"embedded {n}/50" for n in (16, 32, 48, 50)]
 
 
 def test_edited_and_removed_papers_are_synced(fresh_service: ResearchService, tmp_path: Path) -> None:

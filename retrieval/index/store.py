@@ -1,7 +1,9 @@
 """The Chroma store: a `papers` collection (through langchain-chroma), `paper_passages`, `paper_sentences` and
 `profile_snapshots`.
 
-Papers: document = title + abstract, embedded by us (never by Chroma), metadata for every filter.
+Papers: document = title + abstract, metadata for every filter, and one vector: the normalised mean of its
+passage vectors (so ingest embeds each text once; `similar` and overview themes read it). Vectors are always
+computed by us, never by Chroma.
 Passages: pieces of each paper that fit the model's input window (see retrieval.index.passages), with the
 paper's filter fields; dense search ranks papers by their best passage. They are written with their paper
 and removed with it, so they always follow its fingerprint.
@@ -39,9 +41,11 @@ SNAPSHOTS_COLLECTION = "profile_snapshots"
 # Chroma needs a vector per record; snapshots are never searched by similarity, so they get this one
 # instead of costing an embedding-model load.
 SNAPSHOT_PLACEHOLDER_VECTOR = [0.0]
-EMBED_BATCH = 16
+# Papers embedded per model call: ~10 texts each, so one call is a few seconds on 2 cores (a progress line
+# between calls) and holds enough texts for length-sorted batches to pad little.
+EMBED_CHUNK = 64
 
-ProgressCallback = Callable[[int], None]
+ProgressCallback = Callable[[int, int], None]  # (papers embedded so far, papers to embed)
 
 
 def make_client(chroma_path: str, chroma_host: str | None, chroma_port: int) -> ClientAPI:
@@ -131,7 +135,7 @@ class PaperStore:
         return sorted(((paper, best[paper.id]) for paper in papers), key=lambda pair: pair[1], reverse=True)
 
     def paper_vectors(self, paper_ids: list[str]) -> dict[str, list[float]]:
-        """The stored whole-paper vectors (title + abstract), by id."""
+        """The stored paper vectors (the mean of each paper's passage vectors), by id."""
         if not paper_ids:
             return {}
         result = self.papers.get(ids=paper_ids, include=["embeddings"])
@@ -164,58 +168,67 @@ class PaperStore:
 
     # --- writing ---
 
-    def sync_profile(
-        self, parsed: ParsedProfile, on_embedded: ProgressCallback | None = None
-    ) -> tuple[int, int, int, int]:
-        """Make the store hold exactly this file's papers. Returns (added, updated, unchanged, removed)."""
-        existing = self.papers.get(where={"profile": parsed.profile.id}, include=["metadatas"])
-        stored = {id_: m.get("fingerprint") for id_, m in zip(existing["ids"], existing["metadatas"], strict=True)}
-        incoming = {paper.id: paper for paper in parsed.papers}
-        changed = [p for p in parsed.papers if stored.get(p.id) != p.content_fingerprint()]
-        stale = [id_ for id_ in stored if id_ not in incoming]
-        self._delete_derived([paper.id for paper in changed] + stale)
-        for start in range(0, len(changed), EMBED_BATCH):
-            batch = changed[start : start + EMBED_BATCH]
-            # passages and sentences first: the paper's fingerprint, written last, marks the set complete
-            self._add_passages(batch)
-            self._add_sentences(batch)
-            self.vectorstore.add_texts(
-                texts=[paper_document(paper) for paper in batch],
-                metadatas=[paper_metadata(paper) for paper in batch],
-                ids=[paper.id for paper in batch],
-            )  # langchain-chroma upserts: same id → replaced
+    def sync_profiles(
+        self, parsed: list[ParsedProfile], on_embedded: ProgressCallback | None = None
+    ) -> list[tuple[int, int, int, int]]:
+        """Make the store hold exactly these files' papers: (added, updated, unchanged, removed) per file.
+
+        Changed papers of all files are embedded together, in chunks (one model call each), so batches are full
+        and sorted by length across profiles rather than per file."""
+        counts, changed, stale = [], [], []
+        for item in parsed:
+            existing = self.papers.get(where={"profile": item.profile.id}, include=["metadatas"])
+            stored = {id_: m.get("fingerprint") for id_, m in zip(existing["ids"], existing["metadatas"], strict=True)}
+            incoming = {paper.id for paper in item.papers}
+            item_changed = [p for p in item.papers if stored.get(p.id) != p.content_fingerprint()]
+            item_stale = [id_ for id_ in stored if id_ not in incoming]
+            added = sum(1 for paper in item_changed if paper.id not in stored)
+            counts.append((added, len(item_changed) - added, len(item.papers) - len(item_changed), len(item_stale)))
+            changed.extend(item_changed)
+            stale.extend(item_stale)
+        for start in range(0, len(changed), EMBED_CHUNK):
+            self._write_papers(changed[start : start + EMBED_CHUNK])
             if on_embedded:
-                on_embedded(len(batch))
+                on_embedded(min(start + EMBED_CHUNK, len(changed)), len(changed))
         if stale:
+            self._delete_derived(stale)
             self.papers.delete(ids=stale)
-        added = sum(1 for paper in changed if paper.id not in stored)
         if changed or stale:
             self._bump_revision()
-        return added, len(changed) - added, len(parsed.papers) - len(changed), len(stale)
+        return counts
 
-    def _add_passages(self, papers: list[Paper]) -> None:
+    def _write_papers(self, papers: list[Paper]) -> None:
+        """Embed every passage and sentence of these papers in one model call (it sorts texts by length, so batches
+        pad little); write passages and sentences, then the papers: a paper's fingerprint, written last, marks its
+        set complete. The paper vector is the mean of its passage vectors, so no text is embedded twice."""
         count_tokens, max_tokens = token_budget(self.embeddings)
-        ids, texts, metadatas = [], [], []
-        for paper in papers:
-            for number, text in enumerate(paper_passages(paper, count_tokens, max_tokens)):
-                ids.append(f"{paper.id}#{number}")
-                texts.append(text)
-                metadatas.append(passage_metadata(paper))
-        self.passages.upsert(
-            ids=ids, embeddings=self.embeddings.embed_documents(texts), metadatas=metadatas, documents=texts
-        )
-
-    def _add_sentences(self, papers: list[Paper]) -> None:
-        ids, texts, metadatas = [], [], []
-        for paper in papers:
-            for position, sentence in enumerate(quotable_sentences(paper)):
-                ids.append(f"{paper.id}~{position}")
-                texts.append(sentence)
-                metadatas.append(
-                    {"paper_id": paper.id, "position": position, "fingerprint": paper.content_fingerprint()}
+        passages = [paper_passages(paper, count_tokens, max_tokens) for paper in papers]
+        sentences = [quotable_sentences(paper) for paper in papers]
+        groups = [*passages, *sentences]
+        vectors = np.asarray(self.embeddings.embed_documents([text for group in groups for text in group]))
+        vector_groups = np.split(vectors, np.cumsum([len(group) for group in groups])[:-1])
+        passage_rows: dict[str, list[Any]] = {"ids": [], "metadatas": [], "documents": []}
+        sentence_rows: dict[str, list[Any]] = {"ids": [], "metadatas": [], "documents": []}
+        for paper, paper_passage_texts, paper_sentences in zip(papers, passages, sentences, strict=True):
+            for number, text in enumerate(paper_passage_texts):
+                passage_rows["ids"].append(f"{paper.id}#{number}")
+                passage_rows["metadatas"].append(passage_metadata(paper))
+                passage_rows["documents"].append(text)
+            fingerprint = paper.content_fingerprint()
+            for position, sentence in enumerate(paper_sentences):
+                sentence_rows["ids"].append(f"{paper.id}~{position}")
+                sentence_rows["metadatas"].append(
+                    {"paper_id": paper.id, "position": position, "fingerprint": fingerprint}
                 )
-        self.sentences.upsert(
-            ids=ids, embeddings=self.embeddings.embed_documents(texts), metadatas=metadatas, documents=texts
+                sentence_rows["documents"].append(sentence)
+        self._delete_derived([paper.id for paper in papers])  # an edited paper may now have fewer of them
+        self.passages.upsert(embeddings=np.concatenate(vector_groups[: len(papers)]), **passage_rows)
+        self.sentences.upsert(embeddings=np.concatenate(vector_groups[len(papers) :]), **sentence_rows)
+        self.papers.upsert(  # same id → replaced
+            ids=[paper.id for paper in papers],
+            embeddings=np.stack([normalized(group.mean(axis=0)) for group in vector_groups[: len(papers)]]),
+            metadatas=[paper_metadata(paper) for paper in papers],
+            documents=[paper_document(paper) for paper in papers],
         )
 
     def stored_sentences(self, paper: Paper) -> tuple[list[str], np.ndarray] | None:
@@ -295,6 +308,10 @@ def chroma_where(paper_filter: PaperFilter | None) -> dict[str, Any] | None:
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def normalized(vector: np.ndarray) -> np.ndarray:
+    return vector / (np.linalg.norm(vector) or 1.0)
 
 
 def paper_document(paper: Paper) -> str:

@@ -52,8 +52,9 @@ def ingest_profiles(
     if rebuild:
         store.reset()
     report = IngestReport(files=[p.source for p in parsed], profiles=[p.profile.id for p in parsed], rebuilt=rebuild)
-    for item in parsed:
-        added, updated, unchanged, removed = store.sync_profile(item, on_embedded)
+    for item, (added, updated, unchanged, removed) in zip(
+        parsed, store.sync_profiles(parsed, on_embedded), strict=True
+    ):
         report.added += added
         report.updated += updated
         report.unchanged += unchanged
