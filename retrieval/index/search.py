@@ -51,6 +51,13 @@ class LexicalIndex:
     def by_id(self) -> dict[str, Paper]:
         return {paper.id: paper for paper in self.papers}
 
+    @cached_property
+    def by_profile(self) -> dict[str, list[Paper]]:
+        grouped: dict[str, list[Paper]] = {}
+        for paper in self.papers:
+            grouped.setdefault(paper.profile, []).append(paper)
+        return grouped
+
     @classmethod
     def build(cls, revision: int, papers: list[Paper], title_repeat: int) -> LexicalIndex:
         documents = [bm25_document(paper, title_repeat) for paper in papers]
@@ -142,10 +149,18 @@ class HybridSearcher:
         return [SearchHit(paper=paper, score=score, rank=rank) for rank, (paper, score) in enumerate(ranked[:k], 1)]
 
     def _allowed_ids(self, paper_filter: PaperFilter | None) -> set[str] | None:
-        """Ids passing the filter (None: no filter), from the papers held in memory: no store read per question."""
+        """Ids passing the filter (None: no filter), from the papers held in memory: no store read per question,
+        and only the profile's papers are looked at."""
         if paper_filter is None or paper_filter == PaperFilter():
             return None
-        return {paper.id for paper in self.lexical_index().papers if matches(paper, paper_filter)}
+        index = self.lexical_index()
+        if paper_filter.profile is None:
+            candidates = index.papers
+        else:
+            candidates = index.by_profile.get(paper_filter.profile, [])
+            if paper_filter == PaperFilter(profile=paper_filter.profile):
+                return {paper.id for paper in candidates}
+        return {paper.id for paper in candidates if matches(paper, paper_filter)}
 
     def _dense(
         self, query: str, allowed: set[str] | None, paper_filter: PaperFilter | None
@@ -162,15 +177,18 @@ class HybridSearcher:
         ]
 
     def _lexical(self, query: str, allowed: set[str] | None) -> list[tuple[Paper, float]]:
+        """The best-scoring papers, visited best first until enough pass the filter (not every paper each time)."""
         index = self.lexical_index()
         scores = index.scores(query)
-        pairs = [
-            (paper, float(score))
-            for paper, score in zip(index.papers, scores, strict=True)
-            if score > 0 and (allowed is None or paper.id in allowed)
-        ]
-        pairs.sort(key=lambda pair: pair[1], reverse=True)
-        return pairs[: self.settings.search_candidates]
+        scored = np.flatnonzero(scores > 0)
+        pairs = []
+        for position in scored[np.argsort(-scores[scored], kind="stable")]:
+            paper = index.papers[position]
+            if allowed is None or paper.id in allowed:
+                pairs.append((paper, float(scores[position])))
+                if len(pairs) == self.settings.search_candidates:
+                    break
+        return pairs
 
     def _fused(self, dense: list[tuple[Paper, float]], lexical: list[tuple[Paper, float]]) -> list[tuple[Paper, float]]:
         """Weighted score: dense_weight * cosine + (1 - dense_weight) * BM25 / best BM25 of this query.
