@@ -151,3 +151,19 @@ def test_counts_under_a_filter_become_the_filtered_listing() -> None:
 
 def test_the_topic_is_what_remains() -> None:
     assert plan("summarize his work on energy-based models").topic == "energy-based models"
+
+
+def test_multi_agent_is_a_topic_unless_called_a_category() -> None:
+    topical = plan("multi-agent papers from 2022 onwards, can u list them")
+    assert topical.filters.category is None and "multi-agent" in topical.topic
+    assert plan("which of his papers are in the multi-agent category?").filters.category == "MA"
+
+
+def test_a_co_authors_own_metrics_are_not_the_owners() -> None:
+    asked = plan("what's yilun du's h-index?")
+    assert asked.intent == "not_in_profile" and "Yilun Du" in (asked.missing or "")
+    assert plan("what is igor's h-index?").intent == "metrics"
+
+
+def test_intensifiers_leave_the_topic_empty() -> None:
+    assert plan("what was the very last paper he released in 2021?").topic == ""

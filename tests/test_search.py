@@ -176,3 +176,9 @@ def test_a_damaged_saved_index_is_rebuilt(fresh_service: ResearchService, embedd
     saved.write_bytes(saved.read_bytes()[:100])
     second = service_at(fresh_service.settings.chroma_path, embeddings)
     assert title_of(second, "zorblat", "bm25") == ["Zorblat Networks for Tiny Planning"]
+
+
+def test_hyphenated_and_joined_spellings_meet(seeded_service: ResearchService) -> None:
+    joined = title_of(seeded_service, "multiagent debate", "bm25")
+    hyphenated = title_of(seeded_service, "multi-agent debate", "bm25")
+    assert joined == hyphenated and "Multiagent Debate" in joined[0]
