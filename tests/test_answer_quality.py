@@ -1,6 +1,6 @@
 """Answer quality over the whole question sets, as rates: every question counts, none is picked because it
 passes. The shipped intent classifier and coverage model were fitted on these same questions, so these rates are
-in-sample (about 0.91 covered, 0.87 uncovered): the bars catch regressions, they are not quality claims. The
+in-sample (about 0.9 covered, 0.87 uncovered): the bars catch regressions, they are not quality claims. The
 held-out figures (each set answered by models fitted without it) come from benchmarks/eval_answers.py and are in
 benchmarks/RESULTS.md."""
 
@@ -15,6 +15,9 @@ from retrieval.service import ResearchService
 from retrieval.settings import PROJECT_ROOT
 
 DEV_QUESTIONS = PROJECT_ROOT / "tests" / "data" / "dev_questions.jsonl"
+# the first test answers all 760 questions in its fixture (about a minute on idle cores); a busy machine needs more
+# than the suite's default timeout
+pytestmark = pytest.mark.timeout(1200)
 
 
 def rows(path) -> list[dict]:
