@@ -48,9 +48,7 @@ def profile_choice(profile_id: str, name: str) -> app_commands.Choice[str]:
     return app_commands.Choice(name=truncate(label, AUTOCOMPLETE_NAME_LIMIT), value=profile_id)
 
 
-async def profile_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-    service = interaction.client.service  # type: ignore[attr-defined]
-    names = await service.run(service.profile_names)
+def profile_choices(names: dict[str, str], current: str) -> list[app_commands.Choice[str]]:
     return [
         profile_choice(profile_id, name)
         for profile_id, name in match_profiles(names, current)
@@ -58,10 +56,16 @@ async def profile_autocomplete(interaction: discord.Interaction, current: str) -
     ]
 
 
+async def profile_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    service = interaction.client.service  # type: ignore[attr-defined]
+    return profile_choices(await service.run(service.profile_names), current)
+
+
 async def ask_profile_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
     """The profiles, plus "all" (one question over every profile) when there are several."""
-    choices = await profile_autocomplete(interaction, current)
-    names = await interaction.client.service.run(interaction.client.service.profile_names)  # type: ignore[attr-defined]
+    service = interaction.client.service  # type: ignore[attr-defined]
+    names = await service.run(service.profile_names)
+    choices = profile_choices(names, current)
     if len(names) > 1 and ALL_PROFILES.startswith(current.casefold().strip()):
         choices = [app_commands.Choice(name="All researchers", value=ALL_PROFILES), *choices]
     return choices[:AUTOCOMPLETE_CHOICES]

@@ -88,7 +88,7 @@ class ResearchService:
         self._write_lock = threading.Lock()
         self._lookup_lock = threading.Lock()
         self._paper_indexes: dict[tuple[str | None, int], PaperIndex] = {}
-        self._profile_views: dict[tuple[str, int], ProfileView] = {}
+        self._profile_views: dict[tuple[str | None, int], ProfileView] = {}
         self._profile_names: tuple[tuple[int, int], dict[str, str]] | None = None
         self._answer_lock = threading.Lock()
         self._searcher: HybridSearcher | None = None
@@ -253,7 +253,7 @@ class ResearchService:
         `profile="all"` asks every profile at once; each citation then names its researcher."""
         question = validate_question(question, self.settings.max_question_chars)
         everyone = profile is not None and profile.casefold() == ALL_PROFILES
-        view = self._all_profiles_view() if everyone else self._profile_view(self.resolve_profile(profile))
+        view = self._profile_view(None if everyone else self.resolve_profile(profile))
         searcher, vectors = self._answer_tools()
         plan = self._plan(question, view)
         if everyone and plan.intent in ("metrics", "not_in_profile"):
@@ -304,31 +304,18 @@ class ResearchService:
         scores = self.intent_classifier.scores(question) if self.settings.learned_intents else None
         return plan_question(question, view.context, scores)
 
-    def _all_profiles_view(self) -> ProfileView:
-        """Every profile's papers as one body of work ("the lab"), read once per store revision."""
-        key = (None, self.store.revision())
-        with self._lookup_lock:
-            view = self._profile_views.get(key)
-        if view is None:
-            papers = self.store.get_papers()
-            if not papers:
-                raise UserFacingError("The store holds no profiles yet; run `research-bot ingest`.")
-            context = PlanContext.of(LAB, papers)
-            view = ProfileView(None, LAB, papers, [], context, PaperIndex(papers))
-            with self._lookup_lock:
-                self._profile_views = {k: v for k, v in self._profile_views.items() if k[1] == key[1]}
-                self._profile_views[key] = view
-        return view
-
-    def _profile_view(self, profile_id: str) -> ProfileView:
-        """The profile's papers, snapshots and planning context, read once per store revision (not per question)."""
+    def _profile_view(self, profile_id: str | None) -> ProfileView:
+        """The profile's papers, snapshots and planning context, read once per store revision (not per question).
+        None: every profile's papers as one body of work ("the lab"), without snapshots."""
         key = (profile_id, self.store.revision())
         with self._lookup_lock:
             view = self._profile_views.get(key)
         if view is None:
             papers = self.store.get_papers(PaperFilter(profile=profile_id))
-            snapshots = self.store.get_snapshots(profile_id)
-            owner = snapshots[-1].name
+            if profile_id is None and not papers:
+                raise UserFacingError("The store holds no profiles yet; run `research-bot ingest`.")
+            snapshots = self.store.get_snapshots(profile_id) if profile_id else []
+            owner = snapshots[-1].name if snapshots else LAB
             view = ProfileView(profile_id, owner, papers, snapshots, PlanContext.of(owner, papers), PaperIndex(papers))
             with self._lookup_lock:
                 self._profile_views = {k: v for k, v in self._profile_views.items() if k[1] == key[1]}
