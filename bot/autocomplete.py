@@ -5,15 +5,28 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Awaitable
+from typing import TypeVar
 
 import discord
 from discord import app_commands
 
 from bot.formatting import AUTOCOMPLETE_CHOICES, AUTOCOMPLETE_NAME_LIMIT, truncate
+from retrieval.errors import StoreUnavailableError
 from retrieval.service import ALL_PROFILES
 
 CHOICE_VALUE_LIMIT = 100
 FUZZY_CUTOFF = 0.6
+T = TypeVar("T")
+
+
+async def or_nothing(read: Awaitable[T], nothing: T) -> T:
+    """What a store read gives, or `nothing` while the store is unavailable: autocomplete then offers no choices
+    (discord.py would log a traceback for every keystroke; the command itself says what is wrong)."""
+    try:
+        return await read
+    except StoreUnavailableError:
+        return nothing
 
 
 def match_profiles(names: dict[str, str], typed: str, limit: int = AUTOCOMPLETE_CHOICES) -> list[tuple[str, str]]:
@@ -58,13 +71,13 @@ def profile_choices(names: dict[str, str], current: str) -> list[app_commands.Ch
 
 async def profile_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
     service = interaction.client.service  # type: ignore[attr-defined]
-    return profile_choices(await service.run(service.profile_names), current)
+    return profile_choices(await or_nothing(service.run(service.profile_names), {}), current)
 
 
 async def ask_profile_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
     """The profiles, plus "all" (one question over every profile) when there are several."""
     service = interaction.client.service  # type: ignore[attr-defined]
-    names = await service.run(service.profile_names)
+    names = await or_nothing(service.run(service.profile_names), {})
     choices = profile_choices(names, current)
     if len(names) > 1 and ALL_PROFILES.startswith(current.casefold().strip()):
         choices = [app_commands.Choice(name="All researchers", value=ALL_PROFILES), *choices]

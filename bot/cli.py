@@ -1,6 +1,6 @@
 """`research-bot` (also `python -m bot`): every service the bot offers, scriptable.
 
-Exit codes: 0 ok, 2 bad input (the message says what to fix), 1 internal error.
+Exit codes: 0 ok, 2 bad input (the message says what to fix), 1 internal error or the store unavailable.
 `--json` output is a public contract documented in README.md: extend it, don't break it.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from retrieval.errors import AmbiguousPaperError, PaperNotFoundError, UserFacingError
+from retrieval.errors import AmbiguousPaperError, PaperNotFoundError, StoreUnavailableError, UserFacingError
 from retrieval.index.search import SEARCH_MODES
 from retrieval.ingest.progress import IngestProgress
 from retrieval.models import Answer, Citation, MetricsReport, Paper, PaperFilter, Summary
@@ -41,7 +41,7 @@ def paper_json(paper: Paper) -> dict[str, Any]:
 
 def notify_auto_ingest(service: ResearchService) -> None:
     """The first command after install finds an empty store: fill it from data/profiles, say so on stderr."""
-    if service.store.is_empty():
+    if service.store_is_empty():
         print(f"The store is empty; ingesting {service.settings.profiles_dir} first...", file=sys.stderr)
         with IngestProgress() as progress:
             report = service.ensure_ingested(on_embedded=progress)
@@ -257,8 +257,8 @@ def cmd_ask(service: ResearchService, args: argparse.Namespace) -> int:
         try:
             answer = service.ask(question, profile=args.profile)
         except UserFacingError as error:
-            if not batch:
-                raise
+            if not batch or isinstance(error, StoreUnavailableError):
+                raise  # an outage is no one line's fault: the batch stops, exit 1
             print(json.dumps({"question": question, "error": str(error)}, ensure_ascii=False), flush=True)
             exit_code = EXIT_BAD_INPUT  # one bad line does not stop the batch
             continue
@@ -389,6 +389,9 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_BAD_INPUT
         service = ResearchService(settings)
         return args.handler(service, args)
+    except StoreUnavailableError as error:
+        print(f"error: {error} ({error.reason})", file=sys.stderr)
+        return EXIT_INTERNAL
     except UserFacingError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

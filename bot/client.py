@@ -1,4 +1,5 @@
-"""`ResearchBot`: a commands.Bot that loads one cog per feature and never pings anyone."""
+"""`ResearchBot`: a commands.Bot that loads one cog per feature and never pings anyone; `ShardedResearchBot`, the
+same on AutoShardedBot, runs the shards `shard_count` / `shard_ids` name (`make_bot` picks one from the settings)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from discord.ext import commands
 
 from bot.cogs import COGS
 from bot.errors import report_command_error
+from retrieval.errors import StoreUnavailableError
 from retrieval.service import ResearchService
 from retrieval.settings import Settings
 
@@ -51,12 +53,23 @@ class ResearchBot(commands.Bot):
         self.has_been_ready = False  # set by on_ready; the runner retries startup only before it
 
     async def setup_hook(self) -> None:
-        report = await self.service.run(self.service.ensure_ingested)
-        if report is not None:
-            log.info("store was empty: ingested %d papers from %s", report.added, self.settings.profiles_dir)
+        try:
+            report = await self.service.run(self.service.ensure_ingested)
+        except StoreUnavailableError as error:  # e.g. started before the Chroma server: it answers once that is up
+            log.warning("the paper store is unavailable (%s); starting anyway, commands say so until it is back",
+                        error.reason)  # fmt: skip
+        else:
+            if report is not None:
+                log.info("store was empty: ingested %d papers from %s", report.added, self.settings.profiles_dir)
         for cog in COGS:
             await self.add_cog(cog(self))
-        await self.sync_commands()
+        if self.syncs_commands:
+            await self.sync_commands()
+
+    @property
+    def syncs_commands(self) -> bool:
+        """Commands belong to the application, not to a shard: one process syncs them, the one running shard 0."""
+        return self.settings.shard_ids is None or 0 in self.settings.shard_ids
 
     async def sync_commands(self) -> None:
         """Guild sync is instant (development); global sync can take up to an hour to show in clients."""
@@ -73,4 +86,26 @@ class ResearchBot(commands.Bot):
 
     async def on_ready(self) -> None:
         self.has_been_ready = True
-        log.info("logged in as %s (%s) in %d guild(s)", self.user, getattr(self.user, "id", "?"), len(self.guilds))
+        user_id = getattr(self.user, "id", "?")
+        log.info("logged in as %s (%s) in %d guild(s)%s", self.user, user_id, len(self.guilds), self.shards_text())
+
+    def shards_text(self) -> str:
+        return ""
+
+
+class ShardedResearchBot(ResearchBot, commands.AutoShardedBot):
+    """ResearchBot on AutoShardedBot: every shard of `shard_count`, or only `shard_ids`, each a gateway connection
+    receiving the events of its guilds: those whose (id >> 22) % shard_count is the shard's id."""
+
+    def __init__(self, settings: Settings, service: ResearchService, **options: object) -> None:
+        super().__init__(settings, service, shard_count=settings.shard_count, shard_ids=settings.shard_ids, **options)
+
+    def shards_text(self) -> str:
+        ids = self.settings.shard_ids or range(self.settings.shard_count or 1)
+        return f", shard(s) {','.join(map(str, ids))} of {self.settings.shard_count}"
+
+
+def make_bot(settings: Settings, service: ResearchService, **options: object) -> ResearchBot:
+    """ShardedResearchBot when a shard count is set, else the single-connection ResearchBot."""
+    bot_class = ResearchBot if settings.shard_count is None else ShardedResearchBot
+    return bot_class(settings, service, **options)

@@ -363,7 +363,12 @@ def token_user_id(token: str) -> int | None:
 
 
 def check_intents(settings: Settings) -> Check:
-    details = {"message_content": settings.message_content_intent, "command_prefix": settings.command_prefix}
+    details = {
+        "message_content": settings.message_content_intent,
+        "command_prefix": settings.command_prefix,
+        "shard_count": settings.shard_count,  # None: one connection (no sharding)
+        "shard_ids": settings.shard_ids,  # None: every shard of shard_count
+    }
     if settings.message_content_intent:
         return Check(
             "intents",

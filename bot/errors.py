@@ -13,7 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.formatting import render_error_embed
-from retrieval.errors import UnknownProfileError, UserFacingError
+from retrieval.errors import StoreUnavailableError, UnknownProfileError, UserFacingError
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,12 @@ def unwrap(error: BaseException) -> BaseException:
 
 def cooldown_message(retry_after: float) -> str:
     return f"Slow down a little: try again in {retry_after:.0f} s."
+
+
+def log_outage(error: BaseException) -> None:
+    """The user sees "try again shortly"; the operator needs the reason (one line, no traceback)."""
+    if isinstance(error, StoreUnavailableError):
+        log.warning("the paper store is unavailable: %s", error.reason)
 
 
 def user_message_for(error: BaseException) -> str | None:
@@ -55,6 +61,7 @@ async def report_command_error(ctx: commands.Context, error: commands.CommandErr
     cause = unwrap(error)
     if isinstance(cause, commands.CommandNotFound):
         return  # "@bot what is ...": mentions are answered by the ask cog's listener
+    log_outage(cause)
     message = user_message_for(cause)
     if message is None:
         log.error("command %r failed", ctx.command and ctx.command.qualified_name, exc_info=cause)

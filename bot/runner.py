@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 import aiohttp
 import discord
 
-from bot.client import ResearchBot
+from bot.client import ResearchBot, make_bot
 from retrieval.service import ResearchService
 
 log = logging.getLogger(__name__)
@@ -116,14 +116,24 @@ async def start_with_retries(make_bot: BotFactory, token: str, *, pause: Pause =
 
 
 async def start_bot(service: ResearchService, token: str) -> None:
-    await start_with_retries(lambda: ResearchBot(service.settings, service), token)
+    await start_with_retries(lambda: make_bot(service.settings, service), token)
+
+
+# discord.py's log lines for a failed gateway connection (client, or a shard of AutoShardedBot), with a traceback
+RECONNECT_LINES = (
+    ("discord.client", "Attempting a reconnect"),
+    ("discord.shard", "Attempting a reconnect"),
+    ("discord.shard", "Failed to connect for shard_id"),
+)
 
 
 class OneLineReconnects(logging.Filter):
     """discord.py logs every gateway reconnect with a full traceback; one line says the same."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.name == "discord.client" and record.exc_info and str(record.msg).startswith("Attempting a reconnect"):
+        if record.exc_info and any(
+            record.name == name and str(record.msg).startswith(text) for name, text in RECONNECT_LINES
+        ):
             error = record.exc_info[1]
             record.msg = f"gateway connection failed ({describe(error) if error else 'unknown error'}); {record.msg}"
             record.exc_info, record.exc_text = None, None

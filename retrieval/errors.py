@@ -1,4 +1,5 @@
-"""Errors a user can fix. The CLI maps them to exit code 2; the bot to a short ephemeral reply."""
+"""Errors a user can fix (or wait out). The CLI maps them to exit code 2 (`StoreUnavailableError`: 1); the bot to a
+short ephemeral reply."""
 
 from __future__ import annotations
 
@@ -8,6 +9,17 @@ import re
 
 class UserFacingError(Exception):
     """Base class: the message is written for the person who typed the command."""
+
+
+class StoreUnavailableError(UserFacingError):
+    """The Chroma server cannot be reached (refused, dropped, timed out, 5xx). Not the user's doing, so the CLI
+    exits 1 and prints `reason`; the bot shows the message alone and logs the reason. The next call tries again."""
+
+    MESSAGE = "The paper store is unavailable right now; try again shortly."
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(self.MESSAGE)
 
 
 class ProfileFormatError(UserFacingError):

@@ -2,7 +2,8 @@
 
 Methods are synchronous and CPU-bound, and safe to call from several threads at once; async callers
 (the Discord bot) use `await service.run(service.ask, ...)`, which runs them in a worker thread so the
-event loop never blocks.
+event loop never blocks. When the Chroma server cannot be reached, every public method raises
+`StoreUnavailableError` (retrieval/index/chroma_server.py) and the next call tries again.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from retrieval.answers.questions import validate_question
 from retrieval.answers.strategies import AnswerContext, answer_question
 from retrieval.answers.summary import summarize
 from retrieval.errors import UnknownProfileError, UserFacingError
+from retrieval.index.chroma_server import store_calls
 from retrieval.index.lexical_cache import cache_file
 from retrieval.index.paper_lookup import PaperIndex
 from retrieval.index.search import HybridSearcher
@@ -80,6 +82,7 @@ def with_researchers(answer: Answer, papers: list[Paper], names: dict[str, str])
     )
 
 
+@store_calls  # every public method: a Chroma server out of reach raises StoreUnavailableError
 class ResearchService:
     def __init__(self, settings: Settings, store: PaperStore | None = None) -> None:
         self.settings = settings
@@ -101,7 +104,9 @@ class ResearchService:
         with self._store_lock:  # opened on first use: `--help` and argument errors never touch Chroma
             if self._store is None:
                 settings = self.settings
-                client = make_client(str(settings.chroma_path), settings.chroma_host, settings.chroma_port)
+                client = make_client(
+                    str(settings.chroma_path), settings.chroma_host, settings.chroma_port, settings.chroma_timeout
+                )
                 self._store = PaperStore(client, settings.embedding)
             return self._store
 
@@ -120,6 +125,9 @@ class ResearchService:
         parsed = parse_profile_bytes(raw, source, self.settings.max_profile_bytes)
         with self._write_lock:
             return ingest_profiles(self.store, [parsed])
+
+    def store_is_empty(self) -> bool:
+        return self.store.is_empty()
 
     def ensure_ingested(self, on_embedded: ProgressCallback | None = None) -> IngestReport | None:
         """Ingest the bundled profiles when the store is empty; returns the report if it did."""

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 from platformdirs import user_data_path
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +38,9 @@ class StoreSettings(_Group):
     chroma_path: Path = Field(default_factory=default_chroma_path, description="Embedded Chroma store folder.")
     chroma_host: str | None = Field(None, description="Chroma server host; set it to use `chroma run`.")
     chroma_port: int = Field(8000, description="Chroma server port (with chroma_host).")
+    chroma_timeout: float = Field(
+        30.0, gt=0, description="Seconds a Chroma server request may take; then the store counts as unavailable."
+    )
     max_profile_bytes: int = Field(5_000_000, description="Larger profile files are refused.")
 
     embedding: str = Field(
@@ -103,7 +106,7 @@ class LLMSettings(_Group):
 
 
 class DiscordSettings(_Group):
-    """The bot: token, intents, command sync, cooldowns."""
+    """The bot: token, intents, command sync, cooldowns, shards."""
 
     discord_token: SecretStr | None = Field(
         None,
@@ -129,13 +132,36 @@ class DiscordSettings(_Group):
     discord_connect_retry_seconds: float = Field(
         2.0, ge=0, description="Wait before the second attempt; it doubles after each failure, up to 60 s."
     )
+    shard_count: int | None = Field(
+        None, ge=1, description="Shards of the whole bot, over every process; alone: this process runs them all."
+    )
+    shard_ids: Annotated[list[int] | None, NoDecode] = Field(
+        None, description="Comma-separated shards this process runs, each below shard_count (which it needs)."
+    )
 
-    @field_validator("discord_guild_ids", mode="before")
+    @field_validator("discord_guild_ids", "shard_ids", mode="before")
     @classmethod
-    def _split_guild_ids(cls, value: object) -> object:
+    def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
             return [int(part) for part in value.replace(" ", "").split(",") if part]
         return value
+
+    @field_validator("shard_ids")
+    @classmethod
+    def _shards_within_count(cls, ids: list[int] | None, info: ValidationInfo) -> list[int] | None:
+        if not ids:
+            return None  # an empty list means "every shard", as when unset
+        if "shard_count" not in info.data:
+            return ids  # the count itself is invalid: that is the error to report
+        count = info.data["shard_count"]
+        if count is None:
+            raise ValueError("needs RESEARCH_BOT_SHARD_COUNT, the number of shards over every process")
+        outside = [shard for shard in ids if not 0 <= shard < count]
+        if outside:
+            raise ValueError(f"shard ids run from 0 to {count - 1} (RESEARCH_BOT_SHARD_COUNT={count}): {outside}")
+        if len(set(ids)) != len(ids):
+            raise ValueError("a shard id is listed twice")
+        return sorted(ids)
 
 
 class Settings(StoreSettings, SearchSettings, AnswerSettings, LLMSettings, DiscordSettings):

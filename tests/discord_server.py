@@ -648,24 +648,35 @@ class _Connection:
 class _Session:
     id: str
     intents: int
-    shard: list[int]
+    shard: list[int]  # [shard id, shard count] as identified; [0, 1] without sharding
     seq: int = 0
     history: list[dict[str, Any]] = field(default_factory=list)
+    live: _Connection | None = None
+
+    def covers(self, guild_id: int | None) -> bool:
+        """Discord's rule: a guild's events go to shard (guild_id >> 22) % shard_count; DMs to shard 0."""
+        shard_id, count = self.shard
+        return (guild_id >> 22) % count == shard_id if guild_id is not None else shard_id == 0
+
+
+def _guild_of(event: str, data: dict[str, Any]) -> int | None:
+    guild_id = data.get("id") if event == "GUILD_CREATE" else data.get("guild_id")
+    return int(guild_id) if guild_id else None
 
 
 class _Gateway:
-    """The websocket gateway: HELLO, IDENTIFY/READY, heartbeats, RESUME with replay.
+    """The websocket gateway: HELLO, IDENTIFY/READY, heartbeats, RESUME with replay; one session per shard.
 
-    Every dispatch of the current session is kept in ``history`` so a RESUME can replay
-    the ones after the client's ``seq``. Dispatches made while no connection is live stay
-    in the history (or, before the first IDENTIFY, in ``_pending``) and reach the bot later.
+    Every dispatch goes to the session of the shard that holds its guild, and is kept in that session's
+    ``history`` so a RESUME can replay the ones after the client's ``seq``. Dispatches made while the session has
+    no live connection stay in the history (or, before its shard has identified, in ``_pending``) and reach the
+    bot later.
     """
 
     def __init__(self, server: DiscordServer) -> None:
         self._server = server
         self._lock = asyncio.Lock()  # orders dispatches and (re)attaching connections
-        self._session: _Session | None = None
-        self._live: _Connection | None = None
+        self.sessions: dict[int, _Session] = {}  # by shard id
         self._pending: list[tuple[str, dict[str, Any]]] = []
         self._connections: set[_Connection] = set()
         self.received: list[dict[str, Any]] = []
@@ -685,23 +696,32 @@ class _Gateway:
                     await self._on_frame(connection, json.loads(message.data))
         finally:
             self._connections.discard(connection)
-            if self._live is connection:
-                self._live = None
+            for session in self.sessions.values():
+                if session.live is connection:
+                    session.live = None
         return ws
+
+    def _session_for(self, event: str, data: dict[str, Any]) -> _Session | None:
+        guild_id = _guild_of(event, data)
+        return next((session for session in self.sessions.values() if session.covers(guild_id)), None)
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
         async with self._lock:
-            if self._session is None:
+            session = self._session_for(event, data)
+            if session is None:
                 self._pending.append((event, data))
             else:
-                await self._emit(event, data)
+                await self._emit(session, event, data)
 
-    async def drop(self) -> None:
-        """Cut the live connection without a close frame (like a network failure)."""
+    async def drop(self, shard_id: int = 0) -> None:
+        """Cut the shard's live connection without a close frame (like a network failure)."""
         async with self._lock:
-            connection, self._live = self._live, None
+            session = self.sessions.get(shard_id)
+            connection = session.live if session else None
+            if session is not None:
+                session.live = None
         if connection is None or connection.transport is None:
-            raise RuntimeError("the bot has no live gateway connection to drop")
+            raise RuntimeError(f"the bot has no live gateway connection on shard {shard_id} to drop")
         connection.transport.abort()
 
     def close_all(self) -> None:
@@ -731,38 +751,47 @@ class _Gateway:
     async def _identify(self, connection: _Connection, data: dict[str, Any]) -> None:
         server = self._server
         intents = int(data.get("intents", 0))
+        shard = list(data.get("shard") or [0, 1])
         if data.get("token") != server.token:
             await connection.ws.close(code=4004, message=b"Authentication failed.")
+            return
+        if not 0 <= shard[0] < shard[1]:
+            await connection.ws.close(code=4010, message=b"Invalid shard.")
             return
         if intents & PRIVILEGED_INTENTS & ~server.allowed_privileged_intents:
             await connection.ws.close(code=4014, message=b"Disallowed intent(s).")
             return
         async with self._lock:
-            self._session = _Session(secrets.token_hex(16), intents, list(data.get("shard") or [0, 1]))
-            self._live = connection
-            await self._emit("READY", server.ready_payload(self._session.id, self._session.shard))
-            await self._emit("GUILD_CREATE", server.guild.payload())
-            for event, event_data in self._pending:
-                await self._emit(event, event_data)
-            self._pending.clear()
+            session = _Session(secrets.token_hex(16), intents, shard, live=connection)
+            self.sessions[shard[0]] = session
+            guilds = [guild for guild in server.guilds if session.covers(guild.id)]
+            await self._emit(session, "READY", server.ready_payload(session.id, shard, guilds))
+            for guild in guilds:
+                await self._emit(session, "GUILD_CREATE", guild.payload())
+            pending, self._pending = self._pending, []
+            for event, event_data in pending:
+                if session.covers(_guild_of(event, event_data)):
+                    await self._emit(session, event, event_data)
+                else:
+                    self._pending.append((event, event_data))
 
     async def _resume(self, connection: _Connection, data: dict[str, Any]) -> None:
-        session = self._session
-        if session is None or data.get("session_id") != session.id or data.get("token") != self._server.token:
+        session = next((s for s in self.sessions.values() if s.id == data.get("session_id")), None)
+        if session is None or data.get("token") != self._server.token:
             await self._send(connection.ws, {"op": 9, "d": False})
             return
         async with self._lock:
-            self._live = connection
+            session.live = connection
             seq = data.get("seq") or 0
             for frame in session.history:
                 if frame["s"] > seq:
                     await self._send(connection.ws, frame)
-            await self._emit("RESUMED", {})
+            await self._emit(session, "RESUMED", {})
 
     async def _request_members(self, data: dict[str, Any]) -> None:
         """op 8 REQUEST_GUILD_MEMBERS: answer with a single GUILD_MEMBERS_CHUNK."""
-        guild = self._server.guild
-        if int(data.get("guild_id") or 0) != guild.id:
+        guild = self._server.find_guild(int(data.get("guild_id") or 0))
+        if guild is None:
             return
         query = (data.get("query") or "").lower()
         user_ids = {int(user_id) for user_id in data.get("user_ids") or []}
@@ -778,17 +807,16 @@ class _Gateway:
         }
         await self.dispatch("GUILD_MEMBERS_CHUNK", chunk)
 
-    async def _emit(self, event: str, data: dict[str, Any]) -> None:
-        """Sequence and send one dispatch; the caller holds ``_lock``."""
-        assert self._session is not None
-        visible = self._server.visible_to_bot(event, data, self._session.intents)
+    async def _emit(self, session: _Session, event: str, data: dict[str, Any]) -> None:
+        """Sequence and send one dispatch in ``session``; the caller holds ``_lock``."""
+        visible = self._server.visible_to_bot(event, data, session.intents)
         if visible is None:
             return
-        self._session.seq += 1
-        frame = {"op": 0, "t": event, "s": self._session.seq, "d": visible}
-        self._session.history.append(frame)
-        if self._live is not None:
-            await self._send(self._live.ws, frame)
+        session.seq += 1
+        frame = {"op": 0, "t": event, "s": session.seq, "d": visible}
+        session.history.append(frame)
+        if session.live is not None:
+            await self._send(session.live.ws, frame)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -811,10 +839,12 @@ class _Interaction:
 
 
 class DiscordServer:
-    """A fake Discord (REST + gateway) for one bot and one guild.
+    """A fake Discord (REST + gateway) for one bot and one guild, or several (`add_guild`).
 
-    Configure the world (``guild``, members, channels) before the bot connects: the guild
-    is sent once, in GUILD_CREATE. Everything the bot sends is appended to ``outgoing``.
+    Configure the world (``guild``, members, channels) before the bot connects: each guild
+    is sent once, in GUILD_CREATE, to the shard that holds it ((guild id >> 22) % shard count:
+    several processes, each identifying with its own shards, share this server). Everything
+    the bot sends is appended to ``outgoing``.
     """
 
     def __init__(
@@ -828,6 +858,7 @@ class DiscordServer:
         heartbeat_interval_ms: int = 41_250,
         attachment_size_limit: int = 10 * 1024 * 1024,
         reaction_time: float = 0.05,
+        shards: int = 1,
         port: int = 0,
     ) -> None:
         self.token = token
@@ -839,23 +870,14 @@ class DiscordServer:
         # A bot registers a view or modal only once it has read the HTTP response that created
         # it, which may be after the test saw the record: users clicking "instantly" would race it.
         self.reaction_time = reaction_time
+        self.shards = shards  # what GET /gateway/bot recommends
         self.owner = FakeMember(FakeUser(DEFAULT_OWNER_ID, "owner"))
         self.admin = FakeMember(FakeUser(DEFAULT_ADMIN_ID, "admin"), [DEFAULT_ADMIN_ROLE_ID])
         self.member = FakeMember(FakeUser(DEFAULT_MEMBER_ID, "member"))
         self.bot_member = FakeMember(self.bot_user, [DEFAULT_BOT_ROLE_ID])
         self.channel = FakeChannel(DEFAULT_CHANNEL_ID, "general")
-        self.guild = FakeGuild(
-            id=DEFAULT_GUILD_ID,
-            name="Test Guild",
-            owner_id=self.owner.id,
-            roles=[
-                FakeRole(DEFAULT_GUILD_ID, "@everyone", EVERYONE_PERMISSIONS),
-                FakeRole(DEFAULT_ADMIN_ROLE_ID, "Admin", PERM_MANAGE_GUILD | PERM_MANAGE_MESSAGES, position=2),
-                FakeRole(DEFAULT_BOT_ROLE_ID, bot_name, EVERYONE_PERMISSIONS | PERM_MANAGE_MESSAGES, position=1),
-            ],
-            channels=[self.channel],
-            members=[self.owner, self.admin, self.member, self.bot_member],
-        )
+        self.guild = self._new_guild(DEFAULT_GUILD_ID, "Test Guild", self.channel)
+        self.guilds = [self.guild]
         self.commands: dict[int | None, list[dict[str, Any]]] = {}  # guild id (None = global)
         self.outgoing: list[OutgoingMessage] = []
         self.messages: dict[int, dict[str, Any]] = {}
@@ -922,6 +944,42 @@ class DiscordServer:
 
     # -- world configuration ---------------------------------------------------------------------
 
+    def _new_guild(self, guild_id: int, name: str, channel: FakeChannel) -> FakeGuild:
+        """A guild with the default people (owner, admin, member, the bot), its roles and one channel."""
+        return FakeGuild(
+            id=guild_id,
+            name=name,
+            owner_id=self.owner.id,
+            roles=[
+                FakeRole(guild_id, "@everyone", EVERYONE_PERMISSIONS),
+                FakeRole(DEFAULT_ADMIN_ROLE_ID, "Admin", PERM_MANAGE_GUILD | PERM_MANAGE_MESSAGES, position=2),
+                FakeRole(
+                    DEFAULT_BOT_ROLE_ID, self.bot_user.name, EVERYONE_PERMISSIONS | PERM_MANAGE_MESSAGES, position=1
+                ),
+            ],
+            channels=[channel],
+            members=[self.owner, self.admin, self.member, self.bot_member],
+        )
+
+    def add_guild(self, name: str, *, shard: int = 0, shard_count: int = 1) -> FakeGuild:
+        """Another guild with the default people and a channel "general", with an id on ``shard`` of
+        ``shard_count``. Its channel: ``guild.channels[0]``, the channel to run commands in there."""
+        guild_id = self.next_id()
+        guild_id += ((shard - (guild_id >> 22)) % shard_count) << 22
+        self._last_id = max(self._last_id, guild_id)
+        guild = self._new_guild(guild_id, name, FakeChannel(self.next_id(), "general"))
+        self.guilds.append(guild)
+        return guild
+
+    def find_guild(self, guild_id: int) -> FakeGuild | None:
+        return next((guild for guild in self.guilds if guild.id == guild_id), None)
+
+    def guild_of(self, channel: FakeChannel) -> FakeGuild:
+        return next(guild for guild in self.guilds if guild.channel(channel.id) is not None)
+
+    def find_channel(self, channel_id: int) -> FakeChannel | None:
+        return next((c for guild in self.guilds if (c := guild.channel(channel_id)) is not None), None)
+
     def add_member(self, name: str, *, role_ids: list[int] | None = None) -> FakeMember:
         member = FakeMember(FakeUser(self.next_id(), name), list(role_ids or []))
         self.guild.members.append(member)
@@ -943,6 +1001,16 @@ class DiscordServer:
     def gateway_connect_paths(self) -> list[str]:
         """URL path of each gateway connection (``/ws`` or ``/ws/resume``)."""
         return self._gateway.connect_paths
+
+    def identified_shards(self) -> list[list[int]]:
+        """The ``[shard id, shard count]`` of each IDENTIFY, in order."""
+        return [list(frame["d"].get("shard") or [0, 1]) for frame in self._gateway.received if frame.get("op") == 2]
+
+    def shard_guilds(self, shard_id: int) -> set[int]:
+        """Ids of the guilds whose events (GUILD_CREATE, interactions, messages) went to that shard's session."""
+        session = self._gateway.sessions.get(shard_id)
+        history = session.history if session else []
+        return {guild_id for frame in history if (guild_id := _guild_of(frame["t"], frame["d"])) is not None}
 
     def received_ops(self) -> list[int]:
         return [frame.get("op") for frame in self._gateway.received]
@@ -1013,12 +1081,12 @@ class DiscordServer:
         method, _, path = route.rpartition(" ")
         self._rate_limits.append(_RateLimitRule(method.upper() or None, path, times, retry_after, is_global))
 
-    async def drop_gateway(self) -> None:
-        """Abruptly cut the bot's gateway connection; it should RESUME on resume_gateway_url.
+    async def drop_gateway(self, shard_id: int = 0) -> None:
+        """Abruptly cut the bot's gateway connection (of that shard); it should RESUME on resume_gateway_url.
 
         Events injected until it has resumed are queued and replayed with their sequence numbers.
         """
-        await self._gateway.drop()
+        await self._gateway.drop(shard_id)
 
     # -- injecting user activity ---------------------------------------------------------------------
 
@@ -1035,7 +1103,7 @@ class DiscordServer:
         channel = channel or self.channel
         payload = self._new_message(channel.id, author.user, {"content": content}, attachments or [])
         payload["member"] = author.payload(with_user=False)
-        payload["mentions"] = self._mentioned_users(content)
+        payload["mentions"] = self._mentioned_users(content, self.guild_of(channel))
         payload["mention_roles"] = re.findall(r"<@&(\d+)>", content)
         injected = InjectedMessage(self, payload, start_index=len(self.outgoing))
         await self._gateway.dispatch("MESSAGE_CREATE", payload)
@@ -1083,7 +1151,7 @@ class DiscordServer:
         stored = self._stored_message(message)
         button = self._find_button(stored, custom_id, label)
         data = {"custom_id": button["custom_id"], "component_type": 2}
-        channel = self.guild.channel(int(stored["channel_id"])) or self.channel
+        channel = self.find_channel(int(stored["channel_id"])) or self.channel
         return await self._create_interaction(INTERACTION_COMPONENT, data, user, channel, message=stored)
 
     async def submit_modal(
@@ -1099,17 +1167,17 @@ class DiscordServer:
             for custom_id, value in values.items()
         ]
         data = {"custom_id": modal.data["custom_id"], "components": components}
-        channel = self.guild.channel(opener.channel_id) or self.channel
+        channel = self.find_channel(opener.channel_id) or self.channel
         return await self._create_interaction(INTERACTION_MODAL_SUBMIT, data, user or opener.user, channel)
 
     # -- payloads ------------------------------------------------------------------------------------
 
-    def ready_payload(self, session_id: str, shard: list[int]) -> dict[str, Any]:
+    def ready_payload(self, session_id: str, shard: list[int], guilds: list[FakeGuild]) -> dict[str, Any]:
         user = {**self.bot_user.payload(), "verified": True, "mfa_enabled": False, "flags": 0}
         return {
             "v": 10,
             "user": user,
-            "guilds": [{"id": str(self.guild.id), "unavailable": True}],
+            "guilds": [{"id": str(guild.id), "unavailable": True} for guild in guilds],
             "session_id": session_id,
             "session_type": "normal",
             "resume_gateway_url": self.resume_gateway_url,
@@ -1133,10 +1201,10 @@ class DiscordServer:
             return data
         return {**data, "content": "", "embeds": [], "attachments": [], "components": []}
 
-    def _mentioned_users(self, content: str) -> list[dict[str, Any]]:
+    def _mentioned_users(self, content: str, guild: FakeGuild) -> list[dict[str, Any]]:
         mentions = []
         for user_id in dict.fromkeys(int(found) for found in re.findall(r"<@!?(\d+)>", content)):
-            member = self.guild.member(user_id)
+            member = guild.member(user_id)
             if member is not None:
                 mentions.append({**member.user.payload(), "member": member.payload(with_user=False)})
         return mentions
@@ -1172,7 +1240,7 @@ class DiscordServer:
         message = {
             "id": str(message_id),
             "channel_id": str(channel_id),
-            "guild_id": str(self.guild.id),
+            "guild_id": str(self.guild_of(self.find_channel(channel_id) or self.channel).id),
             "author": author.payload(),
             "content": data.get("content") or "",
             "timestamp": _now_iso(),
@@ -1227,9 +1295,9 @@ class DiscordServer:
 
     # -- application commands -----------------------------------------------------------------------
 
-    def find_command(self, name: str) -> tuple[dict[str, Any], int | None]:
-        """A synced chat-input command by name: guild commands first, then global ones."""
-        for scope in (self.guild.id, None):
+    def find_command(self, name: str, guild: FakeGuild | None = None) -> tuple[dict[str, Any], int | None]:
+        """A synced chat-input command by name: the guild's commands first (default: ``guild``), then global ones."""
+        for scope in ((guild or self.guild).id, None):
             for command in self.commands.get(scope, []):
                 if command["name"] == name and command.get("type", 1) == 1:
                     return command, scope
@@ -1241,7 +1309,7 @@ class DiscordServer:
     ) -> dict[str, Any]:
         """``data`` of an application-command or autocomplete interaction."""
         root, *path = name.split()
-        command, scope = self.find_command(root)
+        command, scope = self.find_command(root, self.guild_of(channel))
         definitions = command.get("options") or []
         options: list[dict[str, Any]] = []
         container = options
@@ -1305,7 +1373,8 @@ class DiscordServer:
     def _resolve(self, kind: int, value: Any, resolved: dict[str, dict[str, Any]], channel: FakeChannel) -> str:
         """Put an entity option into ``data.resolved`` and return its snowflake string."""
         if isinstance(value, FakeMember) and kind in (6, 9):
-            member = {**value.payload(with_user=False), "permissions": str(self.guild.permissions_of(value))}
+            permissions = self.guild_of(channel).permissions_of(value)
+            member = {**value.payload(with_user=False), "permissions": str(permissions)}
             resolved.setdefault("users", {})[str(value.id)] = value.user.payload()
             resolved.setdefault("members", {})[str(value.id)] = member
             return str(value.id)
@@ -1313,7 +1382,7 @@ class DiscordServer:
             resolved.setdefault("roles", {})[str(value.id)] = value.payload()
             return str(value.id)
         if isinstance(value, FakeChannel) and kind == 7:
-            data = {**value.payload(self.guild.id), "permissions": str(ALL_PERMISSIONS)}
+            data = {**value.payload(self.guild_of(value).id), "permissions": str(ALL_PERMISSIONS)}
             resolved.setdefault("channels", {})[str(value.id)] = data
             return str(value.id)
         if isinstance(value, Upload) and kind == 11:
@@ -1333,6 +1402,7 @@ class DiscordServer:
     ) -> InteractionHandle:
         user = user or self.member
         channel = channel or self.channel
+        guild = self.guild_of(channel)
         interaction_id = self.next_id()
         token = f"itok-{interaction_id}-{secrets.token_urlsafe(24)}"
         payload: dict[str, Any] = {
@@ -1340,18 +1410,18 @@ class DiscordServer:
             "application_id": str(self.application_id),
             "type": interaction_type,
             "data": data,
-            "guild_id": str(self.guild.id),
-            "guild": {"id": str(self.guild.id), "locale": "en-US", "features": []},
+            "guild_id": str(guild.id),
+            "guild": {"id": str(guild.id), "locale": "en-US", "features": []},
             "channel_id": str(channel.id),
-            "channel": {**channel.payload(self.guild.id), "permissions": str(self.guild.permissions_of(user))},
-            "member": {**user.payload(), "permissions": str(self.guild.permissions_of(user))},
+            "channel": {**channel.payload(guild.id), "permissions": str(guild.permissions_of(user))},
+            "member": {**user.payload(), "permissions": str(guild.permissions_of(user))},
             "token": token,
             "version": 1,
-            "app_permissions": str(self.guild.permissions_of(self.bot_member)),
+            "app_permissions": str(guild.permissions_of(self.bot_member)),
             "locale": "en-US",
             "guild_locale": "en-US",
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(self.guild.id)},
+            "authorizing_integration_owners": {"0": str(guild.id)},
             "context": 0,
             "attachment_size_limit": self.attachment_size_limit,
         }
@@ -1485,7 +1555,8 @@ class DiscordServer:
         return json_response({**self.bot_user.payload(), "verified": True, "mfa_enabled": False, "flags": 0})
 
     async def _get_user(self, request: web.Request) -> web.Response:
-        member = self.guild.member(int(request.match_info["user_id"]))
+        user_id = int(request.match_info["user_id"])
+        member = next((m for guild in self.guilds if (m := guild.member(user_id)) is not None), None)
         if member is None:
             raise _unknown("User", 10013)
         return json_response(member.user.payload())
@@ -1510,19 +1581,21 @@ class DiscordServer:
 
     async def _get_gateway(self, request: web.Request) -> web.Response:
         limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
-        return json_response({"url": self.gateway_url, "shards": 1, "session_start_limit": limit})
+        return json_response({"url": self.gateway_url, "shards": self.shards, "session_start_limit": limit})
 
     async def _get_channel(self, request: web.Request) -> web.Response:
-        return json_response(self._channel(request).payload(self.guild.id))
+        channel = self._channel(request)
+        return json_response(channel.payload(self.guild_of(channel).id))
 
     async def _get_member(self, request: web.Request) -> web.Response:
-        member = self.guild.member(int(request.match_info["user_id"]))
-        if int(request.match_info["guild_id"]) != self.guild.id or member is None:
+        guild = self.find_guild(int(request.match_info["guild_id"]))
+        member = guild.member(int(request.match_info["user_id"])) if guild else None
+        if member is None:
             raise _unknown("Member", 10007)
         return json_response(member.payload())
 
     def _channel(self, request: web.Request) -> FakeChannel:
-        channel = self.guild.channel(int(request.match_info["channel_id"]))
+        channel = self.find_channel(int(request.match_info["channel_id"]))
         if channel is None:
             raise _unknown("Channel", 10003)
         return channel
@@ -1599,7 +1672,7 @@ class DiscordServer:
         if int(request.match_info["application_id"]) != self.application_id:
             raise _unknown("Application", 10002)
         guild_id = request.match_info.get("guild_id")
-        if guild_id is not None and int(guild_id) != self.guild.id:
+        if guild_id is not None and self.find_guild(int(guild_id)) is None:
             raise ApiError(403, 50001, "Missing Access")
         return int(guild_id) if guild_id is not None else None
 

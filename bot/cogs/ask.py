@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.autocomplete import ask_profile_autocomplete
 from bot.checks import per_user_cooldown
-from bot.errors import cooldown_message
+from bot.errors import cooldown_message, log_outage
 from bot.formatting import render_answer_embed, render_error_embed
 from retrieval.answers.questions import validate_question
 from retrieval.errors import UserFacingError
@@ -65,5 +65,6 @@ class AskCog(commands.Cog, name="Ask"):
             async with message.channel.typing():
                 embed = await self.answer_embed(question, None)
         except UserFacingError as error:
+            log_outage(error)
             embed = render_error_embed(str(error))
         await message.reply(embed=embed, mention_author=False)

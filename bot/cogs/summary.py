@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.autocomplete import or_nothing
 from bot.checks import per_user_cooldown
 from bot.formatting import AUTOCOMPLETE_CHOICES, autocomplete_label, render_similar_embed, render_summary_embed
 
@@ -21,7 +22,7 @@ class SummaryCog(commands.Cog, name="Papers summary"):
 
     async def paper_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         service = self.bot.service
-        papers = await service.run(service.suggest_papers, current, limit=AUTOCOMPLETE_CHOICES)
+        papers = await or_nothing(service.run(service.suggest_papers, current, limit=AUTOCOMPLETE_CHOICES), [])
         return [app_commands.Choice(name=autocomplete_label(p), value=p.id) for p in papers[:AUTOCOMPLETE_CHOICES]]
 
     @commands.hybrid_command(name="summary", description="TL;DR, key contributions and results of one paper.")

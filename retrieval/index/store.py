@@ -28,6 +28,7 @@ from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
 from retrieval.errors import SchemaMismatchError, UserFacingError
+from retrieval.index.chroma_server import server_client
 from retrieval.index.embeddings import embeddings_for, token_budget
 from retrieval.index.passages import paper_passages
 from retrieval.index.sentence_vectors import quotable_sentences
@@ -48,9 +49,10 @@ EMBED_CHUNK = 64
 ProgressCallback = Callable[[int, int], None]  # (papers embedded so far, papers to embed)
 
 
-def make_client(chroma_path: str, chroma_host: str | None, chroma_port: int) -> ClientAPI:
+def make_client(chroma_path: str, chroma_host: str | None, chroma_port: int, timeout: float = 30.0) -> ClientAPI:
+    """A Chroma server's client when a host is set (`timeout`: seconds per request), else the embedded store."""
     if chroma_host:
-        return chromadb.HttpClient(host=chroma_host, port=chroma_port)
+        return server_client(chroma_host, chroma_port, timeout)
     return chromadb.PersistentClient(path=chroma_path)
 
 
