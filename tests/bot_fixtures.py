@@ -27,6 +27,15 @@ from tests.discord_fixtures import run_bot
 from tests.discord_server import DEFAULT_GUILD_ID, DiscordServer, OutgoingMessage
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# `research-bot run` (bot.cli.main) in a child process whose discord.py is pointed at a REST base (argv[1]) and,
+# optionally, a gateway (argv[2]: a sharded bot connects there instead of asking GET /gateway/bot).
+RUN_WITH_DISCORD_AT = (
+    "import sys, discord, yarl\n"
+    "discord.http.Route.BASE = sys.argv[1]\n"
+    "if len(sys.argv) > 2: discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(sys.argv[2])\n"
+    "from bot.cli import main\n"
+    "raise SystemExit(main(['run']))\n"
+)
 SettingsFactory = Callable[..., Settings]
 
 
@@ -137,9 +146,9 @@ def buttons(message: dict[str, Any]) -> dict[str, dict[str, Any]]:
     }
 
 
-def second_profile(name: str = "Ada Lovelace", papers: int = 3) -> bytes:
-    """A valid profile file: the seed profile renamed and cut to its first ``papers`` papers."""
+def second_profile(name: str = "Ada Lovelace", papers: int = 3, first: int = 0) -> bytes:
+    """A valid profile file: the seed profile renamed and cut to ``papers`` papers, from its ``first`` one on."""
     lines = SEED_PROFILE.read_text(encoding="utf-8").split("\n")
     date_line = re.compile(r"^[A-Z-]+[A-Z][a-z]{2} \d{1,2}, \d{4}")
     starts = [index for index, line in enumerate(lines) if date_line.match(line)]
-    return "\n".join([name, *lines[1 : starts[papers]]]).encode()
+    return "\n".join([name, *lines[1 : starts[0]], *lines[starts[first] : starts[first + papers]]]).encode()

@@ -19,21 +19,15 @@ import bot.runner
 from bot.client import ResearchBot
 from retrieval.service import ResearchService
 from retrieval.settings import PROJECT_ROOT, Settings
-from tests.bot_fixtures import SettingsFactory
+from tests.bot_fixtures import RUN_WITH_DISCORD_AT, SettingsFactory
+from tests.chroma_fixtures import free_port
 from tests.discord_fixtures import point_discord_at
 from tests.discord_server import DiscordServer
-from tests.test_chroma_server import free_port
 
 pytest_plugins = ["tests.bot_fixtures"]
 
 # The shape of a bot token (base64 of a user id, a timestamp part, an HMAC part); not a real one.
 FAKE_TOKEN = "MTEwMDAwMDAwMDAwMDAwMDAwMQ.GAbCdE.abcdefghijklmnopqrstuvwxyz0123456789AB"
-RUN_WITH_DISCORD_AT = (
-    "import sys, discord\n"
-    "discord.http.Route.BASE = sys.argv[1]\n"
-    "from bot.cli import main\n"
-    "raise SystemExit(main(['run']))\n"
-)
 
 
 class BotFactory:

@@ -20,8 +20,8 @@ from retrieval.index.embeddings import MiniLMEmbeddings
 from retrieval.service import ResearchService
 from retrieval.settings import PROJECT_ROOT
 from tests.bot_fixtures import second_profile
+from tests.chroma_fixtures import ChromaServer, free_port
 from tests.conftest import SEED_PROFILE, make_settings
-from tests.test_chroma_server import chroma_server, free_port  # noqa: F401  (chroma_server is a fixture)
 
 FAKE_TOKEN = "MTEwMDAwMDAwMDAwMDAwMDAwMQ.GAbCdE.abcdefghijklmnopqrstuvwxyz0123456789AB"
 FAKE_TOKEN_USER_ID = 1100000000000000001
@@ -120,15 +120,15 @@ def test_an_unreachable_chroma_server_fails(tmp_path: Path, embeddings: MiniLMEm
 
 
 def test_a_running_chroma_server_is_reached(
-    chroma_server: int,  # noqa: F811
+    chroma_server: ChromaServer,
     tmp_path: Path,
     embeddings: MiniLMEmbeddings,
 ) -> None:
-    settings = make_settings(tmp_path / "unused", chroma_host="127.0.0.1", chroma_port=chroma_server)
+    settings = make_settings(tmp_path / "unused", chroma_host="127.0.0.1", chroma_port=chroma_server.port)
     store = by_name(diagnose(settings, embeddings=embeddings).checks)["store"]
     assert store.verdict in ("ok", "warn")  # other tests of this module's server may have filled it
     assert store.details["mode"] == "server" and store.details["reachable"] is True
-    assert store.message.startswith(f"Chroma server 127.0.0.1:{chroma_server}")
+    assert store.message.startswith(f"Chroma server 127.0.0.1:{chroma_server.port}")
     assert not (tmp_path / "unused").exists()
 
 
