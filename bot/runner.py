@@ -152,6 +152,8 @@ def configure_logging(verbose: bool = False) -> None:
     formatter = None if sys.stderr.isatty() else logging.Formatter(LOG_FORMAT, "%Y-%m-%d %H:%M:%S")
     level = logging.DEBUG if verbose else logging.INFO
     discord.utils.setup_logging(handler=handler, formatter=formatter or discord.utils.MISSING, level=level, root=True)
+    # httpx (chromadb's HTTP client) logs every request at INFO: several lines per question with a Chroma server
+    logging.getLogger("httpx").setLevel(level if verbose else logging.WARNING)
 
 
 class ResearchBotLogHandler(logging.StreamHandler):
