@@ -21,6 +21,7 @@ from retrieval.answers.questions import validate_question
 from retrieval.answers.strategies import AnswerContext, answer_question
 from retrieval.answers.summary import summarize
 from retrieval.errors import UnknownProfileError, UserFacingError
+from retrieval.index.embeddings import embeddings_for
 from retrieval.index.lexical_cache import cache_file
 from retrieval.index.paper_lookup import PaperIndex
 from retrieval.index.search import HybridSearcher
@@ -102,7 +103,7 @@ class ResearchService:
             if self._store is None:
                 settings = self.settings
                 client = make_client(str(settings.chroma_path), settings.chroma_host, settings.chroma_port)
-                self._store = PaperStore(client, settings.embedding)
+                self._store = PaperStore(client, embeddings_for(settings.embedding, settings.embedding_backend))
             return self._store
 
     # --- ingest ---
