@@ -23,6 +23,7 @@ from retrieval.answers.strategies import AnswerContext, answer_question
 from retrieval.answers.summary import summarize
 from retrieval.errors import UnknownProfileError, UserFacingError
 from retrieval.index.chroma_server import store_calls
+from retrieval.index.embeddings import embeddings_for
 from retrieval.index.lexical_cache import cache_file
 from retrieval.index.paper_lookup import PaperIndex
 from retrieval.index.search import HybridSearcher
@@ -107,7 +108,7 @@ class ResearchService:
                 client = make_client(
                     str(settings.chroma_path), settings.chroma_host, settings.chroma_port, settings.chroma_timeout
                 )
-                self._store = PaperStore(client, settings.embedding)
+                self._store = PaperStore(client, embeddings_for(settings.embedding, settings.embedding_backend))
             return self._store
 
     # --- ingest ---

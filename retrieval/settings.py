@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from platformdirs import user_data_path
 from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
@@ -46,6 +46,11 @@ class StoreSettings(_Group):
     embedding: str = Field(
         "minilm",
         description="`minilm` (offline, bundled) or `chroma-onnx` (Chroma's default; downloads on first use).",
+    )
+    embedding_backend: Literal["onnx", "torch"] = Field(
+        "onnx",
+        description="How MiniLM runs: `onnx` (ONNX Runtime; exported locally once, fast start) or `torch` "
+        "(sentence-transformers). Same vectors: a store embedded by one is read by the other.",
     )
 
 

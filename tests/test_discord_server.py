@@ -301,3 +301,27 @@ async def test_refused_privileged_intent(discord_server_factory: ServerFactory) 
     with pytest.raises(discord.PrivilegedIntentsRequired):
         async with run_bot(TinyBot(server.guild.id), server):
             pass
+
+
+class EagerShardedBot(commands.AutoShardedBot):
+    """No shard count: it asks GET /gateway/bot. No 5 s wait between its shards' IDENTIFYs (Discord's pace)."""
+
+    def __init__(self) -> None:
+        super().__init__(command_prefix="!", intents=discord.Intents.default(), guild_ready_timeout=0.05)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        pass
+
+
+async def test_sharded_login_takes_the_recommended_count_and_splits_the_guilds(
+    discord_server_factory: ServerFactory,
+) -> None:
+    server = await discord_server_factory(shards=2)
+    second = server.add_guild("Second", shard=0, shard_count=2)
+    bot = EagerShardedBot()
+    async with run_bot(bot, server):
+        assert bot.shard_count == 2
+        shard_of = {guild.id: guild.shard_id for guild in bot.guilds}
+    assert sorted(server.identified_shards()) == [[0, 2], [1, 2]]
+    assert shard_of == {second.id: 0, server.guild.id: 1}
+    assert (server.shard_guilds(0), server.shard_guilds(1)) == ({second.id}, {server.guild.id})

@@ -65,7 +65,7 @@ class CountingMiniLM(MiniLMEmbeddings):
 
     def __init__(self, inner: MiniLMEmbeddings) -> None:
         super().__init__()
-        self._model = inner.model
+        self._encoder = inner.encoder
         self.inner = inner
         self.texts: list[str] = []
 

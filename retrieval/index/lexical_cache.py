@@ -7,13 +7,13 @@ reader never sees half a file. Pickle is safe here: the file is ours, in the sto
 from __future__ import annotations
 
 import logging
-import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from platformdirs import user_cache_path
+
+from retrieval.atomic import replace_atomically
 
 if TYPE_CHECKING:
     from retrieval.index.search import LexicalIndex
@@ -43,14 +43,11 @@ def load(path: Path, store_id: str, revision: int, title_repeat: int) -> Lexical
 
 
 def save(path: Path, store_id: str, title_repeat: int, index: LexicalIndex) -> None:
-    temporary: Path | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, suffix=".tmp", delete=False) as file:
-            temporary = Path(file.name)
+    def write(temporary: Path) -> None:
+        with temporary.open("wb") as file:
             pickle.dump(((FORMAT, store_id, index.revision, title_repeat), index), file, pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
+
+    try:
+        replace_atomically(path, write)
     except OSError as error:  # a read-only store folder: each process builds its own, as before
         log.warning("could not save the BM25 index to %s: %s", path, error)
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
