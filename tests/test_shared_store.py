@@ -1,23 +1,29 @@
 """Several processes, one store: a real `chroma run` on 127.0.0.1 shared by two `research-bot run` processes (shards
 0 and 1 of 2) against the local Discord server; what one ingests the other answers from at once; the Chroma server
 stopped mid-session ("unavailable, try again shortly", nothing crashes) and restarted (answers again by itself).
-Also every service call when the server is down or hung, and the CLI's exit."""
+Also every service call when the server is down, hung or answering 5xx, and the CLI's exit."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import http.server
 import inspect
 import os
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from chromadb.api.base_http_client import BaseHTTPClient
 
 from retrieval.errors import StoreUnavailableError
+from retrieval.index.chroma_server import unavailability
 from retrieval.index.embeddings import MiniLMEmbeddings
 from retrieval.index.store import PaperStore, make_client
 from retrieval.service import ResearchService
@@ -106,6 +112,53 @@ def test_a_hung_server_times_out_then_answers_again(tmp_path: Path, embeddings: 
         finally:
             chroma.resume()
         assert service.profile_ids() == []
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "reason"),
+    [
+        (503, "Service Unavailable", "Chroma server 127.0.0.1:9: HTTP 503"),  # e.g. a proxy whose Chroma is down
+        (500, '{"error": "InternalError", "message": "compaction failed"}', "InternalError: compaction failed"),
+        (404, '{"error": "NotFoundError", "message": "Collection papers does not exist."}', None),
+        (400, "Bad Request", None),
+    ],
+)
+def test_server_errors_mean_unavailable_only_when_5xx(status: int, body: str, reason: str | None) -> None:
+    """chromadb's own handling of an HTTP error response (a ChromaError from its JSON, else a bare Exception)."""
+    response = httpx.Response(status, text=body, request=httpx.Request("GET", "http://127.0.0.1:9/api/v2/x"))
+    with pytest.raises(Exception) as caught:  # chromadb raises a bare Exception for some
+        BaseHTTPClient._raise_chroma_error(response)
+    assert unavailability(caught.value) == reason
+
+
+def test_a_server_answering_503_is_unavailable(tmp_path: Path) -> None:
+    with answering(503) as port:
+        settings = make_settings(tmp_path / "unused", chroma_host="127.0.0.1", chroma_port=port)
+        with pytest.raises(StoreUnavailableError) as caught:
+            ResearchService(settings).papers()
+    assert caught.value.reason == f"Chroma server 127.0.0.1:{port}: HTTP 503"
+
+
+@contextlib.contextmanager
+def answering(status: int) -> Iterator[int]:
+    """An HTTP server on 127.0.0.1 that answers every request with `status` (what a proxy says for a dead backend)."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield server.server_address[1]
+        finally:
+            server.shutdown()
 
 
 def test_cli_exits_1_in_one_line_when_the_store_is_unavailable(tmp_path: Path) -> None:
