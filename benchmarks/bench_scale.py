@@ -6,7 +6,8 @@ For each N, a synthetic corpus (benchmarks/synthetic_corpus.py: N/50 profiles of
 bundled abstracts' sentences) is ingested into a fresh store, each step in a subprocess of its own so its peak
 RSS is its own:
 - ingest: papers/s, next to the raw model's encode of the texts ingest embeds (passages + sentences, sampled
-  when N is large) in the same process: the floor ingest cannot beat;
+  when N is large) in the same process, on the backend ingest uses: the floor ingest cannot beat; and the
+  ONNX Runtime backend's encode speed next to sentence-transformers' (torch) on the same texts;
 - search / ask p50 and p95, next to the floor of bench_services (one query embedding + one raw Chroma query);
 - cold start: `python -m bot ask` / `search` against the built store, process start to answer;
 - peak RSS of each process, and the store's size on disk.
@@ -30,6 +31,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOOR_SAMPLE_PAPERS = 1000  # the raw-encode floor embeds this many papers' texts (all of them below)
+BACKEND_SAMPLE_TEXTS = 1500  # texts each MiniLM backend encodes for the ONNX-vs-torch row
 LARGE_SIZE = 100_000
 COLD_QUESTION = "How do language models plan for embodied agents?"
 COLD_QUERY = "robots that follow language instructions"
@@ -104,14 +106,16 @@ def ingest_worker(cached: bool) -> dict[str, Any]:
     texts = [text for paper in sample for text in paper_passages(paper, count_tokens, max_tokens)]
     texts += [sentence for paper in sample for sentence in quotable_sentences(paper)]
     floor = one_text_floor = None  # with cached vectors ingest runs no model: no floor to compare with
+    backends: dict[str, float] = {}
     if not cached:
-        model = embeddings.model
+        encoder = embeddings.encoder  # the backend ingest uses (settings.embedding_backend)
         started = time.perf_counter()
-        model.encode(texts, batch_size=32)  # the model as sentence-transformers ships it, default batch
+        encoder.encode(texts, batch_size=32)
         floor = len(sample) / (time.perf_counter() - started)
         started = time.perf_counter()
-        model.encode([paper_document(paper) for paper in sample], batch_size=32)  # the issue's "abstracts/s"
+        encoder.encode([paper_document(paper) for paper in sample], batch_size=32)  # the issue's "abstracts/s"
         one_text_floor = len(sample) / (time.perf_counter() - started)
+        backends = compare_backends(texts[:BACKEND_SAMPLE_TEXTS])
 
     store = PaperStore(chromadb.PersistentClient(path=str(settings.chroma_path)), embeddings)
     started = time.perf_counter()
@@ -121,6 +125,8 @@ def ingest_worker(cached: bool) -> dict[str, Any]:
         "code": str(Path(retrieval.__file__).parent),
         "model_load_s": model_load,
         "floor_papers_per_s": floor,
+        "backend": settings.embedding_backend,
+        "backend_texts_per_s": backends,
         "one_text_papers_per_s": one_text_floor,
         "floor_sample": len(sample),
         "texts_per_paper": len(texts) / len(sample),
@@ -128,6 +134,20 @@ def ingest_worker(cached: bool) -> dict[str, Any]:
         "papers_per_s": report.added / seconds,
         "peak_rss": peak_rss(),
     }
+
+
+def compare_backends(texts: list[str]) -> dict[str, float]:
+    """Texts/s of each MiniLM backend on the same texts, each warmed first (the ONNX-vs-torch row)."""
+    from retrieval.index.embeddings import load_encoder
+
+    speeds = {}
+    for backend in ("onnx", "torch"):
+        encoder = load_encoder(backend)
+        encoder.encode(texts[:32])
+        started = time.perf_counter()
+        encoder.encode(texts, batch_size=32)
+        speeds[backend] = len(texts) / (time.perf_counter() - started)
+    return speeds
 
 
 def serve_worker(iterations: int) -> dict[str, Any]:
@@ -192,6 +212,11 @@ def rows(results: list[dict[str, Any]]) -> list[tuple[str, list[str], str]]:
             [i.get("one_text_papers_per_s") for i in ing],
             "{:.1f}".format,
         ),
+        row(
+            "raw encode, ONNX Runtime ÷ torch backend (same texts)",
+            [ratio(*(i.get("backend_texts_per_s", {}).get(b) for b in ("onnx", "torch"))) for i in ing],
+            "{:.2f}×".format,
+        ),
         row("ingest wall time", [i["ingest_s"] for i in ing], lambda v: f"{v:.0f} s"),
         row("ingest peak RSS", [i["peak_rss"] for i in ing], megabytes),
     ]
@@ -214,7 +239,7 @@ def print_table(results: list[dict[str, Any]]) -> None:
     def header(r: dict[str, Any]) -> str:
         return f"N={r['papers']:,}" + (" (cached vectors)" if r["cached"] else "")
 
-    print(f"code measured: {results[0]['ingest'].get('code', '?')}")
+    print(f"code measured: {results[0]['ingest'].get('code', '?')}, backend {results[0]['ingest'].get('backend', '?')}")
     samples = ", ".join(f"N={r['papers']:,}: {r['ingest']['floor_sample']:,} papers" for r in results)
     print(f"floor sample ({results[0]['ingest']['texts_per_paper']:.1f} texts per paper): {samples}")
     print()
