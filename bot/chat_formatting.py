@@ -155,7 +155,8 @@ class _Packer:
     def add_field(self, field: EmbedField) -> None:
         value, name = field.value.strip(), truncate(field.name, FIELD_NAME_LIMIT)
         while value:
-            need = len(name) + min(len(value), MIN_PIECE)
+            # a value that fits one field is kept whole; a longer one starts in whatever room is left
+            need = len(name) + (len(value) if len(value) <= FIELD_VALUE_LIMIT else MIN_PIECE)
             budget = min(FIELD_VALUE_LIMIT, self.room() - len(name))
             if len(self.embed.fields) >= FIELDS_PER_EMBED or budget < need - len(name):
                 self.next_embed(need)
@@ -179,7 +180,7 @@ def build_messages(
     "<title> (cont.)". A title too long for Discord is cut and given in full at the top of the description.
     Empty fields are left out; the footer goes under the last embed, the image on the first."""
     if len(title) > TITLE_LIMIT:
-        description = f"**{title}**\n{description}"
+        description = f"**{title.strip()}**\n{description}"
     packer = _Packer(title, color or discord.Color.blurple(), footer)
     packer.add_text(description)
     for field in fields:

@@ -40,6 +40,7 @@ PAGE_CHARS = 3800  # a page's text: one embed, with room for its title and foote
 ANSWER_TEXT_CHARS = 12_000
 ANSWER_SOURCES_CHARS = 4_000
 PAPERS_OPTIONS = ("year", "category", "author", "has_code")  # the filters /papers takes
+LISTINGS = ("listing", "recency")  # intents whose answer lists papers, as /papers does
 
 COLOR_ANSWER = discord.Color.blurple()
 COLOR_ABSTAIN = discord.Color.light_grey()
@@ -81,11 +82,12 @@ def source_line(citation: Citation) -> str:
 
 
 def papers_hint(answer: Answer) -> str:
-    """Where to see every paper an answer had no room for: /papers with the plan's filters, if it takes them."""
+    """Where to see the rest of an answer too long to show: /papers with the plan's filters, for a listing it
+    can repeat; otherwise a narrower question."""
     plan = answer.plan or {}
     filters = plan.get("filters") or {}
-    if plan.get("topic") or not set(filters) <= set(PAPERS_OPTIONS):
-        return "narrow the question to see them: a year, a category, a co-author"
+    if answer.intent not in LISTINGS or plan.get("topic") or not set(filters) <= set(PAPERS_OPTIONS):
+        return "ask a narrower question to see the rest: a year, a category, a co-author"
     options = "".join(f" {name}:{value}" for name, value in filters.items())
     return f"list them with `/papers{options}`"
 
