@@ -36,9 +36,10 @@ AUTOCOMPLETE_NAME_LIMIT = 100
 PAPERS_PER_PAGE = 8
 PROFILES_PER_PAGE = 20
 PAGE_CHARS = 3800  # a page's text: one embed, with room for its title and footer
-# An answer continues over about three messages at most; past that an "…and N more" line counts what is left.
+# An answer continues over about three messages at most: its text takes up to ANSWER_TEXT_CHARS, its source list
+# the rest of ANSWER_CHARS; past that an "…and N more" line counts what is left out.
+ANSWER_CHARS = 16_000
 ANSWER_TEXT_CHARS = 12_000
-ANSWER_SOURCES_CHARS = 4_000
 PAPERS_OPTIONS = ("year", "category", "author", "has_code")  # the filters /papers takes
 LISTINGS = ("listing", "recency")  # intents whose answer lists papers, as /papers does
 
@@ -108,11 +109,12 @@ def answer_text(answer: Answer, hint: str) -> str:
 def render_answer(answer: Answer) -> list[MessageEmbeds]:
     """One message when the answer fits, else continued over a few; sources that find no room are counted."""
     hint = papers_hint(answer)
+    text = answer_text(answer, hint)
     fields = []
     if answer.needs_source_list:
         sources = [source_line(citation) for citation in answer.citations]
         more_sources = functools.partial(and_more, noun="source", hint=hint)
-        fields.append(EmbedField("Sources", cap_lines(sources, ANSWER_SOURCES_CHARS, more_sources)))
+        fields.append(EmbedField("Sources", cap_lines(sources, ANSWER_CHARS - len(text), more_sources)))
     if answer.suggestions:
         suggestions = [
             f"• {escape_user_text(c.title)} · {c.year} · {first_authors(c.authors)}" for c in answer.suggestions
@@ -124,9 +126,7 @@ def render_answer(answer: Answer) -> list[MessageEmbeds]:
         " · not found in the papers" if answer.abstained else ""
     )
     color = COLOR_ABSTAIN if answer.abstained else COLOR_ANSWER
-    return build_messages(
-        escape_user_text(answer.question), answer_text(answer, hint), fields, footer=footer, color=color
-    )
+    return build_messages(escape_user_text(answer.question), text, fields, footer=footer, color=color)
 
 
 def paper_meta(paper: Paper) -> str:

@@ -280,9 +280,27 @@ def test_a_ten_thousand_character_answer_is_split_not_cut() -> None:
     assert flat(descriptions(messages)) == flat(answer.answer)  # every sentence, whole and in order
     sources = field_text(messages, "Sources")
     listed = [int(n) for n in re.findall(r"\*\*\[(\d+)\]\*\*", sources)]
-    assert listed == list(range(1, len(listed) + 1))
-    assert len(listed) + left_out(sources, "source") == 50  # 50 citations: shown, or counted
-    assert all(flat(source_line(c)) in flat(sources) for c in citations[: len(listed)])
+    assert listed == list(range(1, 51)) and left_out(sources, "source") == 0  # the text and all 50 sources fit
+    assert all(flat(source_line(c)) in flat(sources) for c in citations)
+
+
+@pytest.mark.parametrize("researchers", [False, True])
+def test_sources_that_do_not_fit_are_counted(researchers: bool) -> None:
+    """300 sources: a short answer, or a whole-lab listing whose text and sources both overflow."""
+    citations = [
+        citation(n).model_copy(update={"researcher": f"Researcher {n % 7}" if researchers else None})
+        for n in range(1, 301)
+    ]
+    lines = [f"[{c.n}] {c.title} ({c.year})" for c in citations] if researchers else ["See [1] and [300]."]
+    answer = Answer(question="q", answer="\n".join(lines), abstained=False, route="papers", citations=citations,
+                    intent="listing" if researchers else "lookup")  # fmt: skip
+    messages = render_answer(answer)
+    assert_within_limits(messages)
+    assert len(messages) <= 3
+    sources = field_text(messages, "Sources")
+    listed = [int(n) for n in re.findall(r"\*\*\[(\d+)\]\*\*", sources)]
+    assert listed == list(range(1, len(listed) + 1)) and len(listed) >= 30
+    assert len(listed) + left_out(sources, "source") == 300  # every citation: listed, or counted
 
 
 def test_fifty_short_sources_are_all_listed() -> None:
