@@ -39,7 +39,7 @@ PAGE_CHARS = 3800  # a page's text: one embed, with room for its title and foote
 # An answer continues over about three messages at most: its text takes up to ANSWER_TEXT_CHARS, its source list
 # the rest of ANSWER_CHARS; past that an "…and N more" line counts what is left out.
 ANSWER_CHARS = 16_000
-ANSWER_TEXT_CHARS = 12_000
+ANSWER_TEXT_CHARS = 11_000  # two messages of text, with room for their titles
 PAPERS_OPTIONS = ("year", "category", "author", "has_code")  # the filters /papers takes
 LISTINGS = ("listing", "recency")  # intents whose answer lists papers, as /papers does
 
