@@ -1,4 +1,8 @@
-"""Typed results → Discord embeds, always within Discord's limits (truncate or paginate, never fail).
+"""Typed results → Discord messages (lists of embeds) within Discord's limits, losing nothing.
+
+A renderer returns the messages that hold all of its result (`bot.chat_formatting.build_messages`: one message
+of one embed whenever it fits) or, for a listing, the pages of a paginator. What is capped (a very long answer,
+its source list) ends with an "…and N more" line that names where to see the rest.
 
 Everything a user typed is escaped before it is shown; the bot also sends with AllowedMentions.none(),
 so a question containing @everyone or a role mention is echoed harmlessly.
@@ -6,34 +10,43 @@ so a question containing @everyone or a role mention is echoed harmlessly.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+import re
 
 import discord
 
+from bot.chat_formatting import (
+    DESCRIPTION_LIMIT,
+    TITLE_LIMIT,
+    EmbedField,
+    MessageEmbeds,
+    and_more,
+    build_messages,
+    build_pages,
+    cap_lines,
+    pagify,
+    paginate,
+    split_text,
+    truncate,
+)
 from retrieval.models import Answer, Citation, MetricsReport, Paper, ProfileSummary, SearchHit, Summary
 
-# https://discord.com/developers/docs/resources/message#embed-object-embed-limits
-TITLE_LIMIT = 256
-DESCRIPTION_LIMIT = 4096
-FIELD_NAME_LIMIT = 256
-FIELD_VALUE_LIMIT = 1024
-FOOTER_LIMIT = 2048
-FIELDS_PER_EMBED = 25
-EMBED_TOTAL_LIMIT = 6000
-CONTENT_LIMIT = 2000
 AUTOCOMPLETE_CHOICES = 25
 AUTOCOMPLETE_NAME_LIMIT = 100
 PAPERS_PER_PAGE = 8
 PROFILES_PER_PAGE = 20
+PAGE_CHARS = 3800  # a page's text: one embed, with room for its title and footer
+# An answer continues over about three messages at most: its text takes up to ANSWER_TEXT_CHARS, its source list
+# the rest of ANSWER_CHARS; past that an "…and N more" line counts what is left out.
+ANSWER_CHARS = 16_000
+ANSWER_TEXT_CHARS = 11_000  # two messages of text, with room for their titles
+PAPERS_OPTIONS = ("year", "category", "author", "has_code")  # the filters /papers takes
+LISTINGS = ("listing", "recency")  # intents whose answer lists papers, as /papers does
 
 COLOR_ANSWER = discord.Color.blurple()
 COLOR_ABSTAIN = discord.Color.light_grey()
 COLOR_ERROR = discord.Color.red()
-ELLIPSIS = "…"
-
-
-def truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
+CITATION_MARK = re.compile(r"\[(\d+)\]")
 
 
 def escape_user_text(text: str) -> str:
@@ -41,42 +54,19 @@ def escape_user_text(text: str) -> str:
     return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
 
 
-def pagify(lines: Iterable[str], limit: int) -> list[str]:
-    """Join lines into chunks of at most `limit` characters, splitting only between lines
-    (a single over-long line is truncated)."""
-    pages: list[str] = []
-    current = ""
-    for line in lines:
-        line = truncate(line, limit)
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            pages.append(current)
-            candidate = line
-        current = candidate
-    if current:
-        pages.append(current)
-    return pages
-
-
-def add_field(embed: discord.Embed, name: str, value: str, *, inline: bool = False) -> None:
-    """Add a field if the embed has room; values are truncated to the field limit."""
-    if len(embed.fields) >= FIELDS_PER_EMBED or not value:
-        return
-    name, value = truncate(name, FIELD_NAME_LIMIT), truncate(value, FIELD_VALUE_LIMIT)
-    if len(embed) + len(name) + len(value) > EMBED_TOTAL_LIMIT:
-        return
-    embed.add_field(name=name, value=value, inline=inline)
+def shorten(text: str, limit: int) -> str:
+    """For one-embed messages (errors, reports): `text`, or its head and how many characters were left out."""
+    if len(text) <= limit:
+        return text
+    head, rest = split_text(text, limit - len(f"\n… ({len(text):,} more characters)"))
+    return f"{head}\n… ({len(rest):,} more characters)"
 
 
 def make_embed(title: str, description: str = "", color: discord.Color = COLOR_ANSWER) -> discord.Embed:
+    """A one-embed message whose text is short by construction (errors, ingest reports)."""
     return discord.Embed(
-        title=truncate(title, TITLE_LIMIT), description=truncate(description, DESCRIPTION_LIMIT), color=color
+        title=truncate(title, TITLE_LIMIT), description=shorten(description, DESCRIPTION_LIMIT), color=color
     )
-
-
-def set_footer(embed: discord.Embed, text: str) -> None:
-    room = EMBED_TOTAL_LIMIT - len(embed)
-    embed.set_footer(text=truncate(text, min(FOOTER_LIMIT, max(room, 1))))
 
 
 def first_authors(authors: list[str], et_al: bool = False, shown: int = 2) -> str:
@@ -92,23 +82,51 @@ def source_line(citation: Citation) -> str:
     )
 
 
-def render_answer_embed(answer: Answer) -> discord.Embed:
-    color = COLOR_ABSTAIN if answer.abstained else COLOR_ANSWER
-    embed = make_embed(escape_user_text(answer.question), answer.answer, color)
+def papers_hint(answer: Answer) -> str:
+    """Where to see the rest of an answer too long to show: /papers with the plan's filters, for a listing it
+    can repeat; otherwise a narrower question."""
+    plan = answer.plan or {}
+    filters = plan.get("filters") or {}
+    if answer.intent not in LISTINGS or plan.get("topic") or not set(filters) <= set(PAPERS_OPTIONS):
+        return "ask a narrower question to see the rest: a year, a category, a co-author"
+    options = "".join(f" {name}:{value}" for name, value in filters.items())
+    return f"list them with `/papers{options}`"
+
+
+def answer_text(answer: Answer, hint: str) -> str:
+    """The answer's lines, as many as the answer's room holds, then how many lines (and cited papers) are left."""
+    lines = [piece for line in answer.answer.split("\n") for piece in pagify(line, DESCRIPTION_LIMIT) or [""]]
+
+    def rest(count: int) -> str:
+        kept, cut = lines[: len(lines) - count], lines[len(lines) - count :]
+        cited = set(CITATION_MARK.findall("\n".join(cut))) - set(CITATION_MARK.findall("\n".join(kept)))
+        papers = f", citing {len(cited):,} more paper{'' if len(cited) == 1 else 's'}" if cited else ""
+        return and_more(count, "line") + papers + f" ({hint})"
+
+    return cap_lines(lines, ANSWER_TEXT_CHARS, rest)
+
+
+def render_answer(answer: Answer) -> list[MessageEmbeds]:
+    """One message when the answer fits, else continued over a few; sources that find no room are counted."""
+    hint = papers_hint(answer)
+    text = answer_text(answer, hint)
+    fields = []
     if answer.needs_source_list:
-        add_field(embed, "Sources", "\n".join(source_line(c) for c in answer.citations))
+        sources = [source_line(citation) for citation in answer.citations]
+        more_sources = functools.partial(and_more, noun="source", hint=hint)
+        fields.append(EmbedField("Sources", cap_lines(sources, ANSWER_CHARS - len(text), more_sources)))
     if answer.suggestions:
-        suggestions = "\n".join(
+        suggestions = [
             f"• {escape_user_text(c.title)} · {c.year} · {first_authors(c.authors)}" for c in answer.suggestions
-        )
-        add_field(embed, "Nearest papers", suggestions)
+        ]
+        fields.append(EmbedField("Nearest papers", "\n".join(suggestions)))
     if answer.warnings:
-        add_field(embed, "Notes", "\n".join(f"⚠ {warning}" for warning in answer.warnings))
-    set_footer(
-        embed,
-        (answer.intent or answer.route).replace("_", " ") + (" · not found in the papers" if answer.abstained else ""),
+        fields.append(EmbedField("Notes", "\n".join(f"⚠ {warning}" for warning in answer.warnings)))
+    footer = (answer.intent or answer.route).replace("_", " ") + (
+        " · not found in the papers" if answer.abstained else ""
     )
-    return embed
+    color = COLOR_ABSTAIN if answer.abstained else COLOR_ANSWER
+    return build_messages(escape_user_text(answer.question), text, fields, footer=footer, color=color)
 
 
 def paper_meta(paper: Paper) -> str:
@@ -121,85 +139,80 @@ def paper_meta(paper: Paper) -> str:
     return "\n".join(parts)
 
 
-def render_summary_embed(summary: Summary) -> discord.Embed:
-    embed = make_embed(summary.paper.title, f"**TL;DR** {summary.tldr}")
-    add_field(embed, "Key contributions", "\n".join(f"• {point}" for point in summary.key_points))
-    add_field(embed, "Reported results", "\n".join(f"• {result}" for result in summary.results))
-    add_field(embed, "Paper", paper_meta(summary.paper))
-    set_footer(embed, f"id: {summary.paper.id}")
-    return embed
+def render_summary(summary: Summary) -> list[MessageEmbeds]:
+    fields = [
+        EmbedField("Key contributions", "\n".join(f"• {point}" for point in summary.key_points)),
+        EmbedField("Reported results", "\n".join(f"• {result}" for result in summary.results)),
+        EmbedField("Paper", paper_meta(summary.paper)),
+    ]
+    return build_messages(summary.paper.title, f"**TL;DR** {summary.tldr}", fields, footer=f"id: {summary.paper.id}")
 
 
-def render_similar_embed(paper: Paper, hits: list[SearchHit]) -> discord.Embed:
+def render_similar(paper: Paper, hits: list[SearchHit]) -> list[MessageEmbeds]:
     lines = [
         f"**{hit.rank}.** {escape_user_text(hit.paper.title)} · {hit.paper.year} · similarity {hit.score:.2f}"
         for hit in hits
     ]
-    return make_embed(f"Papers similar to: {paper.title}", "\n".join(lines) or "No other papers in the store.")
+    return build_messages(f"Papers similar to: {paper.title}", "\n".join(lines) or "No other papers in the store.")
 
 
-def _counts(counts: dict, limit: int = 12) -> str:
-    return ", ".join(f"{key}: {value}" for key, value in list(counts.items())[:limit])
+def _counts(counts: dict) -> str:
+    return ", ".join(f"{key}: {value}" for key, value in counts.items())
 
 
-def render_metrics_embed(report: MetricsReport, chart_filename: str | None = None) -> discord.Embed:
+def render_metrics(report: MetricsReport, chart_filename: str | None = None) -> list[MessageEmbeds]:
     def number(value: int | None, suffix: str = "") -> str:
         return "—" if value is None else f"{value:,}{suffix}"
 
-    embed = make_embed(f"{report.name} — metrics", f"Primary category: {report.category or '—'}")
-    add_field(embed, "h-index", number(report.h_index), inline=True)
-    add_field(embed, "Citations", number(report.citations), inline=True)
-    add_field(embed, "Papers", f"{report.papers_listed} listed / {number(report.papers_claimed)} claimed", inline=True)
-    add_field(embed, "Novelty", number(report.novelty, "%"), inline=True)
-    add_field(embed, "AI score", number(report.ai_score), inline=True)
-    add_field(embed, "With code", f"{report.with_code} ({report.with_code_share:.0%})", inline=True)
-    add_field(embed, "Papers per year", _counts(report.by_year))
-    add_field(embed, "Papers per category", _counts(report.by_category))
-    add_field(embed, "Top co-authors", escape_user_text(_counts(report.top_coauthors, 8)))
-    add_field(embed, "Affiliations", escape_user_text(_counts(report.affiliations, 8)))
+    fields = [
+        EmbedField("h-index", number(report.h_index), inline=True),
+        EmbedField("Citations", number(report.citations), inline=True),
+        EmbedField("Papers", f"{report.papers_listed} listed / {number(report.papers_claimed)} claimed", inline=True),
+        EmbedField("Novelty", number(report.novelty, "%"), inline=True),
+        EmbedField("AI score", number(report.ai_score), inline=True),
+        EmbedField("With code", f"{report.with_code} ({report.with_code_share:.0%})", inline=True),
+        EmbedField("Papers per year", _counts(report.by_year)),
+        EmbedField("Papers per category", _counts(report.by_category)),
+        EmbedField("Top co-authors", escape_user_text(_counts(report.top_coauthors))),
+        EmbedField("Affiliations", escape_user_text(_counts(report.affiliations))),
+    ]
     if report.first_date and report.last_date:
-        add_field(embed, "First / latest paper", f"{report.first_date} → {report.last_date}")
+        fields.append(EmbedField("First / latest paper", f"{report.first_date} → {report.last_date}"))
     if len(report.snapshots) > 1 and report.snapshots[-1].change:
         change = ", ".join(f"{field} {delta:+,}" for field, delta in report.snapshots[-1].change.items())
-        add_field(embed, "Since the previous snapshot", change)
-    if chart_filename:
-        embed.set_image(url=f"attachment://{chart_filename}")
+        fields.append(EmbedField("Since the previous snapshot", change))
     latest = report.snapshots[-1].taken_at if report.snapshots else None
-    set_footer(embed, f"{len(report.snapshots)} snapshot(s)" + (f"; latest {latest:%Y-%m-%d}" if latest else ""))
-    return embed
+    return build_messages(
+        f"{report.name} — metrics",
+        f"Primary category: {report.category or '—'}",
+        fields,
+        footer=f"{len(report.snapshots)} snapshot(s)" + (f"; latest {latest:%Y-%m-%d}" if latest else ""),
+        image_url=f"attachment://{chart_filename}" if chart_filename else None,
+    )
 
 
-def render_paper_pages(papers: list[Paper], heading: str) -> list[discord.Embed]:
-    lines = [
+def render_paper_pages(papers: list[Paper], heading: str) -> list[MessageEmbeds]:
+    """Every paper, `PAPERS_PER_PAGE` (fewer if long) a page."""
+    entries = [
         f"**{paper.date.isoformat()}** · {paper.category}{' · code' if paper.has_code else ''}\n"
         f"{escape_user_text(paper.title)}\n*{escape_user_text(first_authors(paper.authors, paper.et_al))}*"
         for paper in papers
     ]
-    chunks = [lines[i : i + PAPERS_PER_PAGE] for i in range(0, len(lines), PAPERS_PER_PAGE)] or [[]]
-    pages = []
-    for number, chunk in enumerate(chunks, start=1):
-        embed = make_embed(heading, "\n\n".join(chunk) or "No papers match these filters.")
-        set_footer(embed, f"page {number}/{len(chunks)} · {len(papers)} paper(s)")
-        pages.append(embed)
-    return pages
+    texts = paginate(entries, PAPERS_PER_PAGE, PAGE_CHARS, separator="\n\n") or ["No papers match these filters."]
+    return build_pages(heading, texts, lambda page, pages: f"page {page}/{pages} · {len(papers)} paper(s)")
 
 
-def render_profile_pages(profiles: list[ProfileSummary]) -> list[discord.Embed]:
-    """Pages of `PROFILES_PER_PAGE` profiles (a page stays far below the embed limits however many there are)."""
+def render_profile_pages(profiles: list[ProfileSummary]) -> list[MessageEmbeds]:
+    """Pages of `PROFILES_PER_PAGE` profiles; one page (without a page footer) when they fit on one."""
     lines = [
         f"**{escape_user_text(p.name)}** (`{p.id}`) — {p.papers_listed} papers listed, "
         f"{p.papers_claimed if p.papers_claimed is not None else '—'} claimed, category {p.category or '—'}"
         for p in profiles
     ]
-    if len(lines) <= PROFILES_PER_PAGE:
-        return [make_embed("Profiles", "\n".join(lines) or "No profiles ingested yet.")]
-    chunks = [lines[i : i + PROFILES_PER_PAGE] for i in range(0, len(lines), PROFILES_PER_PAGE)]
-    pages = []
-    for number, chunk in enumerate(chunks, start=1):
-        embed = make_embed("Profiles", "\n".join(chunk))
-        set_footer(embed, f"page {number}/{len(chunks)} · {len(profiles)} profiles")
-        pages.append(embed)
-    return pages
+    texts = paginate(lines, PROFILES_PER_PAGE, PAGE_CHARS)
+    if len(texts) <= 1:
+        return build_messages("Profiles", texts[0] if texts else "No profiles ingested yet.")
+    return build_pages("Profiles", texts, lambda page, pages: f"page {page}/{pages} · {len(profiles)} profiles")
 
 
 def render_error_embed(message: str) -> discord.Embed:

@@ -1,4 +1,5 @@
-"""A previous/next paginator over pre-rendered embeds: only the invoker may page; buttons disable on timeout."""
+"""A previous/next paginator over pre-rendered pages (each the embeds of one message): only the invoker may page;
+buttons disable on timeout."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import discord
 
 class EmbedPaginator(discord.ui.View):
     def __init__(
-        self, pages: list[discord.Embed], owner_id: int, *, timeout: float = 180.0, command: str = "papers"
+        self, pages: list[list[discord.Embed]], owner_id: int, *, timeout: float = 180.0, command: str = "papers"
     ) -> None:
         super().__init__(timeout=timeout)
         self.pages = pages
@@ -35,7 +36,7 @@ class EmbedPaginator(discord.ui.View):
     async def _show(self, interaction: discord.Interaction, index: int) -> None:
         self.index = max(0, min(index, len(self.pages) - 1))
         self._sync_buttons()
-        await interaction.response.edit_message(embed=self.pages[self.index], view=self)
+        await interaction.response.edit_message(embeds=self.pages[self.index], view=self)
 
     @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
     async def previous_page(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:

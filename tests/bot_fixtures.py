@@ -55,10 +55,14 @@ def bot_settings(tmp_path: Path) -> SettingsFactory:
 async def running_bot(
     server: DiscordServer, service: ResearchService, settings: Settings
 ) -> AsyncIterator[ResearchBot]:
-    """The real ResearchBot, connected to ``server`` and ready, for the duration of the block."""
+    """The real ResearchBot, connected to ``server`` and ready, for the duration of the block. Anything the
+    server refused as over Discord's limits fails the test here, even if the test did not look."""
     bot = ResearchBot(settings, service, guild_ready_timeout=0.05)
     async with run_bot(bot, server):
         yield bot
+    refused = [error for error in server.errors if "Invalid Form Body" in error]
+    if refused:
+        raise AssertionError(f"the Discord server refused what the bot sent: {refused}")
 
 
 @pytest_asyncio.fixture

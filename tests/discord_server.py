@@ -130,11 +130,30 @@ class ApiError(Exception):
     def response(self) -> web.Response:
         body: dict[str, Any] = {"code": self.code, "message": self.message}
         if self.errors:
-            body["errors"] = {
-                path: {"_errors": [{"code": "BASE_TYPE_INVALID", "message": text}]}
-                for path, text in self.errors.items()
-            }
+            body["errors"] = nested_errors(self.errors)
         return json_response(body, self.status)
+
+
+def nested_errors(errors: dict[str, str]) -> dict[str, Any]:
+    """Discord's shape for ``{"embeds.0.title": "Must be 256 or fewer in length."}``: one level per path segment
+    (list indexes as string keys) and ``_errors`` at the leaf, with Discord's error code for the message."""
+    tree: dict[str, Any] = {}
+    for path, text in errors.items():
+        node = tree
+        for segment in path.split("."):
+            node = node.setdefault(segment, {})
+        node.setdefault("_errors", []).append({"code": _error_code(text), "message": text})
+    return tree
+
+
+def _error_code(text: str) -> str:
+    if text.startswith("Must be between"):
+        return "BASE_TYPE_BAD_LENGTH"
+    if text.startswith("Must be") and text.endswith("or fewer in length."):
+        return "BASE_TYPE_MAX_LENGTH"
+    if text.startswith("Embed size exceeds"):
+        return "MAX_EMBED_SIZE_EXCEEDED"
+    return "BASE_TYPE_REQUIRED" if text == "This field is required" else "BASE_TYPE_INVALID"
 
 
 def _unknown(what: str, code: int) -> ApiError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -10,9 +11,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.autocomplete import ask_profile_autocomplete
+from bot.chat_formatting import MessageEmbeds
 from bot.checks import per_user_cooldown
 from bot.errors import cooldown_message, log_outage
-from bot.formatting import render_answer_embed, render_error_embed
+from bot.formatting import render_answer, render_error_embed
+from bot.sending import send_messages
 from retrieval.answers.questions import validate_question
 from retrieval.errors import UserFacingError
 
@@ -34,10 +37,10 @@ class AskCog(commands.Cog, name="Ask"):
             if retry_after:
                 raise UserFacingError(cooldown_message(retry_after))
 
-    async def answer_embed(self, question: str, profile: str | None) -> discord.Embed:
+    async def answer_messages(self, question: str, profile: str | None) -> list[MessageEmbeds]:
         service = self.bot.service
         answer = await service.run(service.ask, question, profile=profile)
-        return render_answer_embed(answer)
+        return render_answer(answer)
 
     @commands.hybrid_command(name="ask", description="Ask about the researcher's papers; the answer cites them.")
     @app_commands.describe(
@@ -48,7 +51,7 @@ class AskCog(commands.Cog, name="Ask"):
     async def ask(self, ctx: commands.Context, *, question: str, profile: str | None = None) -> None:
         question = validate_question(question, self.bot.settings.max_question_chars)  # before deferring
         async with ctx.typing():  # slash: defers (public); prefix: shows typing
-            await ctx.send(embed=await self.answer_embed(question, profile))
+            await send_messages(ctx.send, await self.answer_messages(question, profile))
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -63,8 +66,9 @@ class AskCog(commands.Cog, name="Ask"):
             self._check_mention_cooldown(message)
             question = validate_question(question, self.bot.settings.max_question_chars)
             async with message.channel.typing():
-                embed = await self.answer_embed(question, None)
+                messages = await self.answer_messages(question, None)
         except UserFacingError as error:
             log_outage(error)
-            embed = render_error_embed(str(error))
-        await message.reply(embed=embed, mention_author=False)
+            messages = [[render_error_embed(str(error))]]
+        reply = functools.partial(message.reply, mention_author=False)
+        await send_messages(reply, messages, send_rest=message.channel.send)

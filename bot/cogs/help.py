@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from discord.ext import commands
 
-from bot.formatting import add_field, make_embed
+from bot.chat_formatting import EmbedField, build_messages
+from bot.sending import send_messages
 
 if TYPE_CHECKING:
     from bot.client import ResearchBot
@@ -19,12 +20,14 @@ class HelpCog(commands.Cog, name="Help"):
     @commands.hybrid_command(name="help", description="What this bot can do.")
     async def help(self, ctx: commands.Context) -> None:
         prefix = self.bot.settings.command_prefix
-        embed = make_embed(
+        fields = [
+            EmbedField(f"/{command.name} {command.signature}".strip(), command.description or command.help or "—")
+            for command in sorted(self.bot.commands, key=lambda c: c.name)
+        ]
+        messages = build_messages(
             "research-bot",
             "Ask about a researcher's papers and get a short answer with numbered citations. "
             f"Use slash commands, `{prefix}command` (where enabled), or mention me with a question.",
+            fields,
         )
-        for command in sorted(self.bot.commands, key=lambda c: c.name):
-            usage = f"/{command.name} {command.signature}".strip()
-            add_field(embed, usage, command.description or command.help or "—")
-        await ctx.send(embed=embed, ephemeral=True)
+        await send_messages(ctx.send, messages, ephemeral=True)

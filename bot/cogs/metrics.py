@@ -11,7 +11,8 @@ from discord.ext import commands
 
 from bot.autocomplete import profile_autocomplete
 from bot.checks import per_user_cooldown
-from bot.formatting import render_metrics_embed
+from bot.formatting import render_metrics
+from bot.sending import send_messages
 
 if TYPE_CHECKING:
     from bot.client import ResearchBot
@@ -33,4 +34,4 @@ class MetricsCog(commands.Cog, name="Metrics"):
             report = await service.run(service.metrics, profile)
             chart = await service.run(service.metrics_chart, report.profile)
             file = discord.File(io.BytesIO(chart), filename=CHART_FILENAME)
-            await ctx.send(embed=render_metrics_embed(report, CHART_FILENAME), file=file)
+            await send_messages(ctx.send, render_metrics(report, CHART_FILENAME), file=file)

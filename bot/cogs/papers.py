@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.autocomplete import profile_autocomplete
 from bot.checks import per_user_cooldown
 from bot.formatting import render_paper_pages, render_profile_pages
-from bot.views import EmbedPaginator
+from bot.sending import send_pages
 from retrieval.models import PaperFilter
 
 if TYPE_CHECKING:
@@ -47,23 +46,16 @@ class PapersCog(commands.Cog, name="Papers"):
                 profile=profile, year=year, category=category, author=author, has_code=has_code or None
             )
             papers = await service.run(service.papers, paper_filter)
-            await self.send_pages(ctx, render_paper_pages(papers, "Papers" + describe_filter(paper_filter)), "papers")
+            pages = render_paper_pages(papers, "Papers" + describe_filter(paper_filter))
+            await send_pages(ctx, pages, "papers", self.bot.settings.paginator_timeout_seconds)
 
     @commands.hybrid_command(name="profiles", description="The researcher profiles this bot knows.")
     @per_user_cooldown()
     async def profiles(self, ctx: commands.Context) -> None:
         async with ctx.typing():  # slash: defers (public); prefix: shows typing
             service = self.bot.service
-            await self.send_pages(ctx, render_profile_pages(await service.run(service.profiles)), "profiles")
-
-    async def send_pages(self, ctx: commands.Context, pages: list[discord.Embed], command: str) -> None:
-        """One page as it is; more with previous/next buttons that only the invoker can use."""
-        if len(pages) == 1:
-            await ctx.send(embed=pages[0])
-            return
-        timeout = self.bot.settings.paginator_timeout_seconds
-        view = EmbedPaginator(pages, owner_id=ctx.author.id, timeout=timeout, command=command)
-        view.message = await ctx.send(embed=pages[0], view=view)
+            pages = render_profile_pages(await service.run(service.profiles))
+            await send_pages(ctx, pages, "profiles", self.bot.settings.paginator_timeout_seconds)
 
 
 def describe_filter(paper_filter: PaperFilter) -> str:

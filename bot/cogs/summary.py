@@ -10,7 +10,8 @@ from discord.ext import commands
 
 from bot.autocomplete import or_nothing
 from bot.checks import per_user_cooldown
-from bot.formatting import AUTOCOMPLETE_CHOICES, autocomplete_label, render_similar_embed, render_summary_embed
+from bot.formatting import AUTOCOMPLETE_CHOICES, autocomplete_label, render_similar, render_summary
+from bot.sending import send_messages
 
 if TYPE_CHECKING:
     from bot.client import ResearchBot
@@ -33,7 +34,7 @@ class SummaryCog(commands.Cog, name="Papers summary"):
         async with ctx.typing():  # slash: defers (public); prefix: shows typing
             service = self.bot.service
             result = await service.run(service.summary, paper)
-            await ctx.send(embed=render_summary_embed(result))
+            await send_messages(ctx.send, render_summary(result))
 
     @commands.hybrid_command(name="similar", description="Papers closest in content to one paper.")
     @app_commands.describe(paper="A title, part of one, an acronym or an id")
@@ -44,4 +45,4 @@ class SummaryCog(commands.Cog, name="Papers summary"):
             service = self.bot.service
             target = await service.run(service.resolve_paper, paper)
             hits = await service.run(service.similar, target.id)
-            await ctx.send(embed=render_similar_embed(target, hits))
+            await send_messages(ctx.send, render_similar(target, hits))
