@@ -25,7 +25,9 @@ COUNT = r"(two|three|four|five|[2-5])"
 NUMBER = r"(\d{1,2}|one|two|three|four|five)"
 PAPER_WORD = r"(?:one|paper|result|article|preprint|publication|source|citation|item|entry|link|hit)"
 # "this paper" names a paper only when nothing describes it next ("that paper on diffusion" is a new question)
-NOT_DESCRIBED = r"(?!\s+(?:on|about|with|where|which|that|who|from|by|in|of|he|igor|called|named|titled|\w+ing)\b)"
+NOT_DESCRIBED = (  # ("what's that paper about?" ends on its preposition)
+    r"(?!\s+(?:on|about|with|where|which|that|who|from|by|in|of|he|igor|called|named|titled|\w+ing)\b(?!\W*$))"
+)
 PAIR_SEPARATOR = r"\s*(?:,|and|&|vs\.?|versus|with|to)\s*"
 
 PATTERNS: tuple[tuple[re.Pattern[str], Form], ...] = tuple(
@@ -36,6 +38,7 @@ PATTERNS: tuple[tuple[re.Pattern[str], Form], ...] = tuple(
         (rf"\b(?:paper|number|no\.|item|source|citation|result)\s*#?{NUMBER}\b(?!\s*(?:%|papers|years))", "numbered"),
         (r"(?<![\w#])#(\d{1,2})\b(?!\s+(?!and|or|vs|with|to|please|paper|one)[a-z])", "numbered"),  # not "#1 coauthor"
         (rf"\bthe\s+(first|last|top)\s+{COUNT}\b", "ordinal"),
+        (rf"\bthe\s+{ORDINAL}(?:\s+one)?{PAIR_SEPARATOR}(?:the\s+)?{ORDINAL}(?:\s+ones?)?\b", "ordinal"),
         (rf"\b(?:the|that)\s+{ORDINAL}\s+ones?\b", "ordinal"),
         (
             rf"\b(?:the|that)\s+{ORDINAL}\s+{PAPER_WORD}\b"
@@ -57,8 +60,8 @@ PATTERNS: tuple[tuple[re.Pattern[str], Form], ...] = tuple(
         # "this"/"that" alone only where it is the subject or the whole object: "how does that compare to X?",
         # "summarize this"; not "papers that use diffusion"
         (r"(?:(?<=\bdoes )|(?<=\bdid )|(?<=\bwas )|(?<=\bis ))(?:this|that)\b|\b(?:this|that)(?=\W*$)", "one"),
-        (r"\b(?:all|each|any|none|which|some) of (?:them|those|these)\b|\b(?:which|the) ones\b", "all"),
-        (rf"\b(?:these|those)(?:\s+(?:papers|ones|works|results))?\b{NOT_DESCRIBED}", "all"),
+        (r"\b(?:all|each|any|none|which|some) of (?:them|those|these)\b|\bwhich ones?\b|\bthe ones\b", "all"),
+        (rf"\b(?:these|those)(?:\s+(?:papers|ones|works|results))?+\b{NOT_DESCRIBED}", "all"),
         (r"\b(?:them|they|their|theirs|they['’]re)\b", "all"),
     )
 )
@@ -121,11 +124,17 @@ def about_earlier(message: str, mentions: list[Mention], topic: str, earlier: li
     return any(len(wanted & set(terms(f"{paper.title} {paper.abstract}"))) >= TOPIC_FIT * len(wanted) for paper in earlier)
 
 
+def short(message: str, plan: QueryPlan) -> bool:
+    """One clause adding at most a couple of words to what it names ("compare with Brax", "how does Brax differ?")."""
+    return len(plan.topic.split()) <= SHORT_TOPIC and not CLAUSE_BREAK.search(message)
+
+
 def _positions(match: re.Match[str]) -> tuple[int, ...]:
     groups = [group.casefold() for group in match.groups() if group]
     if not groups:
         return ()
-    if groups[0] in ("first", "top", "last") and len(groups) == 2:  # "the first two", "the last three"
+    counted = len(groups) == 2 and (groups[1] in NUMBER_WORDS or groups[1].isdigit())
+    if groups[0] in ("first", "top", "last") and counted:  # "the first two", "the last three"
         count = NUMBER_WORDS.get(groups[1]) or int(groups[1])
         return tuple(range(1, count + 1)) if groups[0] != "last" else tuple(range(-count, 0))
     return tuple(_position(group) for group in groups)

@@ -8,6 +8,7 @@ strategies never see a conversation, and a follow-up is answered exactly as the 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from retrieval.answers.metadata import citation, paper_listing
 from retrieval.answers.plan import COMPARISON, QueryPlan
@@ -40,6 +41,7 @@ from retrieval.conversation.references import (
     name_of,
     pointing_back,
     resolve,
+    short,
     the_one,
     written_out,
 )
@@ -49,6 +51,7 @@ from retrieval.models import Answer, Citation, PaperFilter
 from retrieval.service import ALL_PROFILES, ResearchService, asks_everyone
 
 SIMILAR_COUNT = 5  # papers per similar reply, as `research-bot similar`
+COMPARE_VERB = re.compile(r"\b(?:compare[ds]?|comparing|contrast)\b", re.IGNORECASE)
 Reply = tuple[ConversationReply, Turn]
 
 
@@ -103,6 +106,8 @@ class ConversationService:
             return self._refiltered(message, previous, own.filters, profile_id, topic=new_topic)
         if mentions and (previous or not (own.topic or own.papers or own.metrics or own.missing)):
             return self._referred(message, mentions, _earlier(previous, mentions[0].text), profile_id)
+        if previous and COMPARISON.search(message) and len(own.papers) + len(own.compared) == 1 and short(message, own):
+            return self._compared_with_earlier(message, previous, profile_id)
         return self._answered(message, own, profile_id, message)
 
     # --- answers from a plan ---
@@ -137,6 +142,17 @@ class ConversationService:
                 candidates=[paper for reference in references for paper in reference.papers],
             )
         followup = _followup("reference", previous, named, references=references)
+        return self._answered(message, plan, profile_id, named, followup)
+
+    def _compared_with_earlier(self, message: str, previous: Turn, profile_id: str) -> Reply:
+        """"compare with Brax": one side named, the other the paper the earlier answer was about."""
+        reference = Reference(text="(the earlier paper)", papers=the_one(previous))
+        name = name_of(reference.papers[0])
+        named, found = COMPARE_VERB.subn(lambda verb: f"{verb.group()} {name}", message, count=1)
+        named = named if found else f"{name}: {message}"
+        plan = self.research.plan(message, profile=profile_id, referred=[reference.papers[0].id])
+        plan = plan.model_copy(update={"question": named})
+        followup = _followup("reference", previous, named, references=[reference])
         return self._answered(message, plan, profile_id, named, followup)
 
     def _refiltered(
