@@ -167,9 +167,9 @@ def _papers(mention: Mention, turn: Turn) -> list[Citation]:
         wanted = [len(shown) + 1 + p if p < 0 else p for p in mention.positions]
         outside = [p for p in wanted if not 1 <= p <= len(shown)]
         if outside:
+            pick = f"; pick one of 1–{len(shown)}." if len(shown) > 1 else "."
             raise FollowUpError(
-                f"The last answer showed {_count(len(shown))}, so “{mention.text}” points past them; "
-                f"pick one of 1–{len(shown)}.",
+                f"The last answer showed only {_count(len(shown))}, so there is no “{mention.text}”{pick}",
                 candidates=shown,
             )
         return list({shown[p - 1].id: shown[p - 1] for p in wanted}.values())
