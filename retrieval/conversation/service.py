@@ -60,7 +60,7 @@ class ConversationService:
 
     def __init__(self, research: ResearchService, store: ConversationStore | None = None) -> None:
         self.research = research
-        self.store = store or ConversationStore.from_settings(research.settings)
+        self.store = store if store is not None else ConversationStore.from_settings(research.settings)
 
     def converse(self, key: str, message: str, *, profile: str | None = None) -> ConversationReply:
         """Answer `message` as the next turn of conversation `key`. `profile`: None keeps the conversation's
