@@ -73,8 +73,9 @@ def main() -> None:
 
     print(f"{'turn':<34} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8} {'calls':>6}")
     for name, values in timings.items():
+        p50, mean = statistics.median(values), statistics.fmean(values)
         p95 = percentile(values, 0.95) if len(values) > 1 else values[0]
-        print(f"{name:<34} {statistics.median(values):>8.1f} {p95:>8.1f} {statistics.fmean(values):>8.1f} {len(values):>6}")
+        print(f"{name:<34} {p50:>8.1f} {p95:>8.1f} {mean:>8.1f} {len(values):>6}")
 
 
 if __name__ == "__main__":

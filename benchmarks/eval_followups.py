@@ -29,7 +29,7 @@ CASES = PROJECT_ROOT / "tests" / "data" / "followups.jsonl"
 
 
 def expected_ids(service: ResearchService, names: list[str], first: ConversationReply | None) -> list[str]:
-    """"@n" is the n-th paper the first reply showed ("@-1" the last); anything else names a paper."""
+    """The ids meant: "@n" is the n-th paper the first reply showed ("@-1" the last); anything else names one."""
     shown = (first.answer.citations or first.answer.suggestions) if first else []
     return [shown[int(name[1:]) - (name[1] != "-")].id if name.startswith("@") else service.resolve_paper(name).id
             for name in names]  # fmt: skip

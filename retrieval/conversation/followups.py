@@ -1,6 +1,6 @@
 """Which kind of follow-up a message is, by phrase rules over the message and its own plan: a request for the
-summary or the neighbours of a paper, for more of the same, or the earlier question under a new filter.
-(References to earlier papers: references.py.) A message that is none of these is a question of its own."""
+summary or the neighbours of a paper, for more of the same, or the earlier question under a new filter or on a new
+topic. (References to earlier papers: references.py.) A message that is none of these is a question of its own."""
 
 from __future__ import annotations
 
@@ -42,13 +42,16 @@ CONTINUATIONS: tuple[tuple[re.Pattern[str], Continuation], ...] = tuple(
             r"keep going|go on|continue|next(?: page)?|the rest",
             "more",
         ),
-        (r"(?:(?:is there |are there |got |any ?)?(?:thing|anything|something|what|who) else|(?:any )?others?)", "else"),
+        (
+            r"(?:(?:is there |are there |got |any ?)?(?:thing|anything|something|what|who) else|(?:any )?others?)",
+            "else",
+        ),
     )
 )
 # the start or end of a message that adds to the earlier question: "what about 2021?", "only robotics", "… too"
 FOLLOW_ON = re.compile(
     r"^\W*(?:and|but|ok(?:ay)?|so|now|then|also|what about|how about|what if|same(?: question)?(?: but)?|only|just|"
-    r"except|excluding|limit(?:ed)? to|restrict(?:ed)? to|narrow(?: it)?(?: down)? to)\b",
+    r"limit(?:ed)? to|restrict(?:ed)? to|narrow(?: it)?(?: down)? to)\b",
     re.IGNORECASE,
 )
 FOLLOW_ON_END = re.compile(r"\b(?:instead|only|too|as well)\W*$", re.IGNORECASE)  # unless it names papers itself
@@ -82,7 +85,8 @@ def requested_action(message: str) -> tuple[Action, bool] | None:
 
 
 def continuation(message: str) -> Continuation | None:
-    """"more" (go on with the same: the next papers, or more of the one paper) or "else" (other papers)."""
+    """Whether the message asks to go on: "more" (the next papers, or more of the one paper) or "else" (other
+    papers)."""
     return next((kind for pattern, kind in CONTINUATIONS if pattern.match(message)), None)
 
 
@@ -128,14 +132,14 @@ def reruns_with_filter(turn: Turn) -> bool:
     )
 
 
+TOPICAL = ("listing", "recency", "overview")  # intents whose topic is a slot of the plan
+
+
 def reruns_with_topic(turn: Turn) -> bool:
     """An earlier answer whose topic is a slot (a listing, the newest papers, an overview); a look-up instead
     searches with its whole question."""
     plan = turn.plan
     return turn.kind == "answer" and plan is not None and not plan.papers and plan.intent in TOPICAL
-
-
-TOPICAL = ("listing", "recency", "overview")
 
 
 FILTER_KINDS = {"years": ("year", "year_from", "year_to"), "category": ("category",), "author": ("author",),

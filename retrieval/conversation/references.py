@@ -24,10 +24,9 @@ ORDINAL = r"(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|la
 COUNT = r"(two|three|four|five|[2-5])"
 NUMBER = r"(\d{1,2}|one|two|three|four|five)"
 PAPER_WORD = r"(?:one|paper|result|article|preprint|publication|source|citation|item|entry|link|hit)"
-# "this paper" names a paper only when nothing describes it next ("that paper on diffusion" is a new question)
-NOT_DESCRIBED = (  # ("what's that paper about?" ends on its preposition)
-    r"(?!\s+(?:on|about|with|where|which|that|who|from|by|in|of|he|igor|called|named|titled|\w+ing)\b(?!\W*$))"
-)
+# "this paper" names a paper only when nothing describes it next ("that paper on diffusion" is a new question;
+# "what's that paper about?" ends on its preposition)
+NOT_DESCRIBED = r"(?!\s+(?:on|about|with|where|which|that|who|from|by|in|of|he|called|named|titled|\w+ing)\b(?!\W*$))"
 PAIR_SEPARATOR = r"\s*(?:,|and|&|vs\.?|versus|with|to)\s*"
 
 PATTERNS: tuple[tuple[re.Pattern[str], Form], ...] = tuple(
@@ -42,7 +41,7 @@ PATTERNS: tuple[tuple[re.Pattern[str], Form], ...] = tuple(
         (rf"\b(?:the|that)\s+{ORDINAL}\s+ones?\b", "ordinal"),
         (
             rf"\b(?:the|that)\s+{ORDINAL}\s+{PAPER_WORD}\b"
-            r"(?!\s+(?:he|igor|mordatch|ever|published|written|of (?:his|igor|mordatch)))",
+            r"(?!\s+(?:he|she|they|ever|published|written|of (?:his|her|their)))",  # not "the first paper he wrote"
             "ordinal",
         ),
         (rf"\b(?:the|that)\s+{ORDINAL}(?=\W*$)", "ordinal"),
@@ -83,6 +82,7 @@ class Mention:
     form: Form
     positions: tuple[int, ...] = ()  # 1-based among the earlier reply's papers; -1 is the last
 
+
 def find_mentions(message: str) -> list[Mention]:
     """Every reference in `message`, in order; where phrases overlap, the earlier rule (the more specific) wins."""
     taken: list[Mention] = []
@@ -121,7 +121,9 @@ def about_earlier(message: str, mentions: list[Mention], topic: str, earlier: li
     wanted = set(terms(topic))
     if len(topic.split()) <= SHORT_TOPIC or not wanted:
         return True
-    return any(len(wanted & set(terms(f"{paper.title} {paper.abstract}"))) >= TOPIC_FIT * len(wanted) for paper in earlier)
+    return any(
+        len(wanted & set(terms(f"{paper.title} {paper.abstract}"))) >= TOPIC_FIT * len(wanted) for paper in earlier
+    )
 
 
 def short(message: str, plan: QueryPlan) -> bool:

@@ -130,7 +130,7 @@ class ConversationService:
         return ConversationReply(kind="answer", turn=0, answer=answer, followup=followup), turn
 
     def _referred(self, message: str, mentions: list[Mention], previous: Turn, profile_id: str) -> Reply:
-        """"compare it with RT-1", "what were its results?", "the second one": the question about those papers."""
+        """A question about earlier papers ("compare it with RT-1", "what were its results?", "the second one")."""
         references = resolve(mentions, previous)
         named, plain = written_out(message, mentions, references)
         referred = list(dict.fromkeys(paper.id for reference in references for paper in reference.papers))
@@ -145,7 +145,7 @@ class ConversationService:
         return self._answered(message, plan, profile_id, named, followup)
 
     def _compared_with_earlier(self, message: str, previous: Turn, profile_id: str) -> Reply:
-        """"compare with Brax": one side named, the other the paper the earlier answer was about."""
+        """A comparison naming one side ("compare with Brax"); the other is the paper the earlier answer was about."""
         reference = Reference(text="(the earlier paper)", papers=the_one(previous))
         name = name_of(reference.papers[0])
         named, found = COMPARE_VERB.subn(lambda verb: f"{verb.group()} {name}", message, count=1)
@@ -158,8 +158,8 @@ class ConversationService:
     def _refiltered(
         self, message: str, previous: Turn, new: PaperFilter, profile_id: str, topic: str | None = None
     ) -> Reply:
-        """"what about 2021?", "only robotics": the earlier question again, a filter of the same kind replaced;
-        with `topic` ("what about robots?"), on that topic instead."""
+        """The earlier question again with a filter of the same kind replaced ("what about 2021?", "only
+        robotics"); with `topic` ("what about robots?"), on that topic instead."""
         earlier = previous.plan
         assert earlier is not None  # reruns_with_filter / _topic: an answer's turn
         merged, changed, replaced = merge_filters(earlier.filters, new)
@@ -176,8 +176,8 @@ class ConversationService:
         return self._answered(message, plan, profile_id, resolved, followup)
 
     def _go_on(self, message: str, kind: Continuation, previous: Turn, profile_id: str) -> Reply:
-        """"more", "anything else?": the next papers for the same question; about one paper, its summary ("more")
-        or its neighbours ("else"); after similar papers, the next ones."""
+        """Going on ("more", "anything else?"): the next papers for the same question; about one paper, its
+        summary ("more") or its neighbours ("else"); after similar papers, the next ones."""
         shown = [*previous.excluded, *(paper.id for paper in previous.papers)]
         if previous.kind == "similar":
             return _following(self._similar(message, previous.subject[0], profile_id, shown), "more", previous,
@@ -220,8 +220,9 @@ class ConversationService:
         previous: Turn | None,
         profile_id: str,
     ) -> Reply | None:
-        """"summarize it", "anything like that one?", "summary please", "summarize RT-2": the service on the one
-        paper meant; None when the message means no single paper ("summarize his work on X", "summarize both")."""
+        """The summary or similar service on the one paper meant ("summarize it", "anything like that one?",
+        "summary please", "summarize RT-2"); None when the message means no single paper ("summarize his work on
+        X", "summarize both")."""
         kind, bare = action
         references = resolve(mentions, _earlier(previous, mentions[0].text)) if mentions else []
         if not references and bare:
@@ -272,8 +273,13 @@ def _earlier(previous: Turn | None, reference: str) -> Turn:
 
 def _followup(kind: FollowUpType, previous: Turn, resolved: str, **details: object) -> FollowUp:
     return FollowUp.model_validate(
-        {"type": kind, "turn": previous.number, "previous_question": previous.question,
-         "resolved_question": resolved, **details}  # fmt: skip
+        {
+            "type": kind,
+            "turn": previous.number,
+            "previous_question": previous.question,
+            "resolved_question": resolved,
+            **details,
+        }
     )
 
 
@@ -286,6 +292,12 @@ def _following(reply: Reply, kind: FollowUpType, previous: Turn, **details: obje
 
 def _turn(message: str, resolved: str, kind: ReplyKind, profile_id: str, **fields: object) -> Turn:
     return Turn.model_validate(
-        {"question": message, "resolved_question": resolved, "kind": kind, "profile": profile_id,
-         "at": dt.datetime.now(dt.UTC), **fields}  # fmt: skip
+        {
+            "question": message,
+            "resolved_question": resolved,
+            "kind": kind,
+            "profile": profile_id,
+            "at": dt.datetime.now(dt.UTC),
+            **fields,
+        }
     )
