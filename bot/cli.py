@@ -10,16 +10,23 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from retrieval.errors import AmbiguousPaperError, PaperNotFoundError, StoreUnavailableError, UserFacingError
+from retrieval.conversation.models import ConversationReply
+from retrieval.errors import (
+    AmbiguousPaperError,
+    FollowUpError,
+    PaperNotFoundError,
+    StoreUnavailableError,
+    UserFacingError,
+)
 from retrieval.index.search import SEARCH_MODES
 from retrieval.ingest.progress import IngestProgress
-from retrieval.models import Answer, Citation, MetricsReport, Paper, PaperFilter, Summary
+from retrieval.models import Answer, Citation, MetricsReport, Paper, PaperFilter, SearchHit, Summary
 from retrieval.service import ResearchService
 from retrieval.settings import Settings
 
@@ -192,6 +199,18 @@ def cmd_summary(service: ResearchService, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def similar_json(paper: Paper, hits: list[SearchHit]) -> dict[str, Any]:
+    results = [{"rank": h.rank, "id": h.paper.id, "title": h.paper.title, "year": h.paper.year, "score": h.score}
+               for h in hits]  # fmt: skip
+    return {"paper": {"id": paper.id, "title": paper.title}, "results": results}
+
+
+def render_similar_text(paper: Paper, hits: list[SearchHit]) -> str:
+    lines = [f"Papers nearest to: {paper.title}"]
+    lines += [f"{hit.rank:>3}. {hit.score:.3f}  {hit.paper.year}  {hit.paper.title}" for hit in hits]
+    return "\n".join(lines)
+
+
 def cmd_similar(service: ResearchService, args: argparse.Namespace) -> int:
     notify_auto_ingest(service)
     try:
@@ -199,14 +218,7 @@ def cmd_similar(service: ResearchService, args: argparse.Namespace) -> int:
     except (AmbiguousPaperError, PaperNotFoundError) as error:
         return print_lookup_error(error)
     hits = service.similar(paper.id, k=args.k, profile=args.profile)
-    if args.json:
-        results = [{"rank": h.rank, "id": h.paper.id, "title": h.paper.title, "year": h.paper.year, "score": h.score}
-                   for h in hits]  # fmt: skip
-        print(json.dumps({"paper": {"id": paper.id, "title": paper.title}, "results": results}, ensure_ascii=False))
-        return EXIT_OK
-    print(f"Papers nearest to: {paper.title}")
-    for hit in hits:
-        print(f"{hit.rank:>3}. {hit.score:.3f}  {hit.paper.year}  {hit.paper.title}")
+    print(json.dumps(similar_json(paper, hits), ensure_ascii=False) if args.json else render_similar_text(paper, hits))
     return EXIT_OK
 
 
@@ -268,6 +280,77 @@ def cmd_ask(service: ResearchService, args: argparse.Namespace) -> int:
             print(answer.model_dump_json(), flush=True)
         else:
             print(render_answer_text(answer))
+    return exit_code
+
+
+# --- chat ---
+
+CHAT_KEY = "cli"  # one conversation per `chat` process
+QUIT = {"exit", "quit"}
+
+
+def chat_json(reply: ConversationReply) -> dict[str, Any]:
+    """The keys of `ask --json`, then what a conversation adds (README: `chat --json`)."""
+    line: dict[str, Any] = reply.answer.model_dump(mode="json")
+    line["kind"] = reply.kind
+    line["turn"] = reply.turn
+    line["followup"] = reply.followup.model_dump(mode="json") if reply.followup else None
+    if reply.summary:
+        line["summary"] = summary_json(reply.summary)
+    if reply.similar:
+        line["similar"] = similar_json(reply.similar.paper, reply.similar.results)
+    return line
+
+
+def render_reply_text(reply: ConversationReply) -> str:
+    lines = [f"(following up on: {reply.followup.resolved_question})"] if reply.followup else []
+    if reply.summary:
+        lines.append(render_summary_text(reply.summary))
+    elif reply.similar:
+        lines.append(render_similar_text(reply.similar.paper, reply.similar.results))
+    else:
+        lines.append(render_answer_text(reply.answer))
+    return "\n".join(lines)
+
+
+def chat_messages(prompt: bool) -> Iterator[str]:
+    """Lines from stdin until EOF or `exit`; a prompt on a terminal."""
+    while True:
+        try:
+            line = input("you> ") if prompt else sys.stdin.readline()
+        except EOFError:
+            return
+        if not prompt and not line:
+            return
+        if line.strip().casefold() in QUIT:
+            return
+        yield line.rstrip("\n")
+
+
+def cmd_chat(service: ResearchService, args: argparse.Namespace) -> int:
+    notify_auto_ingest(service)
+    interactive = sys.stdin.isatty() and not args.json
+    exit_code = EXIT_OK
+    for message in chat_messages(prompt=interactive):
+        try:
+            reply = service.converse(CHAT_KEY, message, profile=args.profile)
+        except UserFacingError as error:
+            exit_code = EXIT_BAD_INPUT if args.json else exit_code  # one bad line does not end the conversation
+            if args.json:
+                line: dict[str, Any] = {"question": message, "error": str(error)}
+                if isinstance(error, FollowUpError) and error.candidates:
+                    line["candidates"] = [citation.model_dump(mode="json") for citation in error.candidates]
+                print(json.dumps(line, ensure_ascii=False), flush=True)
+            else:
+                choices = getattr(error, "candidates", [])
+                print("\n".join([f"error: {error}", *map(source_line, choices)]) + ("" if interactive else "\n"))
+            continue
+        for warning in reply.answer.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        if args.json:
+            print(json.dumps(chat_json(reply), ensure_ascii=False), flush=True)
+        else:
+            print(render_reply_text(reply) + ("" if interactive else "\n"), flush=True)
     return exit_code
 
 
@@ -360,6 +443,13 @@ def build_parser() -> argparse.ArgumentParser:
     ask = command("ask", cmd_ask, "Answer a question from the papers, with numbered citations.")
     ask.add_argument("question", metavar="QUESTION", help="the question, or - to read one per line from stdin")
     ask.add_argument("--profile", help="profile id or name; `all` asks every profile and names each paper's researcher")
+
+    chat = command(
+        "chat",
+        cmd_chat,
+        "A conversation: each line a question or a follow-up (“the second one”, “what about 2021?”, “more”).",
+    )
+    chat.add_argument("--profile", help="profile id or name; `all` asks every profile")
 
     command("profiles", cmd_profiles, "List the profiles in the store.")
 

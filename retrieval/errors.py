@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from retrieval.models import Citation
 
 
 class UserFacingError(Exception):
@@ -87,3 +91,12 @@ class AmbiguousPaperError(UserFacingError):
     def __init__(self, query: str, candidates: list[str]) -> None:
         self.candidates = candidates
         super().__init__(f"{query!r} matches several papers: " + "; ".join(candidates) + ". Be more specific.")
+
+
+class FollowUpError(UserFacingError):
+    """A follow-up that cannot be read: it refers to nothing, past the end, or to one of several papers without
+    saying which (`candidates`: those papers, for a UI to offer as choices)."""
+
+    def __init__(self, message: str, candidates: list[Citation] | None = None) -> None:
+        self.candidates = candidates or []
+        super().__init__(message)

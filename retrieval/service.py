@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from retrieval.answers.coverage import CoverageModel, shipped_model
 from retrieval.answers.intents import IntentClassifier
@@ -48,6 +48,10 @@ from retrieval.models import (
 from retrieval.settings import Settings
 from retrieval.text.names import name_tokens, paper_has_author
 
+if TYPE_CHECKING:
+    from retrieval.conversation.models import ConversationReply
+    from retrieval.conversation.service import ConversationService
+
 P = ParamSpec("P")
 
 
@@ -65,6 +69,10 @@ T = TypeVar("T")
 
 ALL_PROFILES = "all"  # `ask --profile all`
 LAB = "the lab"  # whose work an every-profile answer speaks of ("the lab's newest papers")
+
+
+def asks_everyone(profile: str | None) -> bool:
+    return profile is not None and profile.casefold() == ALL_PROFILES
 
 
 def with_researchers(answer: Answer, papers: list[Paper], names: dict[str, str]) -> Answer:
@@ -99,6 +107,8 @@ class ResearchService:
         self._sentence_vectors: SentenceVectors | None = None
         self._intent_classifier: IntentClassifier | None = None
         self._coverage_model: CoverageModel | None = None
+        self._conversations_lock = threading.Lock()
+        self._conversations: ConversationService | None = None
 
     @property
     def store(self) -> PaperStore:
@@ -216,7 +226,8 @@ class ResearchService:
 
     def _paper_index(self, profile: str | None) -> PaperIndex:
         """The lookup over one profile (all profiles when none is named or configured), rebuilt on writes."""
-        profile_id = self.resolve_profile(profile) if profile or self.settings.default_profile else None
+        named = (profile or self.settings.default_profile) and not asks_everyone(profile)
+        profile_id = self.resolve_profile(profile) if named else None
         key = (profile_id, self.store.revision())
         with self._lookup_lock:
             if key not in self._paper_indexes:
@@ -261,16 +272,36 @@ class ResearchService:
         """The question planned (intent, filters, named papers, topic), then answered by its intent's strategy.
         `profile="all"` asks every profile at once; each citation then names its researcher."""
         question = validate_question(question, self.settings.max_question_chars)
-        everyone = profile is not None and profile.casefold() == ALL_PROFILES
-        view = self._profile_view(None if everyone else self.resolve_profile(profile))
-        searcher, vectors = self._answer_tools()
-        plan = self._plan(question, view)
+        view = self._asked_view(profile)
+        return self._answer(self._plan(question, view), view)
+
+    def answer_plan(self, plan: QueryPlan, *, profile: str | None = None) -> Answer:
+        """A plan made or changed elsewhere (a conversation's follow-up: retrieval/conversation/) answered as `ask`
+        answers its own; `plan.question` is the question the strategies read."""
+        view = self._asked_view(profile)
+        known = {paper.id for paper in view.papers}
+        if any(paper_id not in known for paper_id in [*plan.papers, *plan.exclude]):
+            raise UserFacingError("A paper this question refers to is no longer in the store; please ask afresh.")
+        return self._answer(plan, view)
+
+    def plan(self, question: str, *, profile: str | None = None, referred: Sequence[str] = ()) -> QueryPlan:
+        """`referred`: papers the question means without naming them (see `plan_question`)."""
+        question = validate_question(question, self.settings.max_question_chars)
+        return self._plan(question, self._asked_view(profile), referred)
+
+    def _asked_view(self, profile: str | None) -> ProfileView:
+        """One profile's view, or every profile's for `profile="all"`."""
+        return self._profile_view(None if asks_everyone(profile) else self.resolve_profile(profile))
+
+    def _answer(self, plan: QueryPlan, view: ProfileView) -> Answer:
+        everyone = view.profile_id is None
         if everyone and plan.intent in ("metrics", "not_in_profile"):
             raise UserFacingError(
                 "Metrics and profile details are per researcher: ask again with one profile (see `profiles`)."
             )
+        searcher, vectors = self._answer_tools()
         context = AnswerContext(
-            question=question,
+            question=plan.question,
             plan=plan,
             profile_id=view.profile_id,
             owner=view.owner,
@@ -285,10 +316,6 @@ class ResearchService:
         )
         answer = answer_question(context)
         return with_researchers(answer, view.papers, self.profile_names()) if everyone else answer
-
-    def plan(self, question: str, *, profile: str | None = None) -> QueryPlan:
-        question = validate_question(question, self.settings.max_question_chars)
-        return self._plan(question, self._profile_view(self.resolve_profile(profile)))
 
     @property
     def intent_classifier(self) -> IntentClassifier:
@@ -309,9 +336,9 @@ class ResearchService:
     def coverage_model(self, model: CoverageModel) -> None:
         self._coverage_model = model
 
-    def _plan(self, question: str, view: ProfileView) -> QueryPlan:
+    def _plan(self, question: str, view: ProfileView, referred: Sequence[str] = ()) -> QueryPlan:
         scores = self.intent_classifier.scores(question) if self.settings.learned_intents else None
-        return plan_question(question, view.context, scores)
+        return plan_question(question, view.context, scores, referred)
 
     def _profile_view(self, profile_id: str | None) -> ProfileView:
         """The profile's papers, snapshots and planning context, read once per store revision (not per question).
@@ -330,6 +357,23 @@ class ResearchService:
                 self._profile_views = {k: v for k, v in self._profile_views.items() if k[1] == key[1]}
                 self._profile_views[key] = view
         return view
+
+    # --- conversations ---
+
+    @property
+    def conversations(self) -> ConversationService:
+        """Follow-ups in memory (retrieval/conversation/): built on first use, one for every conversation key."""
+        from retrieval.conversation.service import ConversationService  # it builds on this module
+
+        with self._conversations_lock:
+            if self._conversations is None:
+                self._conversations = ConversationService(self)
+            return self._conversations
+
+    def converse(self, key: str, message: str, *, profile: str | None = None) -> ConversationReply:
+        """`message` as the next turn of conversation `key` (a thread, a reply chain, a CLI session): a follow-up
+        ("the second one", "what about 2021?", "more", "summarize it") is read against the earlier turns."""
+        return self.conversations.converse(key, message, profile=profile)
 
     # --- async use (the bot) ---
 

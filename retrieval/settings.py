@@ -86,6 +86,18 @@ class AnswerSettings(_Group):
     answer_margin: float = Field(0.1, description="Sentences within this score of the best one join the answer.")
 
 
+class ConversationSettings(_Group):
+    """Follow-up context (retrieval/conversation/): kept in memory, bounded, forgotten on restart."""
+
+    conversation_max_turns: int = Field(10, ge=1, description="Turns a conversation remembers (the oldest go).")
+    conversation_idle_seconds: float = Field(
+        1800.0, gt=0, description="A conversation idle this long is forgotten: its next message starts afresh."
+    )
+    conversation_cache_size: int = Field(
+        1000, ge=1, description="Conversations kept in memory; beyond it the least recently used is forgotten."
+    )
+
+
 class LLMSettings(_Group):
     """The optional LLM (retrieval/answers/llm.py) and the checks on what it writes."""
 
@@ -169,6 +181,6 @@ class DiscordSettings(_Group):
         return sorted(ids)
 
 
-class Settings(StoreSettings, SearchSettings, AnswerSettings, LLMSettings, DiscordSettings):
+class Settings(StoreSettings, SearchSettings, AnswerSettings, ConversationSettings, LLMSettings, DiscordSettings):
     """Everything, flat: `settings.dense_weight`, `settings.llm_timeout`, `settings.discord_token`. The env prefix
     and `.env` file come from `_Group`."""

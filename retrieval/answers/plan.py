@@ -9,6 +9,7 @@ count. The plan is the input of one answer strategy per intent (retrieval/answer
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -30,6 +31,9 @@ class QueryPlan(BaseModel):
     compared: list[str] = Field(default_factory=list, description="Compared things that name no known paper.")
     metrics: list[str] = Field(default_factory=list, description="Metric keys (MetricsReport fields) asked for.")
     missing: str | None = Field(None, description="For not_in_profile: what the profile does not hold.")
+    exclude: list[str] = Field(
+        default_factory=list, description="Ids of papers to leave out: already shown (a conversation's “more”)."
+    )
 
 
 # --- years ---
@@ -345,9 +349,15 @@ class PlanContext:
         return cls(owner, names, shared_names, years, by_surname, by_given_name, title_phrases(papers), categories)
 
 
-def plan_question(question: str, context: PlanContext, intent_scores: dict[str, float] | None = None) -> QueryPlan:
+def plan_question(
+    question: str,
+    context: PlanContext,
+    intent_scores: dict[str, float] | None = None,
+    referred: Sequence[str] = (),
+) -> QueryPlan:
     """`intent_scores` (retrieval/answers/intents.py) choose the intent among those the slots allow; without them
-    the cue rules choose."""
+    the cue rules choose. `referred`: papers the question means without naming them ("compare it with RT-1"),
+    resolved by a conversation (retrieval/conversation/); they count as named, first."""
     # "papers w/ sherry yang", "newest paper w wenlong"; "RT-1 vs. RT-2" (the dot is no sentence end)
     text = " ".join(re.sub(r"\bvs\.", "vs", re.sub(r"(?<![\w'’])w/?(?![\w'’])", "with", question)).split())
     consumed: list[tuple[int, int]] = []  # spans taken by names, filters and cues
@@ -359,6 +369,7 @@ def plan_question(question: str, context: PlanContext, intent_scores: dict[str, 
         for span, paper_id in phrase_spans:
             consumed.remove(span)
             papers.remove(paper_id)
+    papers = list(dict.fromkeys([*referred, *papers]))
     name_spans = list(consumed)
     soft: list[tuple[int, int]] = []
     filters = _filters(text, context, consumed, soft)

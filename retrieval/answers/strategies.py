@@ -89,6 +89,7 @@ SINGULAR_RECENT = re.compile(
     r"\b(?:the|his) (?:most recent|latest|newest|last) (?:paper|work|one|publication)\b(?! and)", re.IGNORECASE
 )
 OPERAND_MIN_SCORE = 0.3  # a compared thing that names no paper must find one at least this well
+MOST_COMPARED = 4  # papers side by side in one comparison
 OVERVIEW_THEMES = 5
 THEME_PAPERS = 4
 TOPIC_CANDIDATES = 15
@@ -127,11 +128,14 @@ class AnswerContext:
         return self.plan.filters.model_copy(update={"profile": self.profile_id})
 
     def filtered(self) -> list[Paper]:
-        wanted = self.plan.filters
-        return [paper for paper in self.papers if _passes(paper, wanted)]
+        wanted, excluded = self.plan.filters, set(self.plan.exclude)
+        return [paper for paper in self.papers if _passes(paper, wanted) and paper.id not in excluded]
 
     def search(self, text: str, k: int) -> list[SearchHit]:
-        return self.searcher.search(text, k=k, paper_filter=self.paper_filter())
+        excluded = set(self.plan.exclude)
+        hits = self.searcher.search(text, k=k + len(excluded), paper_filter=self.paper_filter())
+        kept = [hit for hit in hits if hit.paper.id not in excluded][:k]
+        return [hit.model_copy(update={"rank": rank}) for rank, hit in enumerate(kept, 1)] if excluded else kept
 
     def answer(self, text: str, citations: list[Citation], **fields: object) -> Answer:
         values: dict[str, object] = {
@@ -397,7 +401,7 @@ def answer_comparison(ctx: AnswerContext) -> Answer:
         if i not in resolved and paper not in papers and paper not in resolved.values():
             resolved[i] = paper
     papers += [resolved[i] for i in sorted(resolved)]
-    papers = papers[:4]
+    papers = papers[:MOST_COMPARED]
     if len(papers) < 2:
         return answer_lookup(ctx)
     lines, citations = [], []
