@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from retrieval.models import Paper
 
 
 class UserFacingError(Exception):
@@ -72,6 +76,10 @@ class PaperNotFoundError(UserFacingError):
 
 
 class AmbiguousPaperError(UserFacingError):
-    def __init__(self, query: str, candidates: list[str]) -> None:
+    """`candidates`: the labels the message names; `papers`: every close match (up to 25, a select menu's
+    worth), best first, for a caller that lets the user pick."""
+
+    def __init__(self, query: str, candidates: list[str], papers: list[Paper] | None = None) -> None:
         self.candidates = candidates
+        self.papers = papers or []
         super().__init__(f"{query!r} matches several papers: " + "; ".join(candidates) + ". Be more specific.")
