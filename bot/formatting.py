@@ -7,10 +7,15 @@ so a question containing @everyone or a role mention is echoed harmlessly.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import discord
 
 from retrieval.models import Answer, Citation, MetricsReport, Paper, ProfileSummary, SearchHit, Summary
+
+if TYPE_CHECKING:
+    from bot.guild_settings import GuildPreferences
+    from retrieval.feedback import FeedbackCounts, FeedbackEntry
 
 # https://discord.com/developers/docs/resources/message#embed-object-embed-limits
 TITLE_LIMIT = 256
@@ -208,3 +213,54 @@ def render_error_embed(message: str) -> discord.Embed:
 
 def autocomplete_label(paper: Paper) -> str:
     return truncate(f"{paper.title} ({paper.year})", AUTOCOMPLETE_NAME_LIMIT)
+
+
+LATEST_NEGATIVES = 5
+
+
+def on_off(value: bool) -> str:
+    return "on" if value else "off"
+
+
+def render_settings_embed(preferences: GuildPreferences) -> discord.Embed:
+    """A guild's settings, each marked as set here or inherited from the bot's configuration."""
+
+    def origin(*names: str) -> str:
+        return " *(set here)*" if preferences.customized.intersection(names) else " *(bot default)*"
+
+    cooldown = (
+        f"{preferences.cooldown_rate} commands per {preferences.cooldown_seconds:g} s per user"
+        if preferences.cooldown_rate > 0
+        else "off"
+    )
+    profile = f"`{preferences.default_profile}`" if preferences.default_profile else "the first profile"
+    embed = make_embed("Settings for this server")
+    add_field(embed, "Default profile", profile + origin("default_profile"))
+    add_field(
+        embed, "Thread mode (an /ask answer opens a thread)", on_off(preferences.thread_mode) + origin("thread_mode")
+    )
+    add_field(
+        embed,
+        "Answer in threads without a mention",
+        on_off(preferences.answer_without_mention) + origin("answer_without_mention"),
+    )
+    add_field(embed, "Cooldown", cooldown + origin("cooldown_rate", "cooldown_seconds"))
+    return embed
+
+
+def render_feedback_embed(counts: FeedbackCounts, negatives: list[FeedbackEntry]) -> discord.Embed:
+    """Votes on this server's answers, per intent, and the latest 👎 with their reasons (one field each)."""
+    total = counts.up + counts.down
+    embed = make_embed("Feedback on answers", f"👍 {counts.up} · 👎 {counts.down}" if total else "No votes yet.")
+    by_intent = sorted(counts.by_intent.items(), key=lambda item: (-(item[1].up + item[1].down), item[0]))
+    add_field(
+        embed,
+        "By intent",
+        "\n".join(f"{intent.replace('_', ' ')}: 👍 {votes.up} · 👎 {votes.down}" for intent, votes in by_intent),
+    )
+    for entry in negatives[:LATEST_NEGATIVES]:
+        reason = f"“{escape_user_text(entry.reason)}”" if entry.reason else "no reason given"
+        intent = (entry.intent or "no intent").replace("_", " ")
+        add_field(embed, f"👎 {escape_user_text(entry.question)}", f"{reason}\n{entry.updated_at:%Y-%m-%d} · {intent}")
+    set_footer(embed, "research-bot feedback --json exports every vote with its answer, plan and citations.")
+    return embed

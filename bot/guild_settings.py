@@ -59,8 +59,12 @@ class GuildSettingsStore:
     def __init__(self, database: Database) -> None:
         self.database = database
 
-    def _ready(self) -> Database:
+    def migrate(self) -> None:
+        """Create or upgrade the tables (once per process; every method does it on first use)."""
         self.database.migrate(COMPONENT, MIGRATIONS)
+
+    def _ready(self) -> Database:
+        self.migrate()
         return self.database
 
     def stored(self, guild_id: int) -> dict[str, Any]:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.actions import answer_actions, record_answer
 from bot.autocomplete import ask_profile_autocomplete
-from bot.checks import per_user_cooldown
+from bot.checks import mention_cooldowns, per_user_cooldown
 from bot.errors import cooldown_message
 from bot.formatting import render_answer_embed, render_error_embed
 from retrieval.answers.questions import validate_question
@@ -23,21 +24,21 @@ if TYPE_CHECKING:
 class AskCog(commands.Cog, name="Ask"):
     def __init__(self, bot: ResearchBot) -> None:
         self.bot = bot
-        settings = bot.settings
-        self._mention_cooldown = commands.CooldownMapping.from_cooldown(
-            max(settings.cooldown_rate, 1), settings.cooldown_seconds, commands.BucketType.user
-        )
+        self._mention_cooldown = mention_cooldowns(bot)
 
     def _check_mention_cooldown(self, message: discord.Message) -> None:
-        if self.bot.settings.cooldown_rate > 0:
-            retry_after = self._mention_cooldown.update_rate_limit(message)
-            if retry_after:
-                raise UserFacingError(cooldown_message(retry_after))
+        retry_after = self._mention_cooldown.update_rate_limit(message)
+        if retry_after:
+            raise UserFacingError(cooldown_message(retry_after))
 
-    async def answer_embed(self, question: str, profile: str | None) -> discord.Embed:
+    async def answer_reply(
+        self, question: str, profile: str | None, guild: discord.Guild | None, channel: discord.abc.Snowflake
+    ) -> dict[str, Any]:
+        """The answer's embed and the actions under it (the guild's default profile when none is named)."""
         service = self.bot.service
-        answer = await service.run(service.ask, question, profile=profile)
-        return render_answer_embed(answer)
+        answer = await service.run(service.ask, question, profile=self.bot.profile_for(guild, profile))
+        answer_id = await record_answer(self.bot, answer, guild.id if guild else None, channel.id)
+        return {"embed": render_answer_embed(answer), "view": answer_actions(answer, answer_id)}
 
     @commands.hybrid_command(name="ask", description="Ask about the researcher's papers; the answer cites them.")
     @app_commands.describe(
@@ -48,7 +49,7 @@ class AskCog(commands.Cog, name="Ask"):
     async def ask(self, ctx: commands.Context, *, question: str, profile: str | None = None) -> None:
         question = validate_question(question, self.bot.settings.max_question_chars)  # before deferring
         async with ctx.typing():  # slash: defers (public); prefix: shows typing
-            await ctx.send(embed=await self.answer_embed(question, profile))
+            await ctx.send(**await self.answer_reply(question, profile, ctx.guild, ctx.channel))
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -63,7 +64,7 @@ class AskCog(commands.Cog, name="Ask"):
             self._check_mention_cooldown(message)
             question = validate_question(question, self.bot.settings.max_question_chars)
             async with message.channel.typing():
-                embed = await self.answer_embed(question, None)
+                reply = await self.answer_reply(question, None, message.guild, message.channel)
         except UserFacingError as error:
-            embed = render_error_embed(str(error))
-        await message.reply(embed=embed, mention_author=False)
+            reply = {"embed": render_error_embed(str(error))}
+        await message.reply(**reply, mention_author=False)

@@ -155,8 +155,12 @@ class FeedbackStore:
         self.database = database
         self._salt: bytes | None = None
 
-    def _ready(self) -> Database:
+    def migrate(self) -> None:
+        """Create or upgrade the tables (once per process; every method does it on first use)."""
         self.database.migrate(COMPONENT, MIGRATIONS)
+
+    def _ready(self) -> Database:
+        self.migrate()
         return self.database
 
     def voter_hash(self, user_id: int) -> str:
