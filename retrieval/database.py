@@ -60,6 +60,9 @@ class Database:
             )
             connection.row_factory = sqlite3.Row
             connection.execute("PRAGMA journal_mode=WAL")
+            # with WAL: a commit survives the process crashing; only a power cut may lose the last ones (no fsync
+            # per commit, 0.4 ms instead of 8 ms a vote here)
+            connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute("PRAGMA foreign_keys=ON")
             self._local.connection = connection
             with self._lock:
