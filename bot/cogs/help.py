@@ -25,6 +25,6 @@ class HelpCog(commands.Cog, name="Help"):
             f"Use slash commands, `{prefix}command` (where enabled), or mention me with a question.",
         )
         for command in sorted(self.bot.commands, key=lambda c: c.name):
-            usage = f"/{command.name} {command.signature}".strip()
+            usage = f"/{command.name} {command.usage or command.signature}".strip()
             add_field(embed, usage, command.description or command.help or "—")
         await ctx.send(embed=embed, ephemeral=True)

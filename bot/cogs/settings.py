@@ -41,7 +41,9 @@ class SettingsCog(commands.Cog, name="Settings"):
         self.bot = bot
 
     @commands.hybrid_command(
-        name="settings", description="Admin: show or set this server's default profile, threads, cooldown."
+        name="settings",
+        description="Admin: show or set this server's default profile, threads, cooldown.",
+        usage="[default_profile] [thread_mode] [answer_without_mention] [cooldown_rate] [cooldown_seconds] [reset]",
     )
     @app_commands.autocomplete(default_profile=setting_profile_autocomplete)
     @app_commands.default_permissions(manage_guild=True)
