@@ -18,8 +18,10 @@ from bot.formatting import escape_user_text
 from retrieval.database import Database
 from retrieval.errors import AmbiguousPaperError
 from retrieval.feedback import FeedbackStore
+from retrieval.index.embeddings import MiniLMEmbeddings
 from retrieval.service import ResearchService
 from tests.bot_fixtures import SettingsFactory, field, only_embed, running_bot, second_profile
+from tests.conftest import service_at
 from tests.discord_server import DiscordServer, OutgoingMessage
 
 pytest_plugins = ["tests.bot_fixtures"]
@@ -282,6 +284,36 @@ async def test_an_unknown_profile_changes_nothing(
         refused = only_embed(await handle.response(timeout=30))
         assert refused["title"] == "Sorry" and "No profile named 'Grace Hopper'" in refused["description"]
         assert bot.guild_preferences(server.guild.id).customized == frozenset()
+
+
+async def test_actions_on_another_profiles_paper_and_on_a_paper_gone_from_the_store(
+    discord_server: DiscordServer, tmp_path: Path, embeddings: MiniLMEmbeddings, bot_settings: SettingsFactory
+) -> None:
+    server = discord_server
+    service = service_at(tmp_path / "chroma", embeddings, default_profile="ada-lovelace")
+    service.ingest()
+    service.ingest_text(second_profile(), "ada.txt")
+    async with running_bot(server, service, bot_settings(default_profile="ada-lovelace")):
+        # asked of every profile: the cited papers are Igor Mordatch's, not the default profile's
+        reply = await ask(server, CITES_ONE, profile="all")
+        igor = [o["value"] for o in select(reply, "Summarize…")["options"] if o["value"].startswith("igor-mordatch:")]
+        summary = await (await server.choose_options(reply, igor[:1], placeholder="Summarize…")).response(30)
+        assert only_embed(summary)["footer"]["text"] == f"id: {igor[0]}"
+
+        newest = await ask(server, "anything recent from her?")
+        offered = [option["value"] for option in select(newest, "Summarize…")["options"]]
+        assert len(offered) == 3
+        service.ingest_text(second_profile(papers=1), "ada.txt")  # two of her three papers leave the store
+        gone = sorted(set(offered) - {paper.id for paper in service.papers()})
+        assert len(gone) == 2
+        refused = await (await server.choose_options(newest, gone[:1], placeholder="Summarize…")).response(timeout=30)
+        assert refused.ephemeral and only_embed(refused)["description"].startswith("No paper matches")
+
+        with Database(bot_settings().database_file).transaction() as connection:
+            connection.execute("DELETE FROM answers")  # as the retention does for answers nobody rated
+        stale = await (await server.click_button(newest, vote_button(newest, "👍"))).response()
+        assert stale.ephemeral and stale.content.startswith("This answer can no longer be rated")
+    assert server.errors == []
 
 
 @pytest.mark.parametrize(("command", "options"), [("settings", {"thread_mode": True}), ("feedback", {})])
