@@ -16,6 +16,7 @@ from retrieval.errors import StoreUnavailableError
 from retrieval.service import ALL_PROFILES
 
 CHOICE_VALUE_LIMIT = 100
+NO_PROFILE = "none"  # /settings default_profile: back to the bot-wide default
 FUZZY_CUTOFF = 0.6
 T = TypeVar("T")
 
@@ -79,6 +80,24 @@ async def ask_profile_autocomplete(interaction: discord.Interaction, current: st
     service = interaction.client.service  # type: ignore[attr-defined]
     names = await or_nothing(service.run(service.profile_names), {})
     choices = profile_choices(names, current)
-    if len(names) > 1 and ALL_PROFILES.startswith(current.casefold().strip()):
-        choices = [app_commands.Choice(name="All researchers", value=ALL_PROFILES), *choices]
+    if len(names) > 1:
+        choices = offer_first(choices, current, "All researchers", ALL_PROFILES)
+    return choices
+
+
+async def setting_profile_autocomplete(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """/settings default_profile: the profiles, plus `none` (back to the bot's default)."""
+    service = interaction.client.service  # type: ignore[attr-defined]
+    choices = profile_choices(await service.run(service.profile_names), current)
+    return offer_first(choices, current, "None (the bot's default)", NO_PROFILE)
+
+
+def offer_first(
+    choices: list[app_commands.Choice[str]], current: str, name: str, value: str
+) -> list[app_commands.Choice[str]]:
+    """A special value ahead of the profiles while what was typed could still be it."""
+    if value.startswith(current.casefold().strip()):
+        choices = [app_commands.Choice(name=name, value=value), *choices]
     return choices[:AUTOCOMPLETE_CHOICES]

@@ -7,6 +7,7 @@ Exit codes: 0 ok, 2 bad input (the message says what to fix), 1 internal error o
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import sys
@@ -17,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from retrieval.conversation.models import ConversationReply
+from retrieval.database import Database
 from retrieval.errors import (
     AmbiguousPaperError,
     FollowUpError,
@@ -24,6 +26,7 @@ from retrieval.errors import (
     StoreUnavailableError,
     UserFacingError,
 )
+from retrieval.feedback import FeedbackEntry, FeedbackStore, development_questions
 from retrieval.index.search import SEARCH_MODES
 from retrieval.ingest.progress import IngestProgress
 from retrieval.models import Answer, Citation, MetricsReport, Paper, PaperFilter, SearchHit, Summary
@@ -371,6 +374,45 @@ def cmd_profiles(service: ResearchService, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- feedback ---
+
+
+def since_date(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date like 2026-01-31 or 2026-01-31T12:00, not {text!r}") from None
+
+
+def feedback_line(entry: FeedbackEntry) -> str:
+    thumb = "👍" if entry.vote == 1 else "👎"
+    reason = f"  — {entry.reason}" if entry.reason else ""
+    return f"{entry.updated_at:%Y-%m-%d %H:%M}  {thumb}  {entry.intent or '—':<14} {entry.question}{reason}"
+
+
+def cmd_feedback(service: ResearchService, args: argparse.Namespace) -> int:
+    """Reads the database the bot writes; a missing file is simply no feedback (nothing is created)."""
+    path = service.settings.database_file
+    entries: list[FeedbackEntry] = []
+    if path.exists():
+        database = Database(path)
+        try:
+            entries = FeedbackStore(database).entries(since=args.since, negative_only=args.negative)
+        finally:
+            database.close()
+    if args.jsonl_questions:
+        for row in development_questions(entries):
+            print(json.dumps(row, ensure_ascii=False))
+    elif args.json:
+        print(json.dumps([entry.model_dump(mode="json") for entry in entries], ensure_ascii=False))
+    else:
+        for entry in entries:
+            print(feedback_line(entry))
+        up = sum(entry.vote == 1 for entry in entries)
+        print(f"{len(entries)} vote(s): 👍 {up}, 👎 {len(entries) - up}")
+    return EXIT_OK
+
+
 # --- doctor ---
 
 
@@ -452,6 +494,17 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--profile", help="profile id or name; `all` asks every profile")
 
     command("profiles", cmd_profiles, "List the profiles in the store.")
+
+    feedback = command("feedback", cmd_feedback, "Export the 👍/👎 votes on the bot's answers, oldest first.")
+    feedback.add_argument(
+        "--since", type=since_date, metavar="DATE", help="only votes cast or changed since DATE (UTC)"
+    )
+    feedback.add_argument("--negative", action="store_true", help="only 👎 votes")
+    feedback.add_argument(
+        "--jsonl-questions",
+        action="store_true",
+        help="one development question per distinct question, in tests/data/answer_questions.jsonl's format",
+    )
 
     command(
         "doctor",

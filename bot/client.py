@@ -8,9 +8,13 @@ import logging
 import discord
 from discord.ext import commands
 
+from bot.actions import ANSWER_ACTIONS
 from bot.cogs import COGS
 from bot.errors import report_command_error
+from bot.guild_settings import GuildPreferences, GuildSettingsStore
+from retrieval.database import Database
 from retrieval.errors import StoreUnavailableError
+from retrieval.feedback import FeedbackStore
 from retrieval.service import ResearchService
 from retrieval.settings import Settings
 
@@ -51,6 +55,9 @@ class ResearchBot(commands.Bot):
         self.settings = settings
         self.service = service
         self.has_been_ready = False  # set by on_ready; the runner retries startup only before it
+        self.database = Database(settings.database_file)
+        self.feedback = FeedbackStore(self.database)
+        self.guild_settings = GuildSettingsStore(self.database)
 
     async def setup_hook(self) -> None:
         try:
@@ -61,6 +68,8 @@ class ResearchBot(commands.Bot):
         else:
             if report is not None:
                 log.info("store was empty: ingested %d papers from %s", report.added, self.settings.profiles_dir)
+        await self.service.run(self.prepare_database)
+        self.add_dynamic_items(*ANSWER_ACTIONS)  # the actions of answers sent before a restart keep working
         for cog in COGS:
             await self.add_cog(cog(self))
         if self.syncs_commands:
@@ -70,6 +79,30 @@ class ResearchBot(commands.Bot):
     def syncs_commands(self) -> bool:
         """Commands belong to the application, not to a shard: one process syncs them, the one running shard 0."""
         return self.settings.shard_ids is None or 0 in self.settings.shard_ids
+
+    def prepare_database(self) -> None:
+        """Migrate both stores before the event loop reads them; forget old answers nobody rated."""
+        self.guild_settings.migrate()
+        self.feedback.migrate()
+        forgotten = self.feedback.prune_unrated_answers(self.settings.answer_record_days)
+        if forgotten:
+            log.info(
+                "forgot %d answer record(s) older than %d days that nobody rated",
+                forgotten,
+                self.settings.answer_record_days,
+            )
+
+    def guild_preferences(self, guild_id: int | None) -> GuildPreferences:
+        """A guild's /settings over the bot-wide Settings (outside a guild: Settings alone)."""
+        return self.guild_settings.preferences(guild_id, self.settings)
+
+    def profile_for(self, guild: discord.abc.Snowflake | None, requested: str | None) -> str | None:
+        """The profile a command names, else the one the guild set; None leaves it to the command (/ask and
+        /metrics: Settings.default_profile; /papers: every profile)."""
+        if requested or guild is None:
+            return requested
+        preferences = self.guild_preferences(guild.id)
+        return preferences.default_profile if "default_profile" in preferences.customized else None
 
     async def sync_commands(self) -> None:
         """Guild sync is instant (development); global sync can take up to an hour to show in clients."""
@@ -83,6 +116,10 @@ class ResearchBot(commands.Bot):
 
     async def on_command_error(self, ctx: commands.Context, error: commands.CommandError) -> None:
         await report_command_error(ctx, error)
+
+    async def close(self) -> None:
+        await super().close()
+        self.database.close()
 
     async def on_ready(self) -> None:
         self.has_been_ready = True

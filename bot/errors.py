@@ -72,6 +72,19 @@ async def report_command_error(ctx: commands.Context, error: commands.CommandErr
         log.warning("could not report an error to the user", exc_info=True)
 
 
+async def report_interaction_error(interaction: discord.Interaction, error: BaseException) -> None:
+    """The same for a button, select or form: discord.py only logs what their callbacks raise."""
+    message = user_message_for(unwrap(error))
+    if message is None:
+        log.error("interaction %r failed", (interaction.data or {}).get("custom_id"), exc_info=error)
+        message = INTERNAL_ERROR_MESSAGE
+    send = interaction.followup.send if interaction.response.is_done() else interaction.response.send_message
+    try:
+        await send(embed=render_error_embed(message), ephemeral=True)
+    except discord.HTTPException:
+        log.warning("could not report an error to the user", exc_info=True)
+
+
 async def send_privately(ctx: commands.Context, embed: discord.Embed) -> None:
     """Ephemeral for slash commands, even after a public defer: the first follow-up would inherit the
     public "thinking…" placeholder, so that placeholder is deleted first."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import TYPE_CHECKING
 
 import discord
 
@@ -30,6 +31,10 @@ from bot.chat_formatting import (
     truncate,
 )
 from retrieval.models import Answer, Citation, MetricsReport, Paper, ProfileSummary, SearchHit, Summary
+
+if TYPE_CHECKING:
+    from bot.guild_settings import GuildPreferences
+    from retrieval.feedback import FeedbackCounts, FeedbackEntry
 
 AUTOCOMPLETE_CHOICES = 25
 AUTOCOMPLETE_NAME_LIMIT = 100
@@ -221,3 +226,60 @@ def render_error_embed(message: str) -> discord.Embed:
 
 def autocomplete_label(paper: Paper) -> str:
     return truncate(f"{paper.title} ({paper.year})", AUTOCOMPLETE_NAME_LIMIT)
+
+
+LATEST_NEGATIVES = 5
+
+
+def on_off(value: bool) -> str:
+    return "on" if value else "off"
+
+
+def render_settings(preferences: GuildPreferences) -> list[MessageEmbeds]:
+    """A guild's settings, each marked as set here or inherited from the bot's configuration."""
+
+    def origin(*names: str) -> str:
+        return " *(set here)*" if preferences.customized.intersection(names) else " *(bot default)*"
+
+    cooldown = (
+        f"{preferences.cooldown_rate} commands per {preferences.cooldown_seconds:g} s per user"
+        if preferences.cooldown_rate > 0
+        else "off"
+    )
+    profile = f"`{preferences.default_profile}`" if preferences.default_profile else "the first profile"
+    fields = [
+        EmbedField("Default profile", profile + origin("default_profile")),
+        EmbedField(
+            "Thread mode (an /ask answer opens a thread)", on_off(preferences.thread_mode) + origin("thread_mode")
+        ),
+        EmbedField(
+            "Answer in threads without a mention",
+            on_off(preferences.answer_without_mention) + origin("answer_without_mention"),
+        ),
+        EmbedField("Cooldown", cooldown + origin("cooldown_rate", "cooldown_seconds")),
+    ]
+    return build_messages("Settings for this server", fields=fields)
+
+
+def render_feedback(counts: FeedbackCounts, negatives: list[FeedbackEntry]) -> list[MessageEmbeds]:
+    """Votes on this server's answers, per intent, and the latest 👎 with their reasons (one field each)."""
+    total = counts.up + counts.down
+    by_intent = sorted(counts.by_intent.items(), key=lambda item: (-(item[1].up + item[1].down), item[0]))
+    fields = [
+        EmbedField(
+            "By intent",
+            "\n".join(f"{intent.replace('_', ' ')}: 👍 {votes.up} · 👎 {votes.down}" for intent, votes in by_intent),
+        )
+    ]
+    for entry in negatives[:LATEST_NEGATIVES]:
+        reason = f"“{escape_user_text(entry.reason)}”" if entry.reason else "no reason given"
+        intent = (entry.intent or "no intent").replace("_", " ")
+        fields.append(
+            EmbedField(f"👎 {escape_user_text(entry.question)}", f"{reason}\n{entry.updated_at:%Y-%m-%d} · {intent}")
+        )
+    return build_messages(
+        "Feedback on answers",
+        f"👍 {counts.up} · 👎 {counts.down}" if total else "No votes yet.",
+        fields,
+        footer="research-bot feedback --json exports every vote with its answer, plan and citations.",
+    )

@@ -20,13 +20,17 @@ async def send_messages(
     *,
     send_rest: Send | None = None,
     file: discord.File | None = None,
+    view: discord.ui.View | None = None,
     **options: Any,
 ) -> list[Any]:
     """Each message with `send` (the rest with `send_rest`, e.g. the channel after a reply); `file` goes with the
-    first message, whose embed shows it; `options` (e.g. ephemeral) with every message. Returns what was sent."""
+    first message, whose embed shows it, and `view` (actions) with the last; `options` (e.g. ephemeral) with every
+    message. Returns what was sent."""
     sent = []
     for index, embeds in enumerate(messages):
-        extra = {"file": file} if index == 0 and file is not None else {}
+        extra: dict[str, Any] = {"file": file} if index == 0 and file is not None else {}
+        if index == len(messages) - 1 and view is not None:
+            extra["view"] = view
         sender = send if index == 0 else send_rest or send
         sent.append(await sender(embeds=embeds, **extra, **options))
     return sent

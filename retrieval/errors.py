@@ -8,7 +8,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from retrieval.models import Citation
+    from retrieval.models import Citation, Paper
 
 
 class UserFacingError(Exception):
@@ -88,8 +88,12 @@ class PaperNotFoundError(UserFacingError):
 
 
 class AmbiguousPaperError(UserFacingError):
-    def __init__(self, query: str, candidates: list[str]) -> None:
+    """`candidates`: the labels the message names; `papers`: every close match (up to 25, a select menu's
+    worth), best first, for a caller that lets the user pick."""
+
+    def __init__(self, query: str, candidates: list[str], papers: list[Paper] | None = None) -> None:
         self.candidates = candidates
+        self.papers = papers or []
         super().__init__(f"{query!r} matches several papers: " + "; ".join(candidates) + ". Be more specific.")
 
 

@@ -15,6 +15,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The profiles that ship with the package (data/profiles/ in a checkout; see pyproject.toml)
 BUNDLED_PROFILES = Path(str(files("retrieval.bundled_profiles")))
+DATABASE_FILENAME = "research-bot.sqlite3"
 
 
 def default_chroma_path() -> Path:
@@ -42,6 +43,9 @@ class StoreSettings(_Group):
         30.0, gt=0, description="Seconds a Chroma server request may take; then the store counts as unavailable."
     )
     max_profile_bytes: int = Field(5_000_000, description="Larger profile files are refused.")
+    database_path: Path | None = Field(
+        None, description="SQLite file: feedback, answer records, per-guild settings (default: beside chroma_path)."
+    )
 
     embedding: str = Field(
         "minilm",
@@ -52,6 +56,11 @@ class StoreSettings(_Group):
         description="How MiniLM runs: `onnx` (ONNX Runtime; exported locally once, fast start) or `torch` "
         "(sentence-transformers). Same vectors: a store embedded by one is read by the other.",
     )
+
+    @property
+    def database_file(self) -> Path:
+        """`database_path`, or research-bot.sqlite3 beside the Chroma folder (data/ in a checkout)."""
+        return self.database_path or self.chroma_path.parent / DATABASE_FILENAME
 
 
 class SearchSettings(_Group):
@@ -142,6 +151,12 @@ class DiscordSettings(_Group):
     cooldown_seconds: float = Field(30.0, description="Length of the per-user cooldown window.")
     paginator_timeout_seconds: float = Field(
         180.0, description="Seconds of inactivity after which /papers page buttons are disabled."
+    )
+    choice_timeout_seconds: float = Field(
+        60.0, description="Seconds /summary and /similar wait for the paper picked from an ambiguous title."
+    )
+    answer_record_days: int = Field(
+        90, ge=0, description="Answers nobody rated are forgotten after this many days (0: kept forever)."
     )
     discord_connect_attempts: int = Field(
         5, ge=1, description="Attempts to reach Discord when `run` starts (DNS, refused, gateway down); then exit 1."

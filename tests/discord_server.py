@@ -6,7 +6,7 @@
 here (``tests/discord_fixtures.py`` does that).
 
 The server models one guild, records everything the bot sends as `OutgoingMessage`s, lets a
-test act as a user (messages, slash commands, autocomplete, button clicks, modal submits) and
+test act as a user (messages, slash commands, autocomplete, button clicks, select menus, modal submits) and
 injects faults (429 rate limits, dropped gateway connections that the client must RESUME).
 It enforces the Discord limits that commonly break bots in production (message and embed
 sizes, empty messages, 25 autocomplete choices, acknowledging an interaction twice).
@@ -534,8 +534,13 @@ def _component_errors(components: list[dict[str, Any]]) -> dict[str, str]:
             for key, limit in (("label", 80), ("custom_id", 100), ("placeholder", 150)):
                 if _too_long(child.get(key), limit):
                     errors[f"{path}.{key}"] = f"Must be {limit} or fewer in length."
-            if len(child.get("options") or []) > 25:
-                errors[f"{path}.options"] = "Must be 25 or fewer in length."
+            options = child.get("options") or []
+            if child.get("type") == 3 and not 1 <= len(options) <= 25:
+                errors[f"{path}.options"] = "Must be between 1 and 25 in length."
+            for option_index, option in enumerate(options):
+                for key in ("label", "value", "description"):
+                    if _too_long(option.get(key), 100):
+                        errors[f"{path}.options.{option_index}.{key}"] = "Must be 100 or fewer in length."
     return errors
 
 
@@ -579,6 +584,11 @@ def validate_modal(data: dict[str, Any]) -> None:
         errors["title"] = "Must be between 1 and 45 in length."
     if not 1 <= len(data.get("components") or []) <= 5:
         errors["components"] = "Must be between 1 and 5 in length."
+    for index, component in enumerate(_walk_components(data.get("components") or [])):
+        if component.get("type") == 4:
+            for key, limit in (("label", 45), ("placeholder", 100)):
+                if _too_long(component.get(key), limit):
+                    errors[f"components.{index}.{key}"] = f"Must be {limit} or fewer in length."
     if errors:
         raise ApiError(400, 50035, "Invalid Form Body", errors)
 
@@ -1171,6 +1181,38 @@ class DiscordServer:
         button = self._find_button(stored, custom_id, label)
         data = {"custom_id": button["custom_id"], "component_type": 2}
         channel = self.find_channel(int(stored["channel_id"])) or self.channel
+        return await self._create_interaction(INTERACTION_COMPONENT, data, user, channel, message=stored)
+
+    async def choose_options(
+        self,
+        message: OutgoingMessage | int,
+        values: list[str],
+        *,
+        custom_id: str | None = None,
+        placeholder: str | None = None,
+        user: FakeMember | None = None,
+    ) -> InteractionHandle:
+        """A user picks options (by value) in a string select menu (found by custom_id or placeholder) on a
+        message the bot sent; like Discord's client, only offered values, within min/max_values, when enabled."""
+        await asyncio.sleep(self.reaction_time)
+        stored = self._stored_message(message)
+        menus = [
+            component
+            for component in _walk_components(stored.get("components") or [])
+            if component.get("type") == 3
+            and custom_id in (None, component["custom_id"])
+            and placeholder in (None, component.get("placeholder"))
+        ]
+        if not menus:
+            raise LookupError(f"no select custom_id={custom_id!r} placeholder={placeholder!r} in {stored['id']}")
+        menu = menus[0]
+        offered = {option["value"] for option in menu.get("options") or []}
+        if menu.get("disabled"):
+            raise ValueError(f"select {menu['custom_id']!r} is disabled")
+        if not set(values) <= offered or not menu.get("min_values", 1) <= len(values) <= menu.get("max_values", 1):
+            raise ValueError(f"cannot pick {values} in select {menu['custom_id']!r} offering {sorted(offered)}")
+        data = {"custom_id": menu["custom_id"], "component_type": 3, "values": list(values)}
+        channel = self.guild.channel(int(stored["channel_id"])) or self.channel
         return await self._create_interaction(INTERACTION_COMPONENT, data, user, channel, message=stored)
 
     async def submit_modal(

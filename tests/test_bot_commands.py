@@ -30,7 +30,9 @@ pytest_plugins = ["tests.bot_fixtures"]
 
 RT2_TITLE = "RT-2: Vision-Language-Action Models Transfer Web Knowledge to Robotic Control"
 UNCOVERED = "How does CRISPR gene editing work?"
-COMMANDS = {"ask", "summary", "similar", "metrics", "papers", "profiles", "reload", "ingest", "help"}
+COMMANDS = {
+    "ask", "summary", "similar", "metrics", "papers", "profiles", "reload", "ingest", "settings", "feedback", "help",
+}  # fmt: skip
 
 
 def assert_cited_answer(embed: dict, question: str) -> None:

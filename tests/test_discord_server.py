@@ -43,6 +43,14 @@ class ConfirmView(discord.ui.View):
         await interaction.response.edit_message(content="Confirmed", view=None)
 
 
+class FruitMenu(discord.ui.View):
+    @discord.ui.select(
+        placeholder="Pick fruits", max_values=2, options=[discord.SelectOption(label=f) for f in FRUITS[:3]]
+    )
+    async def fruits(self, interaction: discord.Interaction, menu: discord.ui.Select) -> None:
+        await interaction.response.send_message(f"You picked {', '.join(menu.values)}", ephemeral=True)
+
+
 class FeedbackModal(discord.ui.Modal, title="Feedback"):
     text = discord.ui.TextInput(label="Your feedback", custom_id="feedback-text")
 
@@ -75,6 +83,10 @@ class TinyCog(commands.Cog):
     @commands.hybrid_command(description="Ask for confirmation")
     async def confirm(self, ctx: commands.Context) -> None:
         await ctx.send("Are you sure?", view=ConfirmView(ctx.author.id))
+
+    @commands.hybrid_command(description="Pick from a menu")
+    async def menu(self, ctx: commands.Context) -> None:
+        await ctx.send("Which ones?", view=FruitMenu())
 
     @commands.hybrid_command(description="Measure a file")
     async def size(self, ctx: commands.Context, file: discord.Attachment) -> None:
@@ -179,6 +191,17 @@ async def test_button_only_works_for_the_invoker(server: DiscordServer) -> None:
     invoker = await (await server.click_button(prompt, label="Yes", user=server.member)).response()
     assert invoker.callback_type == 7 and invoker.content == "Confirmed"
     assert invoker.message is not None and invoker.message["components"] == []
+
+
+@pytest.mark.asyncio
+async def test_select_menu_round_trip(server: DiscordServer) -> None:
+    prompt = await (await server.slash_command("menu")).response()
+    picked = await (await server.choose_options(prompt, ["apple-0", "apple-2"], placeholder="Pick fruits")).response()
+    assert picked.callback_type == 4 and picked.content == "You picked apple-0, apple-2" and picked.ephemeral
+    with pytest.raises(ValueError, match="cannot pick"):
+        await server.choose_options(prompt, ["banana-0"])  # not offered
+    with pytest.raises(ValueError, match="cannot pick"):
+        await server.choose_options(prompt, ["apple-0", "apple-1", "apple-2"])  # over max_values
 
 
 @pytest.mark.asyncio

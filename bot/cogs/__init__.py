@@ -2,11 +2,13 @@
 
 from bot.cogs.admin import AdminCog
 from bot.cogs.ask import AskCog
+from bot.cogs.feedback import FeedbackCog
 from bot.cogs.help import HelpCog
 from bot.cogs.metrics import MetricsCog
 from bot.cogs.papers import PapersCog
+from bot.cogs.settings import SettingsCog
 from bot.cogs.summary import SummaryCog
 
-COGS = (AskCog, SummaryCog, MetricsCog, PapersCog, AdminCog, HelpCog)
+COGS = (AskCog, SummaryCog, MetricsCog, PapersCog, AdminCog, SettingsCog, FeedbackCog, HelpCog)
 
 __all__ = ["COGS"]

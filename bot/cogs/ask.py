@@ -10,9 +10,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.actions import answer_actions, record_answer
 from bot.autocomplete import ask_profile_autocomplete
 from bot.chat_formatting import MessageEmbeds
-from bot.checks import per_user_cooldown
+from bot.checks import mention_cooldowns, per_user_cooldown
 from bot.errors import cooldown_message, log_outage
 from bot.formatting import render_answer, render_error_embed
 from bot.sending import send_messages
@@ -26,21 +27,21 @@ if TYPE_CHECKING:
 class AskCog(commands.Cog, name="Ask"):
     def __init__(self, bot: ResearchBot) -> None:
         self.bot = bot
-        settings = bot.settings
-        self._mention_cooldown = commands.CooldownMapping.from_cooldown(
-            max(settings.cooldown_rate, 1), settings.cooldown_seconds, commands.BucketType.user
-        )
+        self._mention_cooldown = mention_cooldowns(bot)
 
     def _check_mention_cooldown(self, message: discord.Message) -> None:
-        if self.bot.settings.cooldown_rate > 0:
-            retry_after = self._mention_cooldown.update_rate_limit(message)
-            if retry_after:
-                raise UserFacingError(cooldown_message(retry_after))
+        retry_after = self._mention_cooldown.update_rate_limit(message)
+        if retry_after:
+            raise UserFacingError(cooldown_message(retry_after))
 
-    async def answer_messages(self, question: str, profile: str | None) -> list[MessageEmbeds]:
+    async def answer_reply(
+        self, question: str, profile: str | None, guild: discord.Guild | None, channel: discord.abc.Snowflake
+    ) -> tuple[list[MessageEmbeds], discord.ui.View]:
+        """The answer's messages and the actions under it (the guild's default profile when none is named)."""
         service = self.bot.service
-        answer = await service.run(service.ask, question, profile=profile)
-        return render_answer(answer)
+        answer = await service.run(service.ask, question, profile=self.bot.profile_for(guild, profile))
+        answer_id = await record_answer(self.bot, answer, guild.id if guild else None, channel.id)
+        return render_answer(answer), answer_actions(answer, answer_id)
 
     @commands.hybrid_command(name="ask", description="Ask about the researcher's papers; the answer cites them.")
     @app_commands.describe(
@@ -51,7 +52,8 @@ class AskCog(commands.Cog, name="Ask"):
     async def ask(self, ctx: commands.Context, *, question: str, profile: str | None = None) -> None:
         question = validate_question(question, self.bot.settings.max_question_chars)  # before deferring
         async with ctx.typing():  # slash: defers (public); prefix: shows typing
-            await send_messages(ctx.send, await self.answer_messages(question, profile))
+            messages, view = await self.answer_reply(question, profile, ctx.guild, ctx.channel)
+            await send_messages(ctx.send, messages, view=view)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -66,9 +68,9 @@ class AskCog(commands.Cog, name="Ask"):
             self._check_mention_cooldown(message)
             question = validate_question(question, self.bot.settings.max_question_chars)
             async with message.channel.typing():
-                messages = await self.answer_messages(question, None)
+                messages, view = await self.answer_reply(question, None, message.guild, message.channel)
         except UserFacingError as error:
             log_outage(error)
-            messages = [[render_error_embed(str(error))]]
+            messages, view = [[render_error_embed(str(error))]], None
         reply = functools.partial(message.reply, mention_author=False)
-        await send_messages(reply, messages, send_rest=message.channel.send)
+        await send_messages(reply, messages, send_rest=message.channel.send, view=view)

@@ -21,7 +21,10 @@ class HelpCog(commands.Cog, name="Help"):
     async def help(self, ctx: commands.Context) -> None:
         prefix = self.bot.settings.command_prefix
         fields = [
-            EmbedField(f"/{command.name} {command.signature}".strip(), command.description or command.help or "—")
+            EmbedField(
+                f"/{command.name} {command.usage or command.signature}".strip(),
+                command.description or command.help or "—",
+            )
             for command in sorted(self.bot.commands, key=lambda c: c.name)
         ]
         messages = build_messages(

@@ -25,13 +25,13 @@ class MetricsCog(commands.Cog, name="Metrics"):
         self.bot = bot
 
     @commands.hybrid_command(name="metrics", description="h-index, citations, papers per year and category, chart.")
-    @app_commands.describe(profile="Profile id or name (default: the configured one)")
+    @app_commands.describe(profile="Profile id or name (default: this server's, else the configured one)")
     @app_commands.autocomplete(profile=profile_autocomplete)
     @per_user_cooldown()
     async def metrics(self, ctx: commands.Context, *, profile: str | None = None) -> None:
         async with ctx.typing():  # slash: defers (public); prefix: shows typing
             service = self.bot.service
-            report = await service.run(service.metrics, profile)
+            report = await service.run(service.metrics, self.bot.profile_for(ctx.guild, profile))
             chart = await service.run(service.metrics_chart, report.profile)
             file = discord.File(io.BytesIO(chart), filename=CHART_FILENAME)
             await send_messages(ctx.send, render_metrics(report, CHART_FILENAME), file=file)

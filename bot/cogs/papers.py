@@ -27,7 +27,7 @@ class PapersCog(commands.Cog, name="Papers"):
         category="arXiv-style category such as LG, RO, CL",
         author="An author's name (initials and middle names are fine)",
         has_code="Only papers with code",
-        profile="Profile id or name (default: every profile)",
+        profile="Profile id or name (default: the one set for this server, else every profile)",
     )
     @app_commands.autocomplete(profile=profile_autocomplete)
     @per_user_cooldown()
@@ -43,7 +43,11 @@ class PapersCog(commands.Cog, name="Papers"):
         async with ctx.typing():  # slash: defers (public); prefix: shows typing
             service = self.bot.service
             paper_filter = PaperFilter(
-                profile=profile, year=year, category=category, author=author, has_code=has_code or None
+                profile=self.bot.profile_for(ctx.guild, profile),
+                year=year,
+                category=category,
+                author=author,
+                has_code=has_code or None,
             )
             papers = await service.run(service.papers, paper_filter)
             pages = render_paper_pages(papers, "Papers" + describe_filter(paper_filter))

@@ -1,4 +1,4 @@
-"""/summary and /similar, with fuzzy title autocomplete."""
+"""/summary and /similar, with fuzzy title autocomplete; an ambiguous title gets a menu of the candidates."""
 
 from __future__ import annotations
 
@@ -10,8 +10,11 @@ from discord.ext import commands
 
 from bot.autocomplete import or_nothing
 from bot.checks import per_user_cooldown
+from bot.disambiguation import choose_paper
 from bot.formatting import AUTOCOMPLETE_CHOICES, autocomplete_label, render_similar, render_summary
 from bot.sending import send_messages
+from retrieval.errors import AmbiguousPaperError
+from retrieval.models import Paper
 
 if TYPE_CHECKING:
     from bot.client import ResearchBot
@@ -26,14 +29,26 @@ class SummaryCog(commands.Cog, name="Papers summary"):
         papers = await or_nothing(service.run(service.suggest_papers, current, limit=AUTOCOMPLETE_CHOICES), [])
         return [app_commands.Choice(name=autocomplete_label(p), value=p.id) for p in papers[:AUTOCOMPLETE_CHOICES]]
 
+    async def resolve(self, ctx: commands.Context, query: str) -> Paper | None:
+        """The paper `query` names; when several match, the one the invoker picks (None: none picked in time)."""
+        await ctx.defer()  # slash: "thinking…" (public); prefix: nothing
+        service = self.bot.service
+        try:
+            return await service.run(service.resolve_paper, query)
+        except AmbiguousPaperError as error:
+            return await choose_paper(ctx, query, error.papers, timeout=self.bot.settings.choice_timeout_seconds)
+
     @commands.hybrid_command(name="summary", description="TL;DR, key contributions and results of one paper.")
     @app_commands.describe(paper="A title, part of one, an acronym (e.g. RT-2) or an id")
     @app_commands.autocomplete(paper=paper_choices)
     @per_user_cooldown()
     async def summary(self, ctx: commands.Context, *, paper: str) -> None:
-        async with ctx.typing():  # slash: defers (public); prefix: shows typing
+        target = await self.resolve(ctx, paper)
+        if target is None:
+            return
+        async with ctx.typing():  # prefix: shows typing (slash is already deferred)
             service = self.bot.service
-            result = await service.run(service.summary, paper)
+            result = await service.run(service.summary, target.id)
             await send_messages(ctx.send, render_summary(result))
 
     @commands.hybrid_command(name="similar", description="Papers closest in content to one paper.")
@@ -41,8 +56,10 @@ class SummaryCog(commands.Cog, name="Papers summary"):
     @app_commands.autocomplete(paper=paper_choices)
     @per_user_cooldown()
     async def similar(self, ctx: commands.Context, *, paper: str) -> None:
-        async with ctx.typing():  # slash: defers (public); prefix: shows typing
+        target = await self.resolve(ctx, paper)
+        if target is None:
+            return
+        async with ctx.typing():
             service = self.bot.service
-            target = await service.run(service.resolve_paper, paper)
             hits = await service.run(service.similar, target.id)
             await send_messages(ctx.send, render_similar(target, hits))

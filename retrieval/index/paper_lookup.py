@@ -20,7 +20,8 @@ from retrieval.text.names import name_tokens
 MIN_SCORE = 60  # below this nothing matches: e.g. one word of three, or only loose near-misses
 WORD_MATCH = 80  # a query word counts when it is this close to a title word (one typo in 6+ letters)
 AMBIGUITY_MARGIN = 5  # papers scoring within this of the best one are all candidates
-MAX_CANDIDATES = 5
+MAX_CANDIDATES = 5  # named in the message
+MAX_CHOICES = 25  # offered to pick from (a Discord select menu's limit)
 SUGGESTIONS = 3
 # function words only: unlike the search vocabulary (text.lexical.STOPWORDS), "work" or "how" in a title still count
 TITLE_STOPWORDS = frozenset(
@@ -119,14 +120,14 @@ class PaperIndex:
             if len(exact) == 1:
                 return exact[0].paper
             if exact:
-                raise AmbiguousPaperError(query, [_label(e.paper) for e in exact[:MAX_CANDIDATES]])
+                raise _ambiguous(query, [entry.paper for entry in exact])
         ranked = self._ranked(query)
         best_score = ranked[0][0] if ranked else 0.0
         if best_score < MIN_SCORE:
             raise PaperNotFoundError(query, [_label(paper) for paper in self._closest(query, ranked)])
         close = [paper for score, paper in ranked if score >= best_score - AMBIGUITY_MARGIN]
         if len(close) > 1:
-            raise AmbiguousPaperError(query, [_label(paper) for paper in close[:MAX_CANDIDATES]])
+            raise _ambiguous(query, close)
         return close[0]
 
     def suggest(self, text: str, limit: int) -> list[Paper]:
@@ -162,6 +163,10 @@ def _unique(papers: list[Paper]) -> list[Paper]:
 
 def _label(paper: Paper) -> str:
     return f"{paper.title} ({paper.year})"
+
+
+def _ambiguous(query: str, papers: list[Paper]) -> AmbiguousPaperError:
+    return AmbiguousPaperError(query, [_label(paper) for paper in papers[:MAX_CANDIDATES]], papers[:MAX_CHOICES])
 
 
 # A parenthesised acronym is the paper's own name only when its sentence introduces it ("our method, Forgetful

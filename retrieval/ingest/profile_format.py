@@ -61,6 +61,11 @@ def paper_id_for(profile_id: str, title: str, date: dt.date) -> str:
     return f"{profile_id}:{hashlib.sha1(key.encode()).hexdigest()[:12]}"
 
 
+def profile_of_paper(paper_id: str) -> str:
+    """The profile a paper id belongs to (`paper_id_for`'s prefix)."""
+    return paper_id.rpartition(":")[0]
+
+
 DEFAULT_MAX_BYTES = 5_000_000
 
 
