@@ -289,9 +289,19 @@ class ResearchService:
         question = validate_question(question, self.settings.max_question_chars)
         return self._plan(question, self._asked_view(profile), referred)
 
+    def asked_profile(self, requested: str | None) -> str:
+        """Whom a question is asked of: `all` when asked so, or when it names no profile, none is set as the
+        default and the store holds several (a lab's server asks across its researchers); else one profile id."""
+        if asks_everyone(requested):
+            return ALL_PROFILES
+        if requested is None and self.settings.default_profile is None and len(self.profile_ids()) > 1:
+            return ALL_PROFILES
+        return self.resolve_profile(requested)
+
     def _asked_view(self, profile: str | None) -> ProfileView:
-        """One profile's view, or every profile's for `profile="all"`."""
-        return self._profile_view(None if asks_everyone(profile) else self.resolve_profile(profile))
+        """One profile's view, or every profile's (see `asked_profile`)."""
+        asked = self.asked_profile(profile)
+        return self._profile_view(None if asked == ALL_PROFILES else asked)
 
     def _answer(self, plan: QueryPlan, view: ProfileView) -> Answer:
         everyone = view.profile_id is None

@@ -38,6 +38,20 @@ def test_one_profile_answers_stay_within_it_and_unattributed(lab: ResearchServic
     assert "Zorblat Networks for Tiny Planning" not in [citation.title for citation in mordatch.citations]
 
 
+def test_a_question_naming_no_profile_asks_every_profile_when_there_are_several(lab: ResearchService) -> None:
+    answer = lab.ask("Who works on planning for robots?")
+    assert {citation.researcher for citation in answer.citations} >= {"Ada Example", "Igor Mordatch"}
+    with pytest.raises(UserFacingError, match="per researcher"):
+        lab.ask("What is the h-index?")  # metrics need one researcher: the message says so
+
+
+def test_a_default_profile_keeps_questions_to_it(lab: ResearchService) -> None:
+    lab.settings.default_profile = "ada-example"
+    answer = lab.ask("Who works on planning for robots?")
+    assert answer.citations and all(citation.researcher is None for citation in answer.citations)
+    assert {citation.id for citation in answer.citations} <= {p.id for p in lab.papers() if p.profile == "ada-example"}
+
+
 def test_metrics_over_every_profile_ask_for_one(lab: ResearchService) -> None:
     with pytest.raises(UserFacingError, match="per researcher"):
         lab.ask("What is the h-index?", profile="all")

@@ -48,7 +48,7 @@ from retrieval.conversation.references import (
 from retrieval.conversation.store import ConversationStore
 from retrieval.errors import FollowUpError
 from retrieval.models import Answer, Citation, PaperFilter
-from retrieval.service import ALL_PROFILES, ResearchService, asks_everyone
+from retrieval.service import ResearchService
 
 SIMILAR_COUNT = 5  # papers per similar reply, as `research-bot similar`
 COMPARE_VERB = re.compile(r"\b(?:compare[ds]?|comparing|contrast)\b", re.IGNORECASE)
@@ -70,7 +70,7 @@ class ConversationService:
         conversation = self.store.get(key)
         previous = conversation.last if conversation else None
         requested = profile if profile is not None or previous is None else previous.profile
-        profile_id = ALL_PROFILES if asks_everyone(requested) else self.research.resolve_profile(requested)
+        profile_id = self.research.asked_profile(requested)
         if previous is not None and previous.profile != profile_id:
             previous = None  # another researcher's papers: the earlier turns are no context
         reply, turn = self._reply(message, previous, profile_id)
