@@ -197,26 +197,21 @@ class PaperStore:
         self, collection: chromadb.Collection, vector: list[float], k: int, where: dict[str, Any] | None, key: str
     ) -> dict[str, float]:
         """The best similarity per paper (`key`: its id field) for the top `k` papers, best first, from the visible
-        records; asks for more records until k papers are found."""
-        total = collection.count()
-        wanted = min(total, 4 * k)  # a paper has 1-3 passages, so this almost always suffices at once
+        records; asks for more records until k papers are found or none are left."""
+        wanted = max(4 * k, 1)  # a paper has 1-3 passages, so this almost always suffices at once
         while True:
-            query = partial(
-                collection.query,
-                query_embeddings=[vector],
-                n_results=max(wanted, 1),
-                where=where,
-                include=["metadatas", "distances"],
-            )
+            include = ["metadatas", "distances"]
+            query = partial(collection.query, query_embeddings=[vector], n_results=wanted, where=where, include=include)
             result, revision = self._consistent(query)
+            rows = list(zip(result["metadatas"][0], result["distances"][0], strict=True))
             best: dict[str, float] = {}
-            for metadata, distance in zip(result["metadatas"][0], result["distances"][0], strict=True):
+            for metadata, distance in rows:
                 # cosine space: distance = 1 - similarity; results come best first, so the first per paper wins
                 if visible(metadata, revision):
                     best.setdefault(str(metadata[key]), 1.0 - distance)
-            if len(best) >= k or wanted >= total:
+            if len(best) >= k or len(rows) < wanted:  # fewer rows than asked for: Chroma had no more
                 return dict(list(best.items())[:k])
-            wanted = min(total, 2 * wanted)
+            wanted *= 2
 
     def profile_ids(self) -> list[str]:
         return sorted({snapshot.profile for snapshot in self.get_snapshots()})
