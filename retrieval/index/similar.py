@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from retrieval.index.store import PaperStore, chroma_where, paper_from_record
+from retrieval.index.store import PaperStore
 from retrieval.models import Paper, PaperFilter, SearchHit
 
 
 def similar_papers(store: PaperStore, paper: Paper, k: int) -> list[SearchHit]:
     """Up to `k` papers of the same profile, most similar first; the paper itself is left out."""
-    stored = store.papers.get(ids=[paper.id], include=["embeddings"])["embeddings"]
-    if stored is None or len(stored) == 0:
+    vector = store.paper_vectors([paper.id]).get(paper.id)
+    if vector is None:
         return []
-    pairs = store.vectorstore.similarity_search_by_vector_with_relevance_scores(
-        list(stored[0]), k=min(k + 1, store.papers.count()), filter=chroma_where(PaperFilter(profile=paper.profile))
-    )
-    # the collection is cosine-space: Chroma's distance is 1 - similarity
-    neighbours = [(paper_from_record(doc.metadata, doc.page_content), 1.0 - distance) for doc, distance in pairs]
+    neighbours = store.nearest_papers(vector, k + 1, PaperFilter(profile=paper.profile))
     others = [(other, score) for other, score in neighbours if other.id != paper.id][:k]
     return [SearchHit(paper=other, score=round(score, 4), rank=rank) for rank, (other, score) in enumerate(others, 1)]

@@ -5,21 +5,32 @@ Papers: document = title + abstract, metadata for every filter, and one vector: 
 passage vectors (so ingest embeds each text once; `similar` and overview themes read it). Vectors are always
 computed by us, never by Chroma.
 Passages: pieces of each paper that fit the model's input window (see retrieval.index.passages), with the
-paper's filter fields; dense search ranks papers by their best passage. They are written with their paper
-and removed with it, so they always follow its fingerprint.
+paper's filter fields; dense search ranks papers by their best passage. They are written and removed with their
+paper.
 Sentences: each abstract's quotable sentences with their vectors, for the answers (computed here, at ingest,
 not per question); written and removed with their paper like the passages.
 Snapshots: one record per change of a profile's header, read by metadata only.
-The papers collection's metadata carries the schema version and a revision counter that every write
-bumps, so in-memory indexes built on top (BM25) know when to rebuild, even across processes.
+
+Crash-safe ingest (Chroma has no transactions; one call is the only atomic write). The papers collection's
+metadata carries the schema version and the committed revision. Every paper, passage, sentence and snapshot
+record carries the revision of the ingest that wrote it (`revision`), and a record an ingest replaced or removed
+carries that ingest's revision (`retired`). A record is visible while its revision <= committed < retired
+(`visible`). An ingest at revision r = committed + 1 marks the records it replaces `retired=r`, writes the new
+ones (ids include r: a paper's own id never changes) and the snapshots of changed headers, then commits by
+setting the committed revision to r: one write. So a crash before the commit leaves the old version of every
+profile visible, and after it the new one; unchanged papers are never rewritten. What is left unreachable (an
+interrupted ingest's records, the records a commit retired) is deleted by `_sweep`: after each commit and at
+the start of the next ingest. The revision also tells in-memory indexes built on top (BM25) when to rebuild,
+even across processes. One writer at a time: the service serialises ingests (a second process ingesting into
+the same store at once is not supported).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from functools import cached_property
-from typing import Any
+from collections.abc import Callable, Mapping
+from functools import cached_property, partial
+from typing import Any, TypeVar
 
 import chromadb
 import numpy as np
@@ -34,7 +45,7 @@ from retrieval.index.passages import paper_passages
 from retrieval.index.sentence_vectors import quotable_sentences
 from retrieval.models import MetricSnapshot, Paper, PaperFilter, ParsedProfile, Profile
 
-SCHEMA_VERSION = 2  # 2: paper_passages
+SCHEMA_VERSION = 3  # 2: paper_passages; 3: records carry the revision that wrote (and retired) them
 PAPERS_COLLECTION = "papers"
 PASSAGES_COLLECTION = "paper_passages"
 SENTENCES_COLLECTION = "paper_sentences"
@@ -45,8 +56,12 @@ SNAPSHOT_PLACEHOLDER_VECTOR = [0.0]
 # Papers embedded per model call: ~10 texts each, so one call is a few seconds on 2 cores (a progress line
 # between calls) and holds enough texts for length-sorted batches to pad little.
 EMBED_CHUNK = 64
+# Paper ids per `$in` filter: Chroma's SQLite refuses a statement of more than ~32k variables
+IDS_PER_FILTER = 1000
 
 ProgressCallback = Callable[[int, int], None]  # (papers embedded so far, papers to embed)
+SyncCounts = tuple[int, int, int, int, bool]  # per file: added, updated, unchanged, removed, snapshot added
+T = TypeVar("T")
 
 
 def make_client(chroma_path: str, chroma_host: str | None, chroma_port: int, timeout: float = 30.0) -> ClientAPI:
@@ -111,98 +126,165 @@ class PaperStore:
     # --- reading ---
 
     def revision(self) -> int:
-        metadata = self.client.get_collection(PAPERS_COLLECTION).metadata or {}
-        return int(metadata.get("revision", 0))
+        """The committed revision: what readers see (module docstring)."""
+        return int(self._papers_metadata().get("revision", 0))
+
+    def _papers_metadata(self) -> dict[str, Any]:
+        """Read afresh: another process may have committed since `self.papers` was opened."""
+        _ = self.papers  # created, and its schema checked, on first use
+        return dict(self.client.get_collection(PAPERS_COLLECTION).metadata or {})
+
+    def _consistent(self, read: Callable[[], T]) -> tuple[T, int]:
+        """`read()` and the committed revision it saw; read again if an ingest in another process committed (and
+        deleted what it retired) meanwhile."""
+        while True:
+            revision = self.revision()
+            result = read()
+            if self.revision() == revision:
+                return result, revision
 
     def is_empty(self) -> bool:
-        return self.papers.count() == 0
+        """No ingest has committed yet (an interrupted first ingest leaves only records no one sees)."""
+        return self.revision() == 0
 
     def get_papers(self, paper_filter: PaperFilter | None = None) -> list[Paper]:
         """Papers matching the metadata filters (author matching is the caller's), newest first."""
-        result = self.papers.get(where=chroma_where(paper_filter), include=["metadatas", "documents"])
-        papers = [paper_from_record(m, d) for m, d in zip(result["metadatas"], result["documents"], strict=True)]
+        papers = self._read_papers(chroma_where(paper_filter))
         return sorted(papers, key=lambda paper: (paper.date, paper.title), reverse=True)
+
+    def _read_papers(self, where: dict[str, Any] | None) -> list[Paper]:
+        read = partial(self.papers.get, where=where, include=["metadatas", "documents"])
+        result, revision = self._consistent(read)
+        return [
+            paper_from_record(metadata, document)
+            for metadata, document in zip(result["metadatas"], result["documents"], strict=True)
+            if visible(metadata, revision)
+        ]
 
     def best_passages(self, query: str, k: int, paper_filter: PaperFilter | None = None) -> dict[str, float]:
         """The cosine similarity of the best passage of each of the top `k` papers, by paper id, best first."""
-        return self._best_passages(self.embeddings.embed_query(query), k, chroma_where(paper_filter))
+        vector = self.embeddings.embed_query(query)
+        return self._nearest(self.passages, vector, k, chroma_where(paper_filter), "paper_id")
 
     def dense_search(self, query: str, k: int, paper_filter: PaperFilter | None = None) -> list[tuple[Paper, float]]:
         """(paper, cosine similarity of its best passage) pairs, best first."""
-        best = self.best_passages(query, k, paper_filter)
+        return self._ranked(self.best_passages(query, k, paper_filter))
+
+    def nearest_papers(self, vector: list[float], k: int, paper_filter: PaperFilter) -> list[tuple[Paper, float]]:
+        """(paper, cosine similarity of its paper vector) pairs, best first."""
+        return self._ranked(self._nearest(self.papers, vector, k, chroma_where(paper_filter), "id"))
+
+    def _ranked(self, best: dict[str, float]) -> list[tuple[Paper, float]]:
         if not best:
             return []
-        result = self.papers.get(ids=list(best), include=["metadatas", "documents"])
-        papers = [paper_from_record(m, d) for m, d in zip(result["metadatas"], result["documents"], strict=True)]
+        papers = self._read_papers({"id": {"$in": list(best)}})
         return sorted(((paper, best[paper.id]) for paper in papers), key=lambda pair: pair[1], reverse=True)
 
     def paper_vectors(self, paper_ids: list[str]) -> dict[str, list[float]]:
         """The stored paper vectors (the mean of each paper's passage vectors), by id."""
         if not paper_ids:
             return {}
-        result = self.papers.get(ids=paper_ids, include=["embeddings"])
-        return {id_: list(map(float, vector)) for id_, vector in zip(result["ids"], result["embeddings"], strict=True)}
 
-    def _best_passages(self, vector: list[float], k: int, where: dict[str, Any] | None) -> dict[str, float]:
-        """Best passage similarity of the top `k` papers, asking for more passages until k papers are found."""
-        total = self.passages.count()
-        wanted = min(total, 4 * k)  # a paper has 1-3 passages, so this almost always suffices at once
+        def read() -> list[tuple[Any, Any]]:
+            rows: list[tuple[Any, Any]] = []
+            for batch in batches(paper_ids, IDS_PER_FILTER):
+                result = self.papers.get(where={"id": {"$in": batch}}, include=["metadatas", "embeddings"])
+                rows.extend(zip(result["metadatas"], result["embeddings"], strict=True))
+            return rows
+
+        rows, revision = self._consistent(read)
+        return {str(m["id"]): list(map(float, vector)) for m, vector in rows if visible(m, revision)}
+
+    def _nearest(
+        self, collection: chromadb.Collection, vector: list[float], k: int, where: dict[str, Any] | None, key: str
+    ) -> dict[str, float]:
+        """The best similarity per paper (`key`: its id field) for the top `k` papers, best first, from the visible
+        records; asks for more records until k papers are found or none are left."""
+        wanted = max(4 * k, 1)  # a paper has 1-3 passages, so this almost always suffices at once
         while True:
-            result = self.passages.query(
-                query_embeddings=[vector], n_results=max(wanted, 1), where=where, include=["metadatas", "distances"]
-            )
+            include = ["metadatas", "distances"]
+            query = partial(collection.query, query_embeddings=[vector], n_results=wanted, where=where, include=include)
+            result, revision = self._consistent(query)
+            rows = list(zip(result["metadatas"][0], result["distances"][0], strict=True))
             best: dict[str, float] = {}
-            for metadata, distance in zip(result["metadatas"][0], result["distances"][0], strict=True):
+            for metadata, distance in rows:
                 # cosine space: distance = 1 - similarity; results come best first, so the first per paper wins
-                best.setdefault(str(metadata["paper_id"]), 1.0 - distance)
-            if len(best) >= k or wanted >= total:
+                if visible(metadata, revision):
+                    best.setdefault(str(metadata[key]), 1.0 - distance)
+            if len(best) >= k or len(rows) < wanted:  # fewer rows than asked for: Chroma had no more
                 return dict(list(best.items())[:k])
-            wanted = min(total, 2 * wanted)
+            wanted *= 2
 
     def profile_ids(self) -> list[str]:
-        result = self.snapshots.get(include=["metadatas"])
-        return sorted({str(metadata["profile"]) for metadata in result["metadatas"]})
+        return sorted({snapshot.profile for snapshot in self.get_snapshots()})
 
-    def get_snapshots(self, profile_id: str) -> list[MetricSnapshot]:
-        result = self.snapshots.get(where={"profile": profile_id}, include=["metadatas"])
-        snapshots = [snapshot_from_metadata(metadata) for metadata in result["metadatas"]]
+    def get_snapshots(self, profile_id: str | None = None) -> list[MetricSnapshot]:
+        """The profile's snapshots (every profile's when None), oldest first."""
+        where = {"profile": profile_id} if profile_id else None
+        result, revision = self._consistent(partial(self.snapshots.get, where=where, include=["metadatas"]))
+        snapshots = [snapshot_from_metadata(m) for m in result["metadatas"] if visible(m, revision)]
         return sorted(snapshots, key=lambda snapshot: snapshot.taken_at)
 
     # --- writing ---
 
     def sync_profiles(
-        self, parsed: list[ParsedProfile], on_embedded: ProgressCallback | None = None
-    ) -> list[tuple[int, int, int, int]]:
-        """Make the store hold exactly these files' papers: (added, updated, unchanged, removed) per file.
+        self, parsed: list[ParsedProfile], now: dt.datetime, on_embedded: ProgressCallback | None = None
+    ) -> list[SyncCounts]:
+        """Make the store hold exactly these files' papers and headers, all visible at once when the ingest commits
+        (module docstring); (added, updated, unchanged, removed, snapshot added) per file.
 
         Changed papers of all files are embedded together, in chunks (one model call each), so batches are full
         and sorted by length across profiles rather than per file."""
-        counts, changed, stale = [], [], []
+        committed = self.revision()
+        self._sweep(committed)  # what an interrupted ingest left: from here on every record is visible
+        revision = committed + 1
+        counts: list[SyncCounts] = []
+        changed: list[Paper] = []
+        replaced: list[str] = []
+        snapshots: list[dict[str, Any]] = []
         for item in parsed:
-            existing = self.papers.get(where={"profile": item.profile.id}, include=["metadatas"])
-            stored = {id_: m.get("fingerprint") for id_, m in zip(existing["ids"], existing["metadatas"], strict=True)}
+            existing = self.papers.get(where={"profile": item.profile.id}, include=["metadatas"])["metadatas"]
+            stored = {str(metadata["id"]): metadata["fingerprint"] for metadata in existing}
             incoming = {paper.id for paper in item.papers}
             item_changed = [p for p in item.papers if stored.get(p.id) != p.content_fingerprint()]
-            item_stale = [id_ for id_ in stored if id_ not in incoming]
-            added = sum(1 for paper in item_changed if paper.id not in stored)
-            counts.append((added, len(item_changed) - added, len(item.papers) - len(item_changed), len(item_stale)))
+            updated = [paper.id for paper in item_changed if paper.id in stored]
+            stale = [id_ for id_ in stored if id_ not in incoming]
+            snapshot = self._snapshot_if_changed(item.profile, len(item.papers), now, revision)
+            unchanged = len(item.papers) - len(item_changed)
+            counts.append((len(item_changed) - len(updated), len(updated), unchanged, len(stale), snapshot is not None))
             changed.extend(item_changed)
-            stale.extend(item_stale)
+            replaced.extend(updated + stale)
+            if snapshot is not None:
+                snapshots.append(snapshot)
+        if not (changed or replaced or snapshots):
+            return counts
+        self._retire(replaced, revision)
         for start in range(0, len(changed), EMBED_CHUNK):
-            self._write_papers(changed[start : start + EMBED_CHUNK])
+            self._write_papers(changed[start : start + EMBED_CHUNK], revision)
             if on_embedded:
                 on_embedded(min(start + EMBED_CHUNK, len(changed)), len(changed))
-        if stale:
-            self._delete_derived(stale)
-            self.papers.delete(ids=stale)
-        if changed or stale:
-            self._bump_revision()
+        if snapshots:
+            self.snapshots.add(**{key: [snapshot[key] for snapshot in snapshots] for key in snapshots[0]})
+        self._commit(revision)
+        self._sweep(revision)  # what this ingest replaced or removed
         return counts
 
-    def _write_papers(self, papers: list[Paper]) -> None:
+    def _retire(self, paper_ids: list[str], revision: int) -> None:
+        """Mark the records of these papers (paper, passages, sentences) as replaced or removed by the ingest at
+        `revision`: still visible until it commits. Called before the new records are written."""
+        for batch in batches(paper_ids, IDS_PER_FILTER):
+            for collection, field in ((self.papers, "id"), (self.passages, "paper_id"), (self.sentences, "paper_id")):
+                self._mark(collection, collection.get(where={field: {"$in": batch}}, include=[])["ids"], revision)
+
+    def _mark(self, collection: chromadb.Collection, ids: list[str], retired: int | None) -> None:
+        """Set the `retired` mark of these records (None lifts it), in batches of the size Chroma accepts."""
+        for batch in batches(ids, self.client.get_max_batch_size()):
+            collection.update(ids=batch, metadatas=[{"retired": retired}] * len(batch))  # merged into the metadata
+
+    def _write_papers(self, papers: list[Paper], revision: int) -> None:
         """Embed every passage and sentence of these papers in one model call (it sorts texts by length, so batches
-        pad little); write passages and sentences, then the papers: a paper's fingerprint, written last, marks its
-        set complete. The paper vector is the mean of its passage vectors, so no text is embedded twice."""
+        pad little); write passages, sentences and papers as records of `revision` (seen once it commits). The paper
+        vector is the mean of its passage vectors, so no text is embedded twice."""
         count_tokens, max_tokens = token_budget(self.embeddings)
         passages = [paper_passages(paper, count_tokens, max_tokens) for paper in papers]
         sentences = [quotable_sentences(paper) for paper in papers]
@@ -212,26 +294,61 @@ class PaperStore:
         passage_rows: dict[str, list[Any]] = {"ids": [], "metadatas": [], "documents": []}
         sentence_rows: dict[str, list[Any]] = {"ids": [], "metadatas": [], "documents": []}
         for paper, paper_passage_texts, paper_sentences in zip(papers, passages, sentences, strict=True):
+            record_id = f"{paper.id}@{revision}"  # beside the paper's current records until the commit
             for number, text in enumerate(paper_passage_texts):
-                passage_rows["ids"].append(f"{paper.id}#{number}")
-                passage_rows["metadatas"].append(passage_metadata(paper))
+                passage_rows["ids"].append(f"{record_id}#{number}")
+                passage_rows["metadatas"].append({**passage_metadata(paper), "revision": revision})
                 passage_rows["documents"].append(text)
             fingerprint = paper.content_fingerprint()
             for position, sentence in enumerate(paper_sentences):
-                sentence_rows["ids"].append(f"{paper.id}~{position}")
+                sentence_rows["ids"].append(f"{record_id}~{position}")
                 sentence_rows["metadatas"].append(
-                    {"paper_id": paper.id, "position": position, "fingerprint": fingerprint}
+                    {"paper_id": paper.id, "position": position, "fingerprint": fingerprint, "revision": revision}
                 )
                 sentence_rows["documents"].append(sentence)
-        self._delete_derived([paper.id for paper in papers])  # an edited paper may now have fewer of them
         self.passages.upsert(embeddings=np.concatenate(vector_groups[: len(papers)]), **passage_rows)
         self.sentences.upsert(embeddings=np.concatenate(vector_groups[len(papers) :]), **sentence_rows)
-        self.papers.upsert(  # same id → replaced
-            ids=[paper.id for paper in papers],
+        self.papers.upsert(
+            ids=[f"{paper.id}@{revision}" for paper in papers],
             embeddings=np.stack([normalized(group.mean(axis=0)) for group in vector_groups[: len(papers)]]),
-            metadatas=[paper_metadata(paper) for paper in papers],
+            metadatas=[{**paper_metadata(paper), "revision": revision} for paper in papers],
             documents=[paper_document(paper) for paper in papers],
         )
+
+    def _snapshot_if_changed(
+        self, profile: Profile, papers_listed: int, now: dt.datetime, revision: int
+    ) -> dict[str, Any] | None:
+        """The snapshot record to add when the header differs from the latest snapshot's; None when it does not."""
+        previous = self.snapshots.get(where={"profile": profile.id}, include=["metadatas"])["metadatas"]
+        fingerprint = profile.header_fingerprint()
+        latest = max(previous, key=lambda m: str(m["taken_at"]), default=None)
+        if latest is not None and latest.get("fingerprint") == fingerprint:
+            return None
+        snapshot = MetricSnapshot(
+            taken_at=now, papers_listed=papers_listed, profile=profile.id, **profile.model_dump(exclude={"id"})
+        )
+        metadata = {k: v for k, v in snapshot.model_dump(mode="json").items() if v is not None}
+        return {
+            "ids": f"{profile.id}@{now.isoformat()}",
+            "embeddings": SNAPSHOT_PLACEHOLDER_VECTOR,
+            "metadatas": {**metadata, "fingerprint": fingerprint, "revision": revision},
+            "documents": f"{profile.name}: metrics snapshot taken {now.isoformat()}",
+        }
+
+    def _commit(self, revision: int) -> None:
+        """The ingest's one atomic write: its records become visible, the ones it retired invisible."""
+        self.papers.modify(metadata={**self._papers_metadata(), "revision": revision})
+
+    def _sweep(self, committed: int) -> None:
+        """Delete the records no one sees now or ever will (written by an ingest that did not commit, or retired by
+        one that did) and lift the retire marks of an ingest that did not commit."""
+        for collection in (self.passages, self.sentences, self.papers):
+            self._sweep_records(collection, committed)
+        self.snapshots.delete(where={"revision": {"$gt": committed}})
+
+    def _sweep_records(self, collection: chromadb.Collection, committed: int) -> None:
+        collection.delete(where={"$or": [{"revision": {"$gt": committed}}, {"retired": {"$lte": committed}}]})
+        self._mark(collection, collection.get(where={"retired": {"$gt": committed}}, include=[])["ids"], None)
 
     def stored_sentences(self, paper: Paper) -> tuple[list[str], np.ndarray] | None:
         """The paper's sentences and vectors as ingested; None when this version of it has none stored."""
@@ -243,39 +360,15 @@ class PaperStore:
                 for metadata, document, vector in zip(
                     result["metadatas"], result["documents"], result["embeddings"], strict=True
                 )
+                # this version's rows: one copy at most is stored (an ingest writes a version once; see _sweep)
                 if metadata.get("fingerprint") == fingerprint
             ),
             key=lambda row: row[0],
         )
         sentences = [document for _, document, _ in rows]
         if not rows or sentences != quotable_sentences(paper):
-            return None  # none stored, a partial write, or stored under an older quoting rule: recompute
+            return None  # none stored, or stored under an older quoting rule: recompute
         return sentences, np.asarray([vector for _, _, vector in rows], dtype=np.float32)
-
-    def _delete_derived(self, paper_ids: list[str]) -> None:
-        """Passages and sentences of these papers: an edited paper may now have fewer of them."""
-        if paper_ids:
-            self.passages.delete(where={"paper_id": {"$in": paper_ids}})
-            self.sentences.delete(where={"paper_id": {"$in": paper_ids}})
-
-    def append_snapshot_if_changed(self, profile: Profile, papers_listed: int, now: dt.datetime) -> bool:
-        previous = self.snapshots.get(where={"profile": profile.id}, include=["metadatas"])["metadatas"]
-        fingerprint = profile.header_fingerprint()
-        latest = max(previous, key=lambda m: str(m["taken_at"]), default=None)
-        if latest is not None and latest.get("fingerprint") == fingerprint:
-            return False
-        snapshot = MetricSnapshot(
-            taken_at=now, papers_listed=papers_listed, profile=profile.id, **profile.model_dump(exclude={"id"})
-        )
-        metadata = {k: v for k, v in snapshot.model_dump(mode="json").items() if v is not None}
-        metadata["fingerprint"] = fingerprint
-        self.snapshots.add(
-            ids=[f"{profile.id}@{now.isoformat()}"],
-            embeddings=[SNAPSHOT_PLACEHOLDER_VECTOR],
-            metadatas=[metadata],
-            documents=[f"{profile.name}: metrics snapshot taken {now.isoformat()}"],
-        )
-        return True
 
     def reset(self) -> None:
         """Drop every collection (used by `ingest --rebuild`)."""
@@ -284,11 +377,6 @@ class PaperStore:
                 self.client.delete_collection(name)
         for attribute in ("vectorstore", "passages", "sentences", "snapshots"):
             self.__dict__.pop(attribute, None)
-
-    def _bump_revision(self) -> None:
-        metadata = dict(self.papers.metadata or {})
-        metadata["revision"] = int(metadata.get("revision", 0)) + 1
-        self.papers.modify(metadata=metadata)
 
 
 def chroma_where(paper_filter: PaperFilter | None) -> dict[str, Any] | None:
@@ -368,5 +456,14 @@ def paper_from_record(metadata: dict[str, Any], document: str) -> Paper:
     )
 
 
-def snapshot_from_metadata(metadata: dict[str, Any]) -> MetricSnapshot:
-    return MetricSnapshot.model_validate({k: v for k, v in metadata.items() if k != "fingerprint"})
+def snapshot_from_metadata(metadata: Mapping[str, Any]) -> MetricSnapshot:
+    return MetricSnapshot.model_validate({k: v for k, v in metadata.items() if k not in ("fingerprint", "revision")})
+
+
+def batches(items: list[str], size: int) -> list[list[str]]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def visible(metadata: Mapping[str, Any], committed: int) -> bool:
+    """Written by a committed ingest and not retired by one (module docstring)."""
+    return int(metadata["revision"]) <= committed < int(metadata.get("retired", committed + 1))

@@ -52,12 +52,10 @@ def ingest_profiles(
     if rebuild:
         store.reset()
     report = IngestReport(files=[p.source for p in parsed], profiles=[p.profile.id for p in parsed], rebuilt=rebuild)
-    for item, (added, updated, unchanged, removed) in zip(
-        parsed, store.sync_profiles(parsed, on_embedded), strict=True
-    ):
+    for added, updated, unchanged, removed, snapshot_added in store.sync_profiles(parsed, clock(), on_embedded):
         report.added += added
         report.updated += updated
         report.unchanged += unchanged
         report.removed += removed
-        report.snapshots_added += store.append_snapshot_if_changed(item.profile, len(item.papers), clock())
+        report.snapshots_added += snapshot_added
     return report
