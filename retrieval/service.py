@@ -153,7 +153,8 @@ class ResearchService:
     # --- profiles ---
 
     def profile_ids(self) -> list[str]:
-        return self.store.profile_ids()
+        """Read once per store revision (every question checks its profile)."""
+        return sorted(self.profile_names())
 
     def resolve_profile(self, requested: str | None) -> str:
         """A profile id from an id, a name or nothing (the default profile, else the first one)."""

@@ -182,3 +182,29 @@ def test_hyphenated_and_joined_spellings_meet(seeded_service: ResearchService) -
     joined = title_of(seeded_service, "multiagent debate", "bm25")
     hyphenated = title_of(seeded_service, "multi-agent debate", "bm25")
     assert joined == hyphenated and "Multiagent Debate" in joined[0]
+
+
+@pytest.mark.parametrize("query", ["robots that follow language instructions", "RT-2", "energy landscapes"])
+def test_one_profiles_dense_ranking_in_memory_equals_chromas(seeded_service: ResearchService, query: str) -> None:
+    profile = seeded_service.profile_ids()[0]
+    in_memory = seeded_service.search(query, k=15, mode="dense", paper_filter=PaperFilter(profile=profile))
+    by_chroma = seeded_service.store.best_passages(query, 15, PaperFilter(profile=profile))
+    assert [hit.paper.id for hit in in_memory] == list(by_chroma)
+    assert [hit.score for hit in in_memory] == pytest.approx(list(by_chroma.values()), abs=1e-5)
+
+
+def test_the_in_memory_passages_follow_new_ingests(fresh_service: ResearchService) -> None:
+    fresh_service.ingest_text(PROFILE.encode(), "ada.txt")
+    only_ada = PaperFilter(profile="ada-example")
+    assert fresh_service.search("zorblat planning module", k=1, mode="dense", paper_filter=only_ada)[0].paper.title == (
+        "Zorblat Networks for Tiny Planning"
+    )
+    renamed = PROFILE.replace("Zorblat Networks for Tiny Planning", "Quasar Lattices for Tiny Planning").replace(
+        "We introduce the zorblat, a planning module for tiny robots.", "We introduce quasar lattices for astronomy."
+    )
+    fresh_service.ingest_text(renamed.encode(), "ada.txt")
+    hits = fresh_service.search("quasar lattices astronomy", k=2, mode="dense", paper_filter=only_ada)
+    assert hits[0].paper.title == "Quasar Lattices for Tiny Planning"
+    searcher = fresh_service._answer_tools()[0]
+    passages = searcher.profile_passages("ada-example", fresh_service.store.revision())
+    assert sorted(passages.paper_ids) == sorted(paper.id for paper in fresh_service.papers())  # no old version's

@@ -11,7 +11,7 @@ import itertools
 import logging
 import math
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -102,6 +102,31 @@ def matches(paper: Paper, paper_filter: PaperFilter) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class ProfilePassages:
+    """One profile's passage vectors at one store revision, for dense ranking in memory."""
+
+    revision: int
+    paper_ids: list[str]
+    vectors: np.ndarray
+
+    def best(self, vector: np.ndarray, allowed: set[str] | None, k: int) -> dict[str, float]:
+        """The best passage cosine of the top `k` allowed papers, best first."""
+        similarities = self.vectors @ vector
+        best: dict[str, float] = {}
+        for row in np.argsort(-similarities, kind="stable"):
+            paper_id = self.paper_ids[row]
+            if paper_id not in best and (allowed is None or paper_id in allowed):
+                best[paper_id] = float(similarities[row])
+                if len(best) == k:
+                    break
+        return best
+
+
+# profiles whose passage vectors stay in memory (a few hundred KB each): the ones being asked about
+CACHED_PROFILES = 64
+
+
 class HybridSearcher:
     def __init__(self, store: PaperStore, settings: Settings, index_file: Path | None = None) -> None:
         """`index_file`: where the BM25 index is saved for other processes (lexical_cache.py); None: memory only."""
@@ -110,6 +135,7 @@ class HybridSearcher:
         self.index_file = index_file
         self._index: LexicalIndex | None = None
         self._lock = threading.Lock()
+        self._profile_passages: OrderedDict[str, ProfilePassages] = OrderedDict()
 
     def lexical_index(self) -> LexicalIndex:
         """The BM25 index for the store's current revision: the one in memory, else the saved one, else built from
@@ -165,16 +191,38 @@ class HybridSearcher:
     def _dense(
         self, query: str, allowed: set[str] | None, paper_filter: PaperFilter | None
     ) -> list[tuple[Paper, float]]:
-        """Chroma ranks the passages within the filter's metadata (`where`); the papers come from memory."""
+        """One profile's passages are ranked in memory; across profiles, Chroma ranks them within the filter's
+        metadata (`where`). The papers come from memory."""
         if allowed is not None and not allowed:
             return []
-        by_id = self.lexical_index().by_id
-        best = self.store.best_passages(query, self.settings.search_candidates, paper_filter)
+        index = self.lexical_index()
+        k = self.settings.search_candidates
+        if paper_filter is not None and paper_filter.profile:
+            vector = np.asarray(self.store.embeddings.embed_query(query), dtype=np.float32)
+            best = self.profile_passages(paper_filter.profile, index.revision).best(vector, allowed, k)
+        else:
+            best = self.store.best_passages(query, k, paper_filter)
         return [
-            (by_id[paper_id], score)
+            (index.by_id[paper_id], score)
             for paper_id, score in best.items()
-            if paper_id in by_id and (allowed is None or paper_id in allowed)
+            if paper_id in index.by_id and (allowed is None or paper_id in allowed)
         ]
+
+    def profile_passages(self, profile_id: str, revision: int) -> ProfilePassages:
+        """The profile's passage vectors at this revision: kept in memory for the most recently asked profiles."""
+        with self._lock:
+            cached = self._profile_passages.get(profile_id)
+            if cached is not None and cached.revision == revision:
+                self._profile_passages.move_to_end(profile_id)
+                return cached
+        paper_ids, vectors, read_at = self.store.profile_passages(profile_id)
+        passages = ProfilePassages(read_at, paper_ids, vectors)
+        with self._lock:
+            self._profile_passages[profile_id] = passages
+            self._profile_passages.move_to_end(profile_id)
+            while len(self._profile_passages) > CACHED_PROFILES:
+                self._profile_passages.popitem(last=False)
+        return passages
 
     def _lexical(self, query: str, allowed: set[str] | None) -> list[tuple[Paper, float]]:
         """The best-scoring papers, visited best first until enough pass the filter (not every paper each time)."""

@@ -174,6 +174,19 @@ class PaperStore:
         """(paper, cosine similarity of its paper vector) pairs, best first."""
         return self._ranked(self._nearest(self.papers, vector, k, chroma_where(paper_filter), "id"))
 
+    def profile_passages(self, profile_id: str) -> tuple[list[str], np.ndarray, int]:
+        """Every visible passage of one profile: (paper id per row, float32 vectors, the revision read at). A
+        profile's few hundred passages are ranked in memory faster than a filtered Chroma query ranks them."""
+        read = partial(self.passages.get, where={"profile": profile_id}, include=["metadatas", "embeddings"])
+        result, revision = self._consistent(read)
+        rows = [
+            (str(metadata["paper_id"]), vector)
+            for metadata, vector in zip(result["metadatas"], result["embeddings"], strict=True)
+            if visible(metadata, revision)
+        ]
+        vectors = np.asarray([vector for _, vector in rows], dtype=np.float32).reshape(len(rows), -1)
+        return [paper_id for paper_id, _ in rows], vectors, revision
+
     def _ranked(self, best: dict[str, float]) -> list[tuple[Paper, float]]:
         if not best:
             return []
