@@ -22,6 +22,7 @@ import httpx
 import pytest
 from chromadb.api.base_http_client import BaseHTTPClient
 
+from retrieval.answers.plan import QueryPlan
 from retrieval.errors import StoreUnavailableError
 from retrieval.index.chroma_server import unavailability
 from retrieval.index.embeddings import MiniLMEmbeddings
@@ -67,6 +68,9 @@ SERVICE_CALLS: dict[str, Callable[[ResearchService], object]] = {
     "search": lambda service: service.search("robot control"),
     "ask": lambda service: service.ask("What is RT-2?"),
     "plan": lambda service: service.plan("What is RT-2?"),
+    "answer_plan": lambda service: service.answer_plan(QueryPlan(question="What is RT-2?", intent="lookup")),
+    "asked_profile": lambda service: service.asked_profile(None),
+    "converse": lambda service: service.converse("thread-1", "What is RT-2?"),
 }
 
 
