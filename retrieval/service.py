@@ -351,11 +351,12 @@ class ResearchService:
     def _profile_view(self, profile_id: str | None) -> ProfileView:
         """The profile's papers, snapshots and planning context, read once per store revision (not per question).
         None: every profile's papers as one body of work ("the lab"), without snapshots."""
-        key = (profile_id, self.store.revision())
+        index = self._answer_tools()[0].lexical_index()  # every paper, already in memory at this revision
+        key = (profile_id, index.revision)
         with self._lookup_lock:
             view = self._profile_views.get(key)
         if view is None:
-            papers = self.store.get_papers(PaperFilter(profile=profile_id))
+            papers = index.papers if profile_id is None else index.by_profile.get(profile_id, [])
             if profile_id is None and not papers:
                 raise UserFacingError("The store holds no profiles yet; run `research-bot ingest`.")
             snapshots = self.store.get_snapshots(profile_id) if profile_id else []

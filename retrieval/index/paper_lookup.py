@@ -228,24 +228,26 @@ def paper_names(papers: list[Paper]) -> tuple[dict[str, str], dict[str, list[str
     for paper in papers:
         for name in _short_names(paper):
             owners.setdefault(compact_key(name), set()).add(paper.id)
-    titles = {paper.id: name_tokens(paper.title) for paper in papers}
+    # a name inside other titles is theirs too: index every title's runs of as many words as some name has
+    names = {paper.id: _short_names(paper, abbreviations=False) for paper in papers}
+    lengths = {len(name_tokens(name)) for paper_names in names.values() for name in paper_names} - {0}
+    with_run: dict[tuple[str, ...], set[str]] = {}
+    for paper in papers:
+        title = name_tokens(paper.title)
+        for length in lengths:
+            for start in range(len(title) - length + 1):
+                with_run.setdefault(tuple(title[start : start + length]), set()).add(paper.id)
     unique = {key: next(iter(ids)) for key, ids in owners.items() if len(ids) == 1 and len(key) >= 3}
     years = {paper.id: paper.date for paper in papers}
     shared: dict[str, list[str]] = {}
     for paper in papers:
-        for name in _short_names(paper, abbreviations=False):  # a name inside other titles is theirs too
-            key, words = compact_key(name), name_tokens(name)
-            holders = owners.get(key, set()) | {
-                paper_id for paper_id, title in titles.items() if _contains(title, words)
-            }
+        for name in names[paper.id]:
+            key = compact_key(name)
+            holders = owners.get(key, set()) | with_run.get(tuple(name_tokens(name)), set())
             if len(holders) > 1 and len(key) >= 3:
                 shared[key] = sorted(holders, key=years.__getitem__)
                 unique.pop(key, None)
     return unique, shared
-
-
-def _contains(tokens: list[str], run: list[str]) -> bool:
-    return bool(run) and any(tokens[i : i + len(run)] == run for i in range(len(tokens) - len(run) + 1))
 
 
 def _short_names(paper: Paper, *, abbreviations: bool = True) -> set[str]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 from rapidfuzz import fuzz
@@ -10,10 +11,15 @@ from rapidfuzz import fuzz
 
 def name_tokens(name: str) -> list[str]:
     """Lower-case ASCII words, accents and punctuation dropped: for names and titles alike."""
+    return list(_name_tokens(name))
+
+
+@functools.lru_cache(maxsize=1 << 16)  # the same titles and author names are tokenised again and again
+def _name_tokens(name: str) -> tuple[str, ...]:
     decomposed = unicodedata.normalize("NFKD", name)
     ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     cleaned = "".join(ch if ch.isalnum() else " " for ch in ascii_only.casefold())
-    return cleaned.split()
+    return tuple(cleaned.split())
 
 
 def _same_token(query: str, author: str) -> bool:
@@ -25,6 +31,7 @@ def _same_token(query: str, author: str) -> bool:
     return min(len(query), len(author)) >= 6 and fuzz.ratio(query, author) >= 90
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a lab-wide filter asks the same (query, author) pairs thousands of times
 def author_matches(query: str, author: str) -> bool:
     """True when every part of `query` fits `author` in order, and the surname matches exactly-ish."""
     wanted, candidate = name_tokens(query), name_tokens(author)
