@@ -229,12 +229,16 @@ class HybridSearcher:
         index = self.lexical_index()
         scores = index.scores(query)
         scored = np.flatnonzero(scores > 0)
+        wanted = self.settings.search_candidates
+        if allowed is None and len(scored) > wanted:  # only the top scores (ties kept) need sorting
+            threshold = np.partition(scores[scored], len(scored) - wanted)[len(scored) - wanted]
+            scored = scored[scores[scored] >= threshold]
         pairs = []
         for position in scored[np.argsort(-scores[scored], kind="stable")]:
             paper = index.papers[position]
             if allowed is None or paper.id in allowed:
                 pairs.append((paper, float(scores[position])))
-                if len(pairs) == self.settings.search_candidates:
+                if len(pairs) == wanted:
                     break
         return pairs
 
