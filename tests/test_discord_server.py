@@ -410,7 +410,8 @@ async def test_the_bot_starts_a_thread_on_its_message_and_is_its_member(discord_
         thread = bot.get_channel(started.id)
         with pytest.raises(discord.HTTPException) as twice:  # one thread per message
             await bot.get_channel(server.channel.id).get_partial_message(answer.message_id).create_thread(name="x")
-    assert record.raw["name"] == "a talk" and started.id == answer.message_id == fake.id  # a thread's id is its message's
+    assert record.raw["name"] == "a talk"
+    assert started.id == answer.message_id == fake.id  # a thread's id is its message's
     assert isinstance(thread, discord.Thread) and thread.parent_id == server.channel.id
     assert thread.owner_id == bot.user.id and thread.me is not None  # THREAD_MEMBERS_UPDATE about the bot
     seen = next(m for m in bot.seen if m.id == inside.id)
