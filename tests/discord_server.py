@@ -968,8 +968,8 @@ class DiscordServer:
         self.allowed_privileged_intents = allowed_privileged_intents
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.attachment_size_limit = attachment_size_limit
-        # A bot registers a view or modal only once it has read the HTTP response that created
-        # it, which may be after the test saw the record: users clicking "instantly" would race it.
+        # A bot registers a view or modal (or what it sent) only once it has read the HTTP response that created
+        # it, which may be after the test saw the record: users clicking or replying "instantly" would race it.
         self.reaction_time = reaction_time
         self.shards = shards  # what GET /gateway/bot recommends
         self.owner = FakeMember(FakeUser(DEFAULT_OWNER_ID, "owner"))
@@ -1213,6 +1213,7 @@ class DiscordServer:
         data: dict[str, Any] = {"content": content}
         pinged = []
         if reply_to is not None:
+            await asyncio.sleep(self.reaction_time)  # a reply needs its message read first, as a click does
             replied = self._stored_message(reply_to)
             if replied["channel_id"] != str(channel.id):
                 raise ValueError(f"message {replied['id']} is not in channel {channel.id}: a reply is in its channel")

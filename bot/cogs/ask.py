@@ -76,11 +76,13 @@ class AskCog(commands.Cog, name="Ask"):
             reply = await self.converse(key, question, profile, ctx.guild, ctx.channel)
             sent = await send_messages(ctx.send, reply.messages, view=reply.view, content=reply.note)
             self.keys.remember((message.id for message in sent), key)
-        if isinstance(ctx.channel, discord.TextChannel) and self.bot.guild_preferences(ctx.guild.id).thread_mode:
-            await self._open_thread(sent[0], question)
+        channel = ctx.channel
+        if isinstance(channel, discord.TextChannel) and self.bot.guild_preferences(channel.guild.id).thread_mode:
+            await self._open_thread(channel.get_partial_message(sent[0].id), question)
 
-    async def _open_thread(self, answer: discord.Message, question: str) -> None:
-        """Thread mode: a thread on the answer, which continues its conversation (it has the answer's id)."""
+    async def _open_thread(self, answer: discord.PartialMessage, question: str) -> None:
+        """Thread mode: a thread on the answer, which continues its conversation (it has the answer's id).
+        (A partial message of the channel: a slash command's answer, a webhook message, knows no guild.)"""
         try:
             await answer.create_thread(name=truncate(question, THREAD_NAME_LIMIT))
         except discord.HTTPException as error:  # e.g. no Create Public Threads permission: the answer stands
