@@ -125,7 +125,8 @@ async def test_a_reply_to_an_answer_follows_it_up_along_the_chain(
         compared = await say(server, "compare it with RT-1", reply_to=second)  # a reply to the reply's answer
         assert shown(compared) == [robotics[1], rt1] and embed(compared)["footer"]["text"] == "comparison"
 
-        # a reply without the ping (no mention) is read too; a reply to the chain's first answer continues it
+        # a reply without the ping (no mention) is read too; a reply to the chain's first answer continues the
+        # chain, whose last turn (the comparison) "the first one" points into
         message = await server.send_message("summarize the first one", reply_to=listing, mention_author=False)
         summary = await answer_to(server, message)
         assert embed(summary)["title"] == service.resolve_paper(robotics[1]).title
@@ -225,6 +226,7 @@ async def test_thread_mode_without_the_permission_still_answers(
         answer = await (await server.slash_command("ask", {"question": "What is RT-2?"})).response(60)
         await server.wait_until(lambda: any("Missing Permissions" in e for e in server.errors), 10, "the refusal")
     assert shown(answer) == [seeded_service.resolve_paper("RT-2").id] and server.guild.threads == []
+    assert [record.kind for record in server.outgoing] == ["interaction_callback", "followup"]  # no error shown
 
 
 async def test_without_answer_without_mention_only_mentions_are_answered_in_threads(
