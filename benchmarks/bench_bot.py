@@ -1,6 +1,6 @@
 """Command→reply latency of the real ResearchBot through the local Discord-protocol server.
 
-Run from the project root: python -m benchmarks.bench_bot [--sequential 100] [--concurrent 50]
+Run from the project root: python -m benchmarks.bench_bot [--sequential 100] [--concurrent 50] [--followups 45]
 
 Ingests the bundled profile into a temporary store, starts `tests.discord_server.DiscordServer` on
 127.0.0.1 (heartbeat interval 500 ms) and the unmodified bot with the real discord.py client, warms the
@@ -8,7 +8,9 @@ answer path once, then:
 - sends `--sequential` /ask commands one after another (questions from tests/data/dev_questions.jsonl)
   and times injection → acknowledgement (the defer) and injection → the answer follow-up;
 - sends `--concurrent` /ask commands at once from different users: all answered? wall time, the
-  largest gap between two heartbeats the server received, the heartbeat→ack round trip.
+  largest gap between two heartbeats the server received, the heartbeat→ack round trip;
+- holds `--followups` two-turn conversations (benchmarks/timing.py's FOLLOW_UPS): a mention, then a reply to its
+  answer, each timed from injection to the bot's reply, so a follow-up's latency stands next to a first answer's.
 No network: discord.py's REST base and gateway URL are pointed at the local server.
 """
 
@@ -22,16 +24,18 @@ import logging
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import discord
 import yarl
 
+from benchmarks.timing import FOLLOW_UPS, query_cache_reset
 from bot.client import ResearchBot
 from retrieval.service import ResearchService
 from retrieval.settings import PROJECT_ROOT, Settings
 from tests.discord_fixtures import run_bot
-from tests.discord_server import DEFAULT_GUILD_ID, DiscordServer, InteractionHandle
+from tests.discord_server import DEFAULT_GUILD_ID, DiscordServer, InjectedMessage, InteractionHandle, OutgoingMessage
 
 DEV_QUESTIONS = PROJECT_ROOT / "tests" / "data" / "dev_questions.jsonl"
 HEARTBEAT_MS = 500
@@ -66,6 +70,36 @@ async def ask(server: DiscordServer, question: str, **kwargs: object) -> tuple[I
     return handle, (acked - started) * 1000, (time.perf_counter() - started) * 1000
 
 
+async def reply_to(server: DiscordServer, message: InjectedMessage) -> OutgoingMessage:
+    def find() -> OutgoingMessage | None:
+        return next(
+            (r for r in server.outgoing if (r.raw.get("message_reference") or {}).get("message_id") == message.id),
+            None,
+        )
+
+    return await server.wait_until(find, 300, f"the reply to {message.id}")
+
+
+async def converse(server: DiscordServer, count: int, reset: Callable[[], None]) -> dict[str, list[float]]:
+    """Milliseconds from a user's message to the bot's reply: first answers (a mention) and follow-ups (a reply
+    to that answer), overall and per kind of follow-up; `reset` empties the query-vector cache before each."""
+    timings: dict[str, list[float]] = {"first answer (mention)": [], "follow-up (reply), all kinds": []}
+    for index in range(count):
+        first, follow_up, kind = FOLLOW_UPS[index % len(FOLLOW_UPS)]
+        reset()
+        started = time.perf_counter()
+        answer = await reply_to(server, await server.send_message(f"{server.bot_user.mention} {first}"))
+        timings["first answer (mention)"].append((time.perf_counter() - started) * 1000)
+        await asyncio.sleep(0.1)  # a user reads the answer (the bot notes which conversation it belongs to)
+        reset()
+        started = time.perf_counter()
+        await reply_to(server, await server.send_message(follow_up, reply_to=answer))
+        elapsed = (time.perf_counter() - started) * 1000
+        timings["follow-up (reply), all kinds"].append(elapsed)
+        timings.setdefault(f"  follow-up: {kind}", []).append(elapsed)
+    return timings
+
+
 def heartbeat_gap(server: DiscordServer, start: float, end: float) -> float:
     """Largest interval (s) between consecutive heartbeats received during [start, end] (edges included)."""
     beats = server.heartbeat_times()
@@ -75,9 +109,9 @@ def heartbeat_gap(server: DiscordServer, start: float, end: float) -> float:
     return max(later - earlier for earlier, later in itertools.pairwise(window))
 
 
-async def run(sequential: int, concurrent: int, service: ResearchService, settings: Settings) -> None:
+async def run(sequential: int, concurrent: int, followups: int, service: ResearchService, settings: Settings) -> None:
     questions = load_questions()
-    server = await DiscordServer(heartbeat_interval_ms=HEARTBEAT_MS).start()
+    server = await DiscordServer(heartbeat_interval_ms=HEARTBEAT_MS, reaction_time=0).start()
     discord.http.Route.BASE = server.api_base
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(server.gateway_url)
     blocked = BlockedHeartbeatCounter()
@@ -106,6 +140,7 @@ async def run(sequential: int, concurrent: int, service: ResearchService, settin
             answered = [result for result in burst if not isinstance(result, BaseException)]
             gap = heartbeat_gap(server, started, finished)
             rtt = bot.latency
+            conversations = await converse(server, followups, query_cache_reset(service.store))
     finally:
         logging.getLogger("discord.gateway").removeHandler(blocked)
         await server.stop()
@@ -127,12 +162,18 @@ async def run(sequential: int, concurrent: int, service: ResearchService, settin
     median_rtt = statistics.median(latencies) * 1000
     print(f"heartbeat→ack round trip (bot.latency): {rtt * 1000:.1f} ms after the burst, {median_rtt:.1f} ms median")
     print(f"'heartbeat blocked' warnings: {blocked.count}; server errors: {len(server.errors)}")
+    print(f"\nconversations through the local Discord server ({followups} of two turns, one after another)")
+    print(f"{'message → reply (ms)':<44}{'p50':>10}{'p95':>10}{'max':>10}{'n':>6}")
+    for name, values in conversations.items():
+        p95 = percentile(values, 0.95) if len(values) > 1 else values[0]
+        print(f"{name:<44}{statistics.median(values):>10.1f}{p95:>10.1f}{max(values):>10.1f}{len(values):>6}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sequential", type=int, default=100)
     parser.add_argument("--concurrent", type=int, default=50)
+    parser.add_argument("--followups", type=int, default=45)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(
@@ -144,7 +185,7 @@ def main() -> None:
         service = ResearchService(settings)
         print("ingesting the bundled profile...", flush=True)
         service.ingest()
-        asyncio.run(run(args.sequential, args.concurrent, service, settings))
+        asyncio.run(run(args.sequential, args.concurrent, args.followups, service, settings))
 
 
 if __name__ == "__main__":

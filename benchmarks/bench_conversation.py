@@ -16,23 +16,10 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from timing import ASK_QUESTIONS, percentile, query_cache_reset
+from timing import ASK_QUESTIONS, FOLLOW_UPS, percentile, query_cache_reset
 
 from retrieval.service import ResearchService
 from retrieval.settings import Settings
-
-# (first question, follow-up, what the follow-up is)
-FOLLOW_UPS = [
-    ("which robotics papers did he write?", "the second one", "reference"),
-    ("what is RT-2?", "compare it with RT-1", "reference"),
-    ("compare RT-1 and RT-2", "what do both do?", "reference"),
-    ("newest papers on language models", "what about 2022?", "filter"),
-    ("which papers did Kevin Lu write?", "only 2021", "filter"),
-    ("anything recent from him?", "more", "more"),
-    ("How do language models plan for embodied agents?", "more", "more"),
-    ("what is VeLO?", "summarize it", "summary"),
-    ("what is VeLO?", "similar to it", "similar"),
-]
 
 
 def main() -> None:

@@ -30,6 +30,20 @@ ASK_QUESTIONS = [
     "How do language models plan for embodied agents?",
 ]
 
+# (first question, follow-up, what the follow-up is): conversations' second turns, timed by bench_conversation.py
+# in one process and by bench_bot.py through the local Discord server
+FOLLOW_UPS = [
+    ("which robotics papers did he write?", "the second one", "reference"),
+    ("what is RT-2?", "compare it with RT-1", "reference"),
+    ("compare RT-1 and RT-2", "what do both do?", "reference"),
+    ("newest papers on language models", "what about 2022?", "filter"),
+    ("which papers did Kevin Lu write?", "only 2021", "filter"),
+    ("anything recent from him?", "more", "more"),
+    ("How do language models plan for embodied agents?", "more", "more"),
+    ("what is VeLO?", "summarize it", "summary"),
+    ("what is VeLO?", "similar to it", "similar"),
+]
+
 
 def time_calls(
     function: Callable[[str], object], inputs: Sequence[str], iterations: int, reset: Callable[[], None]

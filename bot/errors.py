@@ -13,7 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.formatting import render_error_embed
-from retrieval.errors import StoreUnavailableError, UnknownProfileError, UserFacingError
+from retrieval.errors import FollowUpError, StoreUnavailableError, UnknownProfileError, UserFacingError
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,11 @@ def user_message_for(error: BaseException) -> str | None:
     return None
 
 
+def error_embed(error: BaseException, message: str) -> discord.Embed:
+    """The error's message; for a follow-up that could mean several papers, with those papers."""
+    return render_error_embed(message, error.candidates if isinstance(error, FollowUpError) else None)
+
+
 async def report_command_error(ctx: commands.Context, error: commands.CommandError) -> None:
     cause = unwrap(error)
     if isinstance(cause, commands.CommandNotFound):
@@ -67,7 +72,7 @@ async def report_command_error(ctx: commands.Context, error: commands.CommandErr
         log.error("command %r failed", ctx.command and ctx.command.qualified_name, exc_info=cause)
         message = INTERNAL_ERROR_MESSAGE
     try:
-        await send_privately(ctx, render_error_embed(message))
+        await send_privately(ctx, error_embed(cause, message))
     except discord.HTTPException:
         log.warning("could not report an error to the user", exc_info=True)
 

@@ -34,6 +34,7 @@ from retrieval.models import Answer, Citation, MetricsReport, Paper, ProfileSumm
 
 if TYPE_CHECKING:
     from bot.guild_settings import GuildPreferences
+    from retrieval.conversation.models import ConversationReply
     from retrieval.feedback import FeedbackCounts, FeedbackEntry
 
 AUTOCOMPLETE_CHOICES = 25
@@ -220,8 +221,32 @@ def render_profile_pages(profiles: list[ProfileSummary]) -> list[MessageEmbeds]:
     return build_pages("Profiles", texts, lambda page, pages: f"page {page}/{pages} · {len(profiles)} profiles")
 
 
-def render_error_embed(message: str) -> discord.Embed:
-    return make_embed("Sorry", escape_user_text(message), COLOR_ERROR)
+def render_error_embed(message: str, candidates: list[Citation] | None = None) -> discord.Embed:
+    """An error; with `candidates` (a follow-up that could mean several papers), the papers to say which of."""
+    if not candidates:
+        return make_embed("Sorry", escape_user_text(message), COLOR_ERROR)
+    lines = [source_line(citation) for citation in candidates]
+    text = escape_user_text(message) + "\n\n" + cap_lines(lines, DESCRIPTION_LIMIT // 2, lambda n: and_more(n, "paper"))
+    return make_embed("Which paper?", text, COLOR_ERROR)
+
+
+FOLLOWUP_NOTE_CHARS = 300
+
+
+def render_reply(reply: ConversationReply) -> list[MessageEmbeds]:
+    """A turn of a conversation: a summary or similar papers as /summary and /similar show them, else the answer."""
+    if reply.summary is not None:
+        return render_summary(reply.summary)
+    if reply.similar is not None:
+        return render_similar(reply.similar.paper, reply.similar.results)
+    return render_answer(reply.answer)
+
+
+def followup_note(reply: ConversationReply) -> str | None:
+    """A small line above a follow-up's reply saying how it was read: "(following up on: compare “…” with RT-1)"."""
+    if reply.followup is None:
+        return None
+    return f"-# (following up on: {escape_user_text(truncate(reply.followup.resolved_question, FOLLOWUP_NOTE_CHARS))})"
 
 
 def autocomplete_label(paper: Paper) -> str:

@@ -21,14 +21,16 @@ async def send_messages(
     send_rest: Send | None = None,
     file: discord.File | None = None,
     view: discord.ui.View | None = None,
+    content: str | None = None,
     **options: Any,
 ) -> list[Any]:
-    """Each message with `send` (the rest with `send_rest`, e.g. the channel after a reply); `file` goes with the
-    first message, whose embed shows it, and `view` (actions) with the last; `options` (e.g. ephemeral) with every
-    message. Returns what was sent."""
+    """Each message with `send` (the rest with `send_rest`, e.g. the channel after a reply); `file` and `content`
+    (a line above the embeds) go with the first message, and `view` (actions) with the last; `options` (e.g.
+    ephemeral) with every message. Returns what was sent."""
     sent = []
     for index, embeds in enumerate(messages):
-        extra: dict[str, Any] = {"file": file} if index == 0 and file is not None else {}
+        first = {"file": file, "content": content} if index == 0 else {}
+        extra: dict[str, Any] = {name: value for name, value in first.items() if value is not None}
         if index == len(messages) - 1 and view is not None:
             extra["view"] = view
         sender = send if index == 0 else send_rest or send

@@ -6,8 +6,8 @@
 here (``tests/discord_fixtures.py`` does that).
 
 The server models one guild, records everything the bot sends as `OutgoingMessage`s, lets a
-test act as a user (messages, slash commands, autocomplete, button clicks, select menus, modal submits) and
-injects faults (429 rate limits, dropped gateway connections that the client must RESUME).
+test act as a user (messages, replies, threads, slash commands, autocomplete, button clicks, select menus, modal
+submits) and injects faults (429 rate limits, dropped gateway connections that the client must RESUME).
 It enforces the Discord limits that commonly break bots in production (message and embed
 sizes, empty messages, 25 autocomplete choices, acknowledging an interaction twice).
 """
@@ -52,6 +52,8 @@ PERM_EMBED_LINKS = 1 << 14
 PERM_ATTACH_FILES = 1 << 15
 PERM_READ_MESSAGE_HISTORY = 1 << 16
 PERM_USE_APPLICATION_COMMANDS = 1 << 31
+PERM_CREATE_PUBLIC_THREADS = 1 << 35
+PERM_SEND_MESSAGES_IN_THREADS = 1 << 38
 ALL_PERMISSIONS = (1 << 52) - 1
 EVERYONE_PERMISSIONS = (
     PERM_VIEW_CHANNEL
@@ -61,11 +63,21 @@ EVERYONE_PERMISSIONS = (
     | PERM_READ_MESSAGE_HISTORY
     | PERM_ADD_REACTIONS
     | PERM_USE_APPLICATION_COMMANDS
+    | PERM_CREATE_PUBLIC_THREADS
+    | PERM_SEND_MESSAGES_IN_THREADS
 )
 
 FLAG_EPHEMERAL = 1 << 6
 FLAG_LOADING = 1 << 7
 FLAG_COMPONENTS_V2 = 1 << 15
+FLAG_HAS_THREAD = 1 << 5  # message flag: a thread was started from this message
+
+# Channel and message types (Discord developer docs: resources/channel, resources/message).
+CHANNEL_GUILD_TEXT = 0
+CHANNEL_PUBLIC_THREAD = 11
+MESSAGE_DEFAULT = 0
+MESSAGE_REPLY = 19
+THREAD_ARCHIVE_DURATIONS = (60, 1440, 4320, 10080)  # minutes
 
 # Interaction types and the callback types Discord accepts for each of them.
 INTERACTION_APPLICATION_COMMAND = 2
@@ -99,6 +111,7 @@ OutgoingKind = Literal[
     "followup_delete",
     "reaction",
     "reaction_delete",
+    "thread_create",
 ]
 _T = TypeVar("_T")
 
@@ -242,6 +255,53 @@ class FakeChannel:
 
 
 @dataclass
+class FakeThread(FakeChannel):
+    """A public thread started from a message: its id is that message's id (Discord's rule), `parent_id` the text
+    channel it belongs to, `owner_id` who started it. `members` (user id → join time) is its explicit membership:
+    the starter, whoever posts in it, and whoever is mentioned in it."""
+
+    type: int = CHANNEL_PUBLIC_THREAD
+    parent_id: int = 0
+    owner_id: int = 0
+    auto_archive_duration: int = 1440
+    members: dict[int, str] = field(default_factory=dict)
+    message_count: int = 0
+    created_at: str = field(default_factory=_now_iso)
+
+    def member_payload(self, user_id: int) -> dict[str, Any]:
+        """A thread member object (resources/channel#thread-member-object)."""
+        return {"id": str(self.id), "user_id": str(user_id), "join_timestamp": self.members[user_id], "flags": 0}
+
+    def payload(self, guild_id: int, *, viewer_id: int | None = None) -> dict[str, Any]:
+        """The thread channel object; with `member` when `viewer_id` (the bot) is a member of it, as GUILD_CREATE
+        and GET /channels give it."""
+        data: dict[str, Any] = {
+            "id": str(self.id),
+            "type": self.type,
+            "guild_id": str(guild_id),
+            "parent_id": str(self.parent_id),
+            "owner_id": str(self.owner_id),
+            "name": self.name,
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+            "message_count": self.message_count,
+            "total_message_sent": self.message_count,
+            "member_count": min(len(self.members), 50),
+            "flags": 0,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": self.auto_archive_duration,
+                "archive_timestamp": self.created_at,
+                "locked": False,
+                "create_timestamp": self.created_at,
+            },
+        }
+        if viewer_id is not None and viewer_id in self.members:
+            data["member"] = {"join_timestamp": self.members[viewer_id], "flags": 0}
+        return data
+
+
+@dataclass
 class FakeMember:
     user: FakeUser
     role_ids: list[int] = field(default_factory=list)
@@ -284,12 +344,14 @@ class FakeGuild:
     roles: list[FakeRole]
     channels: list[FakeChannel]
     members: list[FakeMember]
+    threads: list[FakeThread] = field(default_factory=list)  # active threads
 
     def member(self, user_id: int) -> FakeMember | None:
         return next((m for m in self.members if m.id == user_id), None)
 
     def channel(self, channel_id: int) -> FakeChannel | None:
-        return next((c for c in self.channels if c.id == channel_id), None)
+        """A channel or thread of this guild."""
+        return next((c for c in [*self.channels, *self.threads] if c.id == channel_id), None)
 
     def permissions_of(self, member: FakeMember) -> int:
         """Guild-level permissions: @everyone plus the member's roles (no channel overwrites)."""
@@ -301,8 +363,8 @@ class FakeGuild:
             return ALL_PERMISSIONS
         return permissions
 
-    def payload(self) -> dict[str, Any]:
-        """The full guild object sent in GUILD_CREATE."""
+    def payload(self, viewer_id: int | None = None) -> dict[str, Any]:
+        """The full guild object sent in GUILD_CREATE (its active threads with `viewer_id`'s thread membership)."""
         return {
             "id": str(self.id),
             "name": self.name,
@@ -325,7 +387,7 @@ class FakeGuild:
             "large": False,
             "unavailable": False,
             "joined_at": _now_iso(),
-            "threads": [],
+            "threads": [thread.payload(self.id, viewer_id=viewer_id) for thread in self.threads],
             "presences": [],
             "voice_states": [],
             "emojis": [],
@@ -602,6 +664,16 @@ def _walk_components(components: list[dict[str, Any]]) -> Iterator[dict[str, Any
         yield from _walk_components(children)
 
 
+def _without_content(message: dict[str, Any], bot_id: str) -> dict[str, Any]:
+    """What a bot without the message-content intent sees of a message (and of the message it replies to)."""
+    if message["author"]["id"] == bot_id or any(user["id"] == bot_id for user in message.get("mentions", [])):
+        return message
+    seen = {**message, "content": "", "embeds": [], "attachments": [], "components": []}
+    if message.get("referenced_message"):
+        seen["referenced_message"] = _without_content(message["referenced_message"], bot_id)
+    return seen
+
+
 async def read_body(request: web.Request) -> tuple[dict[str, Any], list[Upload]]:
     """JSON body, or multipart ``payload_json`` plus ``files[N]`` parts (in index order).
 
@@ -796,7 +868,7 @@ class _Gateway:
             guilds = [guild for guild in server.guilds if session.covers(guild.id)]
             await self._emit(session, "READY", server.ready_payload(session.id, shard, guilds))
             for guild in guilds:
-                await self._emit(session, "GUILD_CREATE", guild.payload())
+                await self._emit(session, "GUILD_CREATE", guild.payload(server.bot_user.id))
             pending, self._pending = self._pending, []
             for event, event_data in pending:
                 if session.covers(_guild_of(event, event_data)):
@@ -896,8 +968,8 @@ class DiscordServer:
         self.allowed_privileged_intents = allowed_privileged_intents
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.attachment_size_limit = attachment_size_limit
-        # A bot registers a view or modal only once it has read the HTTP response that created
-        # it, which may be after the test saw the record: users clicking "instantly" would race it.
+        # A bot registers a view or modal (or what it sent) only once it has read the HTTP response that created
+        # it, which may be after the test saw the record: users clicking or replying "instantly" would race it.
         self.reaction_time = reaction_time
         self.shards = shards  # what GET /gateway/bot recommends
         self.owner = FakeMember(FakeUser(DEFAULT_OWNER_ID, "owner"))
@@ -1126,17 +1198,91 @@ class DiscordServer:
         author: FakeMember | None = None,
         channel: FakeChannel | None = None,
         attachments: list[Upload] | None = None,
+        reply_to: OutgoingMessage | InjectedMessage | int | None = None,
+        mention_author: bool = True,
     ) -> InjectedMessage:
-        """A user posts a message (MESSAGE_CREATE); ``<@id>``/``<@&id>`` mentions are parsed."""
+        """A user posts a message (MESSAGE_CREATE); ``<@id>``/``<@&id>`` mentions are parsed.
+
+        ``reply_to``: a reply to that message (a message of ``channel``): type 19 with a ``message_reference`` and the
+        ``referenced_message``; it pings (mentions) the replied author unless ``mention_author`` is False, the
+        toggle of Discord's client. In a thread (``channel`` a `FakeThread`), the author and everyone it mentions
+        become members of the thread (THREAD_MEMBERS_UPDATE)."""
         author = author or self.member
         channel = channel or self.channel
-        payload = self._new_message(channel.id, author.user, {"content": content}, attachments or [])
+        guild = self.guild_of(channel)
+        data: dict[str, Any] = {"content": content}
+        pinged = []
+        if reply_to is not None:
+            await asyncio.sleep(self.reaction_time)  # a reply needs its message read first, as a click does
+            replied = self._stored_message(reply_to)
+            if replied["channel_id"] != str(channel.id):
+                raise ValueError(f"message {replied['id']} is not in channel {channel.id}: a reply is in its channel")
+            data["message_reference"] = {
+                "type": 0,
+                "message_id": replied["id"],
+                "channel_id": replied["channel_id"],
+                "guild_id": str(guild.id),
+            }
+            if mention_author and replied["author"]["id"] != str(author.id):
+                pinged.append(int(replied["author"]["id"]))
+        payload = self._new_message(channel.id, author.user, data, attachments or [])
         payload["member"] = author.payload(with_user=False)
-        payload["mentions"] = self._mentioned_users(content, self.guild_of(channel))
+        payload["mentions"] = self._mentioned_users(content, guild, also=pinged)
         payload["mention_roles"] = re.findall(r"<@&(\d+)>", content)
         injected = InjectedMessage(self, payload, start_index=len(self.outgoing))
         await self._gateway.dispatch("MESSAGE_CREATE", payload)
+        if isinstance(channel, FakeThread):
+            await self._join_thread(channel, [author.id, *(int(user["id"]) for user in payload["mentions"])])
         return injected
+
+    async def create_thread(
+        self, message: OutgoingMessage | InjectedMessage | int, name: str, *, author: FakeMember | None = None
+    ) -> FakeThread:
+        """A user starts a public thread from a message of a text channel, as Discord's client does."""
+        return await self._start_thread(self._stored_message(message), name, (author or self.member).user, 1440)
+
+    async def _start_thread(
+        self, starter: dict[str, Any], name: str, owner: FakeUser, auto_archive_duration: int
+    ) -> FakeThread:
+        """Start Thread from Message (resources/channel#start-thread-from-message): a PUBLIC_THREAD whose id is the
+        message's, THREAD_CREATE (``newly_created``), the owner added (THREAD_MEMBERS_UPDATE), and the starter's
+        MESSAGE_UPDATE (``thread``, flag HAS_THREAD). One thread per message; not from a thread's message."""
+        channel = self.find_channel(int(starter["channel_id"]))
+        if channel is None or isinstance(channel, FakeThread) or channel.type != CHANNEL_GUILD_TEXT:
+            raise ApiError(400, 50024, "Cannot execute action on this channel type")
+        if int(starter.get("flags") or 0) & FLAG_HAS_THREAD:
+            raise ApiError(400, 160004, "A thread has already been created for this message")
+        errors = {}
+        if not 1 <= len(name) <= 100:
+            errors["name"] = "Must be between 1 and 100 in length."
+        if auto_archive_duration not in THREAD_ARCHIVE_DURATIONS:
+            errors["auto_archive_duration"] = f"Value must be one of {THREAD_ARCHIVE_DURATIONS}."
+        if errors:
+            raise ApiError(400, 50035, "Invalid Form Body", errors)
+        guild = self.guild_of(channel)
+        thread = FakeThread(int(starter["id"]), name, parent_id=channel.id, owner_id=owner.id,
+                            auto_archive_duration=auto_archive_duration)  # fmt: skip
+        guild.threads.append(thread)
+        await self._gateway.dispatch("THREAD_CREATE", {**thread.payload(guild.id), "newly_created": True})
+        await self._join_thread(thread, [owner.id])
+        starter["flags"] = int(starter.get("flags") or 0) | FLAG_HAS_THREAD
+        starter["thread"] = thread.payload(guild.id)
+        await self._gateway.dispatch("MESSAGE_UPDATE", dict(starter))
+        return thread
+
+    async def _join_thread(self, thread: FakeThread, user_ids: list[int]) -> None:
+        """Add the guild members among ``user_ids`` who are not yet in ``thread``; one THREAD_MEMBERS_UPDATE."""
+        guild = self.guild_of(thread)
+        added = []
+        for user_id in dict.fromkeys(user_ids):
+            member = guild.member(user_id)
+            if member is not None and user_id not in thread.members:
+                thread.members[user_id] = _now_iso()
+                added.append({**thread.member_payload(user_id), "member": member.payload()})
+        if added:
+            update = {"id": str(thread.id), "guild_id": str(guild.id), "member_count": min(len(thread.members), 50),
+                      "added_members": added}  # fmt: skip
+            await self._gateway.dispatch("THREAD_MEMBERS_UPDATE", update)
 
     async def slash_command(
         self,
@@ -1251,20 +1397,27 @@ class DiscordServer:
 
     def visible_to_bot(self, event: str, data: dict[str, Any], intents: int) -> dict[str, Any] | None:
         """Apply intents to a message event: no GUILD_MESSAGES, no event; no MESSAGE_CONTENT,
-        no content, unless the bot wrote the message or is mentioned in it."""
+        no content (nor in the message it replies to), unless the bot wrote the message or is mentioned in it.
+        THREAD_MEMBERS_UPDATE about other users needs GUILD_MEMBERS; about the bot it is always sent."""
+        bot_id = str(self.bot_user.id)
+        if event == "THREAD_MEMBERS_UPDATE":
+            about_bot = bot_id in [m["user_id"] for m in data.get("added_members", [])] + data.get(
+                "removed_member_ids", []
+            )
+            return data if about_bot or intents & INTENT_GUILD_MEMBERS else None
         if event not in ("MESSAGE_CREATE", "MESSAGE_UPDATE"):
             return data
         if not intents & INTENT_GUILD_MESSAGES:
             return None
-        bot_id = str(self.bot_user.id)
-        exempt = data["author"]["id"] == bot_id or any(u["id"] == bot_id for u in data.get("mentions", []))
-        if intents & INTENT_MESSAGE_CONTENT or exempt:
+        if intents & INTENT_MESSAGE_CONTENT:
             return data
-        return {**data, "content": "", "embeds": [], "attachments": [], "components": []}
+        return _without_content(data, bot_id)
 
-    def _mentioned_users(self, content: str, guild: FakeGuild) -> list[dict[str, Any]]:
+    def _mentioned_users(self, content: str, guild: FakeGuild, also: list[int] | None = None) -> list[dict[str, Any]]:
+        """The users ``<@id>`` in ``content`` names, then those in ``also`` (a reply's pinged author)."""
         mentions = []
-        for user_id in dict.fromkeys(int(found) for found in re.findall(r"<@!?(\d+)>", content)):
+        written = [int(found) for found in re.findall(r"<@!?(\d+)>", content)]
+        for user_id in dict.fromkeys([*written, *(also or [])]):
             member = guild.member(user_id)
             if member is not None:
                 mentions.append({**member.user.payload(), "member": member.payload(with_user=False)})
@@ -1319,6 +1472,13 @@ class DiscordServer:
         }
         if data.get("message_reference"):
             message["message_reference"] = data["message_reference"]
+            replied = self.messages.get(int(data["message_reference"]["message_id"]))
+            message["referenced_message"] = (
+                {key: value for key, value in replied.items() if key != "referenced_message"} if replied else None
+            )
+        channel = self.find_channel(channel_id)
+        if isinstance(channel, FakeThread) and message_id not in self.messages:
+            channel.message_count += 1
         if webhook:
             message["webhook_id"] = str(self.application_id)
         self.messages[message_id] = message
@@ -1337,8 +1497,11 @@ class DiscordServer:
         message["edited_timestamp"] = _now_iso()
         return message
 
-    def _stored_message(self, message: OutgoingMessage | int) -> dict[str, Any]:
-        message_id = message.message_id if isinstance(message, OutgoingMessage) else message
+    def _stored_message(self, message: OutgoingMessage | InjectedMessage | int) -> dict[str, Any]:
+        if isinstance(message, OutgoingMessage):
+            message_id = message.message_id
+        else:
+            message_id = message.id if isinstance(message, InjectedMessage) else message
         if message_id is None or message_id not in self.messages:
             raise LookupError(f"no stored message {message_id}")
         return self.messages[message_id]
@@ -1511,6 +1674,7 @@ class DiscordServer:
             ("GET", channel_message, self._get_message),
             ("PATCH", channel_message, self._patch_message),
             ("DELETE", channel_message, self._delete_message),
+            ("POST", channel_message + "/threads", self._post_thread),
             ("PUT", channel_message + "/reactions/{emoji}/{user}", self._put_reaction),
             ("DELETE", channel_message + "/reactions/{emoji}/{user}", self._delete_reaction),
             ("POST", api + "/channels/{channel_id}/typing", self._typing),
@@ -1646,7 +1810,10 @@ class DiscordServer:
 
     async def _get_channel(self, request: web.Request) -> web.Response:
         channel = self._channel(request)
-        return json_response(channel.payload(self.guild_of(channel).id))
+        guild_id = self.guild_of(channel).id
+        if isinstance(channel, FakeThread):
+            return json_response(channel.payload(guild_id, viewer_id=self.bot_user.id))
+        return json_response(channel.payload(guild_id))
 
     async def _get_member(self, request: web.Request) -> web.Response:
         guild = self.find_guild(int(request.match_info["guild_id"]))
@@ -1687,7 +1854,21 @@ class DiscordServer:
         message = self._new_message(channel.id, self.bot_user, body, files)
         await self._record("channel_message", body, files, channel_id=channel.id, message=message)
         await self._announce("MESSAGE_CREATE", message)
+        if isinstance(channel, FakeThread):  # posting in a thread joins it
+            await self._join_thread(channel, [self.bot_user.id])
         return json_response(message)
+
+    async def _post_thread(self, request: web.Request) -> web.Response:
+        """The bot starts a public thread from a message (needs CREATE_PUBLIC_THREADS)."""
+        starter = self._channel_message(request)
+        guild = self.guild_of(self._channel(request))
+        if not guild.permissions_of(self.bot_member) & PERM_CREATE_PUBLIC_THREADS:
+            raise ApiError(403, 50013, "Missing Permissions")
+        body = await request.json()
+        duration = int(body.get("auto_archive_duration") or 1440)
+        thread = await self._start_thread(starter, str(body.get("name") or ""), self.bot_user, duration)
+        await self._record("thread_create", body, [], channel_id=thread.parent_id, message=starter)
+        return json_response(thread.payload(guild.id, viewer_id=self.bot_user.id))
 
     async def _patch_message(self, request: web.Request) -> web.Response:
         message = self._channel_message(request)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import io
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import discord
 import pytest
@@ -348,3 +348,92 @@ async def test_sharded_login_takes_the_recommended_count_and_splits_the_guilds(
     assert sorted(server.identified_shards()) == [[0, 2], [1, 2]]
     assert shard_of == {second.id: 0, server.guild.id: 1}
     assert (server.shard_guilds(0), server.shard_guilds(1)) == ({second.id}, {server.guild.id})
+
+
+# --- replies and threads -----------------------------------------------------------------------------------
+
+
+async def eventually(predicate: Callable[[], object], what: str, timeout: float = 5.0) -> None:
+    """Poll bot-side state (the server's `wait_until` wakes only on what the server sees)."""
+    async with asyncio.timeout(timeout):
+        while not predicate():
+            await asyncio.sleep(0.01)
+
+
+class ThreadBot(commands.Bot):
+    """Records the messages it sees; `!discuss` answers and starts a thread on its answer."""
+
+    def __init__(self) -> None:
+        intents = discord.Intents.default()
+        intents.message_content = True
+        super().__init__(command_prefix="!", intents=intents, guild_ready_timeout=0.05)
+        self.seen: list[discord.Message] = []
+        self.started: list[discord.Thread] = []
+
+        @self.command()
+        async def discuss(ctx: commands.Context) -> None:
+            answer = await ctx.reply("Let's talk", mention_author=False)
+            self.started.append(await answer.create_thread(name="a talk"))
+
+    async def on_message(self, message: discord.Message) -> None:
+        if message.author != self.user:
+            self.seen.append(message)
+        await self.process_commands(message)
+
+
+async def test_a_reply_references_its_message_and_pings_its_author_unless_told_not_to(
+    discord_server: DiscordServer,
+) -> None:
+    server, bot = discord_server, ThreadBot()
+    async with run_bot(bot, server):
+        answer = await (await server.send_message("!discuss")).response()
+        pinging = await server.send_message("and then?", reply_to=answer)
+        quiet = await server.send_message("hm", reply_to=answer, mention_author=False)
+        await eventually(lambda: len(bot.seen) == 3, "three messages")
+    first, second = bot.seen[1:]
+    assert first.type is discord.MessageType.reply and first.reference.message_id == answer.message_id
+    assert first.reference.resolved.author == bot.user and first.reference.resolved.content == "Let's talk"
+    assert bot.user in first.mentions and bot.user not in second.mentions
+    assert (pinging.id, quiet.id) == (first.id, second.id)
+
+
+async def test_the_bot_starts_a_thread_on_its_message_and_is_its_member(discord_server: DiscordServer) -> None:
+    server, bot = discord_server, ThreadBot()
+    async with run_bot(bot, server):
+        answer = await (await server.send_message("!discuss")).response()
+        await eventually(lambda: bot.started, "the thread")
+        [started] = bot.started
+        record = await server.wait_for_message(lambda r: r.kind == "thread_create")
+        [fake] = server.guild.threads
+        inside = await server.send_message("hello thread", channel=fake)
+        await eventually(lambda: any(m.id == inside.id for m in bot.seen), "the thread's message")
+        thread = bot.get_channel(started.id)
+        with pytest.raises(discord.HTTPException) as twice:  # one thread per message
+            await bot.get_channel(server.channel.id).get_partial_message(answer.message_id).create_thread(name="x")
+    assert record.raw["name"] == "a talk"
+    assert started.id == answer.message_id == fake.id  # a thread's id is its message's
+    assert isinstance(thread, discord.Thread) and thread.parent_id == server.channel.id
+    assert thread.owner_id == bot.user.id and thread.me is not None  # THREAD_MEMBERS_UPDATE about the bot
+    seen = next(m for m in bot.seen if m.id == inside.id)
+    assert seen.channel == thread and seen.channel.parent == bot.get_channel(server.channel.id)
+    assert server.messages[answer.message_id]["thread"]["id"] == str(fake.id)
+    assert set(fake.members) == {bot.user.id, server.member.id}  # the owner, and whoever posted
+    assert twice.value.code == 160004
+
+
+async def test_a_users_thread_takes_the_bot_in_when_it_is_mentioned_and_remembers_it_on_reconnect(
+    discord_server: DiscordServer,
+) -> None:
+    server, bot = discord_server, ThreadBot()
+    starter = await server.send_message("a topic")
+    fake = await server.create_thread(starter, "the topic's thread")
+    async with run_bot(bot, server):
+        thread = bot.get_channel(fake.id)
+        assert isinstance(thread, discord.Thread) and thread.owner_id == server.member.id
+        assert thread.me is None  # not a member until mentioned
+        await server.send_message(f"{server.bot_user.mention} join us", channel=fake)
+        await eventually(lambda: thread.me is not None, "the bot's membership")
+    assert set(fake.members) == {server.member.id, server.bot_user.id}
+    restarted = ThreadBot()
+    async with run_bot(restarted, server):  # GUILD_CREATE lists active threads with the bot's membership
+        assert restarted.get_channel(fake.id).me is not None
