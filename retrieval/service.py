@@ -379,10 +379,13 @@ class ResearchService:
                 self._conversations = ConversationService(self)
             return self._conversations
 
-    def converse(self, key: str, message: str, *, profile: str | None = None) -> ConversationReply:
+    def converse(
+        self, key: str, message: str, *, profile: str | None = None, default: str | None = None
+    ) -> ConversationReply:
         """`message` as the next turn of conversation `key` (a thread, a reply chain, a CLI session): a follow-up
-        ("the second one", "what about 2021?", "more", "summarize it") is read against the earlier turns."""
-        return self.conversations.converse(key, message, profile=profile)
+        ("the second one", "what about 2021?", "more", "summarize it") is read against the earlier turns.
+        `default`: the profile a conversation starts with when `profile` names none (a Discord server's)."""
+        return self.conversations.converse(key, message, profile=profile, default=default)
 
     # --- async use (the bot) ---
 

@@ -17,7 +17,7 @@ from retrieval.conversation import ConversationStore
 from retrieval.index.paper_lookup import title_head
 from retrieval.models import PaperFilter
 from retrieval.service import ResearchService
-from tests.bot_fixtures import SettingsFactory, field_names, footer, running_bot
+from tests.bot_fixtures import SettingsFactory, field_names, footer, running_bot, second_profile
 from tests.discord_server import DiscordServer, FakeChannel, FakeMember, FakeThread, FakeUser, InjectedMessage
 from tests.discord_server import OutgoingMessage as Sent
 
@@ -257,6 +257,23 @@ async def test_two_users_in_one_thread_share_its_conversation(
         results = await say(server, "what were its results?", channel=thread, author=server.owner)
     assert shown(second) == [shown(listing)[1]] and shown(results) == [shown(listing)[1]]
     assert second.content.startswith(NOTE) and results.content.startswith(NOTE)
+
+
+async def test_a_follow_up_keeps_the_profile_its_conversation_asked_over_the_servers_default(
+    discord_server: DiscordServer, fresh_service: ResearchService, bot_settings: SettingsFactory
+) -> None:
+    server, service = discord_server, fresh_service
+    service.ingest()
+    service.ingest_text(second_profile(), "ada.txt")
+    async with running_bot(server, service, bot_settings()) as bot:
+        bot.guild_settings.update(server.guild.id, {"default_profile": "igor-mordatch"})
+        options = {"question": "anything recent from her?", "profile": "ada-lovelace"}
+        newest = await (await server.slash_command("ask", options)).response(60)
+        second = await say(server, "the second one", reply_to=newest)  # no profile named: the conversation's
+        fresh = await say(server, "anything recent from him?", mention=True)  # a new conversation: the server's
+    ada = ids(service.papers(PaperFilter(profile="ada-lovelace")))
+    assert shown(newest) == ada and shown(second) == [ada[1]] and second.content.startswith(NOTE)
+    assert all(paper_id.startswith("igor-mordatch:") for paper_id in shown(fresh))
 
 
 async def test_an_expired_conversation_has_nothing_to_refer_to(

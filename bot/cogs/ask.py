@@ -54,10 +54,10 @@ class AskCog(commands.Cog, name="Ask"):
     async def converse(
         self, key: str, question: str, profile: str | None, guild: discord.Guild | None, channel: discord.abc.Snowflake
     ) -> Reply:
-        """The next turn of conversation `key` (the guild's default profile when none is named), rendered, with the
-        actions under it (votes for answers, which are recorded)."""
-        service = self.bot.service
-        reply = await service.run(service.converse, key, question, profile=self.bot.profile_for(guild, profile))
+        """The next turn of conversation `key` (a new one on the guild's default profile when none is named), rendered,
+        with the actions under it (votes for answers, which are recorded)."""
+        service, default = self.bot.service, self.bot.profile_for(guild, None)
+        reply = await service.run(service.converse, key, question, profile=profile, default=default)
         answer_id = None
         if reply.kind == "answer":
             answer_id = await record_answer(self.bot, reply.answer, guild.id if guild else None, channel.id)

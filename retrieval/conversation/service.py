@@ -62,14 +62,16 @@ class ConversationService:
         self.research = research
         self.store = store if store is not None else ConversationStore.from_settings(research.settings)
 
-    def converse(self, key: str, message: str, *, profile: str | None = None) -> ConversationReply:
+    def converse(
+        self, key: str, message: str, *, profile: str | None = None, default: str | None = None
+    ) -> ConversationReply:
         """Answer `message` as the next turn of conversation `key`. `profile`: None keeps the conversation's
-        (else the default); another profile than the conversation's starts afresh. Raises UserFacingError
-        (FollowUpError when a follow-up cannot be read), and then records nothing."""
+        (else `default`, else the service's default); another profile than the conversation's starts afresh.
+        Raises UserFacingError (FollowUpError when a follow-up cannot be read), and then records nothing."""
         message = validate_question(message, self.research.settings.max_question_chars)
         conversation = self.store.get(key)
         previous = conversation.last if conversation else None
-        requested = profile if profile is not None or previous is None else previous.profile
+        requested = profile if profile is not None else previous.profile if previous is not None else default
         profile_id = self.research.asked_profile(requested)
         if previous is not None and previous.profile != profile_id:
             previous = None  # another researcher's papers: the earlier turns are no context
