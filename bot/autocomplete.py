@@ -90,7 +90,7 @@ async def setting_profile_autocomplete(
 ) -> list[app_commands.Choice[str]]:
     """/settings default_profile: the profiles, plus `none` (back to the bot's default)."""
     service = interaction.client.service  # type: ignore[attr-defined]
-    choices = profile_choices(await service.run(service.profile_names), current)
+    choices = profile_choices(await or_nothing(service.run(service.profile_names), {}), current)
     return offer_first(choices, current, "None (the bot's default)", NO_PROFILE)
 
 

@@ -79,7 +79,9 @@ async def report_command_error(ctx: commands.Context, error: commands.CommandErr
 
 async def report_interaction_error(interaction: discord.Interaction, error: BaseException) -> None:
     """The same for a button, select or form: discord.py only logs what their callbacks raise."""
-    message = user_message_for(unwrap(error))
+    cause = unwrap(error)
+    log_outage(cause)
+    message = user_message_for(cause)
     if message is None:
         log.error("interaction %r failed", (interaction.data or {}).get("custom_id"), exc_info=error)
         message = INTERNAL_ERROR_MESSAGE

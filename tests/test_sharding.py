@@ -150,10 +150,12 @@ async def test_a_bot_whose_store_is_down_starts_and_says_so_for_every_command(
         for name, options in commands:
             reply = await (await server.slash_command(name, options, user=server.admin)).response()
             assert reply.ephemeral and only_embed(reply)["description"] == StoreUnavailableError.MESSAGE, name
-        choices = await (
-            await server.autocomplete("ask", {"question": "x", "profile": "a"}, focused="profile")
-        ).callback()
-        assert choices.choices == []
+        for name, options, focused in (
+            ("ask", {"question": "x", "profile": "a"}, "profile"),
+            ("settings", {"default_profile": "a"}, "default_profile"),
+        ):
+            choices = await (await server.autocomplete(name, options, focused=focused, user=server.admin)).callback()
+            assert choices.choices == [], name
         mention = await (await server.send_message(f"{server.bot_user.mention} what is RT-2?")).response()
         assert only_embed(mention)["description"] == StoreUnavailableError.MESSAGE
     warnings = [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING]
@@ -162,4 +164,23 @@ async def test_a_bot_whose_store_is_down_starts_and_says_so_for_every_command(
         warnings[0] == f"the paper store is unavailable ({reason}); starting anyway, commands say so until it is back"
     )
     assert warnings[1:] == [f"the paper store is unavailable: {reason}"] * (len(commands) + 1)
+    assert not [record for record in caplog.records if record.exc_info]
+
+
+async def test_an_action_under_an_answer_says_the_store_is_unavailable_and_logs_why(
+    discord_server: DiscordServer,
+    seeded_service: ResearchService,
+    bot_settings: SettingsFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    server, port = discord_server, free_port()
+    rt2 = seeded_service.resolve_paper("RT-2").id
+    async with running_bot(server, seeded_service, bot_settings()) as bot:
+        answer = await (await server.slash_command("ask", {"question": "What is RT-2?"})).response(timeout=60)
+        bot.service = ResearchService(bot_settings(chroma_host="127.0.0.1", chroma_port=port))  # the store goes away
+        picked = await (await server.choose_options(answer, [rt2], placeholder="Summarize…")).response(timeout=30)
+    assert picked.ephemeral and only_embed(picked)["description"] == StoreUnavailableError.MESSAGE
+    warnings = [record.getMessage() for record in caplog.records if record.name == "bot.errors"]
+    assert warnings == [f"the paper store is unavailable: Chroma server 127.0.0.1:{port}: ConnectError: [Errno 111] "
+                        "Connection refused"]  # fmt: skip
     assert not [record for record in caplog.records if record.exc_info]
