@@ -271,7 +271,11 @@ def render_settings(preferences: GuildPreferences) -> list[MessageEmbeds]:
         if preferences.cooldown_rate > 0
         else "off"
     )
-    profile = f"`{preferences.default_profile}`" if preferences.default_profile else "the first profile"
+    profile = (
+        f"`{preferences.default_profile}`"
+        if preferences.default_profile
+        else "none: /ask and /papers cover every profile, /metrics shows the first"
+    )
     fields = [
         EmbedField("Default profile", profile + origin("default_profile")),
         EmbedField(
