@@ -58,9 +58,6 @@ class ConversationKeys:
         conversation starting there."""
         return self.of_message(message_id) or conversation_key(message_id)
 
-    def __len__(self) -> int:
-        return len(self._keys)
-
     @contextlib.asynccontextmanager
     async def turn(self, key: str) -> AsyncIterator[None]:
         lock, users = self._locks.setdefault(key, (asyncio.Lock(), [0]))

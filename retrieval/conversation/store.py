@@ -59,10 +59,6 @@ class ConversationStore:
                 self._conversations.popitem(last=False)
             return numbered
 
-    def forget(self, key: str) -> None:
-        with self._lock:
-            self._conversations.pop(key, None)
-
     def __len__(self) -> int:
         with self._lock:
             self._drop_expired()

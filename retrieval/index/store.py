@@ -228,9 +228,6 @@ class PaperStore:
                 return dict(list(best.items())[:k])
             wanted *= 2
 
-    def profile_ids(self) -> list[str]:
-        return sorted({snapshot.profile for snapshot in self.get_snapshots()})
-
     def get_snapshots(self, profile_id: str | None = None) -> list[MetricSnapshot]:
         """The profile's snapshots (every profile's when None), oldest first."""
         where = {"profile": profile_id} if profile_id else None
