@@ -17,7 +17,7 @@ import pytest
 from bot.formatting import escape_user_text
 from retrieval.database import Database
 from retrieval.errors import AmbiguousPaperError
-from retrieval.feedback import FeedbackStore
+from retrieval.feedback import FeedbackStore, development_questions
 from retrieval.index.embeddings import MiniLMEmbeddings
 from retrieval.service import ResearchService
 from tests.bot_fixtures import SettingsFactory, field, only_embed, running_bot, second_profile
@@ -217,6 +217,28 @@ async def test_feedback_export_from_the_cli(
     [question] = [json.loads(line) for line in export("--jsonl-questions", "--negative").splitlines()]
     assert question["question"] == UNCOVERED and question["feedback"]["reasons"] == ["he has a swarm paper"]
     assert "1 vote(s)" not in export() and export().rstrip().endswith("2 vote(s): 👍 1, 👎 1")
+
+
+async def test_a_vote_on_a_follow_up_keeps_the_question_it_stood_for(
+    discord_server: DiscordServer, seeded_service: ResearchService, bot_settings: SettingsFactory
+) -> None:
+    """Two conversations' "the second one" are two questions: each record holds the question it was read as."""
+    server, settings = discord_server, bot_settings()
+    questions = ["which robotics papers did he write?", "newest papers on language models"]
+    async with running_bot(server, seeded_service, settings):
+        for question in questions:
+            listing = await ask(server, question)
+            follow_up = await (await server.send_message("the second one", reply_to=listing)).response(timeout=60)
+            await (await server.click_button(follow_up, vote_button(follow_up, "👍"))).response()
+    expected = []
+    for number, question in enumerate(questions):
+        seeded_service.converse(f"expected-{number}", question)
+        reply = seeded_service.converse(f"expected-{number}", "the second one")
+        assert reply.followup is not None
+        expected.append(reply.followup.resolved_question)
+    entries = stored_feedback(settings.database_file).entries()
+    assert [entry.question for entry in entries] == expected and expected[0] != expected[1]
+    assert [row["question"] for row in development_questions(entries)] == expected
 
 
 # --- /settings --------------------------------------------------------------------------------------------

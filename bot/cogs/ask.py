@@ -60,7 +60,10 @@ class AskCog(commands.Cog, name="Ask"):
         reply = await service.run(service.converse, key, question, profile=profile, default=default)
         answer_id = None
         if reply.kind == "answer":
-            answer_id = await record_answer(self.bot, reply.answer, guild.id if guild else None, channel.id)
+            # a follow-up is recorded as the question it stood for: "the second one" means nothing on its own
+            asked = reply.followup.resolved_question if reply.followup else reply.answer.question
+            recorded = reply.answer.model_copy(update={"question": asked})
+            answer_id = await record_answer(self.bot, recorded, guild.id if guild else None, channel.id)
         return Reply(render_reply(reply), answer_actions(reply.answer, answer_id), followup_note(reply))
 
     @commands.hybrid_command(name="ask", description="Ask about the researcher's papers; the answer cites them.")
