@@ -95,8 +95,8 @@ def ingest_worker(cached: bool) -> dict[str, Any]:
 
     settings = Settings()
     started = time.perf_counter()
-    embeddings = CachedSentenceEmbeddings() if cached else MiniLMEmbeddings()
-    embeddings.embed_query("warm up")  # imports sentence-transformers, loads MiniLM
+    embeddings = CachedSentenceEmbeddings() if cached else MiniLMEmbeddings(backend=settings.embedding_backend)
+    embeddings.embed_query("warm up")  # loads MiniLM on the configured backend
     model_load = time.perf_counter() - started
     parsed = parse_all(collect_profile_files([settings.profiles_dir]), settings.max_profile_bytes)
     papers = [paper for item in parsed for paper in item.papers]
