@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 import pytest
 
 from retrieval.errors import UserFacingError
@@ -208,3 +209,11 @@ def test_the_in_memory_passages_follow_new_ingests(fresh_service: ResearchServic
     searcher = fresh_service._answer_tools()[0]
     passages = searcher.profile_passages("ada-example", fresh_service.store.revision())
     assert sorted(passages.paper_ids) == sorted(paper.id for paper in fresh_service.papers())  # no old version's
+
+
+def test_a_profile_without_passages_ranks_nothing(seeded_service: ResearchService) -> None:
+    """As when an ingest another process committed after this one's BM25 index was read removed all its papers."""
+    searcher = seeded_service._answer_tools()[0]
+    passages = searcher.profile_passages("nobody", seeded_service.store.revision())
+    vector = np.asarray(seeded_service.store.embeddings.embed_query("robots"), dtype=np.float32)
+    assert passages.paper_ids == [] and passages.best(vector, None, 5) == {}

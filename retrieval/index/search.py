@@ -112,6 +112,8 @@ class ProfilePassages:
 
     def best(self, vector: np.ndarray, allowed: set[str] | None, k: int) -> dict[str, float]:
         """The best passage cosine of the top `k` allowed papers, best first."""
+        if not self.paper_ids:
+            return {}
         similarities = self.vectors @ vector
         best: dict[str, float] = {}
         for row in np.argsort(-similarities, kind="stable"):

@@ -184,7 +184,9 @@ class PaperStore:
             for metadata, vector in zip(result["metadatas"], result["embeddings"], strict=True)
             if visible(metadata, revision)
         ]
-        vectors = np.asarray([vector for _, vector in rows], dtype=np.float32).reshape(len(rows), -1)
+        vectors = np.asarray([vector for _, vector in rows], dtype=np.float32)
+        if not rows:  # a profile an ingest has just emptied: no rows, no width
+            vectors = vectors.reshape(0, 0)
         return [paper_id for paper_id, _ in rows], vectors, revision
 
     def _ranked(self, best: dict[str, float]) -> list[tuple[Paper, float]]:
