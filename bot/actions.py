@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal
 
 import discord
 
+from bot.chat_formatting import OPTION_TEXT_LIMIT, SELECT_OPTIONS
 from bot.errors import report_interaction_error
 from bot.formatting import first_authors, render_similar, render_summary, truncate
 from bot.sending import send_messages
@@ -30,8 +31,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SELECT_OPTIONS = 25  # Discord's limit per select menu
-OPTION_TEXT_LIMIT = 100  # label, value and description of a select option
 CUSTOM_ID_LIMIT = 100
 REASON_FORM_TIMEOUT = 600.0
 PaperAction = Literal["summarize", "similar"]

@@ -26,6 +26,8 @@ FIELDS_PER_EMBED = 25
 EMBED_TOTAL_LIMIT = 6000  # across every embed of one message
 EMBEDS_PER_MESSAGE = 10
 CONTENT_LIMIT = 2000
+SELECT_OPTIONS = 25  # options per select menu
+OPTION_TEXT_LIMIT = 100  # label, value and description of a select option
 
 ELLIPSIS = "…"
 CONTINUED = " (cont.)"

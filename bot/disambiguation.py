@@ -8,10 +8,10 @@ import contextlib
 import discord
 from discord.ext import commands
 
+from bot.chat_formatting import OPTION_TEXT_LIMIT, SELECT_OPTIONS
 from bot.formatting import escape_user_text, first_authors, truncate
 from retrieval.models import Paper
 
-OPTION_TEXT_LIMIT = 100
 QUERY_SHOWN = 200
 
 
@@ -60,9 +60,9 @@ class PaperChoice(discord.ui.View):
 
 
 async def choose_paper(ctx: commands.Context, query: str, papers: list[Paper], *, timeout: float) -> Paper | None:
-    """The paper the invoker picks among `papers` (at most 25), or None if they pick none in time."""
+    """The paper the invoker picks among `papers` (the first 25), or None if they pick none in time."""
     command = ctx.command.name if ctx.command else "summary"
-    view = PaperChoice(papers, ctx.author.id, timeout=timeout, command=command)
+    view = PaperChoice(papers[:SELECT_OPTIONS], ctx.author.id, timeout=timeout, command=command)
     shown = escape_user_text(truncate(query, QUERY_SHOWN))
     view.message = await ctx.send(f"Several papers match “{shown}”. Which one?", view=view)
     if await view.wait():  # timed out: on_timeout disables the menu
