@@ -97,8 +97,9 @@ class ResearchBot(commands.Bot):
         return self.guild_settings.preferences(guild_id, self.settings)
 
     def profile_for(self, guild: discord.abc.Snowflake | None, requested: str | None) -> str | None:
-        """The profile a command names, else the one the guild set; None leaves it to the command (/ask and
-        /metrics: Settings.default_profile; /papers: every profile)."""
+        """The profile a command names, else the one the guild set; None leaves it to the service (Settings'
+        default_profile, else /ask: every profile when there are several, /metrics: the first; /papers: every
+        profile)."""
         if requested or guild is None:
             return requested
         preferences = self.guild_preferences(guild.id)
