@@ -69,7 +69,7 @@ class SearchSettings(_Group):
     dense_weight: float = Field(0.85, description="Weight of the dense cosine in the fusion; BM25 gets the rest.")
     bm25_title_repeat: int = Field(2, description="Times the title is indexed, so title words outweigh the abstract.")
     search_candidates: int = Field(
-        30, description="Papers each ranking contributes before fusion (the dense query reads 4× as many passages)."
+        30, description="Papers each ranking contributes before fusion (the dense query reads 2× as many passages)."
     )
 
 

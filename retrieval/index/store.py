@@ -215,7 +215,7 @@ class PaperStore:
     ) -> dict[str, float]:
         """The best similarity per paper (`key`: its id field) for the top `k` papers, best first, from the visible
         records; asks for more records until k papers are found or none are left."""
-        wanted = max(4 * k, 1)  # a paper has 1-3 passages, so this almost always suffices at once
+        wanted = max(2 * k, 1)  # a paper has 1.5 passages on average, so this almost always suffices at once
         while True:
             include = ["metadatas", "distances"]
             query = partial(collection.query, query_embeddings=[vector], n_results=wanted, where=where, include=include)
