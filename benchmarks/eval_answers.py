@@ -43,6 +43,7 @@ HALVES = [
     "check9",
     "check10",
     "check11",
+    "check12",
 ]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 
