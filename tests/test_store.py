@@ -304,3 +304,12 @@ def test_metrics_match_the_file(seeded_service: ResearchService) -> None:
     assert report.affiliations["deepmind"] == 8
     assert "Igor Mordatch" not in report.top_coauthors
     assert next(iter(report.top_coauthors)) == "Yilun Du"
+
+
+def test_many_papers_are_read_in_pages(seeded_service: ResearchService, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One get of 100k papers fails in Chroma's SQLite ("too many SQL variables"): reads go page by page."""
+    whole = seeded_service.store.get_papers()
+    monkeypatch.setattr(store_module, "READ_PAGE", 7)  # 50 papers: 8 pages, the last one short
+    assert seeded_service.store.get_papers() == whole
+    monkeypatch.setattr(store_module, "READ_PAGE", 10)  # 50 papers: 5 full pages, then an empty one
+    assert seeded_service.store.get_papers() == whole

@@ -28,6 +28,7 @@ the same store at once is not supported).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Mapping
 from functools import cached_property, partial
 from typing import Any, TypeVar
@@ -58,6 +59,8 @@ SNAPSHOT_PLACEHOLDER_VECTOR = [0.0]
 EMBED_CHUNK = 64
 # Paper ids per `$in` filter: Chroma's SQLite refuses a statement of more than ~32k variables
 IDS_PER_FILTER = 1000
+# Records per read of many papers: a single get of 100k papers failed ("too many SQL variables")
+READ_PAGE = 5000
 
 ProgressCallback = Callable[[int, int], None]  # (papers embedded so far, papers to embed)
 SyncCounts = tuple[int, int, int, int, bool]  # per file: added, updated, unchanged, removed, snapshot added
@@ -153,13 +156,16 @@ class PaperStore:
         return sorted(papers, key=lambda paper: (paper.date, paper.title), reverse=True)
 
     def _read_papers(self, where: dict[str, Any] | None) -> list[Paper]:
-        read = partial(self.papers.get, where=where, include=["metadatas", "documents"])
-        result, revision = self._consistent(read)
-        return [
-            paper_from_record(metadata, document)
-            for metadata, document in zip(result["metadatas"], result["documents"], strict=True)
-            if visible(metadata, revision)
-        ]
+        def read() -> list[tuple[Any, Any]]:
+            rows: list[tuple[Any, Any]] = []
+            for offset in itertools.count(0, READ_PAGE):
+                page = self.papers.get(where=where, include=["metadatas", "documents"], limit=READ_PAGE, offset=offset)
+                rows.extend(zip(page["metadatas"], page["documents"], strict=True))
+                if len(page["ids"]) < READ_PAGE:
+                    return rows
+
+        rows, revision = self._consistent(read)
+        return [paper_from_record(metadata, document) for metadata, document in rows if visible(metadata, revision)]
 
     def best_passages(self, query: str, k: int, paper_filter: PaperFilter | None = None) -> dict[str, float]:
         """The cosine similarity of the best passage of each of the top `k` papers, by paper id, best first."""
