@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 import pytest
 from chromadb.api.base_http_client import BaseHTTPClient
+from chromadb.errors import InternalError
 
 from retrieval.answers.plan import QueryPlan
 from retrieval.errors import StoreUnavailableError
@@ -133,6 +134,14 @@ def test_server_errors_mean_unavailable_only_when_5xx(status: int, body: str, re
     with pytest.raises(Exception) as caught:  # chromadb raises a bare Exception for some
         BaseHTTPClient._raise_chroma_error(response)
     assert unavailability(caught.value) == reason
+
+
+def test_an_embedded_stores_internal_error_is_not_an_outage() -> None:
+    """At 100k papers one embedded `get` raised InternalError("too many SQL variables"): a bug to report, not
+    "try again shortly"."""
+    error = InternalError("Error executing plan: too many SQL variables")
+    assert unavailability(error, server=False) is None
+    assert unavailability(error, server=True) == "InternalError: Error executing plan: too many SQL variables"
 
 
 def test_a_server_answering_503_is_unavailable(tmp_path: Path) -> None:

@@ -49,14 +49,16 @@ def causes(error: BaseException) -> Iterator[BaseException]:
         current = current.__cause__ or current.__context__
 
 
-def unavailability(error: BaseException) -> str | None:
-    """Why the store cannot be reached, when that is what `error` means; None for any other error."""
+def unavailability(error: BaseException, *, server: bool = True) -> str | None:
+    """Why the store cannot be reached, when that is what `error` means; None for any other error. `server`: the
+    store is a Chroma server; an embedded store's internal errors (e.g. a query SQLite refuses) are bugs, not
+    outages, and must not read "try again shortly"."""
     for cause in causes(error):
         if isinstance(cause, httpx.TransportError):  # refused, reset, name not found, timed out
             return f"{where(cause)}{type(cause).__name__}: {cause}".rstrip(": ")
         if isinstance(cause, httpx.HTTPStatusError) and cause.response.status_code >= 500:
             return f"{where(cause)}HTTP {cause.response.status_code}"
-        if isinstance(cause, ChromaError) and cause.code() >= 500:
+        if server and isinstance(cause, ChromaError) and cause.code() >= 500:
             return f"{type(cause).__name__}: {cause}"
     return None
 
@@ -77,7 +79,8 @@ def translated(function: Callable[..., Any]) -> Callable[..., Any]:
         except StoreUnavailableError:
             raise  # from a nested store call
         except Exception as error:
-            reason = unavailability(error)
+            settings = getattr(args[0], "settings", None) if args else None
+            reason = unavailability(error, server=bool(getattr(settings, "chroma_host", None)))
             if reason is None:
                 raise
             raise StoreUnavailableError(reason) from error
