@@ -66,30 +66,38 @@ def test_the_array_model_scores_exactly_as_scikit_learn(embeddings: MiniLMEmbedd
     assert np.abs(ours - expected).max() < 1e-9
 
 
-def test_the_fitted_model_is_saved_once_and_read_back(
-    embeddings: MiniLMEmbeddings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def empty_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A user cache folder of its own, and nothing fitted in memory: as a new install's first process."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(intents, "_FITTED", {})
+    return tmp_path
+
+
+def new_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(intents, "_FITTED", {})  # nothing fitted in memory; the cache folder stays
+
+
+def test_the_fitted_model_is_saved_once_and_read_back(
+    embeddings: MiniLMEmbeddings, empty_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     examples = load_examples()[:200]
     first = IntentClassifier(embeddings, examples).scores("what are his newest papers?")
-    assert len(list(tmp_path.rglob("intent-model-*.npz"))) == 1
+    assert len(list(empty_cache.rglob("intent-model-*.npz"))) == 1
 
-    monkeypatch.setattr(intents, "_FITTED", {})  # a new process: nothing fitted in memory
+    new_process(monkeypatch)
     reader = IntentClassifier(embeddings, examples)
     monkeypatch.setattr(reader, "fit_sklearn", lambda: pytest.fail("refitted although the model was cached"))
     assert reader.scores("what are his newest papers?") == pytest.approx(first, abs=1e-12)
-    assert not list(tmp_path.rglob("*.tmp"))  # no temporary file left behind
+    assert not list(empty_cache.rglob("*.tmp"))  # no temporary file left behind
 
 
 def test_a_damaged_cache_file_is_refitted(
-    embeddings: MiniLMEmbeddings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    embeddings: MiniLMEmbeddings, empty_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    monkeypatch.setattr(intents, "_FITTED", {})
     examples = load_examples()[:120]
     expected = IntentClassifier(embeddings, examples).scores("compare RT-1 and RT-2")
-    (saved,) = tmp_path.rglob("intent-model-*.npz")
+    (saved,) = empty_cache.rglob("intent-model-*.npz")
     saved.write_bytes(saved.read_bytes()[:100])  # truncated, as by a full disk
-    monkeypatch.setattr(intents, "_FITTED", {})
+    new_process(monkeypatch)
     assert IntentClassifier(embeddings, examples).scores("compare RT-1 and RT-2") == pytest.approx(expected, abs=1e-12)
