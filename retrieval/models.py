@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,10 +22,16 @@ class Profile(BaseModel):
     papers_claimed: int | None = Field(None, description="The paper count the header states.")
     novelty: int | None = Field(None, description="Percent, 56 for 'Novelty56%'.")
     ai_score: int | None = None
+    i10_index: int | None = Field(None, description="Papers with at least 10 citations (OpenAlex).")
+    citations_by_year: dict[int, int] = Field(
+        default_factory=dict, description="Citations received each year (OpenAlex's counts_by_year)."
+    )
+    source: str | None = Field(None, description="Where a fetched profile came from: 'openalex:A…' or 'arxiv:…'.")
 
     def header_fingerprint(self) -> str:
-        """Changes exactly when a header value changes; decides whether a new snapshot is due."""
-        return hashlib.sha1(self.model_dump_json().encode()).hexdigest()[:16]
+        """Changes exactly when a header value changes; decides whether a new snapshot is due. Unset fields are
+        left out, so a field added to the model does not change the fingerprint of profiles that lack it."""
+        return hashlib.sha1(self.model_dump_json(exclude_defaults=True).encode()).hexdigest()[:16]
 
 
 class Paper(BaseModel):
@@ -40,11 +46,21 @@ class Paper(BaseModel):
     authors: list[str]
     et_al: bool = Field(description="The listed authors are the first few; the page says 'et al.'.")
     affiliations: list[str]
-    abstract: str
+    abstract: str = Field(description="Empty when the source has none (the title stands in for it).")
     profile: str = Field(description="Profile id this paper was listed under.")
+    cited_by: int | None = Field(None, description="Citations of this paper, when a source counts them.")
+    url: str | None = Field(None, description="The paper's page (DOI, arXiv or OpenAlex), when a source gives one.")
+
+    # cited_by and url change without the text changing: a paper whose only change is there keeps its vectors
+    VOLATILE_FIELDS: ClassVar[frozenset[str]] = frozenset({"cited_by", "url"})
 
     def content_fingerprint(self) -> str:
-        return hashlib.sha1(self.model_dump_json().encode()).hexdigest()[:16]
+        """Changes exactly when something embedded or quoted changes (so the paper is embedded again)."""
+        return hashlib.sha1(self.model_dump_json(exclude=set(self.VOLATILE_FIELDS)).encode()).hexdigest()[:16]
+
+    @property
+    def has_abstract(self) -> bool:
+        return bool(self.abstract.strip())
 
 
 class ParsedProfile(BaseModel):
@@ -67,6 +83,9 @@ class MetricSnapshot(BaseModel):
     papers_claimed: int | None = None
     novelty: int | None = None
     ai_score: int | None = None
+    i10_index: int | None = None
+    citations_by_year: dict[int, int] = Field(default_factory=dict)
+    source: str | None = None
     papers_listed: int
 
 

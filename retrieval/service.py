@@ -41,6 +41,7 @@ from retrieval.models import (
     MetricsReport,
     Paper,
     PaperFilter,
+    ParsedProfile,
     ProfileSummary,
     SearchHit,
     Summary,
@@ -136,6 +137,16 @@ class ResearchService:
         parsed = parse_profile_bytes(raw, source, self.settings.max_profile_bytes)
         with self._write_lock:
             return ingest_profiles(self.store, [parsed])
+
+    def ingest_parsed(self, parsed: list[ParsedProfile]) -> IngestReport:
+        """Profiles parsed elsewhere (fetched from a source: retrieval/sources/), ingested like files."""
+        with self._write_lock:
+            return ingest_profiles(self.store, parsed)
+
+    def remove_profiles(self, profile_ids: list[str]) -> int:
+        """Remove these profiles' papers and snapshots, in one commit; the number of papers removed."""
+        with self._write_lock:
+            return self.store.remove_profiles(profile_ids)
 
     def store_is_empty(self) -> bool:
         return self.store.is_empty()

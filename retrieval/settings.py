@@ -196,6 +196,44 @@ class DiscordSettings(_Group):
         return sorted(ids)
 
 
-class Settings(StoreSettings, SearchSettings, AnswerSettings, ConversationSettings, LLMSettings, DiscordSettings):
+class SourceSettings(_Group):
+    """Researchers from live sources (retrieval/sources/): OpenAlex and arXiv, and the scheduled refresh."""
+
+    openalex_url: str = Field(
+        "https://api.openalex.org", description="OpenAlex API base URL (a mirror or proxy may stand in)."
+    )
+    openalex_mailto: str | None = Field(None, description="Contact email sent with every OpenAlex request, as asked.")
+    openalex_api_key: SecretStr | None = Field(None, description="OpenAlex API key (free; raises the daily budget).")
+    openalex_requests_per_second: float = Field(5.0, gt=0, description="Polite request rate to OpenAlex.")
+    arxiv_url: str = Field("https://export.arxiv.org/api", description="arXiv API base URL (its /query endpoint).")
+    arxiv_interval_seconds: float = Field(
+        3.0, ge=0, description="Seconds between arXiv requests (arXiv asks for one every 3 s, one at a time)."
+    )
+    source_timeout: float = Field(30.0, gt=0, description="Seconds one source request may take.")
+    source_attempts: int = Field(
+        4, ge=1, description="Attempts per request on 429, 5xx, timeouts and dropped connections (then an error)."
+    )
+    source_retry_max_seconds: float = Field(
+        60.0, gt=0, description="Longest wait between attempts (a longer Retry-After is an error at once)."
+    )
+    fetch_checkpoint_dir: Path | None = Field(
+        None, description="Where an interrupted fetch keeps its pages to resume from (default: beside chroma_path)."
+    )
+    refresh_interval_hours: float = Field(
+        168.0, ge=0, description="The bot refreshes followed researchers this often (0: never; default weekly)."
+    )
+    refresh_channel_id: int | None = Field(
+        None, description="Channel where the scheduled refresh posts what changed (unset: it posts nothing)."
+    )
+
+
+class Settings(
+    StoreSettings, SearchSettings, AnswerSettings, ConversationSettings, LLMSettings, DiscordSettings, SourceSettings
+):
     """Everything, flat: `settings.dense_weight`, `settings.llm_timeout`, `settings.discord_token`. The env prefix
     and `.env` file come from `_Group`."""
+
+    @property
+    def checkpoint_dir(self) -> Path:
+        """`fetch_checkpoint_dir`, or fetches/ beside the Chroma folder."""
+        return self.fetch_checkpoint_dir or self.chroma_path.parent / "fetches"

@@ -135,7 +135,7 @@ KILLS = {  # name: the kills, one process each, and the version the store shows 
     "second profile half written": (["_write_papers:after:3"], "old"),
     "everything written, before the commit": (["_commit:before:1"], "old"),
     "after the commit": (["_commit:after:1"], "new"),
-    "during the cleanup after the commit": (["_sweep_records:after:4"], "new"),
+    "during the cleanup after the commit": (["_sweep_records:after:6"], "new"),  # 4 per sweep; one before
     "again while sweeping the first crash": (["_write_papers:after:2", "_sweep_records:after:2"], "old"),
 }
 

@@ -27,10 +27,14 @@ _BACKGROUND = re.compile(
     r"^(?:however|while|although|despite|unfortunately|recent|existing|traditional)\b|\b(?:remains?|challenging)\b",
     re.IGNORECASE,
 )
+# a paper fetched from a source that had no abstract: said plainly, not summarised from its title
+NO_ABSTRACT = "The source has no abstract for this paper; only its title, authors and date are known."
 _POINTER = re.compile(r"\b(?:website|project page|can be found)\b", re.IGNORECASE)  # "videos can be found at ..."
 
 
 def summarize(paper: Paper, embeddings: Embeddings) -> Summary:
+    if not paper.has_abstract:
+        return Summary(paper=paper, tldr=NO_ABSTRACT, key_points=[], results=[])
     sentences = [s for s in split_sentences(render_latex(paper.abstract)) if not _POINTER.search(s)]
     if not sentences:
         return Summary(paper=paper, tldr="", key_points=[], results=[])

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 from collections.abc import Callable, Mapping
 from functools import cached_property, partial
 from typing import Any, TypeVar
@@ -260,23 +261,40 @@ class PaperStore:
         changed: list[Paper] = []
         replaced: list[str] = []
         snapshots: list[dict[str, Any]] = []
+        restamped: list[Paper] = []  # only cited_by or url changed: a new paper record, the same vectors
         for item in parsed:
             existing = self.papers.get(where={"profile": item.profile.id}, include=["metadatas"])["metadatas"]
-            stored = {str(metadata["id"]): metadata["fingerprint"] for metadata in existing}
+            stored = {str(metadata["id"]): metadata for metadata in existing}
             incoming = {paper.id for paper in item.papers}
-            item_changed = [p for p in item.papers if stored.get(p.id) != p.content_fingerprint()]
+            item_changed = [p for p in item.papers if stored_fingerprint(stored.get(p.id)) != p.content_fingerprint()]
+            changed_ids = {paper.id for paper in item_changed}
+            item_restamped = [
+                p
+                for p in item.papers
+                if p.id not in changed_ids and volatile_fields(stored[p.id]) != volatile_fields(paper_metadata(p))
+            ]
             updated = [paper.id for paper in item_changed if paper.id in stored]
             stale = [id_ for id_ in stored if id_ not in incoming]
             snapshot = self._snapshot_if_changed(item.profile, len(item.papers), now, revision)
-            unchanged = len(item.papers) - len(item_changed)
-            counts.append((len(item_changed) - len(updated), len(updated), unchanged, len(stale), snapshot is not None))
+            unchanged = len(item.papers) - len(item_changed) - len(item_restamped)
+            counts.append(
+                (
+                    len(item_changed) - len(updated),
+                    len(updated) + len(item_restamped),
+                    unchanged,
+                    len(stale),
+                    snapshot is not None,
+                )
+            )
             changed.extend(item_changed)
+            restamped.extend(item_restamped)
             replaced.extend(updated + stale)
             if snapshot is not None:
                 snapshots.append(snapshot)
-        if not (changed or replaced or snapshots):
+        if not (changed or replaced or restamped or snapshots):
             return counts
         self._retire(replaced, revision)
+        self._restamp(restamped, revision)
         for start in range(0, len(changed), EMBED_CHUNK):
             self._write_papers(changed[start : start + EMBED_CHUNK], revision)
             if on_embedded:
@@ -293,6 +311,53 @@ class PaperStore:
         for batch in batches(paper_ids, IDS_PER_FILTER):
             for collection, field in ((self.papers, "id"), (self.passages, "paper_id"), (self.sentences, "paper_id")):
                 self._mark(collection, collection.get(where={field: {"$in": batch}}, include=[])["ids"], revision)
+
+    def _restamp(self, papers: list[Paper], revision: int) -> None:
+        """Papers whose text is unchanged but whose citation count or link changed: the paper record is replaced
+        by one of `revision` with the same vector; passages and sentences stay as they are."""
+        by_id = {paper.id: paper for paper in papers}
+        for batch in batches(list(by_id), IDS_PER_FILTER):
+            current = self.papers.get(where={"id": {"$in": batch}}, include=["metadatas", "embeddings"])
+            rows = [
+                (record_id, by_id[str(metadata["id"])], vector)
+                for record_id, metadata, vector in zip(
+                    current["ids"], current["metadatas"], current["embeddings"], strict=True
+                )
+                if metadata.get("retired") is None  # the visible record (an older retired one may wait for a sweep)
+            ]
+            if not rows:
+                continue
+            self._mark(self.papers, [record_id for record_id, _, _ in rows], revision)
+            self.papers.upsert(
+                ids=[f"{paper.id}@{revision}" for _, paper, _ in rows],
+                embeddings=np.stack([np.asarray(vector) for _, _, vector in rows]),
+                metadatas=[{**paper_metadata(paper), "revision": revision} for _, paper, _ in rows],
+                documents=[paper_document(paper) for _, paper, _ in rows],
+            )
+
+    def remove_profiles(self, profile_ids: list[str]) -> int:
+        """Remove these profiles' papers and snapshots in one commit (all go, or, on a crash, none); the number of
+        papers removed."""
+        committed = self.revision()
+        self._sweep(committed)
+        revision = committed + 1
+        paper_ids = [
+            str(metadata["id"])
+            for profile_id in profile_ids
+            for metadata in self.papers.get(where={"profile": profile_id}, include=["metadatas"])["metadatas"]
+        ]
+        snapshot_ids = [
+            record_id
+            for profile_id in profile_ids
+            for record_id in self.snapshots.get(where={"profile": profile_id}, include=[])["ids"]
+        ]
+        if not (paper_ids or snapshot_ids):
+            return 0
+        self._retire(paper_ids, revision)
+        self._mark(self.snapshots, snapshot_ids, revision)
+        self._commit(revision)
+        self._sweep(revision)
+        return len(set(paper_ids))
 
     def _mark(self, collection: chromadb.Collection, ids: list[str], retired: int | None) -> None:
         """Set the `retired` mark of these records (None lifts it), in batches of the size Chroma accepts."""
@@ -345,7 +410,9 @@ class PaperStore:
         snapshot = MetricSnapshot(
             taken_at=now, papers_listed=papers_listed, profile=profile.id, **profile.model_dump(exclude={"id"})
         )
-        metadata = {k: v for k, v in snapshot.model_dump(mode="json").items() if v is not None}
+        metadata = {k: v for k, v in snapshot.model_dump(mode="json").items() if v not in (None, {})}
+        if snapshot.citations_by_year:  # Chroma metadata holds scalars: the per-year counts go as JSON text
+            metadata["citations_by_year"] = json.dumps(metadata["citations_by_year"])
         return {
             "ids": f"{profile.id}@{now.isoformat()}",
             "embeddings": SNAPSHOT_PLACEHOLDER_VECTOR,
@@ -360,9 +427,8 @@ class PaperStore:
     def _sweep(self, committed: int) -> None:
         """Delete the records no one sees now or ever will (written by an ingest that did not commit, or retired by
         one that did) and lift the retire marks of an ingest that did not commit."""
-        for collection in (self.passages, self.sentences, self.papers):
+        for collection in (self.passages, self.sentences, self.papers, self.snapshots):
             self._sweep_records(collection, committed)
-        self.snapshots.delete(where={"revision": {"$gt": committed}})
 
     def _sweep_records(self, collection: chromadb.Collection, committed: int) -> None:
         collection.delete(where={"$or": [{"revision": {"$gt": committed}}, {"retired": {"$lte": committed}}]})
@@ -443,6 +509,10 @@ def paper_metadata(paper: Paper) -> dict[str, Any]:
         metadata["authors"] = paper.authors
     if paper.affiliations:
         metadata["affiliations"] = paper.affiliations
+    if paper.cited_by is not None:
+        metadata["cited_by"] = paper.cited_by
+    if paper.url:
+        metadata["url"] = paper.url
     return metadata
 
 
@@ -471,11 +541,25 @@ def paper_from_record(metadata: dict[str, Any], document: str) -> Paper:
         affiliations=list(metadata.get("affiliations") or []),
         abstract=abstract,
         profile=str(metadata["profile"]),
+        cited_by=metadata.get("cited_by"),
+        url=metadata.get("url"),
     )
 
 
 def snapshot_from_metadata(metadata: Mapping[str, Any]) -> MetricSnapshot:
-    return MetricSnapshot.model_validate({k: v for k, v in metadata.items() if k not in ("fingerprint", "revision")})
+    fields = {k: v for k, v in metadata.items() if k not in ("fingerprint", "revision", "retired")}
+    if isinstance(fields.get("citations_by_year"), str):
+        fields["citations_by_year"] = json.loads(fields["citations_by_year"])
+    return MetricSnapshot.model_validate(fields)
+
+
+def stored_fingerprint(metadata: Mapping[str, Any] | None) -> str | None:
+    return None if metadata is None else str(metadata["fingerprint"])
+
+
+def volatile_fields(metadata: Mapping[str, Any]) -> tuple[Any, ...]:
+    """The stored values that may change without the text changing (`Paper.VOLATILE_FIELDS`)."""
+    return tuple(metadata.get(field) for field in sorted(Paper.VOLATILE_FIELDS))
 
 
 def batches(items: list[str], size: int) -> list[list[str]]:
