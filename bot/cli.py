@@ -7,6 +7,7 @@ Exit codes: 0 ok, 2 bad input (the message says what to fix), 1 internal error o
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
 import json
 import logging
@@ -32,6 +33,7 @@ from retrieval.ingest.progress import IngestProgress
 from retrieval.models import Answer, Citation, MetricsReport, Paper, PaperFilter, SearchHit, Summary
 from retrieval.service import ResearchService
 from retrieval.settings import Settings
+from retrieval.sources.service import AmbiguousAuthorError, FetchReport, SourceService
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 Handler = Callable[[ResearchService, argparse.Namespace], int]
@@ -413,6 +415,80 @@ def cmd_feedback(service: ResearchService, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- sources: fetch, refresh, remove ---
+
+
+def fetch_progress() -> IngestProgress:
+    return IngestProgress(label="fetching works", verb="fetched", noun="work")
+
+
+def print_fetch_report(report: FetchReport) -> None:
+    ingest = report.ingest
+    resumed = f" (resumed after {report.resumed_from} already fetched)" if report.resumed_from else ""
+    papers = f"{report.papers} paper{'' if report.papers == 1 else 's'}"
+    print(f"{report.name} ({report.profile}) from {report.source} {report.reference}: {papers}{resumed}")
+    if report.without_abstract:
+        print(f"  {report.without_abstract} of them have no abstract at the source (kept with their titles)")
+    print(
+        f"  added {ingest.added}, updated {ingest.updated}, unchanged {ingest.unchanged}, removed {ingest.removed}; "
+        f"metric snapshots added {ingest.snapshots_added}"
+    )
+    for metric, (before, after) in report.changes.items():
+        print(f"  {metric.replace('_', '-')}: {before if before is not None else '—'} → {after}")
+
+
+def cmd_fetch(service: ResearchService, args: argparse.Namespace) -> int:
+    sources = SourceService(service.settings, service)
+    with fetch_progress() as progress:
+        try:
+            if args.source == "openalex":
+                report = asyncio.run(sources.add_openalex(args.reference, pick=args.pick, progress=progress))
+            else:
+                report = asyncio.run(sources.add_arxiv(args.reference, ids=args.ids, name=args.name, progress=progress))
+        except AmbiguousAuthorError as error:
+            if args.json:
+                print(to_json(error.candidates))
+            raise
+    if args.json:
+        print(to_json(report))
+    else:
+        print_fetch_report(report)
+    return EXIT_OK
+
+
+def cmd_refresh(service: ResearchService, args: argparse.Namespace) -> int:
+    if bool(args.profile) == args.all:
+        raise UserFacingError("Name one profile to refresh, or pass --all.")
+    sources = SourceService(service.settings, service)
+    with fetch_progress() as progress:
+        reports = asyncio.run(sources.refresh(None if args.all else args.profile, progress=progress))
+    if args.json:
+        print(to_json(reports))
+        return EXIT_OK
+    for report in reports:
+        print_fetch_report(report)
+    if not reports:
+        print("No researchers are followed yet (add one with `research-bot fetch openalex NAME`).")
+    return EXIT_OK
+
+
+def cmd_remove(service: ResearchService, args: argparse.Namespace) -> int:
+    sources = SourceService(service.settings, service)
+    profile_id = service.resolve_profile(args.profile)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UserFacingError(f"Removing {profile_id!r} deletes its papers and metric history; add --yes.")
+        if input(f"Remove {profile_id} and its metric history? [y/N] ").strip().casefold() not in ("y", "yes"):
+            print("Nothing removed.")
+            return EXIT_OK
+    name, removed = sources.remove(profile_id)
+    if args.json:
+        print(json.dumps({"profile": profile_id, "name": name, "papers_removed": removed}))
+    else:
+        print(f"Removed {name} ({profile_id}): {removed} papers and the metric history.")
+    return EXIT_OK
+
+
 # --- doctor ---
 
 
@@ -505,6 +581,28 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="one development question per distinct question, in tests/data/answer_questions.jsonl's format",
     )
+
+    fetch = command("fetch", cmd_fetch, "Add (or update) a researcher from OpenAlex or arXiv, and follow them.")
+    fetch.add_argument("source", choices=("openalex", "arxiv"))
+    fetch.add_argument(
+        "reference",
+        nargs="?",
+        metavar="NAME_OR_ID",
+        help="OpenAlex: a name, an author id (A…) or an ORCID; arXiv: an author name",
+    )
+    fetch.add_argument("--pick", type=int, metavar="N", help="OpenAlex: the N-th of the researchers a name matches")
+    fetch.add_argument("--ids", nargs="+", metavar="ID", help="arXiv: these papers (e.g. 2303.03378) instead")
+    fetch.add_argument("--name", help="arXiv: whose papers they are (default: the author name, or the shared author)")
+
+    refresh = command(
+        "refresh", cmd_refresh, "Fetch followed researchers again; a snapshot is added when a metric changed."
+    )
+    refresh.add_argument("profile", nargs="?", metavar="PROFILE", help="profile id or name")
+    refresh.add_argument("--all", action="store_true", help="every followed researcher")
+
+    remove = command("remove", cmd_remove, "Remove a profile (its papers and metric history) and stop following it.")
+    remove.add_argument("profile", metavar="PROFILE", help="profile id or name")
+    remove.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
     command(
         "doctor",

@@ -107,6 +107,7 @@ class ProfileSummary(BaseModel):
     papers_listed: int
     papers_claimed: int | None
     last_snapshot: dt.datetime | None
+    source: str | None = Field(None, description="'openalex:A…' or 'arxiv:…' for a fetched profile; None for a file.")
 
 
 class SnapshotDelta(BaseModel):

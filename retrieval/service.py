@@ -205,6 +205,7 @@ class ResearchService:
                     papers_listed=len(self.store.get_papers(PaperFilter(profile=profile_id))),
                     papers_claimed=latest.papers_claimed,
                     last_snapshot=latest.taken_at,
+                    source=latest.source,
                 )
             )
         return summaries

@@ -13,6 +13,7 @@ import pytest
 from tests.conftest import SEED_PROFILE
 
 PAPER_KEYS = {"id", "title", "date", "year", "category", "has_code", "authors", "affiliations", "abstract", "profile"}
+PAPER_KEYS |= {"cited_by", "url"}  # null for a profile file; set by a source (OpenAlex, arXiv)
 
 
 @pytest.fixture(scope="module")
