@@ -128,8 +128,16 @@ def render_metrics_text(report: MetricsReport) -> str:
         "  per category: " + ", ".join(f"{cat}: {count}" for cat, count in report.by_category.items()),
         "  top co-authors: " + ", ".join(f"{name} ({count})" for name, count in report.top_coauthors.items()),
         "  affiliations: " + ", ".join(f"{name} ({count})" for name, count in report.affiliations.items()),
-        "  snapshots:",
     ]
+    if report.source:
+        lines.insert(1, f"  from {report.source}; i10-index {fmt(report.i10_index)}")
+    if report.citations_by_year:
+        lines.append(
+            "  citations per year: " + ", ".join(f"{year}: {n:,}" for year, n in report.citations_by_year.items())
+        )
+    if report.most_cited:
+        lines.append("  most cited: " + "; ".join(f"{p.title} ({p.year}): {p.cited_by:,}" for p in report.most_cited))
+    lines.append("  snapshots:")
     for snapshot in report.snapshots:
         change = ", ".join(f"{field} {delta:+,}" for field, delta in snapshot.change.items()) or "first"
         lines.append(

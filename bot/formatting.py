@@ -182,15 +182,25 @@ def render_metrics(report: MetricsReport, chart_filename: str | None = None) -> 
         EmbedField("Top co-authors", escape_user_text(_counts(report.top_coauthors))),
         EmbedField("Affiliations", escape_user_text(_counts(report.affiliations))),
     ]
+    if report.i10_index is not None:
+        fields.insert(2, EmbedField("i10-index", number(report.i10_index), inline=True))
+    if report.citations_by_year:
+        fields.append(
+            EmbedField("Citations per year", _counts({y: f"{n:,}" for y, n in report.citations_by_year.items()}))
+        )
+    if report.most_cited:
+        leaders = [f"{escape_user_text(p.title)} ({p.year}): {p.cited_by:,}" for p in report.most_cited[:5]]
+        fields.append(EmbedField("Most cited papers", "\n".join(leaders)))
     if report.first_date and report.last_date:
         fields.append(EmbedField("First / latest paper", f"{report.first_date} → {report.last_date}"))
     if len(report.snapshots) > 1 and report.snapshots[-1].change:
         change = ", ".join(f"{field} {delta:+,}" for field, delta in report.snapshots[-1].change.items())
         fields.append(EmbedField("Since the previous snapshot", change))
     latest = report.snapshots[-1].taken_at if report.snapshots else None
+    origin = f" · from {report.source}" if report.source else ""
     return build_messages(
         f"{report.name} — metrics",
-        f"Primary category: {report.category or '—'}",
+        f"Primary category: {report.category or '—'}{origin}",
         fields,
         footer=f"{len(report.snapshots)} snapshot(s)" + (f"; latest {latest:%Y-%m-%d}" if latest else ""),
         image_url=f"attachment://{chart_filename}" if chart_filename else None,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from retrieval.models import MetricSnapshot, MetricsReport, Paper, SnapshotDelta
+from retrieval.models import CitedPaper, MetricSnapshot, MetricsReport, Paper, SnapshotDelta
 from retrieval.text.names import author_matches
 
 TOP_N = 10
-TRACKED = ("h_index", "citations", "papers_claimed", "novelty", "ai_score", "papers_listed")
+TRACKED = ("h_index", "citations", "i10_index", "papers_claimed", "novelty", "ai_score", "papers_listed")
 
 
 def compute_metrics(snapshots: list[MetricSnapshot], papers: list[Paper]) -> MetricsReport:
@@ -43,7 +43,21 @@ def compute_metrics(snapshots: list[MetricSnapshot], papers: list[Paper]) -> Met
         first_paper=by_date[0].title if by_date else None,
         last_paper=by_date[-1].title if by_date else None,
         snapshots=snapshot_history(snapshots),
+        i10_index=latest.i10_index,
+        citations_by_year=dict(sorted(latest.citations_by_year.items())),
+        most_cited=most_cited(papers),
+        source=latest.source,
     )
+
+
+def most_cited(papers: list[Paper], limit: int = TOP_N) -> list[CitedPaper]:
+    """The most cited papers (ties: the newer first); empty when no paper has a count (profile files have none)."""
+    counted = [paper for paper in papers if paper.cited_by is not None]
+    ranked = sorted(counted, key=lambda paper: (-(paper.cited_by or 0), -paper.date.toordinal(), paper.title))
+    return [
+        CitedPaper(id=paper.id, title=paper.title, year=paper.year, cited_by=paper.cited_by or 0)
+        for paper in ranked[:limit]
+    ]
 
 
 def snapshot_history(snapshots: list[MetricSnapshot]) -> list[SnapshotDelta]:

@@ -119,8 +119,16 @@ class SnapshotDelta(BaseModel):
     papers_claimed: int | None
     novelty: int | None
     ai_score: int | None
+    i10_index: int | None = None
     papers_listed: int
     change: dict[str, int] = Field(default_factory=dict, description="Metric → delta vs previous snapshot.")
+
+
+class CitedPaper(BaseModel):
+    id: str
+    title: str
+    year: int
+    cited_by: int
 
 
 class MetricsReport(BaseModel):
@@ -144,6 +152,14 @@ class MetricsReport(BaseModel):
     first_paper: str | None = None
     last_paper: str | None = None
     snapshots: list[SnapshotDelta]
+    i10_index: int | None = None
+    citations_by_year: dict[int, int] = Field(
+        default_factory=dict, description="Citations received each year, as the source counts them (OpenAlex)."
+    )
+    most_cited: list[CitedPaper] = Field(
+        default_factory=list, description="The most cited listed papers, when a source counts per-paper citations."
+    )
+    source: str | None = Field(None, description="'openalex:A…' or 'arxiv:…' for a fetched profile; None for a file.")
 
 
 class PaperFilter(BaseModel):

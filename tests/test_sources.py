@@ -4,6 +4,7 @@ tests/source_servers.py, ingesting into a real embedded Chroma store."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 from collections.abc import Iterator
 from pathlib import Path
@@ -365,3 +366,48 @@ async def test_remove_takes_the_profile_and_its_snapshots_out(services, sources:
     assert research.store.get_snapshots("yilun-du") == []
     assert fetcher.followed_researchers() == []
     assert len(research.papers()) == 50
+
+
+async def test_per_paper_citations_and_the_i10_index_answer_for_a_fetched_profile(
+    services, sources: FakeSources, seeded_service: ResearchService
+) -> None:
+    research, fetcher = services
+    add_igor(sources)
+    await fetcher.add_openalex(IGOR)
+    by_count = sorted(papers_of(research, "igor-mordatch"), key=lambda p: -(p.cited_by or 0))
+    metrics = research.metrics("igor-mordatch")
+    assert [p.title for p in metrics.most_cited] == [p.title for p in by_count[:10]]
+    assert (metrics.i10_index, metrics.source, metrics.citations_by_year) == (
+        137,
+        f"openalex:{IGOR}",
+        {2023: 35_895 // 4, 2024: 35_895 // 3},
+    )
+
+    most = research.ask("what are his most cited papers?", profile="igor-mordatch")
+    assert (most.intent, most.abstained) == ("metrics", False)
+    assert [c.title for c in most.citations] == [p.title for p in by_count[:5]]
+    assert f"{by_count[0].cited_by:,} citations" in most.answer
+    rt2 = next(p for p in by_count if p.title.startswith("RT-2"))
+    one = research.ask("How many citations does RT-2 have?", profile="igor-mordatch")
+    assert [c.title for c in one.citations] == [rt2.title] and f"{rt2.cited_by:,} citations" in one.answer
+    i10 = research.ask("what's his i10-index?", profile="igor-mordatch")
+    assert (i10.intent, i10.answer) == ("metrics", "Igor Mordatch's i10-index is 137.")
+    # a profile file holds neither: the answer says what it does hold
+    for question in ("what are his most cited papers?", "what's his i10-index?"):
+        assert seeded_service.ask(question, profile="igor-mordatch").intent == "not_in_profile"
+
+
+async def test_the_metrics_chart_adds_citations_per_year_and_the_snapshot_history(
+    services, sources: FakeSources, seeded_service: ResearchService
+) -> None:
+    from PIL import Image
+
+    research, fetcher = services
+    add_igor(sources)
+    await fetcher.add_openalex(IGOR)
+    add_igor(sources, citations=40_000)
+    await fetcher.refresh("igor-mordatch")
+    fetched = Image.open(io.BytesIO(research.metrics_chart("igor-mordatch")))
+    from_file = Image.open(io.BytesIO(seeded_service.metrics_chart("igor-mordatch")))
+    assert fetched.format == from_file.format == "PNG"
+    assert fetched.height > 1.8 * from_file.height  # a second row: citations per year and the history

@@ -14,6 +14,7 @@ HEADER_ANSWERS = {
     "citations": ("citations", "{name} has {value:,} citations."),
     "novelty": ("a novelty score", "{name}'s novelty is {value}%."),
     "ai_score": ("an AI score", "{name}'s AI score is {value}."),
+    "i10_index": ("an i10-index", "{name}'s i10-index is {value}."),
 }
 
 

@@ -101,6 +101,8 @@ RECENCY = re.compile(
 )
 
 # --- data the profile does not hold (checked first: "most cited paper" is not the citation total) ---
+# (a fetched profile does hold per-paper counts: the strategy answers those from them)
+PAPER_CITATIONS = "citation counts for single papers"
 NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), missing)
     for pattern, missing in (
@@ -108,7 +110,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\bmost[- ]cited\b|\b(?:highly|least|most|often) cited\b|\bcitations? (?:per|for each|of each|by) paper\b|"
             r"\bcitation counts? (?:of|for|per)\b|\bhow (?:many times|often) (?:was|is|has) (?:it|that|this|the|rt|"
             r"palm|\w+[- ]\w+) .*cited\b",
-            "citation counts for single papers",
+            PAPER_CITATIONS,
         ),
         (
             r"\bvenues?\b|\bconferences?\b|\bjournals?\b|\bworkshops?\b|\b(?:accepted|appeared|presented) (?:at|in)\b|"
@@ -375,7 +377,7 @@ def plan_question(
     filters = _filters(text, context, consumed, soft)
     missing = next((what for pattern, what in NOT_IN_PROFILE if pattern.search(text)), None)
     if papers and missing is None and re.search(r"\bcit(?:ed|ations?)\b", text, re.IGNORECASE):
-        missing = "citation counts for single papers"  # "How many citations does RT-2 have?"
+        missing = PAPER_CITATIONS  # "How many citations does RT-2 have?"
     year_spans = [span for span in consumed if YEAR_ONLY.fullmatch(text[span[0] : span[1]].split()[-1])]
     before_metrics = list(consumed)
     metrics = [key for keys, pattern in METRIC_CUES for key in keys if _take(pattern, text, consumed, year_spans)]

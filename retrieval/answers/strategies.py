@@ -17,7 +17,7 @@ import numpy as np
 from retrieval.answers.coverage import CoverageModel, coverage_features
 from retrieval.answers.extractive import abstention, extractive_answer, llm_cited_answer, topic_is_foreign
 from retrieval.answers.metadata import answer_metrics, citation, paper_listing
-from retrieval.answers.plan import QueryPlan, has_filter
+from retrieval.answers.plan import PAPER_CITATIONS, QueryPlan, has_filter
 from retrieval.errors import UserFacingError
 from retrieval.index.paper_lookup import PaperIndex, title_head
 from retrieval.index.search import HybridSearcher
@@ -227,7 +227,51 @@ METRIC_ANSWER = {
 }
 
 
+MOST_CITED_SHOWN = 5
+
+
+def answer_paper_citations(ctx: AnswerContext) -> Answer:
+    """Per-paper citation counts, which a fetched profile holds: the named papers' counts, else the most (or
+    least) cited papers."""
+    plan = ctx.plan.model_copy(update={"intent": "metrics", "missing": None, "metrics": ["most_cited"]})
+    ctx = replace(ctx, plan=plan)
+    counted = [paper for paper in ctx.papers if paper.cited_by is not None]
+    named = [ctx.by_id[paper_id] for paper_id in plan.papers if paper_id in ctx.by_id]
+    if named:
+        chosen = named
+        heading = ""
+    else:
+        fewest = FEWEST_CITED.search(ctx.question) is not None
+        ranked = sorted(counted, key=lambda paper: (paper.cited_by or 0, paper.date), reverse=not fewest)
+        chosen = ranked[:MOST_CITED_SHOWN]
+        heading = f"{ctx.owner}'s {'least' if fewest else 'most'} cited papers: "
+    citations = [citation(n, paper) for n, paper in enumerate(chosen, 1)]
+    parts = [
+        f"“{short_name(paper)}” ({paper.year}) "
+        + ("has no citation count at the source" if paper.cited_by is None else f"has {paper.cited_by:,} citations")
+        + f" [{n}]"
+        for n, paper in enumerate(chosen, 1)
+    ]
+    source = ctx.report.source.partition(":")[0] if ctx.report.source else "the source"
+    text = heading + "; ".join(parts) + f". (Counts from {source}, as of the last refresh.)"
+    return ctx.answer(text, citations, route="metrics", generated_by="metadata")
+
+
+FEWEST_CITED = re.compile(r"(?:least|fewest|lowest)", re.IGNORECASE)
+
+
+# the i10-index: data a profile file lacks and an OpenAlex profile holds
+I10_INDEX = re.compile(r"\bi-?10(?:[- ]?index)?\b", re.IGNORECASE)
+
+
 def answer_not_in_profile(ctx: AnswerContext) -> Answer:
+    """What the profile holds; or, where the plan expected missing data that this profile (fetched from a
+    source) does hold, that data: per-paper citations, the i10-index."""
+    if ctx.plan.missing == PAPER_CITATIONS and ctx.report.most_cited:
+        return answer_paper_citations(ctx)
+    if I10_INDEX.search(ctx.question) and ctx.report.i10_index is not None:
+        plan = ctx.plan.model_copy(update={"intent": "metrics", "missing": None, "metrics": ["i10_index"]})
+        return answer_metrics_plan(replace(ctx, plan=plan))
     report = ctx.report
     header = ", ".join(
         f"{label} {value}"
