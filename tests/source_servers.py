@@ -22,7 +22,7 @@ from aiohttp import web
 
 from retrieval.models import Paper
 
-WORKS_PAGE = 20  # the server's page size, whatever per_page asks: small, so every fetch pages
+WORKS_PAGE = 20  # the server's default page size, whatever per_page asks: small, so every fetch pages
 TOPICS = {  # category → a real OpenAlex topic name and its subfield
     "LG": ("Machine Learning and Algorithms", "Artificial Intelligence"),
     "RO": ("Robot Manipulation and Learning", "Control and Systems Engineering"),
@@ -160,6 +160,7 @@ class FakeSources:
         self.arxiv: dict[str, list[str]] = {}  # author name → entry XML, newest first
         self.arxiv_by_id: dict[str, str] = {}
         self.arxiv_page = 2  # entries per arXiv page
+        self.works_page = WORKS_PAGE
         self.scripts: dict[str, list[Reply]] = defaultdict(list)
         self.seen: list[Seen] = []
         self._loop = asyncio.new_event_loop()
@@ -262,10 +263,10 @@ class FakeSources:
         works = self.works.get(author, [])
         cursor = request.query.get("cursor", "*")
         start = 0 if cursor == "*" else int(cursor.removeprefix("c"))
-        page = works[start : start + WORKS_PAGE]
+        page = works[start : start + self.works_page]
         following = start + len(page)
         next_cursor = f"c{following}" if page else None  # like OpenAlex: a cursor until a page comes back empty
-        meta = {"count": len(works), "per_page": WORKS_PAGE, "next_cursor": next_cursor}
+        meta = {"count": len(works), "per_page": self.works_page, "next_cursor": next_cursor}
         return web.json_response({"meta": meta, "results": page})
 
     async def _arxiv_query(self, request: web.Request) -> web.Response:

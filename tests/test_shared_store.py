@@ -28,6 +28,7 @@ from retrieval.errors import StoreUnavailableError
 from retrieval.index.chroma_server import unavailability
 from retrieval.index.embeddings import MiniLMEmbeddings
 from retrieval.index.store import PaperStore, make_client
+from retrieval.ingest.profile_format import parse_profile_bytes
 from retrieval.service import ResearchService
 from retrieval.settings import PROJECT_ROOT
 from tests.bot_fixtures import RUN_WITH_DISCORD_AT, field, only_embed, second_profile
@@ -53,6 +54,8 @@ def server_service(port: int, embeddings: MiniLMEmbeddings, tmp_path: Path, **ov
 SERVICE_CALLS: dict[str, Callable[[ResearchService], object]] = {
     "ingest": lambda service: service.ingest([SEED_PROFILE]),
     "ingest_text": lambda service: service.ingest_text(GRACE, "grace.txt"),
+    "ingest_parsed": lambda service: service.ingest_parsed([parse_profile_bytes(GRACE, "grace.txt")]),
+    "remove_profiles": lambda service: service.remove_profiles(["ada-lovelace"]),
     "store_is_empty": lambda service: service.store_is_empty(),
     "ensure_ingested": lambda service: service.ensure_ingested(),
     "profile_ids": lambda service: service.profile_ids(),

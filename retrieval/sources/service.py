@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
@@ -19,18 +18,23 @@ from pydantic import BaseModel, Field
 from retrieval.database import Database
 from retrieval.errors import UserFacingError
 from retrieval.models import IngestReport, MetricSnapshot, ParsedProfile
-from retrieval.sources import arxiv, mapping, openalex
-from retrieval.sources.checkpoints import Checkpoint, Checkpoints, dumped
+from retrieval.sources import arxiv, openalex
+from retrieval.sources.checkpoints import Checkpoints
+from retrieval.sources.fetchers import (
+    IDS_PREFIX,
+    ArxivSource,
+    NoAuthorFoundError,
+    OpenAlexSource,
+    Progress,
+    ResearcherSource,
+)
 from retrieval.sources.followed import FollowedResearcher, FollowedResearchers
 
 if TYPE_CHECKING:
     from retrieval.service import ResearchService
     from retrieval.settings import Settings
 
-# (works read so far, works in all, or None while unknown); may be a coroutine function (the bot edits a message)
-Progress = Callable[[int, int | None], Awaitable[None] | None]
 TRACKED_CHANGES = ("h_index", "citations", "i10_index", "papers_claimed")
-IDS_PREFIX = "ids:"
 
 
 class FetchReport(BaseModel):
@@ -56,22 +60,11 @@ class AmbiguousAuthorError(UserFacingError):
         super().__init__(f"{len(candidates)} researchers match {query!r}; pick one:\n" + "\n".join(lines))
 
 
-class NoAuthorFoundError(UserFacingError):
-    pass
-
-
 def describe(candidate: openalex.AuthorCandidate) -> str:
     parts = [candidate.name, candidate.institution or "no institution listed", f"{candidate.works_count:,} works"]
     if candidate.topics:
         parts.append(", ".join(candidate.topics))
     return f"{' · '.join(parts)} ({candidate.id})"
-
-
-async def report_progress(progress: Progress | None, done: int, total: int | None) -> None:
-    if progress is not None:
-        result = progress(done, total)
-        if inspect.isawaitable(result):
-            await result
 
 
 class SourceService:
@@ -88,6 +81,10 @@ class SourceService:
         self.followed = FollowedResearchers(database or Database(settings.database_file))
         self.checkpoints = Checkpoints(settings.checkpoint_dir)
         self.clock = clock
+        self.sources: dict[str, ResearcherSource] = {
+            "openalex": OpenAlexSource(self.openalex, self.checkpoints, lambda: self.clock()),
+            "arxiv": ArxivSource(self.arxiv, self.checkpoints, lambda: self.clock()),
+        }
 
     # --- clients ---
 
@@ -131,7 +128,7 @@ class SourceService:
         if not reference:
             raise UserFacingError("Give a researcher's name, OpenAlex id (A…) or ORCID.")
         author_id = await self._openalex_author_id(reference, pick)
-        return await self._fetch_openalex(author_id, progress)
+        return await self._fetch("openalex", author_id, None, progress)
 
     async def _openalex_author_id(self, reference: str, pick: int | None) -> str:
         if match := openalex.AUTHOR_ID.match(reference):
@@ -147,31 +144,6 @@ class SourceService:
             raise AmbiguousAuthorError(reference, candidates)
         return candidates[0].id
 
-    async def _fetch_openalex(self, author_id: str, progress: Progress | None) -> FetchReport:
-        now = self.clock()
-        checkpoint = self.checkpoints.load("openalex", author_id, now) or Checkpoint(
-            source="openalex", reference=author_id, started_at=now, cursor="*"
-        )
-        resumed_from = len(checkpoint.items)
-        async with self.openalex() as client:
-            if checkpoint.header is None:
-                checkpoint.header = dumped([await client.author(f"/authors/{author_id}")])[0]
-                self.checkpoints.save(checkpoint)
-            await report_progress(progress, len(checkpoint.items), checkpoint.total)
-            if checkpoint.cursor:
-                async for page in client.works(author_id, checkpoint.cursor):
-                    checkpoint.items.extend(dumped(page.results))
-                    checkpoint.cursor = page.meta.next_cursor if page.results else None
-                    checkpoint.total = page.meta.count
-                    self.checkpoints.save(checkpoint)
-                    await report_progress(progress, len(checkpoint.items), checkpoint.total)
-        author = openalex.Author.model_validate(checkpoint.header)
-        works = [openalex.Work.model_validate(item) for item in checkpoint.items]
-        parsed = mapping.from_openalex(author, works)
-        report = await self._ingest(parsed, "openalex", author_id, resumed_from)
-        self.checkpoints.drop("openalex", author_id)
-        return report
-
     # --- arXiv ---
 
     async def add_arxiv(
@@ -185,48 +157,16 @@ class SourceService:
         """Fetch and ingest a researcher's arXiv papers: by author query, or by an id list (named `name`, or else
         the one author every listed paper shares)."""
         if ids:
-            return await self._fetch_arxiv_ids([i.strip() for i in ids if i.strip()], name, progress)
+            return await self._fetch("arxiv", IDS_PREFIX + ",".join(i.strip() for i in ids), name, progress)
         if not author or not author.strip():
             raise UserFacingError("Give an author name, or --ids with arXiv ids.")
-        return await self._fetch_arxiv_author(author.strip(), name or author.strip(), progress)
+        return await self._fetch("arxiv", author.strip(), name, progress)
 
-    async def _fetch_arxiv_author(self, author: str, name: str, progress: Progress | None) -> FetchReport:
-        now = self.clock()
-        checkpoint = self.checkpoints.load("arxiv", author, now) or Checkpoint(
-            source="arxiv", reference=author, started_at=now, cursor="0"
-        )
-        resumed_from = len(checkpoint.items)
-        if checkpoint.cursor is not None:
-            async with self.arxiv() as client:
-                async for page in client.by_author(author, int(checkpoint.cursor)):
-                    checkpoint.items.extend(dumped(page.entries))
-                    checkpoint.total = page.total_results
-                    start = page.start_index + len(page.entries)
-                    checkpoint.cursor = str(start) if page.entries and start < page.total_results else None
-                    self.checkpoints.save(checkpoint)
-                    await report_progress(progress, len(checkpoint.items), checkpoint.total)
-        entries = [arxiv.Entry.model_validate(item) for item in checkpoint.items]
-        if not entries:
-            raise NoAuthorFoundError(f"arXiv has no papers by {author!r}. Nothing was changed.")
-        parsed = mapping.from_arxiv(name, entries, source=f"arxiv:{author}")
-        report = await self._ingest(parsed, "arxiv", author, resumed_from)
-        self.checkpoints.drop("arxiv", author)
+    async def _fetch(self, source: str, reference: str, name: str | None, progress: Progress | None) -> FetchReport:
+        fetched = await self.sources[source].fetch(reference, name, progress)
+        report = await self._ingest(fetched.parsed, source, reference, fetched.resumed_from)
+        self.checkpoints.drop(source, reference)  # ingested: nothing left to resume
         return report
-
-    async def _fetch_arxiv_ids(self, ids: list[str], name: str | None, progress: Progress | None) -> FetchReport:
-        if not ids:
-            raise UserFacingError("Give at least one arXiv id.")
-        async with self.arxiv() as client:
-            entries = await client.by_ids(ids)
-        await report_progress(progress, len(entries), len(ids))
-        found = {entry.arxiv_id for entry in entries}
-        missing = [i for i in ids if i.split("v")[0] not in found and i not in found]
-        if missing:
-            raise NoAuthorFoundError(f"arXiv has no paper {', '.join(missing)}. Nothing was changed.")
-        name = name or shared_author(entries)
-        reference = IDS_PREFIX + ",".join(ids)
-        parsed = mapping.from_arxiv(name, entries, source=f"arxiv:{reference}")
-        return await self._ingest(parsed, "arxiv", reference, 0)
 
     # --- refresh and remove ---
 
@@ -241,15 +181,7 @@ class SourceService:
                     f"{profile!r} is not a researcher fetched from OpenAlex or arXiv; refresh works on those "
                     "(profile files are updated with `research-bot ingest`)."
                 )
-        return [await self._refetch(researcher, progress) for researcher in followed]
-
-    async def _refetch(self, researcher: FollowedResearcher, progress: Progress | None) -> FetchReport:
-        if researcher.source == "openalex":
-            return await self._fetch_openalex(researcher.reference, progress)
-        if researcher.reference.startswith(IDS_PREFIX):
-            ids = researcher.reference.removeprefix(IDS_PREFIX).split(",")
-            return await self._fetch_arxiv_ids(ids, researcher.name, progress)
-        return await self._fetch_arxiv_author(researcher.reference, researcher.name, progress)
+        return [await self._fetch(f.source, f.reference, f.name, progress) for f in followed]
 
     def remove(self, profile: str) -> tuple[str, int]:
         """Remove a profile (fetched or from a file) and stop following it: (its name, papers removed)."""
@@ -300,14 +232,3 @@ def changes(previous: MetricSnapshot | None, current: dict[str, Any]) -> dict[st
         return {}
     before = previous.model_dump()
     return {key: (before[key], current[key]) for key in TRACKED_CHANGES if before[key] != current[key]}
-
-
-def shared_author(entries: list[arxiv.Entry]) -> str:
-    """The one author on every entry (an id list names no researcher); else ask for a name."""
-    common = set.intersection(*({author.name for author in entry.authors} for entry in entries))
-    if len(common) != 1:
-        raise UserFacingError(
-            "Name the researcher these arXiv papers belong to (--name): "
-            + ("no author is on all of them." if not common else f"{len(common)} authors are on all of them.")
-        )
-    return common.pop()
