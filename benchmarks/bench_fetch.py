@@ -19,25 +19,28 @@ import asyncio
 import sys
 import tempfile
 import time
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any, TypeVar
 
 import chromadb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.synthetic_corpus import write_corpus  # noqa: E402
-from retrieval.index.embeddings import MiniLMEmbeddings  # noqa: E402
-from retrieval.index.passages import paper_passages  # noqa: E402
-from retrieval.index.sentence_vectors import quotable_sentences  # noqa: E402
-from retrieval.index.store import PaperStore  # noqa: E402
-from retrieval.ingest.profile_format import parse_profile_file  # noqa: E402
-from retrieval.service import ResearchService  # noqa: E402
-from retrieval.settings import Settings  # noqa: E402
-from retrieval.sources import openalex  # noqa: E402
-from retrieval.sources.service import SourceService  # noqa: E402
-from tests.source_servers import FakeSources, openalex_author, openalex_work  # noqa: E402
+from benchmarks.synthetic_corpus import write_corpus
+from retrieval.index.embeddings import MiniLMEmbeddings
+from retrieval.index.passages import paper_passages
+from retrieval.index.sentence_vectors import quotable_sentences
+from retrieval.index.store import PaperStore
+from retrieval.ingest.profile_format import parse_profile_file
+from retrieval.service import ResearchService
+from retrieval.settings import Settings
+from retrieval.sources import openalex
+from retrieval.sources.service import SourceService
+from tests.source_servers import FakeSources, openalex_author, openalex_work
 
 AUTHOR = "A4242"
+T = TypeVar("T")
 
 
 def synthetic_works(count: int, folder: Path) -> list[dict]:
@@ -53,7 +56,7 @@ async def fetch_only(server: FakeSources) -> float:
     return time.perf_counter() - started
 
 
-def timed(coroutine) -> tuple[float, object]:  # noqa: ANN001
+def timed(coroutine: Coroutine[Any, Any, T]) -> tuple[float, T]:
     started = time.perf_counter()
     result = asyncio.run(coroutine)
     return time.perf_counter() - started, result
