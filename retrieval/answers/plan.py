@@ -231,7 +231,9 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             ("last_paper",),
             r"\b(?:latest|newest|most recent|last) (?:listed |published )?(?:papers?|publications?|articles?)\b"
             r"(?= (?:in|on) (?:his|the) profile| listed|,| and\b|\s*\?*$)|"
-            r"\bwhich (?:one|paper)(?:'s| is) the (?:latest|newest|most recent)\b",
+            r"\bwhich (?:one|paper)(?:'s| is) the (?:latest|newest|most recent)\b|"
+            # "the earliest paper on his profile and the most recent one"
+            r"(?<=\band )(?:the |his )?(?:latest|newest|most recent|last) one\b(?=\s*\?*$)",
         ),
         (
             ("peak_year",),
