@@ -8,7 +8,6 @@ in the database, so a restart neither repeats a run early nor forgets one that i
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 from dataclasses import dataclass
@@ -99,17 +98,19 @@ class RefreshScheduleCog(commands.Cog, name="Refresh schedule"):
         await self.bot.wait_until_ready()
 
     async def refresh_if_due(self) -> None:
+        # SQLite calls on the event loop (small reads and writes, as in SourceService): one left running in a
+        # thread when the loop is cancelled could still be using the database as ResearchBot.close() closes it
         sources = self.bot.sources
         now = sources.clock()
-        last = await asyncio.to_thread(sources.followed.last_scheduled_run)
+        last = sources.followed.last_scheduled_run()
         if last is not None and now < last + self.interval:
             return
-        researchers = await asyncio.to_thread(sources.followed_researchers)
+        researchers = sources.followed_researchers()
         if researchers:
             log.info("scheduled refresh of %d followed researcher(s)", len(researchers))
         outcomes = await refresh_each(self.bot, researchers)
         # the start time: runs stay one interval apart however long each takes
-        await asyncio.to_thread(sources.followed.set_last_scheduled_run, now)
+        sources.followed.set_last_scheduled_run(now)
         await self.post([outcome.line(since=True) for outcome in outcomes if outcome.worth_posting])
 
     async def post(self, lines: list[str]) -> None:

@@ -6,7 +6,6 @@ The work is `bot.sources` (retrieval/sources/service.py), shared with the schedu
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Literal
@@ -46,7 +45,7 @@ class ResearchersCog(commands.Cog, name="Researchers"):
         return await require_admin(ctx)
 
     async def followed_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        followed = await asyncio.to_thread(self.bot.sources.followed_researchers)
+        followed = self.bot.sources.followed_researchers()
         return profile_choices({researcher.profile_id: researcher.name for researcher in followed}, current)
 
     @commands.hybrid_group(name="researcher", description="Admin: follow researchers from OpenAlex or arXiv.")
@@ -135,7 +134,7 @@ class ResearchersCog(commands.Cog, name="Researchers"):
         sources = self.bot.sources
         if profile:
             profile_id = await self.bot.service.run(self.bot.service.resolve_profile, profile)
-            followed = await asyncio.to_thread(sources.followed.get, profile_id)
+            followed = sources.followed.get(profile_id)
             if followed is None:
                 raise UserFacingError(
                     f"`{profile_id}` comes from a profile file, not from OpenAlex or arXiv: `/reload` or `/ingest` "
@@ -143,7 +142,7 @@ class ResearchersCog(commands.Cog, name="Researchers"):
                 )
             outcomes = [await refresh_one(self.bot, followed)]
         else:
-            outcomes = await refresh_each(self.bot, await asyncio.to_thread(sources.followed_researchers))
+            outcomes = await refresh_each(self.bot, sources.followed_researchers())
         await send_messages(ctx.send, render_refresh(outcomes), ephemeral=True)
 
     # --- remove ---
@@ -178,6 +177,6 @@ class ResearchersCog(commands.Cog, name="Researchers"):
     @researcher.command(name="list", description="Admin: the followed researchers, their source and last refresh.")
     async def list_followed(self, ctx: commands.Context) -> None:
         await ctx.defer(ephemeral=True)
-        followed = await asyncio.to_thread(self.bot.sources.followed_researchers)
+        followed = self.bot.sources.followed_researchers()
         messages = render_followed(followed, self.bot.settings.refresh_interval_hours)
         await send_messages(ctx.send, messages, ephemeral=True)
