@@ -10,18 +10,19 @@ if TYPE_CHECKING:
     from bot.client import ResearchBot
 
 
+async def require_admin(ctx: commands.Context) -> bool:
+    """Manage Server permission in this guild, or the bot's owner; else MissingPermissions."""
+    if await ctx.bot.is_owner(ctx.author):
+        return True
+    permissions = getattr(ctx.author, "guild_permissions", None)
+    if permissions is not None and permissions.manage_guild:
+        return True
+    raise commands.MissingPermissions(["manage_guild"])
+
+
 def admin_only():
-    """Manage Server permission in this guild, or the bot's owner (applies to slash and prefix alike)."""
-
-    async def predicate(ctx: commands.Context) -> bool:
-        if await ctx.bot.is_owner(ctx.author):
-            return True
-        permissions = getattr(ctx.author, "guild_permissions", None)
-        if permissions is not None and permissions.manage_guild:
-            return True
-        raise commands.MissingPermissions(["manage_guild"])
-
-    return commands.check(predicate)
+    """`require_admin` as a command check (applies to slash and prefix alike)."""
+    return commands.check(require_admin)
 
 
 def _limits(bot: ResearchBot, source: Any) -> tuple[int, float]:

@@ -3,6 +3,7 @@ same on AutoShardedBot, runs the shards `shard_count` / `shard_ids` name (`make_
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import discord
@@ -17,6 +18,7 @@ from retrieval.errors import StoreUnavailableError
 from retrieval.feedback import FeedbackStore
 from retrieval.service import ResearchService
 from retrieval.settings import Settings
+from retrieval.sources.service import SourceService
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +60,8 @@ class ResearchBot(commands.Bot):
         self.database = Database(settings.database_file)
         self.feedback = FeedbackStore(self.database)
         self.guild_settings = GuildSettingsStore(self.database)
+        self.sources = SourceService(settings, service, database=self.database)  # /researcher and the schedule
+        self.fetch_lock = asyncio.Lock()  # one fetch at a time: two of one researcher would share a checkpoint
 
     async def setup_hook(self) -> None:
         try:

@@ -225,6 +225,12 @@ class SourceSettings(_Group):
     refresh_channel_id: int | None = Field(
         None, description="Channel where the scheduled refresh posts what changed (unset: it posts nothing)."
     )
+    refresh_check_seconds: float = Field(
+        3600.0,
+        gt=0,
+        description="How often the bot checks whether the scheduled refresh is due (at most every "
+        "refresh_interval_hours); the time of the last run is kept in the database, so a restart keeps the schedule.",
+    )
 
 
 class Settings(

@@ -32,6 +32,7 @@ RT2_TITLE = "RT-2: Vision-Language-Action Models Transfer Web Knowledge to Robot
 UNCOVERED = "How does CRISPR gene editing work?"
 COMMANDS = {
     "ask", "summary", "similar", "metrics", "papers", "profiles", "reload", "ingest", "settings", "feedback", "help",
+    "researcher",
 }  # fmt: skip
 
 

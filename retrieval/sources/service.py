@@ -46,6 +46,8 @@ class FetchReport(BaseModel):
     without_abstract: int = Field(description="Papers kept with their title only: the source had no abstract.")
     resumed_from: int = Field(0, description="Works read from the checkpoint of an interrupted fetch.")
     ingest: IngestReport
+    h_index: int | None = Field(None, description="The researcher's h-index after the fetch (arXiv has none).")
+    citations: int | None = Field(None, description="Their citation total after the fetch (arXiv has none).")
     changes: dict[str, tuple[int | None, int | None]] = Field(
         default_factory=dict, description="Header metric → (before, after), for the metrics that changed."
     )
@@ -215,6 +217,8 @@ class SourceService:
             without_abstract=sum(not paper.has_abstract for paper in parsed.papers),
             resumed_from=resumed_from,
             ingest=ingest,
+            h_index=parsed.profile.h_index,
+            citations=parsed.profile.citations,
             changes=changes(previous, parsed.profile.model_dump()),
         )
 
