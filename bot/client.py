@@ -16,6 +16,7 @@ from bot.guild_settings import GuildPreferences, GuildSettingsStore
 from retrieval.database import Database
 from retrieval.errors import StoreUnavailableError
 from retrieval.feedback import FeedbackStore
+from retrieval.ingest.profiles import NoProfileFilesError
 from retrieval.service import ResearchService
 from retrieval.settings import Settings
 from retrieval.sources.service import SourceService
@@ -69,6 +70,8 @@ class ResearchBot(commands.Bot):
         except StoreUnavailableError as error:  # e.g. started before the Chroma server: it answers once that is up
             log.warning("the paper store is unavailable (%s); starting anyway, commands say so until it is back",
                         error.reason)  # fmt: skip
+        except NoProfileFilesError as error:  # researchers can still come from OpenAlex or arXiv (/researcher add)
+            log.warning("the store is empty and %s; add researchers with /researcher add", error)
         else:
             if report is not None:
                 log.info("store was empty: ingested %d papers from %s", report.added, self.settings.profiles_dir)

@@ -189,6 +189,26 @@ async def test_add_from_arxiv(
     assert lab.profile_ids() == ["ada-lovelace", "yilun-du"]
 
 
+async def test_a_bot_with_no_profile_files_starts_and_fills_its_store_from_a_source(
+    discord_server: DiscordServer,
+    tmp_path: Path,
+    embeddings: MiniLMEmbeddings,
+    settings_for: SettingsFactory,
+    sources: FakeSources,
+) -> None:
+    server = discord_server
+    (tmp_path / "no-profiles").mkdir()
+    empty = service_at(tmp_path / "empty-chroma", embeddings, profiles_dir=tmp_path / "no-profiles")
+    sources.add_arxiv("Yilun Du", {"2206.00003": arxiv_entry("2206.00003", SEED.papers[3])})
+    async with running_bot(server, empty, settings_for(profiles_dir=tmp_path / "no-profiles")):
+        assert empty.store.is_empty()
+        handle = await server.slash_command(
+            "researcher add", {"name": "Yilun Du", "source": "arxiv"}, user=server.admin
+        )
+        await handle.wait_for(lambda record: bool(record.embeds), timeout=60)
+    assert empty.profile_ids() == ["yilun-du"]
+
+
 async def test_a_failing_source_is_reported_and_the_store_is_left_as_it_was(
     discord_server: DiscordServer, lab: ResearchService, settings_for: SettingsFactory, sources: FakeSources
 ) -> None:

@@ -14,6 +14,10 @@ from retrieval.models import IngestReport, ParsedProfile
 PROFILE_SUFFIXES = {".txt"}
 
 
+class NoProfileFilesError(UserFacingError):
+    """A folder without profile files: fine for a bot that only follows researchers from OpenAlex or arXiv."""
+
+
 def collect_profile_files(paths: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
@@ -24,7 +28,7 @@ def collect_profile_files(paths: Iterable[Path]) -> list[Path]:
         else:
             raise UserFacingError(f"{path}: no such file or folder.")
     if not files:
-        raise UserFacingError("No profile files (*.txt) found in " + ", ".join(map(str, paths)) + ".")
+        raise NoProfileFilesError("No profile files (*.txt) found in " + ", ".join(map(str, paths)) + ".")
     return files
 
 
