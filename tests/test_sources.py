@@ -131,14 +131,17 @@ async def test_works_are_read_page_by_page_with_the_cursor(services, sources: Fa
     assert len(papers_of(research, "igor-mordatch")) == 50
 
 
-async def test_an_orcid_finds_the_author(services, sources: FakeSources) -> None:
-    _research, fetcher = services
+async def test_an_orcid_finds_the_author_and_the_api_key_goes_with_every_request(
+    tmp_path: Path, embeddings, sources: FakeSources
+) -> None:
+    _research, fetcher = make_services(tmp_path, embeddings, sources, openalex_api_key="lab-key")
     sources.add_openalex(
         openalex_author(IGOR, "Igor Mordatch", works=3, citations=10, h_index=2, orcid="0000-0002-1825-0097"),
         seed_works()[:3],
     )
     report = await fetcher.add_openalex("https://orcid.org/0000-0002-1825-0097")
     assert (report.profile, report.papers) == ("igor-mordatch", 3)
+    assert sources.seen and all(seen.query.get("api_key") == "lab-key" for seen in sources.seen)
 
 
 async def test_a_429_is_retried_after_the_servers_retry_after(tmp_path: Path, embeddings, sources: FakeSources) -> None:
