@@ -348,10 +348,7 @@ def as_schema_3(service: ResearchService) -> dict[str, tuple[list[str], np.ndarr
     return stored
 
 
-def test_a_schema_3_store_is_read_then_migrated_in_place_by_the_next_ingest(
-    tmp_path: Path, embeddings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(store_module, "READ_PAGE", 7)  # pages that split papers' sentences
+def test_a_schema_3_store_is_read_then_migrated_in_place_by_the_next_ingest(tmp_path: Path, embeddings) -> None:
     service, counting = counting_service(tmp_path / "chroma", embeddings)
     service.ingest([SEED_PROFILE])
     question = "How many evaluation trials did RT-2 use?"

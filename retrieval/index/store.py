@@ -440,31 +440,30 @@ class PaperStore:
         if OLD_SENTENCES_COLLECTION in {collection.name for collection in self.client.list_collections()}:
             old = self.client.get_collection(OLD_SENTENCES_COLLECTION, embedding_function=None)
             committed = int(metadata.get("revision", 0))
-            # read in pages; a paper's sentences were written together, so only the last paper of a page may
-            # continue on the next one: every other is complete and written out at once (memory stays one page). Were
-            # one split anyway, its record would not match its sentences and answers would embed them afresh.
-            pending: dict[tuple[str, str], list[tuple[int, str, np.ndarray, int]]] = {}
+            rows: dict[tuple[str, str], list[tuple[int, str, Any, int]]] = {}  # (paper, fingerprint) → sentences
             for offset in range(0, old.count(), READ_PAGE):
                 page = old.get(include=["documents", "embeddings", "metadatas"], limit=READ_PAGE, offset=offset)
                 for meta, text, vector in zip(page["metadatas"], page["documents"], page["embeddings"], strict=True):
                     if visible(meta, committed):
                         key = (str(meta["paper_id"]), str(meta["fingerprint"]))
-                        row = (int(meta["position"]), text, np.asarray(vector, dtype=np.float32), int(meta["revision"]))
-                        pending.setdefault(key, []).append(row)
-                last = next(reversed(pending), None)
-                self._upsert_sentences([migrated(key, rows) for key, rows in pending.items() if key != last])
-                pending = {last: pending[last]} if last is not None else {}
-            self._upsert_sentences([migrated(key, rows) for key, rows in pending.items()])
+                        rows.setdefault(key, []).append((int(meta["position"]), text, vector, int(meta["revision"])))
+            records = []
+            for (paper_id, fingerprint), sentences in rows.items():
+                sentences.sort(key=lambda row: row[0])
+                texts, vectors = [row[1] for row in sentences], np.asarray([row[2] for row in sentences])
+                records.append(sentence_record(paper_id, fingerprint, texts, vectors, max(r[3] for r in sentences)))
+            for batch in batches(records, self.client.get_max_batch_size()):
+                self._upsert_sentences(batch)
             self.client.delete_collection(OLD_SENTENCES_COLLECTION)
         self.papers.modify(metadata={**self._papers_metadata(), "schema_version": SCHEMA_VERSION})
 
     def _upsert_sentences(self, records: list[dict[str, Any]]) -> None:
-        for batch in batches(records, self.client.get_max_batch_size()):
+        if records:
             self.sentences.upsert(
-                ids=[record["id"] for record in batch],
-                embeddings=[SNAPSHOT_PLACEHOLDER_VECTOR] * len(batch),
-                metadatas=[record["metadata"] for record in batch],
-                documents=[record["document"] for record in batch],
+                ids=[record["id"] for record in records],
+                embeddings=[SNAPSHOT_PLACEHOLDER_VECTOR] * len(records),
+                metadatas=[record["metadata"] for record in records],
+                documents=[record["document"] for record in records],
             )
 
     def _sweep(self, committed: int) -> None:
@@ -593,13 +592,6 @@ def snapshot_from_metadata(metadata: Mapping[str, Any]) -> MetricSnapshot:
     if isinstance(fields.get("citations_by_year"), str):
         fields["citations_by_year"] = json.loads(fields["citations_by_year"])
     return MetricSnapshot.model_validate(fields)
-
-
-def migrated(key: tuple[str, str], rows: list[tuple[int, str, np.ndarray, int]]) -> dict[str, Any]:
-    """A schema-3 paper's sentence rows (position, text, vector, revision) as its schema-4 record."""
-    rows = sorted(rows, key=lambda row: row[0])
-    vectors = np.stack([row[2] for row in rows])
-    return sentence_record(*key, [row[1] for row in rows], vectors, max(row[3] for row in rows))
 
 
 def sentence_record_id(paper_id: str, fingerprint: str) -> str:
