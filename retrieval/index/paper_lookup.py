@@ -224,44 +224,55 @@ def paper_names(papers: list[Paper]) -> tuple[dict[str, str], dict[str, list[str
 
     Short names: a title's head (without a version suffix too), a whole title of at most four words, their
     abbreviations ("Implicit BC", "IBC"), and acronyms the abstract introduces."""
+    plain, abbreviated = {}, {}
+    for paper in papers:
+        plain[paper.id], abbreviated[paper.id] = _short_names(paper)
     owners: dict[str, set[str]] = {}
     for paper in papers:
-        for name in _short_names(paper):
+        for name in plain[paper.id] | abbreviated[paper.id]:
             owners.setdefault(compact_key(name), set()).add(paper.id)
-    # a name inside other titles is theirs too: index every title's runs of as many words as some name has
-    names = {paper.id: _short_names(paper, abbreviations=False) for paper in papers}
-    lengths = {len(name_tokens(name)) for paper_names in names.values() for name in paper_names} - {0}
+    # a name inside other titles is theirs too: find every title's runs of words that are some paper's name
+    runs_of: dict[str, set[tuple[str, ...]]] = {}  # compact key → the word runs of the names it is the key of
+    for names in plain.values():
+        for name in names:
+            if len(key := compact_key(name)) >= 3:
+                runs_of.setdefault(key, set()).add(tuple(name_tokens(name)))
+    named_runs = {run for runs in runs_of.values() for run in runs}
+    lengths = {len(run) for run in named_runs} - {0}
     with_run: dict[tuple[str, ...], set[str]] = {}
     for paper in papers:
         title = name_tokens(paper.title)
         for length in lengths:
             for start in range(len(title) - length + 1):
-                with_run.setdefault(tuple(title[start : start + length]), set()).add(paper.id)
+                if (run := tuple(title[start : start + length])) in named_runs:
+                    with_run.setdefault(run, set()).add(paper.id)
     unique = {key: next(iter(ids)) for key, ids in owners.items() if len(ids) == 1 and len(key) >= 3}
-    years = {paper.id: paper.date for paper in papers}
-    shared: dict[str, list[str]] = {}
-    for paper in papers:
-        for name in names[paper.id]:
-            key = compact_key(name)
-            holders = owners.get(key, set()) | with_run.get(tuple(name_tokens(name)), set())
-            if len(holders) > 1 and len(key) >= 3:
-                shared[key] = sorted(holders, key=years.__getitem__)
-                unique.pop(key, None)
+    holders_of: dict[str, set[str]] = {}  # each shared name's papers, gathered once per name and sorted below
+    for key, runs in runs_of.items():
+        holders = set(owners.get(key, ()))
+        for run in runs:
+            holders |= with_run.get(run, set())
+        if len(holders) > 1:
+            holders_of[key] = holders
+            unique.pop(key, None)
+    dates = {paper.id: paper.date for paper in papers}
+    shared = {key: sorted(holders, key=lambda id_: (dates[id_], id_)) for key, holders in holders_of.items()}
     return unique, shared
 
 
-def _short_names(paper: Paper, *, abbreviations: bool = True) -> set[str]:
+def _short_names(paper: Paper) -> tuple[set[str], set[str]]:
+    """The paper's short names (its title head, with and without a version suffix, a title of at most four words,
+    the acronyms its abstract introduces), and the abbreviations of its head ("Implicit BC", "IBC")."""
     head = title_head(paper.title)
     if head is None and len(paper.title.split()) <= 4:
         head = paper.title
     heads = {head, re.sub(r"\s+v?\d+(?:\.\d+)*$", "", head)} if head else set()
-    names = heads | _introduced_acronyms(paper.abstract)
-    if abbreviations:
-        for name in {re.sub(r"\s+v?\d+(?:\.\d+)*$", "", head) for head in heads}:  # never a version's initial
-            words = name.split()
-            for start in range(len(words) - 1):  # "Implicit Behavioral Cloning" → "Implicit BC", "IBC"
-                initials = "".join(word[0] for word in words[start:] if word[0].isalpha()).upper()
-                # all the initials only of a three-word name: longer ones spell words ("SOIL")
-                if len(initials) >= 2 and start + len(initials) >= 3 and (start or len(initials) == 3):
-                    names.add(" ".join([*words[:start], initials]))
-    return names
+    abbreviations: set[str] = set()
+    for name in {re.sub(r"\s+v?\d+(?:\.\d+)*$", "", head) for head in heads}:  # never a version's initial
+        words = name.split()
+        for start in range(len(words) - 1):  # "Implicit Behavioral Cloning" → "Implicit BC", "IBC"
+            initials = "".join(word[0] for word in words[start:] if word[0].isalpha()).upper()
+            # all the initials only of a three-word name: longer ones spell words ("SOIL")
+            if len(initials) >= 2 and start + len(initials) >= 3 and (start or len(initials) == 3):
+                abbreviations.add(" ".join([*words[:start], initials]))
+    return heads | _introduced_acronyms(paper.abstract), abbreviations

@@ -4,9 +4,13 @@
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 
 from rapidfuzz import fuzz
+
+
+_NOT_ASCII_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def name_tokens(name: str) -> list[str]:
@@ -16,6 +20,8 @@ def name_tokens(name: str) -> list[str]:
 
 @functools.lru_cache(maxsize=1 << 16)  # the same titles and author names are tokenised again and again
 def _name_tokens(name: str) -> tuple[str, ...]:
+    if name.isascii():  # most names and titles: the same words as below, without a Python loop over characters
+        return tuple(_NOT_ASCII_ALNUM.sub(" ", name.lower()).split())
     decomposed = unicodedata.normalize("NFKD", name)
     ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     cleaned = "".join(ch if ch.isalnum() else " " for ch in ascii_only.casefold())
