@@ -9,7 +9,6 @@ import unicodedata
 
 from rapidfuzz import fuzz
 
-
 _NOT_ASCII_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
