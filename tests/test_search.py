@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from retrieval.errors import UserFacingError
+from retrieval.index import lexical_cache
 from retrieval.index import search as search_module
-from retrieval.models import PaperFilter
+from retrieval.models import Paper, PaperFilter
 from retrieval.service import ResearchService
 from tests.conftest import service_at
 
@@ -177,6 +178,20 @@ def test_a_damaged_saved_index_is_rebuilt(fresh_service: ResearchService, embedd
     saved.write_bytes(saved.read_bytes()[:100])
     second = service_at(fresh_service.settings.chroma_path, embeddings)
     assert title_of(second, "zorblat", "bm25") == ["Zorblat Networks for Tiny Planning"]
+
+
+def test_a_saved_index_of_an_older_paper_model_is_rebuilt(
+    fresh_service: ResearchService, embeddings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an upgrade that adds a field to `Paper`, papers unpickled from the old index would lack it."""
+    fresh_service.ingest_text(PROFILE.encode(), "ada.txt")
+    title_of(fresh_service, "zorblat", "bm25")  # saved, with this model's fields
+    saved = fresh_service.settings.chroma_path / "lexical-index.pickle"
+    store_id, revision = str(fresh_service.store.papers.id), fresh_service.store.revision()
+    title_repeat = fresh_service.settings.bm25_title_repeat
+    assert lexical_cache.load(saved, store_id, revision, title_repeat) is not None
+    monkeypatch.setattr(Paper, "model_fields", {**Paper.model_fields, "added_later": Paper.model_fields["url"]})
+    assert lexical_cache.load(saved, store_id, revision, title_repeat) is None
 
 
 def test_hyphenated_and_joined_spellings_meet(seeded_service: ResearchService) -> None:

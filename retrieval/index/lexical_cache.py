@@ -1,7 +1,9 @@
 """The BM25 index saved next to the store, so a new process loads it instead of reading every paper from Chroma and
-re-indexing them (seconds at 10k papers). The file names the store (its papers collection's id) and the revision it
-was built at; any other store or revision rebuilds it. Written to a temporary file and renamed into place, so a
-reader never sees half a file. Pickle is safe here: the file is ours, in the store's own folder or the user cache.
+re-indexing them (seconds at 10k papers). The file names the store (its papers collection's id), the revision it
+was built at and the fields of `Paper` it pickled; any other store, revision or `Paper` model rebuilds it (a paper
+unpickled from an older model lacks the newer fields: an upgrade must not load it). Written to a temporary file
+and renamed into place, so a reader never sees half a file. Pickle is safe here: the file is ours, in the store's
+own folder or the user cache.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import TYPE_CHECKING
 from platformdirs import user_cache_path
 
 from retrieval.atomic import replace_atomically
+from retrieval.models import Paper
 
 if TYPE_CHECKING:
     from retrieval.index.search import LexicalIndex
@@ -21,6 +24,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FORMAT = 1  # bump when LexicalIndex or the tokenisation changes
+
+
+def header(store_id: str, revision: int, title_repeat: int) -> tuple[object, ...]:
+    return (FORMAT, tuple(Paper.model_fields), store_id, revision, title_repeat)
 
 
 def cache_file(chroma_path: Path, chroma_host: str | None, chroma_port: int) -> Path:
@@ -33,19 +40,19 @@ def cache_file(chroma_path: Path, chroma_host: str | None, chroma_port: int) -> 
 def load(path: Path, store_id: str, revision: int, title_repeat: int) -> LexicalIndex | None:
     try:
         with path.open("rb") as file:
-            header, index = pickle.load(file)
+            saved, index = pickle.load(file)
     except FileNotFoundError:
         return None
     except Exception as error:  # an older format, a truncated file: rebuild
         log.warning("ignoring the saved BM25 index %s: %s", path, error)
         return None
-    return index if header == (FORMAT, store_id, revision, title_repeat) else None
+    return index if saved == header(store_id, revision, title_repeat) else None
 
 
 def save(path: Path, store_id: str, title_repeat: int, index: LexicalIndex) -> None:
     def write(temporary: Path) -> None:
         with temporary.open("wb") as file:
-            pickle.dump(((FORMAT, store_id, index.revision, title_repeat), index), file, pickle.HIGHEST_PROTOCOL)
+            pickle.dump((header(store_id, index.revision, title_repeat), index), file, pickle.HIGHEST_PROTOCOL)
 
     try:
         replace_atomically(path, write)
