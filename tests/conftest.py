@@ -13,7 +13,7 @@ from retrieval.index.store import PaperStore
 from retrieval.service import ResearchService
 from retrieval.settings import PROJECT_ROOT, Settings
 
-pytest_plugins = ["tests.discord_fixtures", "tests.chroma_fixtures"]
+pytest_plugins = ["tests.discord_fixtures", "tests.chroma_fixtures", "tests.source_servers"]
 
 SEED_PROFILE = PROJECT_ROOT / "data" / "profiles" / "igor_mordatch_profile.txt"
 

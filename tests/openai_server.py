@@ -8,16 +8,16 @@ its own event loop in a thread, because the service under test calls the LLM syn
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+
+from tests.threaded_server import ThreadedServer
 
 
 @dataclass
@@ -72,14 +72,13 @@ def source_number(messages: list[dict[str, Any]], title_start: str) -> int:
     return int(match.group(1))
 
 
-class FakeChatServer:
+class FakeChatServer(ThreadedServer):
+    name = "fake chat server"
+
     def __init__(self) -> None:
+        super().__init__()
         self.script: list[Reply] = []
         self.requests: list[Request] = []
-        self._loop = asyncio.new_event_loop()
-        self._release = asyncio.Event()
-        self._runner: web.AppRunner | None = None
-        self.port = 0
 
     # --- test side ---
 
@@ -95,34 +94,13 @@ class FakeChatServer:
         self.script = list(replies)
         self.requests = []
 
-    def start(self) -> None:
-        ready = threading.Event()
-        threading.Thread(target=self._serve, args=(ready,), name="fake-chat-server", daemon=True).start()
-        assert ready.wait(10), "the fake chat server did not start"
-
-    def stop(self) -> None:
-        asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-
     # --- server side ---
 
-    def _serve(self, ready: threading.Event) -> None:
-        asyncio.set_event_loop(self._loop)
+    def make_app(self) -> web.Application:
         app = web.Application()
         app.router.add_post("/v1/chat/completions", self._openai_chat)
         app.router.add_post("/api/chat", self._ollama_chat)
-        self._runner = web.AppRunner(app, shutdown_timeout=0.5)
-        self._loop.run_until_complete(self._runner.setup())
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        self._loop.run_until_complete(site.start())
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        ready.set()
-        self._loop.run_forever()
-
-    async def _shutdown(self) -> None:
-        self._release.set()
-        if self._runner is not None:
-            await self._runner.cleanup()
+        return app
 
     def _next(self, request: Request) -> Reply:
         self.requests.append(request)
@@ -141,14 +119,14 @@ class FakeChatServer:
         model = body.get("model", "fake")
         if not body.get("stream"):
             if isinstance(reply, Hang):
-                await self._release.wait()
+                await self.release.wait()
                 return web.Response(status=503)
             return web.json_response(_completion(model, _content(reply, request)))
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
         await response.prepare(http)
         if isinstance(reply, Hang):
             await response.write(_sse(_chunk(model, {"role": "assistant", "content": ""}, None)))
-            await self._release.wait()
+            await self.release.wait()
             return response
         await response.write(_sse(_chunk(model, {"role": "assistant", "content": ""}, None)))
         for piece in _pieces(_content(reply, request)):
@@ -171,7 +149,7 @@ class FakeChatServer:
         response = web.StreamResponse(headers={"Content-Type": "application/x-ndjson"})
         await response.prepare(http)
         if isinstance(reply, Hang):
-            await self._release.wait()
+            await self.release.wait()
             return response
         pieces = _pieces(_content(reply, request)) if body.get("stream", True) else [_content(reply, request)]
         for piece in pieces:

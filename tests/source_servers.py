@@ -9,18 +9,19 @@ The server runs its own event loop in a thread, so synchronous code (the CLI in-
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import threading
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+import pytest
 from aiohttp import web
 
 from retrieval.models import Paper
+from tests.threaded_server import ThreadedServer
 
 WORKS_PAGE = 20  # the server's default page size, whatever per_page asks: small, so every fetch pages
 TOPICS = {  # category → a real OpenAlex topic name and its subfield
@@ -153,8 +154,11 @@ def arxiv_feed(entries: list[str], total: int, start: int) -> str:
     )
 
 
-class FakeSources:
+class FakeSources(ThreadedServer):
+    name = "fake source server"
+
     def __init__(self) -> None:
+        super().__init__()
         self.authors: dict[str, dict[str, Any]] = {}  # short id → author object
         self.works: dict[str, list[dict[str, Any]]] = {}  # short author id → works
         self.arxiv: dict[str, list[str]] = {}  # author name → entry XML, newest first
@@ -163,10 +167,6 @@ class FakeSources:
         self.works_page = WORKS_PAGE
         self.scripts: dict[str, list[Reply]] = defaultdict(list)
         self.seen: list[Seen] = []
-        self._loop = asyncio.new_event_loop()
-        self._release = asyncio.Event()
-        self._runner: web.AppRunner | None = None
-        self.port = 0
 
     # --- test side ---
 
@@ -195,36 +195,21 @@ class FakeSources:
     def requests_to(self, path: str) -> list[Seen]:
         return [seen for seen in self.seen if seen.path == path]
 
-    def start(self) -> None:
-        ready = threading.Event()
-        threading.Thread(target=self._serve, args=(ready,), name="fake-sources", daemon=True).start()
-        assert ready.wait(10), "the fake source server did not start"
-
-    def stop(self) -> None:
-        asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
+    def reset(self) -> None:
+        """No researchers, no scripted replies, no requests seen."""
+        for state in (self.authors, self.works, self.arxiv, self.arxiv_by_id, self.scripts):
+            state.clear()
+        self.seen.clear()
 
     # --- server side ---
 
-    def _serve(self, ready: threading.Event) -> None:
-        asyncio.set_event_loop(self._loop)
+    def make_app(self) -> web.Application:
         app = web.Application(middlewares=[self._scripted])
         app.router.add_get("/openalex/authors", self._author_search)
         app.router.add_get("/openalex/authors/{ref}", self._author)
         app.router.add_get("/openalex/works", self._works)
         app.router.add_get("/arxiv/api/query", self._arxiv_query)
-        self._runner = web.AppRunner(app, shutdown_timeout=0.5)
-        self._loop.run_until_complete(self._runner.setup())
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        self._loop.run_until_complete(site.start())
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        ready.set()
-        self._loop.run_forever()
-
-    async def _shutdown(self) -> None:
-        self._release.set()
-        if self._runner is not None:
-            await self._runner.cleanup()
+        return app
 
     @web.middleware
     async def _scripted(self, request: web.Request, handler: Any) -> web.StreamResponse:
@@ -239,7 +224,7 @@ class FakeSources:
             )
         if isinstance(reply, Raw):
             return web.Response(text=reply.body, content_type=reply.content_type)
-        await self._release.wait()
+        await self.release.wait()
         return web.Response(status=503)
 
     async def _author_search(self, request: web.Request) -> web.Response:
@@ -280,3 +265,18 @@ class FakeSources:
         entries = self.arxiv.get(name, [])
         page = entries[start : start + self.arxiv_page]
         return web.Response(text=arxiv_feed(page, len(entries), start), content_type="application/atom+xml")
+
+
+@pytest.fixture(scope="module")
+def sources_server() -> Iterator[FakeSources]:
+    server = FakeSources()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sources(sources_server: FakeSources) -> FakeSources:
+    """The module's source server, with no researchers and no scripted replies."""
+    sources_server.reset()
+    return sources_server

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,24 +34,6 @@ pytest_plugins = ["tests.bot_fixtures"]
 REFUSAL = "This command is for server admins (Manage Server permission) or the bot owner."
 A_WEEK_AGO = dt.datetime(2026, 11, 19, 9, 30, tzinfo=dt.UTC)  # when the researchers were first fetched
 HTTP_500 = "OpenAlex did not answer after 2 attempts (HTTP 500). Nothing was changed. Try again later."
-
-
-@pytest.fixture(scope="module")
-def sources_server() -> Iterator[FakeSources]:
-    server = FakeSources()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def sources(sources_server: FakeSources) -> FakeSources:
-    """The source server with no researchers and no scripted replies."""
-    for state in (sources_server.authors, sources_server.works, sources_server.arxiv, sources_server.arxiv_by_id):
-        state.clear()
-    sources_server.scripts.clear()
-    sources_server.seen.clear()
-    return sources_server
 
 
 @pytest.fixture

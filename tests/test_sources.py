@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,26 +26,6 @@ IGOR = "A5000000001"
 
 def seed_works(abstracts: bool = True) -> list[dict]:
     return [openalex_work(n, paper, cited_by=1000 - n, abstract=abstracts) for n, paper in enumerate(SEED.papers)]
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeSources]:
-    server = FakeSources()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def sources(server: FakeSources) -> FakeSources:
-    """The server with no researchers and no scripted replies."""
-    server.authors.clear()
-    server.works.clear()
-    server.arxiv.clear()
-    server.arxiv_by_id.clear()
-    server.scripts.clear()
-    server.seen.clear()
-    return server
 
 
 def make_services(
