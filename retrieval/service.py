@@ -357,7 +357,9 @@ class ResearchService:
         self._coverage_model = model
 
     def _plan(self, question: str, view: ProfileView, referred: Sequence[str] = ()) -> QueryPlan:
-        scores = self.intent_classifier.scores(question) if self.settings.learned_intents else None
+        scores = None
+        if self.settings.learned_intents:  # a lab-wide question has no owner whose name to neutralise
+            scores = self.intent_classifier.scores(question, view.owner if view.profile_id else "")
         return plan_question(question, view.context, scores, referred)
 
     def _profile_view(self, profile_id: str | None) -> ProfileView:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from retrieval.answers.intents import IntentClassifier, without_owner
 from retrieval.answers.plan import PlanContext, plan_question
 from retrieval.ingest.profile_format import parse_profile_file
 from tests.conftest import SEED_PROFILE
@@ -167,3 +168,25 @@ def test_a_co_authors_own_metrics_are_not_the_owners() -> None:
 
 def test_intensifiers_leave_the_topic_empty() -> None:
     assert plan("what was the very last paper he released in 2021?").topic == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "owner", "neutral"),
+    [
+        ("what does igor mordatch work on?", "Igor Mordatch", "what does the researcher work on?"),
+        ("Mordatch's newest paper", "Igor Mordatch", "the researcher's newest paper"),
+        ("where is Ada from", "Ada Lovelace", "where is the researcher from"),
+        ("papers by Lovelacey", "Ada Lovelace", "papers by Lovelacey"),  # whole words only
+        ("the lab's newest paper", "", "the lab's newest paper"),  # no owner: every profile
+    ],
+)
+def test_the_classifier_reads_the_owner_as_the_researcher(question: str, owner: str, neutral: str) -> None:
+    assert without_owner(question, owner) == neutral
+
+
+def test_the_intent_does_not_depend_on_whose_profile_it_is(embeddings) -> None:
+    classifier = IntentClassifier(embeddings)
+    for question in ("what does {} work on?", "where did {} grow up?", "what is {}'s h-index?"):
+        about_igor = classifier.scores(question.format("Igor Mordatch"), "Igor Mordatch")
+        about_ada = classifier.scores(question.format("Ada Lovelace"), "Ada Lovelace")
+        assert about_ada == pytest.approx(about_igor, abs=1e-9)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import threading
 from collections.abc import Callable
 from importlib.resources import files
@@ -25,8 +26,23 @@ from platformdirs import user_cache_dir
 
 from retrieval.answers.intent_model import CHAR_NGRAMS, WORD_NGRAMS, LinearIntentModel
 from retrieval.atomic import replace_atomically
+from retrieval.text.names import name_tokens
 
 log = logging.getLogger(__name__)
+
+
+EXAMPLES_OWNER = "Igor Mordatch"  # whose profile the shipped example questions ask about
+
+
+def without_owner(question: str, owner: str) -> str:
+    """The owner's names as pronouns ("what does igor mordatch work on?" → "what does he work on?"): the
+    classifier learns the kind of question, not whose profile the examples happened to be about."""
+    names = "|".join(re.escape(word) for word in name_tokens(owner) if len(word) > 1)
+    if not names:
+        return question
+    owner_name = rf"\b(?:{names})(?:\s+(?:{names}))*"
+    question = re.sub(owner_name + r"['’]s\b", "the researcher's", question, flags=re.IGNORECASE)
+    return re.sub(owner_name + r"\b", "the researcher", question, flags=re.IGNORECASE)
 
 
 def load_examples() -> list[tuple[str, str]]:
@@ -54,19 +70,20 @@ class IntentClassifier:
     def _model_name(self) -> str:
         return getattr(self.embeddings, "name", type(self.embeddings).__name__)
 
-    def scores(self, question: str) -> dict[str, float]:
-        """Each intent's probability."""
+    def scores(self, question: str, owner: str = EXAMPLES_OWNER) -> dict[str, float]:
+        """Each intent's probability for a question about `owner`'s profile."""
+        question = without_owner(question, owner)
         return self.model().probabilities(question, np.asarray(self.embeddings.embed_query(question)))
 
     def model(self) -> LinearIntentModel:
         if self._fitted is not None:  # the per-question path: nothing to build
             return self._fitted
-        key = (self._model_name, tuple(self.examples))
+        key = (self._model_name, tuple(self._questions), tuple(intent for _, intent in self.examples))
         with self._lock:
             if self._fitted is None:
                 self._fitted = _FITTED.get(key)
             if self._fitted is None:
-                cache = cache_file("intent-model", ".npz", [self._model_name, self.examples])
+                cache = cache_file("intent-model", ".npz", [self._model_name, self._questions, self.examples])
                 try:
                     self._fitted = LinearIntentModel.load(cache)
                 except (OSError, ValueError, KeyError, EOFError, BadZipFile):  # missing, or not a model file: fit it
@@ -75,12 +92,16 @@ class IntentClassifier:
                 _FITTED[key] = self._fitted
             return self._fitted
 
+    @property
+    def _questions(self) -> list[str]:
+        return [without_owner(question, EXAMPLES_OWNER) for question, _ in self.examples]
+
     def fit_sklearn(self) -> tuple[object, object, object]:
         """(word vectorizer, character vectorizer, logistic regression), fitted on the examples."""
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
-        questions = [question for question, _ in self.examples]
+        questions = self._questions
         word = TfidfVectorizer(ngram_range=WORD_NGRAMS, sublinear_tf=True).fit(questions)
         chars = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True, min_df=2).fit(questions)
         features = self._features(word, chars, questions, self._example_vectors(questions))
