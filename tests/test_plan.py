@@ -190,3 +190,18 @@ def test_the_intent_does_not_depend_on_whose_profile_it_is(embeddings) -> None:
         about_igor = classifier.scores(question.format("Igor Mordatch"), "Igor Mordatch")
         about_ada = classifier.scores(question.format("Ada Lovelace"), "Ada Lovelace")
         assert about_ada == pytest.approx(about_igor, abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "missing"),
+    [
+        ("where did Lovelace study?", "not_in_profile", "education or biography"),
+        ("does ada teach any courses?", "not_in_profile", "teaching"),
+        ("who does ada lovelace work with most?", "metrics", None),
+    ],
+)
+def test_the_rules_read_any_owners_name(question: str, intent: str, missing: str | None) -> None:
+    context = PlanContext.of("Ada Lovelace", PARSED.papers)
+    result = plan_question(question, context)
+    assert (result.intent, result.missing) == (intent, missing)
+    assert "ada" not in result.topic.casefold() and "lovelace" not in result.topic.casefold()

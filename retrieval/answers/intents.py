@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 import threading
 from collections.abc import Callable
 from importlib.resources import files
@@ -26,7 +25,7 @@ from platformdirs import user_cache_dir
 
 from retrieval.answers.intent_model import CHAR_NGRAMS, WORD_NGRAMS, LinearIntentModel
 from retrieval.atomic import replace_atomically
-from retrieval.text.names import name_tokens
+from retrieval.text.names import replace_person
 
 log = logging.getLogger(__name__)
 
@@ -35,14 +34,9 @@ EXAMPLES_OWNER = "Igor Mordatch"  # whose profile the shipped example questions 
 
 
 def without_owner(question: str, owner: str) -> str:
-    """The owner's names as pronouns ("what does igor mordatch work on?" → "what does he work on?"): the
-    classifier learns the kind of question, not whose profile the examples happened to be about."""
-    names = "|".join(re.escape(word) for word in name_tokens(owner) if len(word) > 1)
-    if not names:
-        return question
-    owner_name = rf"\b(?:{names})(?:\s+(?:{names}))*"
-    question = re.sub(owner_name + r"['’]s\b", "the researcher's", question, flags=re.IGNORECASE)
-    return re.sub(owner_name + r"\b", "the researcher", question, flags=re.IGNORECASE)
+    """The owner's names as "the researcher" ("what does igor mordatch work on?" → "what does the researcher work
+    on?"): the classifier learns the kind of question, not whose profile the examples happened to be about."""
+    return replace_person(question, owner, "the researcher", "the researcher's")
 
 
 def load_examples() -> list[tuple[str, str]]:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from retrieval.index.paper_lookup import compact_key, paper_names, phrase_words, title_phrases
 from retrieval.models import Paper, PaperFilter
-from retrieval.text.names import author_matches, name_tokens
+from retrieval.text.names import author_matches, name_tokens, replace_person
 
 Intent = Literal["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 
@@ -127,15 +127,15 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (
             r"\bph\.?d\b|\bdoctora\w*\b|\b(?:his|phd) advis[oe]r\b|\bborn\b|\bhow old\b|"
-            r"\bwhere did (?:he|igor|mordatch) (?:study|go to|do his|get his)\b|"
-            r"\b(?:his|igor'?s|mordatch'?s) (?:education|degrees?|alma mater|background|age)\b",
+            r"\bwhere did he (?:study|go to|do his|get his)\b|"
+            r"\bhis (?:education|degrees?|alma mater|background|age)\b",
             "education or biography",
         ),
         (r"\bgithub stars?\b|\bstars on github\b|\bforks?\b|\bdownloads?\b", "GitHub or download statistics"),
         (
-            r"\b(?:does|did|will) (?:he|igor|mordatch) teach\b|"
+            r"\b(?:does|did|will) he teach\b|"
             r"\bteach(?:es|ing)? (?:any |a )?(?:courses?|class(?:es)?)\b|"
-            r"\b(?:courses?|class(?:es)?) (?:does|did) he teach\b|\b(?:his|igor'?s|mordatch'?s) (?:courses?|classes|"
+            r"\b(?:courses?|class(?:es)?) (?:does|did) he teach\b|\bhis (?:courses?|classes|"
             r"lectures|teaching)\b|\bsyllabus\b|\boffice hours\b",
             "teaching",
         ),
@@ -164,7 +164,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\bbefore (?:joining |he joined |he was at )?(?:google|deepmind|openai|brain)\b|\b(?:previous|past|former|"
             r"prior|earlier) (?:jobs?|employers?|positions?|roles?|companies|labs?)\b|\bworked (?:at|for) before\b|"
             r"\bhow (?:long|many years) (?:has|is|was) he (?:been )?(?:at|with)\b|\bwhere (?:did|has) he work(?:ed)? "
-            r"before\b|\b(?:his|igor'?s|mordatch'?s) (?:career|cv|resume|employment)\b",
+            r"before\b|\bhis (?:career|cv|resume|employment)\b",
             "employment history",
         ),
         (r"\bself-?citations?\b", "citation counts without self-citations"),
@@ -213,7 +213,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (
             ("top_coauthors",),
             r"\bco-?authors?\b|\bcollaborat\w*\b|\bworks? with (?:the )?most\b|"
-            r"\bwho (?:does|has) (?:he|igor|mordatch) (?:work|written|write|publish)\w* with\b|"
+            r"\bwho (?:does|has) he (?:work|written|write|publish)\w* with\b|"
             r"\b(?:writes?|works?|publish(?:es)?) with (?:the )?most\b",
         ),
         (
@@ -252,7 +252,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
 OVERVIEW = re.compile(
     r"\b(?:overview|big picture|summar(?:y|ize|ise)|topics?|themes?|research (?:areas?|interests?|agenda|directions?)|"
     r"areas?|interests?|focus|body of work|what (?:kind|sort|type)s? of|known for|cover|span|in general|in a nutshell|"
-    r"main (?:lines?|threads?|directions?)|what does (?:he|igor|\w+) (?:do|work on|research|study)|"
+    r"main (?:lines?|threads?|directions?)|what does (?:he|\w+) (?:do|work on|research|study)|"
     r"anything (?:on|about|in|related to)|"
     r"(?:done|worked|working|work|stuff|papers?|publish(?:ed)?|written|wrote) (?:on|about)|"
     r"what has he (?:done|published|written)|main threads?|tl;?dr|gist|sum (?:up|it up)|rundown|run-down|recap|"
@@ -283,7 +283,7 @@ DEFINITION = re.compile(
     re.IGNORECASE,
 )
 LISTING = re.compile(
-    r"\b(?:list|show|which|what|all|every|any|enumerate|give me)\b|^\s*(?:his |igor'?s? )?(?:\w+ )?" + PAPER_NOUN,
+    r"\b(?:list|show|which|what|all|every|any|enumerate|give me)\b|^\s*(?:his )?(?:\w+ )?" + PAPER_NOUN,
     re.IGNORECASE,
 )
 
@@ -330,9 +330,10 @@ class PlanContext:
     by_given_name: dict[str, str]  # lower-case given name -> the one co-author who has it ("wenlong")
     phrases: dict[tuple[str, ...], str]  # three specific title words -> paper id ("zero shot planners")
     categories: frozenset[str]
+    person: bool  # the owner is one person, whose names the rules read as "he" (not "the lab")
 
     @classmethod
-    def of(cls, owner: str, papers: list[Paper]) -> PlanContext:
+    def of(cls, owner: str, papers: list[Paper], *, person: bool = True) -> PlanContext:
         authors = list(dict.fromkeys(author for paper in papers for author in paper.authors))
         categories = frozenset(paper.category for paper in papers)
         owner_surname = name_tokens(owner)[-1:]
@@ -350,7 +351,8 @@ class PlanContext:
         by_given_name = {name: authors[0] for name, authors in given.items() if len(authors) == 1}
         names, shared_names = paper_names(papers)
         years = {paper.id: paper.year for paper in papers}
-        return cls(owner, names, shared_names, years, by_surname, by_given_name, title_phrases(papers), categories)
+        phrases = title_phrases(papers)
+        return cls(owner, names, shared_names, years, by_surname, by_given_name, phrases, categories, person)
 
 
 def plan_question(
@@ -364,6 +366,7 @@ def plan_question(
     resolved by a conversation (retrieval/conversation/); they count as named, first."""
     # "papers w/ sherry yang", "newest paper w wenlong"; "RT-1 vs. RT-2" (the dot is no sentence end)
     text = " ".join(re.sub(r"\bvs\.", "vs", re.sub(r"(?<![\w'’])w/?(?![\w'’])", "with", question)).split())
+    text = replace_person(text, context.owner if context.person else "", "he", "his")  # "igor's" → "his"
     consumed: list[tuple[int, int]] = []  # spans taken by names, filters and cues
 
     phrase_spans: list[tuple[tuple[int, int], str]] = []

@@ -26,7 +26,7 @@ from retrieval.metrics import compute_metrics
 from retrieval.models import Answer, Citation, MetricSnapshot, MetricsReport, Paper, PaperFilter, SearchHit
 from retrieval.settings import Settings
 from retrieval.text.lexical import STOPWORDS, terms
-from retrieval.text.names import name_tokens, paper_has_author
+from retrieval.text.names import name_tokens, paper_has_author, replace_person
 
 INTRODUCES = re.compile(
     r"\b(?:we (?:propose|present|introduce|call|develop|describe|study|investigate|consider|train)|this (?:paper|work) "
@@ -42,7 +42,7 @@ FINDING = re.compile(
 )
 # the whole researcher is asked about ("his research", "core interests", "big picture")
 RESEARCHER_WIDE = re.compile(
-    r"\b(?:his|mordatch'?s|igor'?s) (?:core |main )?(?:research|work|papers|interests)\b|big picture|\bgist\b|tl;?dr|"
+    r"\bhis (?:core |main )?(?:research|work|papers|interests)\b|big picture|\bgist\b|tl;?dr|"
     r"research interests|main threads|what does he (?:work on|do|research)\b",
     re.IGNORECASE,
 )
@@ -115,6 +115,11 @@ class AnswerContext:
     paper_vectors: Callable[[list[str]], dict[str, list[float]]]
     paper_index: PaperIndex
     coverage: CoverageModel
+
+    @cached_property
+    def rule_text(self) -> str:
+        """The question with the owner's names as "he" / "his", as the planner's rules read it."""
+        return replace_person(self.question, self.owner if self.profile_id else "", "he", "his")
 
     @cached_property
     def report(self) -> MetricsReport:
@@ -499,7 +504,7 @@ GENERIC_WORDS = frozenset(
 def answer_overview(ctx: AnswerContext) -> Answer:
     if ctx.plan.topic:
         papers = topic_papers(ctx, TOPIC_CANDIDATES, precise=True, natural_break=True)
-        if papers is None and RESEARCHER_WIDE.search(ctx.question) and not TOPIC_PHRASE.search(ctx.question):
+        if papers is None and RESEARCHER_WIDE.search(ctx.rule_text) and not TOPIC_PHRASE.search(ctx.question):
             # "presenting his work at reading group, what themes should I cover?": the leftover words are no topic
             ctx = replace(ctx, plan=ctx.plan.model_copy(update={"topic": ""}))
             papers = ctx.filtered()

@@ -55,5 +55,16 @@ def author_matches(query: str, author: str) -> bool:
     )
 
 
+def replace_person(text: str, person: str, name: str, possessive: str) -> str:
+    """`person`'s names in `text` replaced ("what does igor mordatch work on?" → "what does he work on?"), so rules
+    and models read the question the same whoever's profile it is about. `person` "": the text unchanged."""
+    names = "|".join(re.escape(word) for word in name_tokens(person) if len(word) > 1)
+    if not names:
+        return text
+    full_name = rf"\b(?:{names})(?:\s+(?:{names}))*"
+    text = re.sub(full_name + r"['’]s\b", possessive, text, flags=re.IGNORECASE)
+    return re.sub(full_name + r"\b", name, text, flags=re.IGNORECASE)
+
+
 def paper_has_author(query: str, authors: list[str]) -> bool:
     return any(author_matches(query, author) for author in authors)
