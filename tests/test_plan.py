@@ -36,6 +36,9 @@ def plan(question: str):
         ("What are his novelty and AI scores?", "metrics"),
         ("How many citations does RT-2 have?", "not_in_profile"),
         ("where did igor do his phd?", "not_in_profile"),
+        ("anyone have the DOI for the brax paper?", "not_in_profile"),  # a named paper's data the profile lacks
+        ("what license is the VeLO code released under?", "not_in_profile"),
+        ("does he have any hobbies outside research?", "not_in_profile"),
     ],
 )
 def test_intents(question: str, intent: str) -> None:

@@ -374,8 +374,10 @@ async def test_per_paper_citations_and_the_i10_index_answer_for_a_fetched_profil
     assert [c.title for c in one.citations] == [rt2.title] and f"{rt2.cited_by:,} citations" in one.answer
     i10 = research.ask("what's his i10-index?", profile="igor-mordatch")
     assert (i10.intent, i10.answer) == ("metrics", "Igor Mordatch's i10-index is 137.")
-    # a profile file holds neither: the answer says what it does hold
-    for question in ("what are his most cited papers?", "what's his i10-index?"):
+    link = research.ask("what's the DOI of the RT-2 paper?", profile="igor-mordatch")
+    assert [c.title for c in link.citations] == [rt2.title] and rt2.url and rt2.url in link.answer
+    # a profile file holds none of these: the answer says what it does hold
+    for question in ("what are his most cited papers?", "what's his i10-index?", "what's the DOI of the RT-2 paper?"):
         assert seeded_service.ask(question, profile="igor-mordatch").intent == "not_in_profile"
 
 

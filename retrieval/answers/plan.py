@@ -103,6 +103,7 @@ RECENCY = re.compile(
 # --- data the profile does not hold (checked first: "most cited paper" is not the citation total) ---
 # (a fetched profile does hold per-paper counts: the strategy answers those from them)
 PAPER_CITATIONS = "citation counts for single papers"
+PAPER_LINKS = "links, DOIs or BibTeX entries for papers"
 NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), missing)
     for pattern, missing in (
@@ -176,9 +177,32 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "peer reviews",
         ),
         (
-            r"\b(?:phd|his|grad(?:uate)?) students?\b|\blab members?\b|\bwho works? (?:for|in) his lab\b",
+            r"\b(?:phd|his|grad(?:uate)?) students?\b|\blab members?\b|\bwho works? (?:for|in) his lab\b|"
+            r"\b(?:people|members|researchers) (?:are )?(?:on|in) his (?:team|group|lab)\b|\bhis team\b",
             "lab members or students",
         ),
+        (
+            r"\bdois?\b|\bbib ?tex\b|\bcitation (?:key|entry)\b|\b(?:links?|urls?) (?:to|for) (?:the |that |this )?"
+            r"(?:paper|article|preprint)\b|\barxiv (?:links?|ids?|numbers?)\b",
+            PAPER_LINKS,
+        ),
+        (r"\blicen[cs](?:es?|ed)\b", "software licenses"),
+        (
+            r"\barxiv versions?\b|\bhow many versions\b|\b(?:last|latest) revision\b|\brevision (?:history|posted)\b",
+            "arXiv version histories",
+        ),
+        (
+            r"\bnews (?:outlets?|coverage|articles?|stories)\b|\b(?:press|media) (?:coverage|releases?)\b|"
+            r"\bcovered (?:by|in) the (?:press|news|media)\b|\bin the news\b",
+            "press or news coverage",
+        ),
+        (
+            r"\bhobb(?:y|ies)\b|\blanguages? (?:does|did|can) he speak\b|\bgr[eo]w(?:n)? up\b|\bnationality\b|"
+            r"\bwhere is he (?:originally )?from\b|\bhometown\b|\bmarried\b|\bfree time\b|"
+            r"\boutside (?:of )?(?:work|research)\b",
+            "personal life",
+        ),
+        (r"\bconsult(?:ing|s|ant|ancy)\b|\badvisory boards?\b|\bboard of\b", "consulting or board roles"),
     )
 )
 

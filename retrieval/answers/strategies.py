@@ -17,7 +17,7 @@ import numpy as np
 from retrieval.answers.coverage import CoverageModel, coverage_features
 from retrieval.answers.extractive import abstention, extractive_answer, llm_cited_answer, topic_is_foreign
 from retrieval.answers.metadata import answer_metrics, citation, paper_listing
-from retrieval.answers.plan import PAPER_CITATIONS, QueryPlan, has_filter
+from retrieval.answers.plan import PAPER_CITATIONS, PAPER_LINKS, QueryPlan, has_filter
 from retrieval.errors import UserFacingError
 from retrieval.index.paper_lookup import PaperIndex, title_head
 from retrieval.index.search import HybridSearcher
@@ -262,6 +262,14 @@ def answer_paper_citations(ctx: AnswerContext) -> Answer:
     return ctx.answer(text, citations, route="metrics", generated_by="metadata")
 
 
+def answer_paper_links(ctx: AnswerContext, papers: list[Paper]) -> Answer:
+    """The links (DOI or landing page) a fetched profile holds for the named papers."""
+    plan = ctx.plan.model_copy(update={"intent": "metrics", "missing": None})
+    text = "; ".join(f"{short_name(paper)} ({paper.year}): {paper.url} [{n}]" for n, paper in enumerate(papers, 1))
+    citations = [citation(n, paper) for n, paper in enumerate(papers, 1)]
+    return replace(ctx, plan=plan).answer(text + ".", citations, route="metrics", generated_by="metadata")
+
+
 FEWEST_CITED = re.compile(r"(?:least|fewest|lowest)", re.IGNORECASE)
 
 
@@ -274,6 +282,9 @@ def answer_not_in_profile(ctx: AnswerContext) -> Answer:
     source) does hold, that data: per-paper citations, the i10-index."""
     if ctx.plan.missing == PAPER_CITATIONS and ctx.report.most_cited:
         return answer_paper_citations(ctx)
+    linked = [ctx.by_id[paper_id] for paper_id in ctx.plan.papers if paper_id in ctx.by_id and ctx.by_id[paper_id].url]
+    if ctx.plan.missing == PAPER_LINKS and linked:
+        return answer_paper_links(ctx, linked)
     if I10_INDEX.search(ctx.question) and ctx.report.i10_index is not None:
         plan = ctx.plan.model_copy(update={"intent": "metrics", "missing": None, "metrics": ["i10_index"]})
         return answer_metrics_plan(replace(ctx, plan=plan))
@@ -292,7 +303,9 @@ def answer_not_in_profile(ctx: AnswerContext) -> Answer:
     text = (
         f"{ctx.owner}'s profile doesn't include {ctx.plan.missing}. It holds the profile's header ({header}) and, "
         f"for each of the {report.papers_listed} listed papers, the title, date, arXiv category, first authors, "
-        f"affiliations, whether code was released, and the abstract."
+        f"affiliations, whether code was released, "
+        + ("its citation count and link, " if any(paper.cited_by is not None for paper in ctx.papers) else "")
+        + "and the abstract."
     )
     if len(report.snapshots) > 1:
         text += f" Metric snapshots have been recorded at {len(report.snapshots)} ingests (see /metrics)."
