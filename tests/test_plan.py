@@ -208,3 +208,23 @@ def test_the_rules_read_any_owners_name(question: str, intent: str, missing: str
     result = plan_question(question, context)
     assert (result.intent, result.missing) == (intent, missing)
     assert "ada" not in result.topic.casefold() and "lovelace" not in result.topic.casefold()
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("how many papers has he claimed in total, and how many of the listed ones come with code", {"with_code"}),
+        ("how many papers has he claimed, and whats the oldest one listed?", {"first_paper"}),
+        ("is he more of a cs.LG or cs.RO person by paper count? category split pls", {"by_category"}),
+    ],
+)
+def test_every_metric_a_question_asks_is_kept(question: str, metrics: set[str]) -> None:
+    result = plan(question)
+    assert result.intent == "metrics" and metrics | {"papers_claimed"} <= set(result.metrics)
+    assert result.filters.category is None
+
+
+def test_a_count_under_a_filter_is_its_listing_whatever_the_classifier_says() -> None:
+    scores = {"metrics": 0.9, "recency": 0.05, "listing": 0.05}
+    result = plan_question("whats his LG paper count", CONTEXT, scores)
+    assert (result.intent, result.filters.category, result.topic) == ("listing", "LG", "")

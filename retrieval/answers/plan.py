@@ -226,7 +226,9 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         ),
         (
             ("with_code",),
-            r"\bhow many\b.*\bcode\b|\bshare\b.*\bcode\b|\b(?:percent(?:age)?|fraction|proportion)\b.*\bcode\b",
+            # the last "how many" before "code": "how many papers has he claimed, and how many have code"
+            r"\bhow many\b(?:(?!\bhow many\b).)*?\bcode\b|\bshare\b.*\bcode\b|"
+            r"\b(?:percent(?:age)?|fraction|proportion)\b.*\bcode\b",
         ),
         (
             ("papers_claimed", "papers_listed"),
@@ -249,7 +251,8 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             ("first_paper",),
             r"\b(?:earliest|oldest|first)\b(?= (?:and|&) (?:the )?(?:latest|newest|last|most recent) (?:papers?|"
             r"publications?))|"
-            r"\b(?:earliest|oldest|first) (?:listed |published )?(?:papers?|publications?|articles?)\b",
+            r"\b(?:earliest|oldest|first) (?:listed |published )?(?:papers?|publications?|articles?)\b|"
+            r"\b(?:earliest|oldest) one\b(?=(?: listed| on (?:his|the) profile)?\s*[?.!]*$)",
         ),
         (
             ("last_paper",),
@@ -271,6 +274,8 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (("category",), r"\bprimary (?:category|field|area)\b|\bmain (?:field|area|category)\b"),
     )
 )
+
+CLAIMED = re.compile(r"\bclaim(?:s|ed)?\b|\bin total\b|\btotal number\b", re.IGNORECASE)
 
 # --- intents ---
 OVERVIEW = re.compile(
@@ -338,6 +343,7 @@ FILLER = frozenset(
     point short brief rundown recap sum highlights yet
     couple bunch several full entire whole complete together whatever anyway ship ships shipped shipping thx
     gimme wanna gonna kinda sorta exactly roughly quick quickly mostly mainly side matter matters care cares filed
+    listed split
     """.split()
 )
 
@@ -415,13 +421,11 @@ def plan_question(
         missing = f"{filters.author}'s own metrics"  # "what's yilun du's h-index?": only the owner's are held
     for pattern in (RECENCY, HAS_CODE, OVERVIEW, TIMELINE, COMPARISON, DEFINITION):
         _take(pattern, text, consumed)
-    topic = _topic(text, consumed, context)
-    if filters.category and set(topic.casefold().split()) <= CATEGORY_TOPIC_WORDS.get(filters.category, set()):
-        topic = ""  # "latest language / NLP papers": the category said it all
+    topic = _topic(text, consumed, context, filters.category)
     if soft and topic:  # "multi-agent stuff, including the LLM society things": the area is part of the topic
         consumed.remove(soft[0])
         filters = filters.model_copy(update={"category": None})
-        topic = _topic(text, consumed, context)
+        topic = _topic(text, consumed, context, filters.category)
 
     if "by_year" in metrics and (filters.year or filters.year_from or filters.year_to):
         metrics = [key for key in metrics if key not in ("papers_claimed", "papers_listed")]
@@ -429,16 +433,24 @@ def plan_question(
         metrics = [key for key in metrics if key not in ("first_paper", "last_paper")]
     if filters.author:  # "which papers did Daniel Freeman co-author?" lists papers with him
         metrics = [key for key in metrics if key != "top_coauthors"]
-    if "with_code" in metrics:  # "how many papers have code?"
+    if "with_code" in metrics and not CLAIMED.search(text):  # "how many papers have code?" asks one count
         metrics = [key for key in metrics if key not in ("papers_claimed", "papers_listed")]
-    if set(metrics) <= COUNT_METRICS and (
-        filters.author
-        or filters.category
-        or filters.year_from
-        or filters.year_to
-        or (filters.has_code and "with_code" not in metrics)
-    ):
-        metrics = []  # "how many papers with Pieter Abbeel since 2020?": the filtered listing states the count
+    if "by_category" in metrics:  # "more of a cs.LG or a cs.RO person? category split": every category's count
+        filters = filters.model_copy(update={"category": None})
+    # "how many papers with Pieter Abbeel since 2020?", "his LG paper count": the filtered listing states the count
+    filtered_count = (
+        bool(metrics)
+        and set(metrics) <= COUNT_METRICS
+        and bool(
+            filters.author
+            or filters.category
+            or filters.year_from
+            or filters.year_to
+            or (filters.has_code and "with_code" not in metrics)
+        )
+    )
+    if filtered_count:
+        metrics = []
     compared = _compared(text, name_spans, context)
     researcher_wide = False
     if intent_scores and not missing:  # (a kind of data the rules know the profile lacks decides by itself)
@@ -450,20 +462,22 @@ def plan_question(
             missing = "that"
         if pure_metrics:  # "what is the h-index?": every word is a metric cue
             intent = "metrics"
+        elif (filtered_count or _likeliest(intent_scores) == "metrics") and not (metrics or topic or papers):
+            intent = "listing" if has_filter(filters) else intent  # a count under a filter: its listing says it
         # "what is he known for?": his whole work, whatever words are left
-        researcher_wide = max(intent_scores, key=intent_scores.__getitem__) == RESEARCHER_OVERVIEW and not papers
+        researcher_wide = _likeliest(intent_scores) == RESEARCHER_OVERVIEW and not papers
     else:
         if not (metrics and not topic and not papers and not missing):
             metrics = []
             if metric_spans:
-                topic = _topic(text, [span for span in consumed if span not in metric_spans], context)
+                topic = _topic(text, [span for span in consumed if span not in metric_spans], context, filters.category)
         intent = _intent(text, (papers, compared, filters, topic, metrics, missing))
     if intent != "not_in_profile":
         missing = None
     if intent != "metrics":
         metrics = []
         if metric_spans:  # "how do agents collaborate in debate?": the cue word is part of the topic
-            topic = _topic(text, [span for span in consumed if span not in metric_spans], context)
+            topic = _topic(text, [span for span in consumed if span not in metric_spans], context, filters.category)
     if intent_scores and papers and intent == "lookup":  # "how many tasks did RT-1 learn?" asks a fact
         intent = "definition" if DEFINITION.search(text) or not topic else "lookup"
     if researcher_wide:
@@ -489,6 +503,10 @@ RESEARCHER_OVERVIEW = "overview:researcher"  # the classifier's label for an ove
 # profile lacks; it decides nothing itself (whether a topic is covered depends on the profile: coverage.py)
 UNCOVERED = "uncovered"
 NOT_IN_PROFILE_SURE = 0.5  # "the profile doesn't hold that" without a known kind of data needs the classifier sure
+
+
+def _likeliest(scores: dict[str, float]) -> str:
+    return max(scores, key=scores.__getitem__)
 
 
 def _learned_intent(scores: dict[str, float], papers: list[str], compared: list[str], metrics: list[str]) -> Intent:
@@ -755,7 +773,12 @@ def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] |
     return None
 
 
-def _topic(text: str, consumed: list[tuple[int, int]], context: PlanContext) -> str:
+# numbers, "-wise" words, negations, and an arXiv code the filter did not take ("cs.RO" in "cs.LG or cs.RO")
+NOT_TOPIC = re.compile(r"\d+|[\w-]+-wise|\w+n[’']t|cs\.\w\w")
+
+
+def _topic(text: str, consumed: list[tuple[int, int]], context: PlanContext, category: str | None = None) -> str:
+    """The words no name, filter or cue took; none when they only restate the category ("latest NLP papers")."""
     kept = []
     owner = set(name_tokens(context.owner))
     for match in re.finditer(r"[\w^][\w'’^.-]*", text):
@@ -763,8 +786,10 @@ def _topic(text: str, consumed: list[tuple[int, int]], context: PlanContext) -> 
             continue
         word = match.group().strip(".'’").casefold()
         word = word.removesuffix("'s").removesuffix("’s")
-        if word and word not in FILLER and word not in owner and not re.fullmatch(r"\d+|[\w-]+-wise|\w+n[’']t", word):
+        if word and word not in FILLER and word not in owner and not NOT_TOPIC.fullmatch(word):
             kept.append(match.group().strip(".'’"))
+    if category and {word.casefold() for word in kept} <= CATEGORY_TOPIC_WORDS.get(category, set()):
+        return ""
     return " ".join(kept)
 
 
