@@ -30,6 +30,7 @@ from retrieval.index.search import HybridSearcher
 from retrieval.index.sentence_vectors import SentenceVectors
 from retrieval.index.similar import similar_papers
 from retrieval.index.store import PaperStore, ProgressCallback, make_client
+from retrieval.index.write_lock import StoreWriteLock, lock_file
 from retrieval.ingest.profile_format import parse_profile_bytes
 from retrieval.ingest.profiles import collect_profile_files, ingest_profiles, parse_all
 from retrieval.metrics import compute_metrics
@@ -98,7 +99,9 @@ class ResearchService:
         self.settings = settings
         self._store = store
         self._store_lock = threading.Lock()
-        self._write_lock = threading.Lock()
+        self._writer = StoreWriteLock(
+            lock_file(settings.chroma_path, settings.chroma_host, settings.chroma_port), settings.write_lock_timeout
+        )
         self._lookup_lock = threading.Lock()
         self._paper_indexes: dict[tuple[str | None, int], PaperIndex] = {}
         self._profile_views: dict[tuple[str | None, int], ProfileView] = {}
@@ -129,23 +132,23 @@ class ResearchService:
     ) -> IngestReport:
         files = collect_profile_files(paths or [self.settings.profiles_dir])
         parsed = parse_all(files, self.settings.max_profile_bytes)  # all or nothing: parse first
-        with self._write_lock:
+        with self._writer.hold():
             return ingest_profiles(self.store, parsed, rebuild=rebuild, on_embedded=on_embedded)
 
     def ingest_text(self, raw: bytes, source: str) -> IngestReport:
         """One uploaded profile (the bot's /ingest): parsed fully before the store is touched."""
         parsed = parse_profile_bytes(raw, source, self.settings.max_profile_bytes)
-        with self._write_lock:
+        with self._writer.hold():
             return ingest_profiles(self.store, [parsed])
 
     def ingest_parsed(self, parsed: list[ParsedProfile]) -> IngestReport:
         """Profiles parsed elsewhere (fetched from a source: retrieval/sources/), ingested like files."""
-        with self._write_lock:
+        with self._writer.hold():
             return ingest_profiles(self.store, parsed)
 
     def remove_profiles(self, profile_ids: list[str]) -> int:
         """Remove these profiles' papers and snapshots, in one commit; the number of papers removed."""
-        with self._write_lock:
+        with self._writer.hold():
             return self.store.remove_profiles(profile_ids)
 
     def store_is_empty(self) -> bool:
@@ -155,7 +158,7 @@ class ResearchService:
         """Ingest the bundled profiles when the store is empty; returns the report if it did."""
         if not self.store.is_empty():
             return None
-        with self._write_lock:
+        with self._writer.hold():
             if not self.store.is_empty():
                 return None
             parsed = parse_all(collect_profile_files([self.settings.profiles_dir]), self.settings.max_profile_bytes)

@@ -43,6 +43,9 @@ class StoreSettings(_Group):
         30.0, gt=0, description="Seconds a Chroma server request may take; then the store counts as unavailable."
     )
     max_profile_bytes: int = Field(5_000_000, description="Larger profile files are refused.")
+    write_lock_timeout: float = Field(
+        600.0, ge=0, description="Seconds a write waits for another process's ingest, fetch or refresh to finish."
+    )
     database_path: Path | None = Field(
         None, description="SQLite file: feedback, answer records, per-guild settings (default: beside chroma_path)."
     )
