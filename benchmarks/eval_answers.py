@@ -44,6 +44,7 @@ HALVES = [
     "check10",
     "check11",
     "check12",
+    "check13",
 ]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 

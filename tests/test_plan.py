@@ -228,3 +228,8 @@ def test_a_count_under_a_filter_is_its_listing_whatever_the_classifier_says() ->
     scores = {"metrics": 0.9, "recency": 0.05, "listing": 0.05}
     result = plan_question("whats his LG paper count", CONTEXT, scores)
     assert (result.intent, result.filters.category, result.topic) == ("listing", "LG", "")
+
+
+def test_a_category_named_as_a_filter_is_no_category_split() -> None:
+    result = plan("his papers filed under the cs.MA (multiagent systems) arxiv category?")
+    assert (result.intent, result.filters.category, result.metrics, result.topic) == ("listing", "MA", [], "")

@@ -82,7 +82,7 @@ CATEGORY_TOPIC_WORDS = {
     "RO": {"robotics", "robotic", "robot", "robots"},
     "CL": {"language", "nlp", "natural", "linguistics", "computational"},
     "CV": {"vision", "computer"},
-    "MA": {"multiagent", "multi-agent", "agent", "agents"},
+    "MA": {"multiagent", "multi-agent", "agent", "agents", "system", "systems"},
     "LG": {"machine", "learning"},
 }
 PAPER_NOUN = r"(?:papers?|work|stuff|publications?|research|articles?|preprints?)"
@@ -343,7 +343,7 @@ FILLER = frozenset(
     point short brief rundown recap sum highlights yet
     couple bunch several full entire whole complete together whatever anyway ship ships shipped shipping thx
     gimme wanna gonna kinda sorta exactly roughly quick quickly mostly mainly side matter matters care cares filed
-    listed split
+    listed split arxiv
     """.split()
 )
 
@@ -433,14 +433,15 @@ def plan_question(
         metrics = [key for key in metrics if key not in ("first_paper", "last_paper")]
     if filters.author:  # "which papers did Daniel Freeman co-author?" lists papers with him
         metrics = [key for key in metrics if key != "top_coauthors"]
+    if filters.category and len(_categories_named(text, context)) < 2:  # "his papers in the cs.MA category"
+        metrics = [key for key in metrics if key != "by_category"]
     if "with_code" in metrics and not CLAIMED.search(text):  # "how many papers have code?" asks one count
         metrics = [key for key in metrics if key not in ("papers_claimed", "papers_listed")]
-    if "by_category" in metrics:  # "more of a cs.LG or a cs.RO person? category split": every category's count
-        filters = filters.model_copy(update={"category": None})
     # "how many papers with Pieter Abbeel since 2020?", "his LG paper count": the filtered listing states the count
     filtered_count = (
         bool(metrics)
         and set(metrics) <= COUNT_METRICS
+        and "by_category" not in metrics  # "more of a cs.LG or a cs.RO person? category split": every category
         and bool(
             filters.author
             or filters.category
@@ -484,6 +485,8 @@ def plan_question(
         topic = ""
     if intent == "comparison":  # "COMET vs the 2020 EBM paper": the year picks a paper, it filters nothing
         filters = PaperFilter()
+    if "by_category" in metrics:  # the split over every category, whichever the question names
+        filters = filters.model_copy(update={"category": None})
     if intent == "overview" and TIMELINE.search(text):
         topic = ""
     return QueryPlan(
@@ -736,6 +739,11 @@ def _category(text: str, context: PlanContext) -> tuple[str, list[tuple[int, int
         if match:
             return category, [match.span()]
     return None
+
+
+def _categories_named(text: str, context: PlanContext) -> set[str]:
+    """The profile's category codes the question names ("cs.LG or cs.RO": two)."""
+    return {code for code in context.categories if re.search(rf"\b(?:(?:cs|stat)\.)?{re.escape(code)}\b", text)}
 
 
 GROUP_AUTHOR = re.compile(r"\b(?:team|group|consortium|collaboration|lab|project)$", re.IGNORECASE)

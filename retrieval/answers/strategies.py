@@ -214,10 +214,24 @@ def gist(paper: Paper) -> str:
 def answer_metrics_plan(ctx: AnswerContext) -> Answer:
     year = ctx.plan.filters.year
     keys = ctx.plan.metrics
-    parts = []
+    parts, citations = [], []
     for key in dict.fromkeys(METRIC_ANSWER.get(key, key) for key in keys):
-        parts.append(answer_metrics(ctx.question, key, ctx.report, ctx.papers, year))
-    return ctx.answer(" ".join(dict.fromkeys(parts)), [], route="metrics", generated_by="metadata")
+        part = answer_metrics(ctx.question, key, ctx.report, ctx.papers, year)
+        named = _named_by_metric(ctx, key)
+        if named is not None and part not in parts:  # "the earliest listed paper is …": cite it
+            citations.append(citation(len(citations) + 1, named))
+            part += f" [{len(citations)}]"
+        parts.append(part)
+    return ctx.answer(" ".join(dict.fromkeys(parts)), citations, route="metrics", generated_by="metadata")
+
+
+def _named_by_metric(ctx: AnswerContext, key: str) -> Paper | None:
+    """The paper a metric answer names: the earliest or the latest listed one."""
+    title, date = {
+        "first_paper": (ctx.report.first_paper, ctx.report.first_date),
+        "last_paper": (ctx.report.last_paper, ctx.report.last_date),
+    }.get(key, (None, None))
+    return next((paper for paper in ctx.papers if (paper.title, paper.date) == (title, date)), None)
 
 
 METRIC_ANSWER = {
