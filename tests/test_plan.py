@@ -233,3 +233,17 @@ def test_a_count_under_a_filter_is_its_listing_whatever_the_classifier_says() ->
 def test_a_category_named_as_a_filter_is_no_category_split() -> None:
     result = plan("his papers filed under the cs.MA (multiagent systems) arxiv category?")
     assert (result.intent, result.filters.category, result.metrics, result.topic) == ("listing", "MA", [], "")
+
+
+@pytest.mark.parametrize(
+    ("question", "year_to"),
+    [
+        ("looking only at stuff up to the end of 2022, which was his latest paper?", 2022),
+        ("robotics papers up to and including 2021", 2021),
+        ("anything through 2020?", 2020),
+        ("papers before 2020", 2019),
+    ],
+)
+def test_an_end_year_in_words(question: str, year_to: int) -> None:
+    result = plan(question)
+    assert (result.filters.year_to, result.topic, result.metrics) == (year_to, "", [])

@@ -52,7 +52,8 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "from",
         ),
         (
-            rf"\b(?:before|prior to|until|up to|pre|older than|earlier than)[ -]{YEAR}\b|"
+            rf"\b(?:before|prior to|until|up to|pre|older than|earlier than)[ -](?:and including )?(?:the end of )?"
+            rf"{YEAR}\b|\b(?:through|thru|by the end of|no later than|in or before)(?: the end of)? {YEAR}\b|"
             rf"\b{YEAR} (?:and|or) (?:earlier|before)\b",
             "to",
         ),
@@ -343,7 +344,7 @@ FILLER = frozenset(
     point short brief rundown recap sum highlights yet
     couple bunch several full entire whole complete together whatever anyway ship ships shipped shipping thx
     gimme wanna gonna kinda sorta exactly roughly quick quickly mostly mainly side matter matters care cares filed
-    listed split arxiv
+    listed split arxiv looking
     """.split()
 )
 
@@ -429,7 +430,14 @@ def plan_question(
 
     if "by_year" in metrics and (filters.year or filters.year_from or filters.year_to):
         metrics = [key for key in metrics if key not in ("papers_claimed", "papers_listed")]
-    if filters.category or filters.author:  # "newest robotics paper" is not the newest paper
+    # "newest robotics paper", "his latest paper up to 2022" are not the newest paper (a year alone is a count's)
+    if (
+        filters.category
+        or filters.author
+        or filters.year_from
+        or filters.year_to
+        or ("with_code" not in metrics and filters.has_code)
+    ):
         metrics = [key for key in metrics if key not in ("first_paper", "last_paper")]
     if filters.author:  # "which papers did Daniel Freeman co-author?" lists papers with him
         metrics = [key for key in metrics if key != "top_coauthors"]
@@ -690,7 +698,9 @@ def _filters(
             values["year_from"] = years[0] + (1 if re.match(r"after|post", match.group(), re.IGNORECASE) else 0)
         elif kind == "to":
             # "until 2020", "2020 and before" include 2020; "before 2020" does not
-            inclusive = re.match(r"until|up to", match.group(), re.IGNORECASE) or re.match(r"\d", match.group())
+            inclusive = re.match(
+                r"until|up to|through|thru|by|no later|in or|\d", match.group(), re.IGNORECASE
+            ) or re.search(r"\bend of\b|\bincluding\b", match.group(), re.IGNORECASE)
             values["year_to"] = years[0] - (0 if inclusive else 1)
         else:
             values["year"] = years[0]
