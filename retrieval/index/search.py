@@ -21,6 +21,7 @@ import numpy as np
 
 from retrieval.errors import UserFacingError
 from retrieval.index import lexical_cache
+from retrieval.index.paper_names import NameTable, PaperNames, names_of
 from retrieval.index.store import PaperStore
 from retrieval.models import Paper, PaperFilter, SearchHit
 from retrieval.settings import Settings
@@ -40,16 +41,36 @@ def bm25_document(paper: Paper, title_repeat: int) -> list[str]:
 
 @dataclass(frozen=True)
 class LexicalIndex:
+    """Every paper at one store revision, its BM25 index, and what is derived from each paper once (its names:
+    paper_names.py); saved whole for new processes (lexical_cache.py)."""
+
     revision: int
     papers: list[Paper]
     bm25: bm25s.BM25
-    term_sets: dict[str, frozenset[str]]
+    title_repeat: int
     document_frequency: Counter[str]
     adjacent_pairs: frozenset[tuple[str, str]]  # terms that follow each other somewhere ("architectur", "search")
+    names: dict[str, PaperNames]
 
     @cached_property
     def by_id(self) -> dict[str, Paper]:
         return {paper.id: paper for paper in self.papers}
+
+    @cached_property
+    def _term_sets(self) -> dict[str, frozenset[str]]:
+        return {}  # filled on demand: saved with the index, every paper's set was most of the file's load time
+
+    def terms_of(self, paper_id: str) -> frozenset[str]:
+        """The paper's BM25 terms (empty for an unknown id)."""
+        found = self._term_sets.get(paper_id)
+        if found is None:
+            paper = self.by_id.get(paper_id)
+            found = frozenset(bm25_document(paper, self.title_repeat)) if paper else frozenset()
+            self._term_sets[paper_id] = found
+        return found
+
+    def name_table(self) -> NameTable:
+        return NameTable(self.names)
 
     @cached_property
     def by_profile(self) -> dict[str, list[Paper]]:
@@ -64,10 +85,10 @@ class LexicalIndex:
         bm25 = bm25s.BM25()
         if documents:
             bm25.index(documents, show_progress=False)
-        term_sets = {paper.id: frozenset(document) for paper, document in zip(papers, documents, strict=True)}
-        frequency = Counter(t for terms_ in term_sets.values() for t in terms_)
+        frequency = Counter(term for document in documents for term in set(document))
         pairs = frozenset(pair for document in documents for pair in itertools.pairwise(document))
-        return cls(revision, papers, bm25, term_sets, frequency, pairs)
+        names = {paper.id: names_of(paper) for paper in papers}
+        return cls(revision, papers, bm25, title_repeat, frequency, pairs, names)
 
     def idf(self, term: str) -> float:
         """Rarer is higher; a term no paper has gets the highest weight of all."""
@@ -77,7 +98,7 @@ class LexicalIndex:
         """Share of the query's terms (idf-weighted) that the paper contains: 0 when its topic words are absent."""
         query_terms = set(terms(query))
         total = sum(self.idf(term) for term in query_terms)
-        present = sum(self.idf(term) for term in query_terms if term in self.term_sets.get(paper_id, ()))
+        present = sum(self.idf(term) for term in query_terms if term in self.terms_of(paper_id))
         return present / total if total > 0 else 0.0
 
     def scores(self, query: str) -> np.ndarray:
