@@ -232,3 +232,17 @@ def test_a_profile_without_passages_ranks_nothing(seeded_service: ResearchServic
     passages = searcher.profile_passages("nobody", seeded_service.store.revision())
     vector = np.asarray(seeded_service.store.embeddings.embed_query("robots"), dtype=np.float32)
     assert passages.paper_ids == [] and passages.best(vector, None, 5) == {}
+
+
+@pytest.mark.parametrize("paper_filter", [PaperFilter(year=2023), PaperFilter(profile="igor-mordatch", year_from=2022)])
+def test_a_filtered_bm25_ranking_is_the_full_ranking_filtered(
+    seeded_service: ResearchService, embeddings, paper_filter: PaperFilter
+) -> None:
+    """Only the allowed papers' scores are ranked: the same papers, scores and order as filtering every paper's."""
+    every_paper = service_at(seeded_service.settings.chroma_path, embeddings, search_candidates=100)
+    for query in ("language models for robots", "energy", "multi-agent debate"):
+        allowed = {paper.id for paper in every_paper.papers(paper_filter)}
+        full = [hit for hit in every_paper.search(query, k=100, mode="bm25") if hit.paper.id in allowed]
+        filtered = every_paper.search(query, k=100, mode="bm25", paper_filter=paper_filter)
+        assert [(hit.paper.id, hit.score) for hit in filtered] == [(hit.paper.id, hit.score) for hit in full]
+        assert filtered

@@ -73,6 +73,11 @@ class LexicalIndex:
         return NameTable(self.names)
 
     @cached_property
+    def position(self) -> dict[str, int]:
+        """Paper id → its row in `papers` (and in the BM25 scores)."""
+        return {paper.id: row for row, paper in enumerate(self.papers)}
+
+    @cached_property
     def by_profile(self) -> dict[str, list[Paper]]:
         grouped: dict[str, list[Paper]] = {}
         for paper in self.papers:
@@ -188,21 +193,22 @@ class HybridSearcher:
             raise UserFacingError(f"Unknown search mode {mode!r}; choose one of {', '.join(SEARCH_MODES)}.")
         if not query.strip():
             raise UserFacingError("The search query is empty.")
-        allowed = self._allowed_ids(paper_filter)
+        index = self.lexical_index()  # once per search: each call reads the store's revision
+        allowed = self._allowed_ids(index, paper_filter)
         if mode == "dense":
-            ranked = self._dense(query, allowed, paper_filter)
+            ranked = self._dense(index, query, allowed, paper_filter)
         elif mode == "bm25":
-            ranked = self._lexical(query, allowed)
+            ranked = self._lexical(index, query, allowed)
         else:
-            ranked = self._fused(self._dense(query, allowed, paper_filter), self._lexical(query, allowed))
+            dense = self._dense(index, query, allowed, paper_filter)
+            ranked = self._fused(dense, self._lexical(index, query, allowed))
         return [SearchHit(paper=paper, score=score, rank=rank) for rank, (paper, score) in enumerate(ranked[:k], 1)]
 
-    def _allowed_ids(self, paper_filter: PaperFilter | None) -> set[str] | None:
+    def _allowed_ids(self, index: LexicalIndex, paper_filter: PaperFilter | None) -> set[str] | None:
         """Ids passing the filter (None: no filter), from the papers held in memory: no store read per question,
         and only the profile's papers are looked at."""
         if paper_filter is None or paper_filter == PaperFilter():
             return None
-        index = self.lexical_index()
         if paper_filter.profile is None:
             candidates = index.papers
         else:
@@ -212,19 +218,18 @@ class HybridSearcher:
         return {paper.id for paper in candidates if matches(paper, paper_filter)}
 
     def _dense(
-        self, query: str, allowed: set[str] | None, paper_filter: PaperFilter | None
+        self, index: LexicalIndex, query: str, allowed: set[str] | None, paper_filter: PaperFilter | None
     ) -> list[tuple[Paper, float]]:
         """One profile's passages are ranked in memory; across profiles, Chroma ranks them within the filter's
         metadata (`where`). The papers come from memory."""
         if allowed is not None and not allowed:
             return []
-        index = self.lexical_index()
         k = self.settings.search_candidates
         if paper_filter is not None and paper_filter.profile:
             vector = np.asarray(self.store.embeddings.embed_query(query), dtype=np.float32)
             best = self.profile_passages(paper_filter.profile, index.revision).best(vector, allowed, k)
         else:
-            best = self.store.best_passages(query, k, paper_filter)
+            best = self.store.best_passages(query, k, paper_filter, index.revision)
         return [
             (index.by_id[paper_id], score)
             for paper_id, score in best.items()
@@ -247,23 +252,21 @@ class HybridSearcher:
                 self._profile_passages.popitem(last=False)
         return passages
 
-    def _lexical(self, query: str, allowed: set[str] | None) -> list[tuple[Paper, float]]:
-        """The best-scoring papers, visited best first until enough pass the filter (not every paper each time)."""
-        index = self.lexical_index()
+    def _lexical(self, index: LexicalIndex, query: str, allowed: set[str] | None) -> list[tuple[Paper, float]]:
+        """The best-scoring papers among the allowed ones (only their scores are looked at: a profile's 50 papers,
+        not the thousands of others a common word scores), best first; equal scores in index order."""
         scores = index.scores(query)
-        scored = np.flatnonzero(scores > 0)
+        if allowed is None:
+            scored = np.flatnonzero(scores > 0)
+        else:
+            candidates = np.sort(np.asarray([index.position[id_] for id_ in allowed], dtype=np.intp))
+            scored = candidates[scores[candidates] > 0]
         wanted = self.settings.search_candidates
-        if allowed is None and len(scored) > wanted:  # only the top scores (ties kept) need sorting
+        if len(scored) > wanted:  # only the top scores (ties kept) need sorting
             threshold = np.partition(scores[scored], len(scored) - wanted)[len(scored) - wanted]
             scored = scored[scores[scored] >= threshold]
-        pairs = []
-        for position in scored[np.argsort(-scores[scored], kind="stable")]:
-            paper = index.papers[position]
-            if allowed is None or paper.id in allowed:
-                pairs.append((paper, float(scores[position])))
-                if len(pairs) == wanted:
-                    break
-        return pairs
+        best = scored[np.argsort(-scores[scored], kind="stable")][:wanted]
+        return [(index.papers[position], float(scores[position])) for position in best]
 
     def _fused(self, dense: list[tuple[Paper, float]], lexical: list[tuple[Paper, float]]) -> list[tuple[Paper, float]]:
         """Weighted score: dense_weight * cosine + (1 - dense_weight) * BM25 / best BM25 of this query.

@@ -131,16 +131,19 @@ class PaperStore:
     def _papers_metadata(self) -> dict[str, Any]:
         """Read afresh: another process may have committed since `self.papers` was opened."""
         _ = self.papers  # created, and its schema checked, on first use
-        return dict(self.client.get_collection(PAPERS_COLLECTION).metadata or {})
+        # no embedding function: Chroma would otherwise make and inspect a default one on every read
+        return dict(self.client.get_collection(PAPERS_COLLECTION, embedding_function=None).metadata or {})
 
-    def _consistent(self, read: Callable[[], T]) -> tuple[T, int]:
+    def _consistent(self, read: Callable[[], T], revision: int | None = None) -> tuple[T, int]:
         """`read()` and the committed revision it saw; read again if an ingest in another process committed (and
-        deleted what it retired) meanwhile."""
+        deleted what it retired) meanwhile. `revision`: the committed revision the caller has just read."""
+        before = self.revision() if revision is None else revision
         while True:
-            revision = self.revision()
             result = read()
-            if self.revision() == revision:
-                return result, revision
+            after = self.revision()
+            if after == before:
+                return result, before
+            before = after
 
     def is_empty(self) -> bool:
         """No ingest has committed yet (an interrupted first ingest leaves only records no one sees)."""
@@ -163,10 +166,13 @@ class PaperStore:
         rows, revision = self._consistent(read)
         return [paper_from_record(metadata, document) for metadata, document in rows if visible(metadata, revision)]
 
-    def best_passages(self, query: str, k: int, paper_filter: PaperFilter | None = None) -> dict[str, float]:
-        """The cosine similarity of the best passage of each of the top `k` papers, by paper id, best first."""
+    def best_passages(
+        self, query: str, k: int, paper_filter: PaperFilter | None = None, revision: int | None = None
+    ) -> dict[str, float]:
+        """The cosine similarity of the best passage of each of the top `k` papers, by paper id, best first.
+        `revision`: the committed revision the caller has just read (one read of it fewer)."""
         vector = self.embeddings.embed_query(query)
-        return self._nearest(self.passages, vector, k, chroma_where(paper_filter), "paper_id")
+        return self._nearest(self.passages, vector, k, chroma_where(paper_filter), "paper_id", revision)
 
     def dense_search(self, query: str, k: int, paper_filter: PaperFilter | None = None) -> list[tuple[Paper, float]]:
         """(paper, cosine similarity of its best passage) pairs, best first."""
@@ -213,15 +219,21 @@ class PaperStore:
         return {str(m["id"]): list(map(float, vector)) for m, vector in rows if visible(m, revision)}
 
     def _nearest(
-        self, collection: chromadb.Collection, vector: list[float], k: int, where: dict[str, Any] | None, key: str
+        self,
+        collection: chromadb.Collection,
+        vector: list[float],
+        k: int,
+        where: dict[str, Any] | None,
+        key: str,
+        revision: int | None = None,
     ) -> dict[str, float]:
         """The best similarity per paper (`key`: its id field) for the top `k` papers, best first, from the visible
         records; asks for more records until k papers are found or none are left."""
-        wanted = max(2 * k, 1)  # a paper has 1.5 passages on average, so this almost always suffices at once
+        wanted = max(k + k // 2, 1)  # most top passages are of distinct papers; if not, ask again for twice as many
         while True:
             include = ["metadatas", "distances"]
             query = partial(collection.query, query_embeddings=[vector], n_results=wanted, where=where, include=include)
-            result, revision = self._consistent(query)
+            result, revision = self._consistent(query, revision)
             rows = list(zip(result["metadatas"][0], result["distances"][0], strict=True))
             best: dict[str, float] = {}
             for metadata, distance in rows:
