@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2  # bump when LexicalIndex or the tokenisation changes (2: each paper's names; no term sets)
+FORMAT = 3  # bump when LexicalIndex or the tokenisation changes (2: each paper's names, no term sets; 3: swept)
 
 
 def header(store_id: str, revision: int, title_repeat: int) -> tuple[object, ...]:

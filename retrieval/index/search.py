@@ -51,6 +51,7 @@ class LexicalIndex:
     document_frequency: Counter[str]
     adjacent_pairs: frozenset[tuple[str, str]]  # terms that follow each other somewhere ("architectur", "search")
     names: dict[str, PaperNames]
+    swept: bool  # no retired passage is left at this revision: a dense query reads no metadata (store.passages_swept)
 
     @cached_property
     def by_id(self) -> dict[str, Paper]:
@@ -85,7 +86,7 @@ class LexicalIndex:
         return grouped
 
     @classmethod
-    def build(cls, revision: int, papers: list[Paper], title_repeat: int) -> LexicalIndex:
+    def build(cls, revision: int, papers: list[Paper], title_repeat: int, swept: bool = False) -> LexicalIndex:
         documents = [bm25_document(paper, title_repeat) for paper in papers]
         bm25 = bm25s.BM25()
         if documents:
@@ -93,7 +94,7 @@ class LexicalIndex:
         frequency = Counter(term for document in documents for term in set(document))
         pairs = frozenset(pair for document in documents for pair in itertools.pairwise(document))
         names = {paper.id: names_of(paper) for paper in papers}
-        return cls(revision, papers, bm25, title_repeat, frequency, pairs, names)
+        return cls(revision, papers, bm25, title_repeat, frequency, pairs, names, swept)
 
     def idf(self, term: str) -> float:
         """Rarer is higher; a term no paper has gets the highest weight of all."""
@@ -181,7 +182,8 @@ class HybridSearcher:
             saved = lexical_cache.load(self.index_file, store_id, revision, title_repeat)
             if saved is not None:
                 return saved
-        index = LexicalIndex.build(revision, self.store.get_papers(), title_repeat)
+        swept = self.store.passages_swept() == revision
+        index = LexicalIndex.build(revision, self.store.get_papers(), title_repeat, swept)
         if self.index_file is not None and self.store.revision() == revision:  # not written meanwhile
             lexical_cache.save(self.index_file, store_id, title_repeat, index)
         return index
@@ -229,7 +231,7 @@ class HybridSearcher:
             vector = np.asarray(self.store.embeddings.embed_query(query), dtype=np.float32)
             best = self.profile_passages(paper_filter.profile, index.revision).best(vector, allowed, k)
         else:
-            best = self.store.best_passages(query, k, paper_filter, index.revision)
+            best = self.store.best_passages(query, k, paper_filter, index.revision, index.swept)
         return [
             (index.by_id[paper_id], score)
             for paper_id, score in best.items()

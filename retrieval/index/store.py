@@ -167,12 +167,30 @@ class PaperStore:
         return [paper_from_record(metadata, document) for metadata, document in rows if visible(metadata, revision)]
 
     def best_passages(
-        self, query: str, k: int, paper_filter: PaperFilter | None = None, revision: int | None = None
+        self,
+        query: str,
+        k: int,
+        paper_filter: PaperFilter | None = None,
+        revision: int | None = None,
+        swept: bool = False,
     ) -> dict[str, float]:
         """The cosine similarity of the best passage of each of the top `k` papers, by paper id, best first.
-        `revision`: the committed revision the caller has just read (one read of it fewer)."""
+        `revision`: the committed revision the caller has just read (one read of it fewer). `swept`: at that
+        revision no retired passage is left (`passages_swept`), so no passage metadata need be read."""
         vector = self.embeddings.embed_query(query)
-        return self._nearest(self.passages, vector, k, chroma_where(paper_filter), "paper_id", revision)
+        where = chroma_where(paper_filter)
+        if swept and revision is not None:
+            best = self._nearest(self.passages, vector, k, where, "paper_id", revision, by_id=True)
+            if best is not None:
+                return best
+        return self._nearest(self.passages, vector, k, where, "paper_id", revision) or {}
+
+    def passages_swept(self) -> int | None:
+        """The committed revision, if no passage an ingest at or before it retired is left (a sweep is done): then,
+        until the next commit, a passage is visible exactly when its id's revision is committed. None otherwise."""
+        revision = self.revision()
+        left = self.passages.get(where={"retired": {"$lte": revision}}, limit=1, include=[])["ids"]
+        return revision if not left and self.revision() == revision else None
 
     def dense_search(self, query: str, k: int, paper_filter: PaperFilter | None = None) -> list[tuple[Paper, float]]:
         """(paper, cosine similarity of its best passage) pairs, best first."""
@@ -180,7 +198,7 @@ class PaperStore:
 
     def nearest_papers(self, vector: list[float], k: int, paper_filter: PaperFilter) -> list[tuple[Paper, float]]:
         """(paper, cosine similarity of its paper vector) pairs, best first."""
-        return self._ranked(self._nearest(self.papers, vector, k, chroma_where(paper_filter), "id"))
+        return self._ranked(self._nearest(self.papers, vector, k, chroma_where(paper_filter), "id") or {})
 
     def profile_passages(self, profile_id: str) -> tuple[list[str], np.ndarray, int]:
         """Every visible passage of one profile: (paper id per row, float32 vectors, the revision read at). A
@@ -226,21 +244,28 @@ class PaperStore:
         where: dict[str, Any] | None,
         key: str,
         revision: int | None = None,
-    ) -> dict[str, float]:
+        by_id: bool = False,
+    ) -> dict[str, float] | None:
         """The best similarity per paper (`key`: its id field) for the top `k` papers, best first, from the visible
-        records; asks for more records until k papers are found or none are left."""
+        records; asks for more records until k papers are found or none are left. `by_id`: visibility from the
+        record ids alone (see `passages_swept`; reading the metadata is most of a query's cost); None if the store
+        has moved past `revision` meanwhile."""
         wanted = max(k + k // 2, 1)  # most top passages are of distinct papers; if not, ask again for twice as many
         while True:
-            include = ["metadatas", "distances"]
+            include = ["distances"] if by_id else ["metadatas", "distances"]
             query = partial(collection.query, query_embeddings=[vector], n_results=wanted, where=where, include=include)
-            result, revision = self._consistent(query, revision)
-            rows = list(zip(result["metadatas"][0], result["distances"][0], strict=True))
+            result, seen = self._consistent(query, revision)
+            if by_id and seen != revision:
+                return None
+            revision = seen
+            ids, distances = result["ids"][0], result["distances"][0]
+            metadatas = result["metadatas"][0] if not by_id else [None] * len(ids)
             best: dict[str, float] = {}
-            for metadata, distance in rows:
-                # cosine space: distance = 1 - similarity; results come best first, so the first per paper wins
-                if visible(metadata, revision):
-                    best.setdefault(str(metadata[key]), 1.0 - distance)
-            if len(best) >= k or len(rows) < wanted:  # fewer rows than asked for: Chroma had no more
+            for record_id, metadata, distance in zip(ids, metadatas, distances, strict=True):
+                paper_id = visible_paper(record_id, metadata, key, revision)
+                if paper_id is not None:  # distance = 1 - cosine; results come best first: the first per paper wins
+                    best.setdefault(paper_id, 1.0 - distance)
+            if len(best) >= k or len(ids) < wanted:  # fewer rows than asked for: Chroma had no more
                 return dict(list(best.items())[:k])
             wanted *= 2
 
@@ -571,6 +596,15 @@ def volatile_fields(metadata: Mapping[str, Any]) -> tuple[Any, ...]:
 
 def batches(items: list[str], size: int) -> list[list[str]]:
     return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def visible_paper(record_id: str, metadata: Mapping[str, Any] | None, key: str, committed: int) -> str | None:
+    """The paper of a visible record (its `key` field); without metadata, from an id "paper@revision#n" at a
+    revision no retired record is left at (`passages_swept`)."""
+    if metadata is not None:
+        return str(metadata[key]) if visible(metadata, committed) else None
+    paper_id, _, written = record_id.rpartition("@")
+    return paper_id if int(written.partition("#")[0]) <= committed else None
 
 
 def visible(metadata: Mapping[str, Any], committed: int) -> bool:
