@@ -1,6 +1,6 @@
 """How ingest, search, ask, cold start, memory and store size grow with the number of papers.
 
-Run: python benchmarks/bench_scale.py [--sizes 1000,10000] [--large] [--keep DIR] [--iterations 30]
+Run: python benchmarks/bench_scale.py [--sizes 1000,10000] [--large] [--keep DIR] [--iterations 30] [--interleaved]
 
 For each N, a synthetic corpus (benchmarks/synthetic_corpus.py: N/50 profiles of 50 papers built from the
 bundled abstracts' sentences) is ingested into a fresh store, each step in a subprocess of its own so its peak
@@ -9,6 +9,8 @@ RSS is its own:
   when N is large) in the same process, on the backend ingest uses: the floor ingest cannot beat; and the
   ONNX Runtime backend's encode speed next to sentence-transformers' (torch) on the same texts;
 - search / ask p50 and p95, next to the floor of bench_services (one query embedding + one raw Chroma query);
+  `--interleaved` times one floor, one search and one ask in turn instead of 30 of each in a row, so a change of
+  the machine's load moves all three alike;
 - cold start: `python -m bot ask` / `search` against the built store, process start to answer;
 - peak RSS of each process, and the store's size on disk.
 `--large` adds N=100k with cached vectors (`--cached-vectors`): each text's vector is the mean of the real
@@ -48,7 +50,7 @@ def worker(store: Path, corpus: Path, *args: str) -> dict[str, Any]:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def measure_size(papers: int, base: Path, iterations: int, cached: bool) -> dict[str, Any]:
+def measure_size(papers: int, base: Path, iterations: int, cached: bool, interleaved: bool) -> dict[str, Any]:
     from synthetic_corpus import write_corpus
     from timing import folder_size
 
@@ -62,7 +64,8 @@ def measure_size(papers: int, base: Path, iterations: int, cached: bool) -> dict
         shutil.rmtree(store, ignore_errors=True)
         result["ingest"] = worker(store, corpus, "ingest", *(["--cached-vectors"] if cached else []))
         (folder / "ingest.json").write_text(json.dumps(result["ingest"]))
-    result["serve"] = worker(store, corpus, "serve", "--iterations", str(iterations))
+    serve_args = ["--iterations", str(iterations), *(["--interleaved"] if interleaved else [])]
+    result["serve"] = worker(store, corpus, "serve", *serve_args)
     for name, command in (("cold_ask", ["ask", COLD_QUESTION]), ("cold_search", ["search", COLD_QUERY])):
         # run from the checkout's root, so `-m bot` imports this checkout's code
         result[name] = worker(store, corpus, "rss", sys.executable, "-m", "bot", *command)
@@ -150,8 +153,16 @@ def compare_backends(texts: list[str]) -> dict[str, float]:
     return speeds
 
 
-def serve_worker(iterations: int) -> dict[str, Any]:
-    from timing import ASK_QUESTIONS, SEARCH_QUERIES, floor_query, percentile, query_cache_reset, warm_and_time
+def serve_worker(iterations: int, interleaved: bool) -> dict[str, Any]:
+    from timing import (
+        ASK_QUESTIONS,
+        SEARCH_QUERIES,
+        floor_query,
+        percentile,
+        query_cache_reset,
+        warm_and_time,
+        warm_and_time_interleaved,
+    )
 
     from retrieval.service import ResearchService
     from retrieval.settings import Settings
@@ -164,10 +175,12 @@ def serve_worker(iterations: int) -> dict[str, Any]:
         "search": (lambda query: service.search(query, k=10), SEARCH_QUERIES),
         "ask": (lambda question: service.ask(question, profile=profile), ASK_QUESTIONS),
     }
-    result: dict[str, Any] = {}
-    for name, (function, inputs) in operations.items():
-        timings = warm_and_time(function, inputs, iterations, query_cache_reset(store))
-        result[name] = {"p50": percentile(timings, 0.5), "p95": percentile(timings, 0.95)}
+    reset = query_cache_reset(store)
+    if interleaved:
+        timings = warm_and_time_interleaved(operations, iterations, reset)
+    else:
+        timings = {name: warm_and_time(*operation, iterations, reset) for name, operation in operations.items()}
+    result = {name: {"p50": percentile(times, 0.5), "p95": percentile(times, 0.95)} for name, times in timings.items()}
     return result | {"peak_rss": peak_rss()}
 
 
@@ -223,7 +236,8 @@ def rows(results: list[dict[str, Any]]) -> list[tuple[str, list[str], str]]:
     for op in ("search", "ask"):
         for q in ("p50", "p95"):
             table.append(row(f"{op} {q}, ms", [s[op][q] for s in serve], "{:.1f}".format))
-        table.append(row(f"{op} p50 ÷ floor p50", [s[op]["p50"] / s["floor"]["p50"] for s in serve], "{:.1f}×".format))
+        for q in ("p50", "p95"):
+            table.append(row(f"{op} {q} ÷ floor p50", [s[op][q] / s["floor"]["p50"] for s in serve], "{:.1f}×".format))
     table += [
         row("floor p50 (embed query + raw Chroma query), ms", [s["floor"]["p50"] for s in serve], "{:.1f}".format),
         row("serving process peak RSS", [s["peak_rss"] for s in serve], megabytes),
@@ -256,6 +270,7 @@ def main() -> None:
     parser.add_argument("--cached-vectors", action="store_true", help="cached vectors at every N")
     parser.add_argument("--keep", type=Path, help="keep corpora and stores here; reuse a store already built")
     parser.add_argument("--iterations", type=int, default=30)
+    parser.add_argument("--interleaved", action="store_true", help="floor, search and ask timed in turn")
     parser.add_argument("--worker", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))  # this checkout's code, not the copy installed in the venv
@@ -267,7 +282,8 @@ def main() -> None:
     try:
         results = []
         for size in sizes:
-            results.append(measure_size(size, base, args.iterations, args.cached_vectors or size >= LARGE_SIZE))
+            cached = args.cached_vectors or size >= LARGE_SIZE
+            results.append(measure_size(size, base, args.iterations, cached, args.interleaved))
             print(f"measured N={size:,}", file=sys.stderr, flush=True)
         print_table(results)
     finally:
@@ -280,7 +296,7 @@ def run_worker(argv: list[str]) -> dict[str, Any]:
     if kind == "ingest":
         return ingest_worker(cached="--cached-vectors" in rest)
     if kind == "serve":
-        return serve_worker(int(rest[rest.index("--iterations") + 1]))
+        return serve_worker(int(rest[rest.index("--iterations") + 1]), "--interleaved" in rest)
     return rss_worker(rest)
 
 

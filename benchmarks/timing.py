@@ -71,6 +71,21 @@ def warm_and_time(
     return time_calls(function, inputs, iterations, reset)
 
 
+def warm_and_time_interleaved(
+    operations: dict[str, tuple[Callable[[str], object], Sequence[str]]], iterations: int, reset: Callable[[], None]
+) -> dict[str, list[float]]:
+    """`warm_and_time` for several operations at once, one call of each in turn: on a shared machine a change of
+    load then slows all of them alike, and their ratios hold."""
+    for function, inputs in operations.values():
+        for text in inputs:
+            function(text)
+    timings: dict[str, list[float]] = {name: [] for name in operations}
+    for index in range(iterations):
+        for name, (function, inputs) in operations.items():
+            timings[name] += time_calls(function, [inputs[index % len(inputs)]], 1, reset)
+    return timings
+
+
 def floor_query(store: PaperStore) -> Callable[[str], object]:
     """What a dense search cannot go below: one query embedding plus one raw Chroma nearest-neighbour query."""
 

@@ -14,7 +14,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -33,7 +33,9 @@ from retrieval.ingest.progress import IngestProgress
 from retrieval.models import Answer, Citation, MetricsReport, Paper, PaperFilter, SearchHit, Summary
 from retrieval.service import ResearchService
 from retrieval.settings import Settings
-from retrieval.sources.service import AmbiguousAuthorError, FetchReport, SourceService
+
+if TYPE_CHECKING:
+    from retrieval.sources.service import FetchReport, SourceService
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 Handler = Callable[[ResearchService, argparse.Namespace], int]
@@ -445,8 +447,17 @@ def print_fetch_report(report: FetchReport) -> None:
         print(f"  {metric.replace('_', '-')}: {before if before is not None else '—'} → {after}")
 
 
+def source_service(service: ResearchService) -> SourceService:
+    """Imported here: the sources (aiohttp) cost every other command's start ~0.1 s."""
+    from retrieval.sources.service import SourceService
+
+    return SourceService(service.settings, service)
+
+
 def cmd_fetch(service: ResearchService, args: argparse.Namespace) -> int:
-    sources = SourceService(service.settings, service)
+    from retrieval.sources.service import AmbiguousAuthorError
+
+    sources = source_service(service)
     with fetch_progress() as progress:
         try:
             if args.source == "openalex":
@@ -467,7 +478,7 @@ def cmd_fetch(service: ResearchService, args: argparse.Namespace) -> int:
 def cmd_refresh(service: ResearchService, args: argparse.Namespace) -> int:
     if bool(args.profile) == args.all:
         raise UserFacingError("Name one profile to refresh, or pass --all.")
-    sources = SourceService(service.settings, service)
+    sources = source_service(service)
     with fetch_progress() as progress:
         reports = asyncio.run(sources.refresh(None if args.all else args.profile, progress=progress))
     if args.json:
@@ -481,7 +492,7 @@ def cmd_refresh(service: ResearchService, args: argparse.Namespace) -> int:
 
 
 def cmd_remove(service: ResearchService, args: argparse.Namespace) -> int:
-    sources = SourceService(service.settings, service)
+    sources = source_service(service)
     profile_id = service.resolve_profile(args.profile)
     if not args.yes:
         if not sys.stdin.isatty():

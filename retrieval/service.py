@@ -378,8 +378,9 @@ class ResearchService:
                 raise UserFacingError("The store holds no profiles yet; run `research-bot ingest`.")
             snapshots = self.store.get_snapshots(profile_id) if profile_id else []
             owner = snapshots[-1].name if snapshots else LAB
-            context = PlanContext.of(owner, papers, person=owner != LAB)
-            view = ProfileView(profile_id, owner, papers, snapshots, context, PaperIndex(papers))
+            names = index.name_table()  # derived once per revision, and saved with the index
+            context = PlanContext.of(owner, papers, names, person=owner != LAB)
+            view = ProfileView(profile_id, owner, papers, snapshots, context, PaperIndex(papers, names))
             with self._lookup_lock:
                 self._profile_views = {k: v for k, v in self._profile_views.items() if k[1] == key[1]}
                 self._profile_views[key] = view

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from retrieval.conversation import ConversationStore
-from retrieval.index.paper_lookup import title_head
+from retrieval.index.paper_names import title_head
 from retrieval.models import PaperFilter
 from retrieval.service import ResearchService
 from tests.bot_fixtures import SettingsFactory, field_names, footer, running_bot, second_profile

@@ -104,7 +104,9 @@ def assert_shows(service: ResearchService, version: dict[str, ParsedProfile], em
         mean = passage_vectors.mean(axis=0)
         assert np.allclose(vectors[paper.id], mean / np.linalg.norm(mean), atol=1e-4)
         assert service.store.stored_sentences(paper)[0] == quotable_sentences(paper)
-    # what users see: search hits, similar papers, citations
+    # what users see: search hits (dense scores as the passages' metadata gives them), similar papers, citations
+    dense = {hit.paper.id: hit.score for hit in service.search(QUERY, k=len(papers), mode="dense")}
+    assert dense == pytest.approx({paper_id: best[paper_id] for paper_id in list(best)[: len(dense)]}, abs=1e-6)
     for mode in ("hybrid", "dense", "bm25"):
         assert all(hit.paper == papers[hit.paper.id] for hit in service.search(QUERY, k=len(papers), mode=mode))
     similar = service.similar("PaLM-E", profile="igor-mordatch")

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from langchain_core.embeddings import Embeddings
 
 from retrieval.errors import AmbiguousPaperError, PaperNotFoundError
-from retrieval.index.paper_lookup import PaperIndex, title_head
+from retrieval.index.paper_lookup import PaperIndex
+from retrieval.index.paper_names import title_head
 from retrieval.index.store import PaperStore
 from retrieval.ingest.profile_format import parse_profile_bytes
 from retrieval.models import Paper

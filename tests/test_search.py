@@ -232,3 +232,33 @@ def test_a_profile_without_passages_ranks_nothing(seeded_service: ResearchServic
     passages = searcher.profile_passages("nobody", seeded_service.store.revision())
     vector = np.asarray(seeded_service.store.embeddings.embed_query("robots"), dtype=np.float32)
     assert passages.paper_ids == [] and passages.best(vector, None, 5) == {}
+
+
+@pytest.mark.parametrize("paper_filter", [PaperFilter(year=2023), PaperFilter(profile="igor-mordatch", year_from=2022)])
+def test_a_filtered_bm25_ranking_is_the_full_ranking_filtered(
+    seeded_service: ResearchService, embeddings, paper_filter: PaperFilter
+) -> None:
+    """Only the allowed papers' scores are ranked: the same papers, scores and order as filtering every paper's."""
+    every_paper = service_at(seeded_service.settings.chroma_path, embeddings, search_candidates=100)
+    for query in ("language models for robots", "energy", "multi-agent debate"):
+        allowed = {paper.id for paper in every_paper.papers(paper_filter)}
+        full = [hit for hit in every_paper.search(query, k=100, mode="bm25") if hit.paper.id in allowed]
+        filtered = every_paper.search(query, k=100, mode="bm25", paper_filter=paper_filter)
+        assert [(hit.paper.id, hit.score) for hit in filtered] == [(hit.paper.id, hit.score) for hit in full]
+        assert filtered
+
+
+def test_dense_search_reads_no_passage_metadata_only_once_retired_passages_are_swept(
+    fresh_service: ResearchService, embeddings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without metadata a passage's visibility is its id's revision: true only when no retired passage is left."""
+    fresh_service.ingest_text(PROFILE.encode(), "ada.txt")
+    assert fresh_service._answer_tools()[0].lexical_index().swept
+    with monkeypatch.context() as patched:  # an ingest that dies after its commit, before its sweep
+        patched.setattr(type(fresh_service.store), "_sweep", lambda self, revision: None)
+        fresh_service.ingest_text(PROFILE.replace("tiny robots", "tiny robots and quuxification").encode(), "ada.txt")
+    second = service_at(fresh_service.settings.chroma_path, embeddings)
+    assert not second._answer_tools()[0].lexical_index().swept
+    for query in ("zorblat planning module", "gradients that stay small"):
+        dense = {hit.paper.id: hit.score for hit in second.search(query, k=2, mode="dense")}
+        assert dense == pytest.approx(second.store.best_passages(query, 2), abs=1e-6)

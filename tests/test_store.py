@@ -243,7 +243,7 @@ def test_schema_mismatch_asks_for_a_rebuild(fresh_service: ResearchService, tmp_
     collection = client.get_collection(PAPERS_COLLECTION)
     collection.modify(metadata={**collection.metadata, "schema_version": 0})
     with pytest.raises(SchemaMismatchError, match="research-bot ingest --rebuild"):
-        _ = PaperStore(client, embeddings).vectorstore
+        _ = PaperStore(client, embeddings).papers
     with pytest.raises(SchemaMismatchError):  # nor is an old store searched through its passages
         PaperStore(client, embeddings).dense_search("robots", k=3)
     passages = client.get_collection(PASSAGES_COLLECTION)

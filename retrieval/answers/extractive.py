@@ -15,7 +15,7 @@ import numpy as np
 
 from retrieval.answers.guards import check_answer
 from retrieval.answers.metadata import citation
-from retrieval.index.paper_lookup import title_head
+from retrieval.index.paper_names import title_head
 from retrieval.index.search import LexicalIndex
 from retrieval.index.sentence_vectors import SentenceVectors
 from retrieval.models import Answer, Citation, Paper, SearchHit

@@ -15,7 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from retrieval.index.paper_lookup import compact_key, paper_names, phrase_words, title_phrases
+from retrieval.index.paper_lookup import paper_names, title_phrases
+from retrieval.index.paper_names import NameTable, compact_key, phrase_words
 from retrieval.models import Paper, PaperFilter
 from retrieval.text.names import author_matches, name_tokens, replace_person
 
@@ -364,7 +365,9 @@ class PlanContext:
     person: bool  # the owner is one person, whose names the rules read as "he" (not "the lab")
 
     @classmethod
-    def of(cls, owner: str, papers: list[Paper], *, person: bool = True) -> PlanContext:
+    def of(cls, owner: str, papers: list[Paper], names: NameTable | None = None, *, person: bool = True) -> PlanContext:
+        """`names`: the papers' names already derived (the BM25 index holds every paper's)."""
+        names = names if names is not None else NameTable()
         authors = list(dict.fromkeys(author for paper in papers for author in paper.authors))
         categories = frozenset(paper.category for paper in papers)
         owner_surname = name_tokens(owner)[-1:]
@@ -380,10 +383,10 @@ class PlanContext:
                 if len(tokens) >= 2 and len(tokens[0]) > 2:
                     given.setdefault(tokens[0], []).append(author)
         by_given_name = {name: authors[0] for name, authors in given.items() if len(authors) == 1}
-        names, shared_names = paper_names(papers)
+        unique_names, shared_names = paper_names(papers, names)
         years = {paper.id: paper.year for paper in papers}
-        phrases = title_phrases(papers)
-        return cls(owner, names, shared_names, years, by_surname, by_given_name, phrases, categories, person)
+        phrases = title_phrases(papers, names)
+        return cls(owner, unique_names, shared_names, years, by_surname, by_given_name, phrases, categories, person)
 
 
 def plan_question(

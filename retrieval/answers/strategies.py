@@ -19,7 +19,8 @@ from retrieval.answers.extractive import abstention, extractive_answer, llm_cite
 from retrieval.answers.metadata import answer_metrics, citation, paper_listing
 from retrieval.answers.plan import PAPER_CITATIONS, PAPER_LINKS, QueryPlan, has_filter
 from retrieval.errors import UserFacingError
-from retrieval.index.paper_lookup import PaperIndex, title_head
+from retrieval.index.paper_lookup import PaperIndex
+from retrieval.index.paper_names import title_head
 from retrieval.index.search import HybridSearcher
 from retrieval.index.sentence_vectors import SentenceVectors, quotable_sentences
 from retrieval.metrics import compute_metrics
@@ -666,7 +667,7 @@ def topic_papers(
             papers = [
                 hit
                 for hit in papers
-                if any(key in index.term_sets.get(hit.paper.id, ()) for key in keys) or hit.score >= 0.9 * best
+                if any(key in index.terms_of(hit.paper.id) for key in keys) or hit.score >= 0.9 * best
             ]
     return [hit.paper for hit in papers]
 

@@ -10,7 +10,7 @@ from typing import Literal
 from retrieval.answers.plan import FILLER, QueryPlan
 from retrieval.conversation.models import Reference, Turn
 from retrieval.errors import FollowUpError
-from retrieval.index.paper_lookup import title_head
+from retrieval.index.paper_names import title_head
 from retrieval.models import Citation, Paper
 from retrieval.text.lexical import terms
 

@@ -1,9 +1,10 @@
 """The BM25 index saved next to the store, so a new process loads it instead of reading every paper from Chroma and
-re-indexing them (seconds at 10k papers). The file names the store (its papers collection's id), the revision it
-was built at and the fields of `Paper` it pickled; any other store, revision or `Paper` model rebuilds it (a paper
-unpickled from an older model lacks the newer fields: an upgrade must not load it). Written to a temporary file
-and renamed into place, so a reader never sees half a file. Pickle is safe here: the file is ours, in the store's
-own folder or the user cache.
+re-indexing them (seconds at 10k papers), and with it every paper's names (paper_names.py). The file names the
+store (its papers collection's id), the revision it was built at, the fields of `Paper` it pickled and the code
+that derived the names; any other store, revision, `Paper` model or names code rebuilds it (a paper unpickled from
+an older model lacks the newer fields: an upgrade must not load it). Written to a temporary file and renamed into
+place, so a reader never sees half a file. Pickle is safe here: the file is ours, in the store's own folder or the
+user cache.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 from platformdirs import user_cache_path
 
 from retrieval.atomic import replace_atomically
+from retrieval.index.paper_names import derivation_digest
 from retrieval.models import Paper
 
 if TYPE_CHECKING:
@@ -23,11 +25,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1  # bump when LexicalIndex or the tokenisation changes
+FORMAT = 3  # bump when LexicalIndex or the tokenisation changes (2: each paper's names, no term sets; 3: swept)
 
 
 def header(store_id: str, revision: int, title_repeat: int) -> tuple[object, ...]:
-    return (FORMAT, tuple(Paper.model_fields), store_id, revision, title_repeat)
+    """The names' own code is in it too (its source's digest): names derived by other code are never read back."""
+    return (FORMAT, tuple(Paper.model_fields), derivation_digest(), store_id, revision, title_repeat)
 
 
 def cache_file(chroma_path: Path, chroma_host: str | None, chroma_port: int) -> Path:

@@ -21,6 +21,7 @@ import numpy as np
 
 from retrieval.errors import UserFacingError
 from retrieval.index import lexical_cache
+from retrieval.index.paper_names import NameTable, PaperNames, names_of
 from retrieval.index.store import PaperStore
 from retrieval.models import Paper, PaperFilter, SearchHit
 from retrieval.settings import Settings
@@ -40,16 +41,42 @@ def bm25_document(paper: Paper, title_repeat: int) -> list[str]:
 
 @dataclass(frozen=True)
 class LexicalIndex:
+    """Every paper at one store revision, its BM25 index, and what is derived from each paper once (its names:
+    paper_names.py); saved whole for new processes (lexical_cache.py)."""
+
     revision: int
     papers: list[Paper]
     bm25: bm25s.BM25
-    term_sets: dict[str, frozenset[str]]
+    title_repeat: int
     document_frequency: Counter[str]
     adjacent_pairs: frozenset[tuple[str, str]]  # terms that follow each other somewhere ("architectur", "search")
+    names: dict[str, PaperNames]
+    swept: bool  # no retired passage is left at this revision: a dense query reads no metadata (store.passages_swept)
 
     @cached_property
     def by_id(self) -> dict[str, Paper]:
         return {paper.id: paper for paper in self.papers}
+
+    @cached_property
+    def _term_sets(self) -> dict[str, frozenset[str]]:
+        return {}  # filled on demand: saved with the index, every paper's set was most of the file's load time
+
+    def terms_of(self, paper_id: str) -> frozenset[str]:
+        """The paper's BM25 terms (empty for an unknown id)."""
+        found = self._term_sets.get(paper_id)
+        if found is None:
+            paper = self.by_id.get(paper_id)
+            found = frozenset(bm25_document(paper, self.title_repeat)) if paper else frozenset()
+            self._term_sets[paper_id] = found
+        return found
+
+    def name_table(self) -> NameTable:
+        return NameTable(self.names)
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        """Paper id → its row in `papers` (and in the BM25 scores)."""
+        return {paper.id: row for row, paper in enumerate(self.papers)}
 
     @cached_property
     def by_profile(self) -> dict[str, list[Paper]]:
@@ -59,15 +86,15 @@ class LexicalIndex:
         return grouped
 
     @classmethod
-    def build(cls, revision: int, papers: list[Paper], title_repeat: int) -> LexicalIndex:
+    def build(cls, revision: int, papers: list[Paper], title_repeat: int, swept: bool = False) -> LexicalIndex:
         documents = [bm25_document(paper, title_repeat) for paper in papers]
         bm25 = bm25s.BM25()
         if documents:
             bm25.index(documents, show_progress=False)
-        term_sets = {paper.id: frozenset(document) for paper, document in zip(papers, documents, strict=True)}
-        frequency = Counter(t for terms_ in term_sets.values() for t in terms_)
+        frequency = Counter(term for document in documents for term in set(document))
         pairs = frozenset(pair for document in documents for pair in itertools.pairwise(document))
-        return cls(revision, papers, bm25, term_sets, frequency, pairs)
+        names = {paper.id: names_of(paper) for paper in papers}
+        return cls(revision, papers, bm25, title_repeat, frequency, pairs, names, swept)
 
     def idf(self, term: str) -> float:
         """Rarer is higher; a term no paper has gets the highest weight of all."""
@@ -77,7 +104,7 @@ class LexicalIndex:
         """Share of the query's terms (idf-weighted) that the paper contains: 0 when its topic words are absent."""
         query_terms = set(terms(query))
         total = sum(self.idf(term) for term in query_terms)
-        present = sum(self.idf(term) for term in query_terms if term in self.term_sets.get(paper_id, ()))
+        present = sum(self.idf(term) for term in query_terms if term in self.terms_of(paper_id))
         return present / total if total > 0 else 0.0
 
     def scores(self, query: str) -> np.ndarray:
@@ -155,7 +182,8 @@ class HybridSearcher:
             saved = lexical_cache.load(self.index_file, store_id, revision, title_repeat)
             if saved is not None:
                 return saved
-        index = LexicalIndex.build(revision, self.store.get_papers(), title_repeat)
+        swept = self.store.passages_swept() == revision
+        index = LexicalIndex.build(revision, self.store.get_papers(), title_repeat, swept)
         if self.index_file is not None and self.store.revision() == revision:  # not written meanwhile
             lexical_cache.save(self.index_file, store_id, title_repeat, index)
         return index
@@ -167,21 +195,22 @@ class HybridSearcher:
             raise UserFacingError(f"Unknown search mode {mode!r}; choose one of {', '.join(SEARCH_MODES)}.")
         if not query.strip():
             raise UserFacingError("The search query is empty.")
-        allowed = self._allowed_ids(paper_filter)
+        index = self.lexical_index()  # once per search: each call reads the store's revision
+        allowed = self._allowed_ids(index, paper_filter)
         if mode == "dense":
-            ranked = self._dense(query, allowed, paper_filter)
+            ranked = self._dense(index, query, allowed, paper_filter)
         elif mode == "bm25":
-            ranked = self._lexical(query, allowed)
+            ranked = self._lexical(index, query, allowed)
         else:
-            ranked = self._fused(self._dense(query, allowed, paper_filter), self._lexical(query, allowed))
+            dense = self._dense(index, query, allowed, paper_filter)
+            ranked = self._fused(dense, self._lexical(index, query, allowed))
         return [SearchHit(paper=paper, score=score, rank=rank) for rank, (paper, score) in enumerate(ranked[:k], 1)]
 
-    def _allowed_ids(self, paper_filter: PaperFilter | None) -> set[str] | None:
+    def _allowed_ids(self, index: LexicalIndex, paper_filter: PaperFilter | None) -> set[str] | None:
         """Ids passing the filter (None: no filter), from the papers held in memory: no store read per question,
         and only the profile's papers are looked at."""
         if paper_filter is None or paper_filter == PaperFilter():
             return None
-        index = self.lexical_index()
         if paper_filter.profile is None:
             candidates = index.papers
         else:
@@ -191,19 +220,18 @@ class HybridSearcher:
         return {paper.id for paper in candidates if matches(paper, paper_filter)}
 
     def _dense(
-        self, query: str, allowed: set[str] | None, paper_filter: PaperFilter | None
+        self, index: LexicalIndex, query: str, allowed: set[str] | None, paper_filter: PaperFilter | None
     ) -> list[tuple[Paper, float]]:
         """One profile's passages are ranked in memory; across profiles, Chroma ranks them within the filter's
         metadata (`where`). The papers come from memory."""
         if allowed is not None and not allowed:
             return []
-        index = self.lexical_index()
         k = self.settings.search_candidates
         if paper_filter is not None and paper_filter.profile:
             vector = np.asarray(self.store.embeddings.embed_query(query), dtype=np.float32)
             best = self.profile_passages(paper_filter.profile, index.revision).best(vector, allowed, k)
         else:
-            best = self.store.best_passages(query, k, paper_filter)
+            best = self.store.best_passages(query, k, paper_filter, index.revision, index.swept)
         return [
             (index.by_id[paper_id], score)
             for paper_id, score in best.items()
@@ -226,23 +254,21 @@ class HybridSearcher:
                 self._profile_passages.popitem(last=False)
         return passages
 
-    def _lexical(self, query: str, allowed: set[str] | None) -> list[tuple[Paper, float]]:
-        """The best-scoring papers, visited best first until enough pass the filter (not every paper each time)."""
-        index = self.lexical_index()
+    def _lexical(self, index: LexicalIndex, query: str, allowed: set[str] | None) -> list[tuple[Paper, float]]:
+        """The best-scoring papers among the allowed ones (only their scores are looked at: a profile's 50 papers,
+        not the thousands of others a common word scores), best first; equal scores in index order."""
         scores = index.scores(query)
-        scored = np.flatnonzero(scores > 0)
+        if allowed is None:
+            scored = np.flatnonzero(scores > 0)
+        else:
+            candidates = np.sort(np.asarray([index.position[id_] for id_ in allowed], dtype=np.intp))
+            scored = candidates[scores[candidates] > 0]
         wanted = self.settings.search_candidates
-        if allowed is None and len(scored) > wanted:  # only the top scores (ties kept) need sorting
+        if len(scored) > wanted:  # only the top scores (ties kept) need sorting
             threshold = np.partition(scores[scored], len(scored) - wanted)[len(scored) - wanted]
             scored = scored[scores[scored] >= threshold]
-        pairs = []
-        for position in scored[np.argsort(-scores[scored], kind="stable")]:
-            paper = index.papers[position]
-            if allowed is None or paper.id in allowed:
-                pairs.append((paper, float(scores[position])))
-                if len(pairs) == wanted:
-                    break
-        return pairs
+        best = scored[np.argsort(-scores[scored], kind="stable")][:wanted]
+        return [(index.papers[position], float(scores[position])) for position in best]
 
     def _fused(self, dense: list[tuple[Paper, float]], lexical: list[tuple[Paper, float]]) -> list[tuple[Paper, float]]:
         """Weighted score: dense_weight * cosine + (1 - dense_weight) * BM25 / best BM25 of this query.

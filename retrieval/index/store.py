@@ -1,4 +1,4 @@
-"""The Chroma store: a `papers` collection (through langchain-chroma), `paper_passages`, `paper_sentences` and
+"""The Chroma store: a `papers` collection, `paper_passages`, `paper_sentences` and
 `profile_snapshots`.
 
 Papers: document = title + abstract, metadata for every filter, and one vector: the normalised mean of its
@@ -37,7 +37,6 @@ from typing import Any, TypeVar
 import chromadb
 import numpy as np
 from chromadb.api import ClientAPI
-from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
 from retrieval.errors import SchemaMismatchError, UserFacingError
@@ -85,31 +84,27 @@ class PaperStore:
         )
 
     @cached_property
-    def vectorstore(self) -> Chroma:
-        vectorstore = Chroma(
-            client=self.client,
-            collection_name=PAPERS_COLLECTION,
-            embedding_function=self.embeddings,
-            collection_metadata={"schema_version": SCHEMA_VERSION, "embedding": self.embedding_name, "revision": 0},
-            collection_configuration={"hnsw": {"space": "cosine"}},
-        )
-        self._check_schema(vectorstore._collection.metadata or {})
-        return vectorstore
-
-    @property
     def papers(self) -> chromadb.Collection:
-        return self.vectorstore._collection
+        """Opened directly, not through langchain-chroma: importing that costs a new process ~0.35 s."""
+        papers = self.client.get_or_create_collection(
+            PAPERS_COLLECTION,
+            embedding_function=None,
+            metadata={"schema_version": SCHEMA_VERSION, "embedding": self.embedding_name, "revision": 0},
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+        self._check_schema(papers.metadata or {})
+        return papers
 
     @cached_property
     def passages(self) -> chromadb.Collection:
-        _ = self.vectorstore  # the schema check comes first: never add this collection beside an old store
+        _ = self.papers  # the schema check comes first: never add this collection beside an old store
         return self.client.get_or_create_collection(
             PASSAGES_COLLECTION, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
         )
 
     @cached_property
     def sentences(self) -> chromadb.Collection:
-        _ = self.vectorstore
+        _ = self.papers
         return self.client.get_or_create_collection(
             SENTENCES_COLLECTION, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
         )
@@ -136,16 +131,19 @@ class PaperStore:
     def _papers_metadata(self) -> dict[str, Any]:
         """Read afresh: another process may have committed since `self.papers` was opened."""
         _ = self.papers  # created, and its schema checked, on first use
-        return dict(self.client.get_collection(PAPERS_COLLECTION).metadata or {})
+        # no embedding function: Chroma would otherwise make and inspect a default one on every read
+        return dict(self.client.get_collection(PAPERS_COLLECTION, embedding_function=None).metadata or {})
 
-    def _consistent(self, read: Callable[[], T]) -> tuple[T, int]:
+    def _consistent(self, read: Callable[[], T], revision: int | None = None) -> tuple[T, int]:
         """`read()` and the committed revision it saw; read again if an ingest in another process committed (and
-        deleted what it retired) meanwhile."""
+        deleted what it retired) meanwhile. `revision`: the committed revision the caller has just read."""
+        before = self.revision() if revision is None else revision
         while True:
-            revision = self.revision()
             result = read()
-            if self.revision() == revision:
-                return result, revision
+            after = self.revision()
+            if after == before:
+                return result, before
+            before = after
 
     def is_empty(self) -> bool:
         """No ingest has committed yet (an interrupted first ingest leaves only records no one sees)."""
@@ -168,10 +166,31 @@ class PaperStore:
         rows, revision = self._consistent(read)
         return [paper_from_record(metadata, document) for metadata, document in rows if visible(metadata, revision)]
 
-    def best_passages(self, query: str, k: int, paper_filter: PaperFilter | None = None) -> dict[str, float]:
-        """The cosine similarity of the best passage of each of the top `k` papers, by paper id, best first."""
+    def best_passages(
+        self,
+        query: str,
+        k: int,
+        paper_filter: PaperFilter | None = None,
+        revision: int | None = None,
+        swept: bool = False,
+    ) -> dict[str, float]:
+        """The cosine similarity of the best passage of each of the top `k` papers, by paper id, best first.
+        `revision`: the committed revision the caller has just read (one read of it fewer). `swept`: at that
+        revision no retired passage is left (`passages_swept`), so no passage metadata need be read."""
         vector = self.embeddings.embed_query(query)
-        return self._nearest(self.passages, vector, k, chroma_where(paper_filter), "paper_id")
+        where = chroma_where(paper_filter)
+        if swept and revision is not None:
+            best = self._nearest(self.passages, vector, k, where, "paper_id", revision, by_id=True)
+            if best is not None:
+                return best
+        return self._nearest(self.passages, vector, k, where, "paper_id", revision) or {}
+
+    def passages_swept(self) -> int | None:
+        """The committed revision, if no passage an ingest at or before it retired is left (a sweep is done): then,
+        until the next commit, a passage is visible exactly when its id's revision is committed. None otherwise."""
+        revision = self.revision()
+        left = self.passages.get(where={"retired": {"$lte": revision}}, limit=1, include=[])["ids"]
+        return revision if not left and self.revision() == revision else None
 
     def dense_search(self, query: str, k: int, paper_filter: PaperFilter | None = None) -> list[tuple[Paper, float]]:
         """(paper, cosine similarity of its best passage) pairs, best first."""
@@ -179,7 +198,7 @@ class PaperStore:
 
     def nearest_papers(self, vector: list[float], k: int, paper_filter: PaperFilter) -> list[tuple[Paper, float]]:
         """(paper, cosine similarity of its paper vector) pairs, best first."""
-        return self._ranked(self._nearest(self.papers, vector, k, chroma_where(paper_filter), "id"))
+        return self._ranked(self._nearest(self.papers, vector, k, chroma_where(paper_filter), "id") or {})
 
     def profile_passages(self, profile_id: str) -> tuple[list[str], np.ndarray, int]:
         """Every visible passage of one profile: (paper id per row, float32 vectors, the revision read at). A
@@ -218,22 +237,35 @@ class PaperStore:
         return {str(m["id"]): list(map(float, vector)) for m, vector in rows if visible(m, revision)}
 
     def _nearest(
-        self, collection: chromadb.Collection, vector: list[float], k: int, where: dict[str, Any] | None, key: str
-    ) -> dict[str, float]:
+        self,
+        collection: chromadb.Collection,
+        vector: list[float],
+        k: int,
+        where: dict[str, Any] | None,
+        key: str,
+        revision: int | None = None,
+        by_id: bool = False,
+    ) -> dict[str, float] | None:
         """The best similarity per paper (`key`: its id field) for the top `k` papers, best first, from the visible
-        records; asks for more records until k papers are found or none are left."""
-        wanted = max(2 * k, 1)  # a paper has 1.5 passages on average, so this almost always suffices at once
+        records; asks for more records until k papers are found or none are left. `by_id`: visibility from the
+        record ids alone (see `passages_swept`; reading the metadata is most of a query's cost); None if the store
+        has moved past `revision` meanwhile."""
+        wanted = max(k + k // 2, 1)  # most top passages are of distinct papers; if not, ask again for twice as many
         while True:
-            include = ["metadatas", "distances"]
+            include = ["distances"] if by_id else ["metadatas", "distances"]
             query = partial(collection.query, query_embeddings=[vector], n_results=wanted, where=where, include=include)
-            result, revision = self._consistent(query)
-            rows = list(zip(result["metadatas"][0], result["distances"][0], strict=True))
+            result, seen = self._consistent(query, revision)
+            if by_id and seen != revision:
+                return None
+            revision = seen
+            ids, distances = result["ids"][0], result["distances"][0]
+            metadatas = result["metadatas"][0] if not by_id else [None] * len(ids)
             best: dict[str, float] = {}
-            for metadata, distance in rows:
-                # cosine space: distance = 1 - similarity; results come best first, so the first per paper wins
-                if visible(metadata, revision):
-                    best.setdefault(str(metadata[key]), 1.0 - distance)
-            if len(best) >= k or len(rows) < wanted:  # fewer rows than asked for: Chroma had no more
+            for record_id, metadata, distance in zip(ids, metadatas, distances, strict=True):
+                paper_id = visible_paper(record_id, metadata, key, revision)
+                if paper_id is not None:  # distance = 1 - cosine; results come best first: the first per paper wins
+                    best.setdefault(paper_id, 1.0 - distance)
+            if len(best) >= k or len(ids) < wanted:  # fewer rows than asked for: Chroma had no more
                 return dict(list(best.items())[:k])
             wanted *= 2
 
@@ -459,7 +491,7 @@ class PaperStore:
         for name in (PAPERS_COLLECTION, PASSAGES_COLLECTION, SENTENCES_COLLECTION, SNAPSHOTS_COLLECTION):
             if name in {collection.name for collection in self.client.list_collections()}:
                 self.client.delete_collection(name)
-        for attribute in ("vectorstore", "passages", "sentences", "snapshots"):
+        for attribute in ("papers", "passages", "sentences", "snapshots"):
             self.__dict__.pop(attribute, None)
 
 
@@ -564,6 +596,15 @@ def volatile_fields(metadata: Mapping[str, Any]) -> tuple[Any, ...]:
 
 def batches(items: list[str], size: int) -> list[list[str]]:
     return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def visible_paper(record_id: str, metadata: Mapping[str, Any] | None, key: str, committed: int) -> str | None:
+    """The paper of a visible record (its `key` field); without metadata, from an id "paper@revision#n" at a
+    revision no retired record is left at (`passages_swept`)."""
+    if metadata is not None:
+        return str(metadata[key]) if visible(metadata, committed) else None
+    paper_id, _, written = record_id.rpartition("@")
+    return paper_id if int(written.partition("#")[0]) <= committed else None
 
 
 def visible(metadata: Mapping[str, Any], committed: int) -> bool:
