@@ -549,7 +549,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ingest = command("ingest", cmd_ingest, "Parse profile files and sync them into the store.")
     ingest.add_argument("paths", nargs="*", help="profile files or folders (default: data/profiles/)")
-    ingest.add_argument("--rebuild", action="store_true", help="drop the store and ingest from scratch")
+    ingest.add_argument("--rebuild", action="store_true", help="re-embed every paper; drop profiles no file names")
 
     papers = command("papers", cmd_papers, "List papers, newest first, with optional filters.")
     papers.add_argument("--profile", help="profile id or name")

@@ -44,6 +44,14 @@ class SchemaMismatchError(UserFacingError):
         )
 
 
+class EmbeddingMismatchError(UserFacingError):
+    def __init__(self, found: object, expected: str) -> None:
+        super().__init__(
+            f"The store was built with the {found!r} embedding, but settings ask for {expected!r}. "
+            "Run `research-bot ingest --rebuild` to re-embed."
+        )
+
+
 class UnknownProfileError(UserFacingError):
     """Names every profile of a small store; of a larger one at most `SHOWN`, the closest to what was typed;
     `message(see=...)` points to the full list where the user is (the CLI's `profiles`, the bot's /profiles)."""

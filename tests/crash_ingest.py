@@ -2,7 +2,7 @@
 with `os._exit(137)` (as after `kill -9`: no cleanup, nothing flushed, no `finally`) right before or after the
 n-th call of one of PaperStore's write steps.
 
-    python -m tests.crash_ingest STORE RECORDING STEP:before|after:N PROFILE...   (STEP "none": no kill)
+    python -m tests.crash_ingest STORE RECORDING STEP:before|after:N [--rebuild] PROFILE...   (STEP "none": no kill)
 
 RECORDING: a pickle of the `Recording` the test process made with the real model, so this process never loads
 it (~10 s per kill).
@@ -96,10 +96,12 @@ def die_at(step: str, when: str, call: int) -> None:
     setattr(PaperStore, step, dying)
 
 
-def run(store: Path, recording: Path, kill: str, profiles: list[Path]) -> int:
+def run(store: Path, recording: Path, kill: str, profiles: list[Path], *, rebuild: bool = False) -> int:
     """Run this module as a process (from the test process); its exit status."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    command = [sys.executable, "-m", "tests.crash_ingest", str(store), str(recording), kill, *map(str, profiles)]
+    options = ["--rebuild"] if rebuild else []
+    command = [sys.executable, "-m", "tests.crash_ingest", str(store), str(recording), kill, *options]
+    command += [str(profile) for profile in profiles]
     return subprocess.run(command, cwd=ROOT, env=env, timeout=300).returncode
 
 
@@ -111,7 +113,8 @@ def main(store: str, recording: str, kill: str, *profiles: str) -> None:
         die_at(step, when, int(call))
     client = chromadb.PersistentClient(path=store)
     service = ResearchService(make_settings(Path(store)), store=PaperStore(client, embeddings))
-    service.ingest([Path(profile) for profile in profiles])
+    rebuild = profiles[:1] == ("--rebuild",)
+    service.ingest([Path(profile) for profile in profiles[rebuild:]], rebuild=rebuild)
 
 
 if __name__ == "__main__":

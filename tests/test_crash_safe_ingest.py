@@ -184,3 +184,24 @@ def test_the_retire_marks_of_a_killed_ingest_are_lifted(versions: dict, tmp_path
     expected = {"igor-mordatch": versions["old"]["igor-mordatch"], "ada-lovelace": versions["new"]["ada-lovelace"]}
     assert_shows(service, expected, embeddings)
     assert_no_orphans(service, expected, embeddings)
+
+
+@pytest.mark.parametrize("kill", ["_write_papers:after:1", "_commit:before:1"])
+def test_a_killed_rebuild_leaves_the_store_as_it_was(
+    versions: dict, tmp_path: Path, embeddings: MiniLMEmbeddings, kill: str
+) -> None:
+    """`ingest --rebuild` of only the new Igor file: it re-embeds his papers and drops Ada, in one commit."""
+    shutil.copytree(versions["old_store"], tmp_path / "chroma")
+    assert run(tmp_path / "chroma", versions["recording"], "none", versions["files"]) == 0
+    igor_file = versions["files"][:1]
+    assert run(tmp_path / "chroma", versions["recording"], kill, igor_file, rebuild=True) == KILLED
+    client = chromadb.PersistentClient(path=str(tmp_path / "chroma"))
+    service = ResearchService(make_settings(tmp_path / "chroma"), store=PaperStore(client, embeddings))
+    assert_shows(service, versions["new"], embeddings)  # Ada still there, every paper as before
+
+    report = service.ingest(igor_file, rebuild=True)
+    assert (report.added, report.updated, report.unchanged, report.removed) == (0, 49, 0, 3)
+    igor_only = {"igor-mordatch": versions["new"]["igor-mordatch"]}
+    assert_shows(service, igor_only, embeddings)
+    assert_no_orphans(service, igor_only, embeddings)
+    assert [s.h_index for s in service.store.get_snapshots("igor-mordatch")] == [117, 120]  # history kept

@@ -39,7 +39,7 @@ import numpy as np
 from chromadb.api import ClientAPI
 from langchain_core.embeddings import Embeddings
 
-from retrieval.errors import SchemaMismatchError, UserFacingError
+from retrieval.errors import EmbeddingMismatchError, SchemaMismatchError
 from retrieval.index.chroma_server import server_client
 from retrieval.index.embeddings import embeddings_for, token_budget
 from retrieval.index.passages import paper_passages
@@ -120,10 +120,16 @@ class PaperStore:
         if metadata.get("schema_version") != SCHEMA_VERSION:
             raise SchemaMismatchError(metadata.get("schema_version"), SCHEMA_VERSION)
         if metadata.get("embedding", self.embedding_name) != self.embedding_name:
-            raise UserFacingError(
-                f"The store was built with the {metadata['embedding']!r} embedding, but settings ask for "
-                f"{self.embedding_name!r}. Run `research-bot ingest --rebuild` to re-embed."
-            )
+            raise EmbeddingMismatchError(metadata["embedding"], self.embedding_name)
+
+    def readable(self) -> bool:
+        """Written with this schema and embedding (or new): `ingest --rebuild` can then re-embed it in one commit;
+        otherwise its collections must be dropped first."""
+        try:
+            _ = self.papers
+        except (SchemaMismatchError, EmbeddingMismatchError):
+            return False
+        return True
 
     # --- reading ---
 
@@ -308,13 +314,19 @@ class PaperStore:
     # --- writing ---
 
     def sync_profiles(
-        self, parsed: list[ParsedProfile], now: dt.datetime, on_embedded: ProgressCallback | None = None
+        self,
+        parsed: list[ParsedProfile],
+        now: dt.datetime,
+        on_embedded: ProgressCallback | None = None,
+        *,
+        everything: bool = False,
     ) -> list[SyncCounts]:
         """Make the store hold exactly these files' papers and headers, all visible at once when the ingest commits
         (module docstring); (added, updated, unchanged, removed, snapshot added) per file.
 
         Changed papers of all files are embedded together, in chunks (one model call each), so batches are full
-        and sorted by length across profiles rather than per file."""
+        and sorted by length across profiles rather than per file. `everything` (`ingest --rebuild`): every paper
+        is embedded again and the profiles of no file are removed, still as one commit (metric history kept)."""
         committed = self.revision()
         self._sweep(committed)  # what an interrupted ingest left: from here on every record is visible
         revision = committed + 1
@@ -327,7 +339,9 @@ class PaperStore:
             existing = self.papers.get(where={"profile": item.profile.id}, include=["metadatas"])["metadatas"]
             stored = {str(metadata["id"]): metadata for metadata in existing}
             incoming = {paper.id for paper in item.papers}
-            item_changed = [p for p in item.papers if stored_fingerprint(stored.get(p.id)) != p.content_fingerprint()]
+            item_changed = [
+                p for p in item.papers if everything or stored_fingerprint(stored.get(p.id)) != p.content_fingerprint()
+            ]
             changed_ids = {paper.id for paper in item_changed}
             item_restamped = [
                 p
@@ -352,9 +366,16 @@ class PaperStore:
             replaced.extend(updated + stale)
             if snapshot is not None:
                 snapshots.append(snapshot)
-        if not (changed or replaced or restamped or snapshots):
+        dropped_papers: list[str] = []
+        dropped_snapshots: list[str] = []
+        if everything:  # the profiles no file names go too
+            dropped = self._stored_profiles() - {item.profile.id for item in parsed}
+            dropped_papers, dropped_snapshots = self._profile_records(dropped)
+            counts.append((0, 0, 0, len(set(dropped_papers)), False))
+        if not (changed or replaced or restamped or snapshots or dropped_papers or dropped_snapshots):
             return counts
-        self._retire(replaced, revision)
+        self._retire([*replaced, *dropped_papers], revision)
+        self._mark(self.snapshots, dropped_snapshots, revision)
         self._restamp(restamped, revision)
         for start in range(0, len(changed), EMBED_CHUNK):
             self._write_papers(changed[start : start + EMBED_CHUNK], revision)
@@ -402,16 +423,7 @@ class PaperStore:
         committed = self.revision()
         self._sweep(committed)
         revision = committed + 1
-        paper_ids = [
-            str(metadata["id"])
-            for profile_id in profile_ids
-            for metadata in self.papers.get(where={"profile": profile_id}, include=["metadatas"])["metadatas"]
-        ]
-        snapshot_ids = [
-            record_id
-            for profile_id in profile_ids
-            for record_id in self.snapshots.get(where={"profile": profile_id}, include=[])["ids"]
-        ]
+        paper_ids, snapshot_ids = self._profile_records(set(profile_ids))
         if not (paper_ids or snapshot_ids):
             return 0
         self._retire(paper_ids, revision)
@@ -419,6 +431,23 @@ class PaperStore:
         self._commit(revision)
         self._sweep(revision)
         return len(set(paper_ids))
+
+    def _stored_profiles(self) -> set[str]:
+        return {str(metadata["profile"]) for metadata in self.snapshots.get(include=["metadatas"])["metadatas"]}
+
+    def _profile_records(self, profile_ids: set[str]) -> tuple[list[str], list[str]]:
+        """These profiles' paper ids and snapshot record ids (after a sweep: every record is a visible one)."""
+        paper_ids = [
+            str(metadata["id"])
+            for profile_id in sorted(profile_ids)
+            for metadata in self.papers.get(where={"profile": profile_id}, include=["metadatas"])["metadatas"]
+        ]
+        snapshot_ids = [
+            record_id
+            for profile_id in sorted(profile_ids)
+            for record_id in self.snapshots.get(where={"profile": profile_id}, include=[])["ids"]
+        ]
+        return paper_ids, snapshot_ids
 
     def _mark(self, collection: chromadb.Collection, ids: list[str], retired: int | None) -> None:
         """Set the `retired` mark of these records (None lifts it), in batches of the size Chroma accepts."""
@@ -497,7 +526,10 @@ class PaperStore:
 
     def stored_sentences(self, paper: Paper) -> tuple[list[str], np.ndarray] | None:
         """The paper's sentences and vectors as ingested; None when this version of it has none stored."""
-        result = self.sentences.get(where={"paper_id": paper.id}, include=["documents", "embeddings", "metadatas"])
+        read = partial(
+            self.sentences.get, where={"paper_id": paper.id}, include=["documents", "embeddings", "metadatas"]
+        )
+        result, revision = self._consistent(read)
         fingerprint = paper.content_fingerprint()
         rows = sorted(
             (
@@ -505,8 +537,8 @@ class PaperStore:
                 for metadata, document, vector in zip(
                     result["metadatas"], result["documents"], result["embeddings"], strict=True
                 )
-                # this version's rows: one copy at most is stored (an ingest writes a version once; see _sweep)
-                if metadata.get("fingerprint") == fingerprint
+                # this version's visible rows (a rebuild writes a second copy of the same version until it commits)
+                if metadata.get("fingerprint") == fingerprint and visible(metadata, revision)
             ),
             key=lambda row: row[0],
         )

@@ -53,10 +53,12 @@ def ingest_profiles(
     on_embedded: ProgressCallback | None = None,
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
 ) -> IngestReport:
-    if rebuild:
-        store.reset()
+    if rebuild and not store.readable():
+        store.reset()  # an older schema or another embedding: nothing to keep (README: keep a copy first)
     report = IngestReport(files=[p.source for p in parsed], profiles=[p.profile.id for p in parsed], rebuilt=rebuild)
-    for added, updated, unchanged, removed, snapshot_added in store.sync_profiles(parsed, clock(), on_embedded):
+    # a rebuild of a readable store re-embeds every paper as one commit: a crash leaves the old store whole
+    synced = store.sync_profiles(parsed, clock(), on_embedded, everything=rebuild)
+    for added, updated, unchanged, removed, snapshot_added in synced:
         report.added += added
         report.updated += updated
         report.unchanged += unchanged
