@@ -162,11 +162,3 @@ def test_an_uncovered_topic_without_a_filter_abstains(seeded_service: ResearchSe
 def test_questions_whether_a_topic_is_covered_are_told_apart(question: str, asks: bool) -> None:
     """Only these are gated by the coverage model on the look-up path (descriptive paraphrases are not)."""
     assert asks_if_covered(question, "Igor Mordatch") is asks
-
-
-def test_the_newest_paper_on_a_topic_may_score_below_an_older_one(seeded_service: ResearchService) -> None:
-    """"Scalable Diffusion" (2023) matches "diffusion models" best; the 2024 materials paper uses diffusion models
-    too (every word of the topic), so it is the newest on that topic."""
-    answer = seeded_service.ask("newest paper of his that uses diffusion models?")
-    assert answer.intent == "recency"
-    assert answer.citations[0].title == "Generative Hierarchical Materials Search"

@@ -398,11 +398,6 @@ def describe_filters(paper_filter: PaperFilter) -> str:
 def answer_recency(ctx: AnswerContext) -> Answer:
     note = ""
     relevant = topic_papers(ctx, TOPIC_CANDIDATES, precise=True) if ctx.plan.topic else None
-    if relevant is not None:  # a newer paper that uses every word of the topic is on it, however it scores
-        index = ctx.searcher.lexical_index()
-        hits = ctx.search(ctx.plan.topic, TOPIC_CANDIDATES)
-        wholly = [hit.paper for hit in hits if index.coverage(ctx.plan.topic, hit.paper.id) >= 1.0]
-        relevant = list({paper.id: paper for paper in [*relevant, *wholly]}.values())
     if ctx.plan.topic and relevant is None and not _names_a_set(ctx.plan.filters):
         return ctx.abstain(ctx.search(ctx.plan.topic, ctx.settings.answer_sources))
     if ctx.plan.topic and relevant is None:  # "latest w philipp wu, whatever it's on": the filter is the question
