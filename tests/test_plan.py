@@ -247,3 +247,20 @@ def test_a_category_named_as_a_filter_is_no_category_split() -> None:
 def test_an_end_year_in_words(question: str, year_to: int) -> None:
     result = plan(question)
     assert (result.filters.year_to, result.topic, result.metrics) == (year_to, "", [])
+
+
+@pytest.mark.parametrize(
+    ("question", "category", "topic"),
+    [
+        ("most recent paper of his about language models specifically (not the robot ones)", None, "language models"),
+        (
+            "newest robotics paper of his? any robot learning counts, doesn't have to be filed under cs.RO",
+            None,
+            "robotics robot learning",
+        ),
+        ("newest robotics paper of his?", "RO", ""),
+    ],
+)
+def test_what_the_question_sets_aside_is_no_topic_or_filter(question: str, category: str | None, topic: str) -> None:
+    result = plan(question)
+    assert (result.intent, result.filters.category, result.topic) == ("recency", category, topic)

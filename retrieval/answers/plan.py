@@ -277,6 +277,14 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
     )
 )
 
+# what the question sets aside: "(not the robot ones)", "not the 2.0 report", "not just gym-style benchmarks",
+# "doesn't have to be filed under cs.RO"
+NEGATED = re.compile(
+    r"\(?\bnot (?:the |just |only |a |an )?(?:[\w.+/-]+ ){0,4}?(?:ones?|thing|stuff|papers?|report|version|kind)\b\)?|"
+    r"\b(?:does|do)(?:n't| not) (?:have|need) to be (?:filed |tagged |listed )?(?:under|in|as) (?:the )?[\w.]+"
+    r"(?: category)?\b",
+    re.IGNORECASE,
+)
 CLAIMED = re.compile(r"\bclaim(?:s|ed)?\b|\bin total\b|\btotal number\b", re.IGNORECASE)
 
 # --- intents ---
@@ -345,7 +353,7 @@ FILLER = frozenset(
     point short brief rundown recap sum highlights yet
     couple bunch several full entire whole complete together whatever anyway ship ships shipped shipping thx
     gimme wanna gonna kinda sorta exactly roughly quick quickly mostly mainly side matter matters care cares filed
-    listed split arxiv looking
+    listed split arxiv looking specifically counts
     """.split()
 )
 
@@ -401,6 +409,8 @@ def plan_question(
     # "papers w/ sherry yang", "newest paper w wenlong"; "RT-1 vs. RT-2" (the dot is no sentence end)
     text = " ".join(re.sub(r"\bvs\.", "vs", re.sub(r"(?<![\w'’])w/?(?![\w'’])", "with", question)).split())
     text = replace_person(text, context.owner if context.person else "", "he", "his")  # "igor's" → "his"
+    set_aside = " ".join(match.group() for match in NEGATED.finditer(text))
+    text = NEGATED.sub(" ", text).strip()  # "(not the robot ones)": what is not asked for is no topic or filter
     consumed: list[tuple[int, int]] = []  # spans taken by names, filters and cues
 
     phrase_spans: list[tuple[tuple[int, int], str]] = []
@@ -414,6 +424,11 @@ def plan_question(
     name_spans = list(consumed)
     soft: list[tuple[int, int]] = []
     filters = _filters(text, context, consumed, soft)
+    waived = _category(set_aside, context) if set_aside and filters.category else None
+    if waived and waived[0] == filters.category:  # "robotics papers, doesn't have to be filed under cs.RO"
+        category_spans = (_category(text, context) or ("", []))[1]
+        consumed[:] = [span for span in consumed if span not in category_spans]
+        filters = filters.model_copy(update={"category": None})
     missing = next((what for pattern, what in NOT_IN_PROFILE if pattern.search(text)), None)
     if papers and missing is None and re.search(r"\bcit(?:ed|ations?)\b", text, re.IGNORECASE):
         missing = PAPER_CITATIONS  # "How many citations does RT-2 have?"
