@@ -64,7 +64,9 @@ class Database:
             # switching a new file to WAL needs it to itself, and SQLite answers "locked" at once (no busy wait)
             # while another process opens it too (two bots starting): wait for that as for any write
             for attempt in Retrying(
-                retry=retry_if_exception(lambda error: "locked" in str(error)),
+                retry=retry_if_exception(
+                    lambda error: isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
+                ),
                 stop=stop_after_delay(self.busy_timeout),
                 wait=wait_random(0.02, 0.1),
                 reraise=True,
