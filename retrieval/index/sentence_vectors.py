@@ -4,6 +4,8 @@ before sentences were stored (or a paper whose sentences are missing) gets them 
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -21,6 +23,19 @@ SentenceReader = Callable[[Paper], tuple[list[str], np.ndarray] | None]
 def quotable_sentences(paper: Paper) -> list[str]:
     """The abstract's sentences an answer may quote: planted instructions and bare pointers left out."""
     return [s for s in split_sentences(paper.abstract) if quotable(s)] or [paper.title]
+
+
+def encode_vectors(vectors: np.ndarray) -> str:
+    """Sentence vectors as text for Chroma's metadata: float16 (cosines move by ~1e-5), base64."""
+    return base64.b64encode(np.asarray(vectors, dtype="<f2").tobytes()).decode("ascii")
+
+
+def decode_vectors(text: str, rows: int) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text), dtype="<f2").astype(np.float32).reshape(rows, -1)
+
+
+def sentences_digest(sentences: list[str]) -> str:
+    return hashlib.sha256("\n".join(sentences).encode()).hexdigest()[:16]
 
 
 # papers whose sentences stay in memory (about 12 KB each): answers read the few top papers of each question, so

@@ -1,4 +1,4 @@
-"""The Chroma store: a `papers` collection, `paper_passages`, `paper_sentences` and
+"""The Chroma store: a `papers` collection, `paper_passages`, `paper_sentence_vectors` and
 `profile_snapshots`.
 
 Papers: document = title + abstract, metadata for every filter, and one vector: the normalised mean of its
@@ -7,8 +7,11 @@ computed by us, never by Chroma.
 Passages: pieces of each paper that fit the model's input window (see retrieval.index.passages), with the
 paper's filter fields; dense search ranks papers by their best passage. They are written and removed with their
 paper.
-Sentences: each abstract's quotable sentences with their vectors, for the answers (computed here, at ingest,
-not per question); written and removed with their paper like the passages.
+Sentence vectors: one record per paper holding the vectors of its abstract's quotable sentences, for the
+answers (computed here, at ingest, not per question); written and removed with their paper like the passages.
+They are only ever read by paper, never searched, so they live in the metadata (`sentence_vectors`) beside a
+placeholder vector: a record per sentence with its vector made Chroma load an index of every sentence into memory
+on the first read (1.2 GB at 100k papers).
 Snapshots: one record per change of a profile's header, read by metadata only.
 
 Crash-safe ingest (Chroma has no transactions; one call is the only atomic write). The papers collection's
@@ -43,7 +46,7 @@ from retrieval.errors import EmbeddingMismatchError, SchemaMismatchError
 from retrieval.index.chroma_server import server_client
 from retrieval.index.embeddings import embeddings_for, token_budget
 from retrieval.index.passages import paper_passages
-from retrieval.index.sentence_vectors import quotable_sentences
+from retrieval.index.sentence_vectors import decode_vectors, encode_vectors, quotable_sentences, sentences_digest
 from retrieval.models import MetricSnapshot, Paper, PaperFilter, ParsedProfile, Profile
 
 if TYPE_CHECKING:
@@ -52,11 +55,15 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 3  # 2: paper_passages; 3: records carry the revision that wrote (and retired) them
 PAPERS_COLLECTION = "papers"
 PASSAGES_COLLECTION = "paper_passages"
-SENTENCES_COLLECTION = "paper_sentences"
+SENTENCES_COLLECTION = "paper_sentence_vectors"
+# the record-per-sentence collection of stores written before: dropped by the next write; until their papers
+# are ingested again, their sentence vectors are computed on first use (SentenceVectors)
+LEGACY_SENTENCES_COLLECTION = "paper_sentences"
 SNAPSHOTS_COLLECTION = "profile_snapshots"
-# Chroma needs a vector per record; snapshots are never searched by similarity, so they get this one
-# instead of costing an embedding-model load.
-SNAPSHOT_PLACEHOLDER_VECTOR = [0.0]
+COLLECTIONS = (PAPERS_COLLECTION, PASSAGES_COLLECTION, SENTENCES_COLLECTION, SNAPSHOTS_COLLECTION)
+# Chroma needs a vector per record; snapshots and sentence vectors are never searched by similarity, so they
+# get this one (snapshots would otherwise cost an embedding-model load).
+PLACEHOLDER_VECTOR = [0.0]
 # Papers embedded per model call: ~10 texts each, so one call is a few seconds on 2 cores (a progress line
 # between calls) and holds enough texts for length-sorted batches to pad little.
 EMBED_CHUNK = 64
@@ -108,9 +115,7 @@ class PaperStore:
     @cached_property
     def sentences(self) -> chromadb.Collection:
         _ = self.papers
-        return self.client.get_or_create_collection(
-            SENTENCES_COLLECTION, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
-        )
+        return self.client.get_or_create_collection(SENTENCES_COLLECTION, embedding_function=None)
 
     @cached_property
     def snapshots(self) -> chromadb.Collection:
@@ -465,22 +470,21 @@ class PaperStore:
         vectors = np.asarray(self.embeddings.embed_documents([text for group in groups for text in group]))
         vector_groups = np.split(vectors, np.cumsum([len(group) for group in groups])[:-1])
         passage_rows: dict[str, list[Any]] = {"ids": [], "metadatas": [], "documents": []}
-        sentence_rows: dict[str, list[Any]] = {"ids": [], "metadatas": [], "documents": []}
-        for paper, paper_passage_texts, paper_sentences in zip(papers, passages, sentences, strict=True):
+        for paper, paper_passage_texts in zip(papers, passages, strict=True):
             record_id = f"{paper.id}@{revision}"  # beside the paper's current records until the commit
             for number, text in enumerate(paper_passage_texts):
                 passage_rows["ids"].append(f"{record_id}#{number}")
                 passage_rows["metadatas"].append({**passage_metadata(paper), "revision": revision})
                 passage_rows["documents"].append(text)
-            fingerprint = paper.content_fingerprint()
-            for position, sentence in enumerate(paper_sentences):
-                sentence_rows["ids"].append(f"{record_id}~{position}")
-                sentence_rows["metadatas"].append(
-                    {"paper_id": paper.id, "position": position, "fingerprint": fingerprint, "revision": revision}
-                )
-                sentence_rows["documents"].append(sentence)
         self.passages.upsert(embeddings=np.concatenate(vector_groups[: len(papers)]), **passage_rows)
-        self.sentences.upsert(embeddings=np.concatenate(vector_groups[len(papers) :]), **sentence_rows)
+        self.sentences.upsert(
+            ids=[f"{paper.id}@{revision}" for paper in papers],
+            embeddings=[PLACEHOLDER_VECTOR] * len(papers),
+            metadatas=[
+                sentence_vectors_metadata(paper, paper_sentences, vectors, revision)
+                for paper, paper_sentences, vectors in zip(papers, sentences, vector_groups[len(papers) :], strict=True)
+            ],
+        )
         self.papers.upsert(
             ids=[f"{paper.id}@{revision}" for paper in papers],
             embeddings=np.stack([normalized(group.mean(axis=0)) for group in vector_groups[: len(papers)]]),
@@ -505,7 +509,7 @@ class PaperStore:
             metadata["citations_by_year"] = json.dumps(metadata["citations_by_year"])
         return {
             "ids": f"{profile.id}@{now.isoformat()}",
-            "embeddings": SNAPSHOT_PLACEHOLDER_VECTOR,
+            "embeddings": PLACEHOLDER_VECTOR,
             "metadatas": {**metadata, "fingerprint": fingerprint, "revision": revision},
             "documents": f"{profile.name}: metrics snapshot taken {now.isoformat()}",
         }
@@ -519,6 +523,8 @@ class PaperStore:
         one that did) and lift the retire marks of an ingest that did not commit."""
         for collection in (self.passages, self.sentences, self.papers, self.snapshots):
             self._sweep_records(collection, committed)
+        if LEGACY_SENTENCES_COLLECTION in {collection.name for collection in self.client.list_collections()}:
+            self.client.delete_collection(LEGACY_SENTENCES_COLLECTION)
 
     def _sweep_records(self, collection: chromadb.Collection, committed: int) -> None:
         collection.delete(where={"$or": [{"revision": {"$gt": committed}}, {"retired": {"$lte": committed}}]})
@@ -526,30 +532,23 @@ class PaperStore:
 
     def stored_sentences(self, paper: Paper) -> tuple[list[str], np.ndarray] | None:
         """The paper's sentences and vectors as ingested; None when this version of it has none stored."""
-        read = partial(
-            self.sentences.get, where={"paper_id": paper.id}, include=["documents", "embeddings", "metadatas"]
-        )
+        read = partial(self.sentences.get, where={"paper_id": paper.id}, include=["metadatas"])
         result, revision = self._consistent(read)
-        fingerprint = paper.content_fingerprint()
-        rows = sorted(
-            (
-                (metadata["position"], document, vector)
-                for metadata, document, vector in zip(
-                    result["metadatas"], result["documents"], result["embeddings"], strict=True
-                )
-                # this version's visible rows (a rebuild writes a second copy of the same version until it commits)
-                if metadata.get("fingerprint") == fingerprint and visible(metadata, revision)
-            ),
-            key=lambda row: row[0],
-        )
-        sentences = [document for _, document, _ in rows]
-        if not rows or sentences != quotable_sentences(paper):
-            return None  # none stored, or stored under an older quoting rule: recompute
-        return sentences, np.asarray([vector for _, _, vector in rows], dtype=np.float32)
+        sentences = quotable_sentences(paper)
+        for metadata in result["metadatas"]:
+            # this version's visible record (a rebuild writes a second copy of the same version until it commits),
+            # stored under the current quoting rule
+            if (
+                metadata.get("fingerprint") == paper.content_fingerprint()
+                and metadata.get("sentences") == sentences_digest(sentences)
+                and visible(metadata, revision)
+            ):
+                return sentences, decode_vectors(str(metadata["sentence_vectors"]), len(sentences))
+        return None
 
     def reset(self) -> None:
         """Drop every collection (used by `ingest --rebuild`)."""
-        for name in (PAPERS_COLLECTION, PASSAGES_COLLECTION, SENTENCES_COLLECTION, SNAPSHOTS_COLLECTION):
+        for name in (*COLLECTIONS, LEGACY_SENTENCES_COLLECTION):
             if name in {collection.name for collection in self.client.list_collections()}:
                 self.client.delete_collection(name)
         for attribute in ("papers", "passages", "sentences", "snapshots"):
@@ -607,6 +606,16 @@ def paper_metadata(paper: Paper) -> dict[str, Any]:
     if paper.url:
         metadata["url"] = paper.url
     return metadata
+
+
+def sentence_vectors_metadata(paper: Paper, sentences: list[str], vectors: np.ndarray, revision: int) -> dict[str, Any]:
+    return {
+        "paper_id": paper.id,
+        "fingerprint": paper.content_fingerprint(),
+        "sentences": sentences_digest(sentences),  # the quoting rule may change; then these are computed again
+        "sentence_vectors": encode_vectors(vectors),
+        "revision": revision,
+    }
 
 
 def passage_metadata(paper: Paper) -> dict[str, Any]:
