@@ -241,6 +241,8 @@ def test_profiles_live_side_by_side(fresh_service: ResearchService, tmp_path: Pa
 
 def test_schema_mismatch_asks_for_a_rebuild(fresh_service: ResearchService, tmp_path: Path, embeddings) -> None:
     fresh_service.ingest([SEED_PROFILE])
+    changed = write_profile(tmp_path / "v2", "igor.txt", SEED_TEXT.replace("h-index117", "h-index120"))
+    fresh_service.ingest([changed])
     path = str(tmp_path / "chroma")
     client = chromadb.PersistentClient(path=path)
     collection = client.get_collection(PAPERS_COLLECTION)
@@ -252,10 +254,12 @@ def test_schema_mismatch_asks_for_a_rebuild(fresh_service: ResearchService, tmp_
     passages = client.get_collection(PASSAGES_COLLECTION)
     passages.add(ids=["stale#0"], embeddings=[[0.0] * 384], metadatas=[{"paper_id": "stale"}], documents=["x"])
     rebuilt = ResearchService(fresh_service.settings, store=PaperStore(client, embeddings))
-    report = rebuilt.ingest([SEED_PROFILE], rebuild=True)
+    report = rebuilt.ingest([changed], rebuild=True)
     assert report.rebuilt and report.added == 50
     assert PaperStore(client, embeddings).papers.count() == 50
     assert "stale#0" not in PaperStore(client, embeddings).passages.get()["ids"]  # --rebuild dropped passages
+    # the metric history carried over, and the unchanged header added no snapshot
+    assert [s.h_index for s in rebuilt.metrics().snapshots] == [117, 120] and report.snapshots_added == 0
 
 
 def test_store_reopens_in_a_new_client(fresh_service: ResearchService, tmp_path: Path, embeddings) -> None:

@@ -41,6 +41,7 @@ import chromadb
 import numpy as np
 from chromadb.api import ClientAPI
 from langchain_core.embeddings import Embeddings
+from pydantic import ValidationError
 
 from retrieval.errors import EmbeddingMismatchError, SchemaMismatchError
 from retrieval.index.chroma_server import server_client
@@ -325,16 +326,25 @@ class PaperStore:
         on_embedded: ProgressCallback | None = None,
         *,
         everything: bool = False,
+        history: list[dict[str, Any]] | None = None,
     ) -> list[SyncCounts]:
         """Make the store hold exactly these files' papers and headers, all visible at once when the ingest commits
         (module docstring); (added, updated, unchanged, removed, snapshot added) per file.
 
         Changed papers of all files are embedded together, in chunks (one model call each), so batches are full
         and sorted by length across profiles rather than per file. `everything` (`ingest --rebuild`): every paper
-        is embedded again and the profiles of no file are removed, still as one commit (metric history kept)."""
+        is embedded again and the profiles of no file are removed, still as one commit (metric history kept).
+        `history`: snapshot records read before a reset (`metric_history`), written back in this commit."""
         committed = self.revision()
         self._sweep(committed)  # what an interrupted ingest left: from here on every record is visible
         revision = committed + 1
+        if history:  # first, so a header that has not changed since adds no snapshot
+            self.snapshots.upsert(
+                ids=[record["id"] for record in history],
+                embeddings=[PLACEHOLDER_VECTOR] * len(history),
+                metadatas=[{**record["metadata"], "revision": revision} for record in history],
+                documents=[record["document"] for record in history],
+            )
         counts: list[SyncCounts] = []
         changed: list[Paper] = []
         replaced: list[str] = []
@@ -545,6 +555,32 @@ class PaperStore:
             ):
                 return sentences, decode_vectors(str(metadata["sentence_vectors"]), len(sentences))
         return None
+
+    def metric_history(self) -> list[dict[str, Any]]:
+        """The visible snapshot records of a store this code may not otherwise read (an older schema or another
+        embedding), as {id, metadata, document}: snapshots have no vector that matters, so `ingest --rebuild`
+        carries them over the reset. Records whose fields no longer validate are left out."""
+        names = {collection.name for collection in self.client.list_collections()}
+        if SNAPSHOTS_COLLECTION not in names:
+            return []
+        committed = None  # schema 3 on: records newer than the committed revision are not visible
+        if PAPERS_COLLECTION in names:
+            committed = (self.client.get_collection(PAPERS_COLLECTION, embedding_function=None).metadata or {}).get(
+                "revision"
+            )
+        snapshots = self.client.get_collection(SNAPSHOTS_COLLECTION, embedding_function=None)
+        stored = snapshots.get(include=["metadatas", "documents"])
+        history = []
+        for record_id, metadata, document in zip(stored["ids"], stored["metadatas"], stored["documents"], strict=True):
+            if committed is not None and "revision" in metadata and not visible(metadata, int(committed)):
+                continue
+            try:
+                snapshot_from_metadata(metadata)
+            except ValidationError:
+                continue
+            kept = {key: value for key, value in metadata.items() if key not in ("revision", "retired")}
+            history.append({"id": record_id, "metadata": kept, "document": document})
+        return history
 
     def reset(self) -> None:
         """Drop every collection (used by `ingest --rebuild`)."""

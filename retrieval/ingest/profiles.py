@@ -53,11 +53,15 @@ def ingest_profiles(
     on_embedded: ProgressCallback | None = None,
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
 ) -> IngestReport:
+    history = None
     if rebuild and not store.readable():
-        store.reset()  # an older schema or another embedding: nothing to keep (README: keep a copy first)
+        # an older schema or another embedding: only the metric history is kept (a crash before the commit loses
+        # it too: README says to copy the folder first)
+        history = store.metric_history()
+        store.reset()
     report = IngestReport(files=[p.source for p in parsed], profiles=[p.profile.id for p in parsed], rebuilt=rebuild)
     # a rebuild of a readable store re-embeds every paper as one commit: a crash leaves the old store whole
-    synced = store.sync_profiles(parsed, clock(), on_embedded, everything=rebuild)
+    synced = store.sync_profiles(parsed, clock(), on_embedded, everything=rebuild, history=history)
     for added, updated, unchanged, removed, snapshot_added in synced:
         report.added += added
         report.updated += updated
