@@ -139,8 +139,22 @@ def test_the_bm25_index_follows_new_ingests(fresh_service: ResearchService) -> N
     assert title_of(fresh_service, "quuxification", "bm25") == ["Quiet Gradients"]
 
 
-def test_concurrent_searches_build_the_index_once(fresh_service: ResearchService, monkeypatch) -> None:
+def test_an_ingest_leaves_the_index_built_and_saved(fresh_service: ResearchService, embeddings, monkeypatch) -> None:
+    builds = []
+    original = search_module.LexicalIndex.build
+    monkeypatch.setattr(search_module.LexicalIndex, "build", lambda *a, **k: builds.append(1) or original(*a, **k))
     fresh_service.ingest_text(PROFILE.encode(), "ada.txt")
+    assert builds == [1]
+    second = service_at(fresh_service.settings.chroma_path, embeddings)  # another process on the same store
+    assert title_of(second, "zorblat", "bm25") == ["Zorblat Networks for Tiny Planning"]
+    assert title_of(fresh_service, "zorblat", "bm25") == ["Zorblat Networks for Tiny Planning"]
+    assert builds == [1]
+
+
+def test_concurrent_searches_build_the_index_once(fresh_service: ResearchService, embeddings, monkeypatch) -> None:
+    fresh_service.ingest_text(PROFILE.encode(), "ada.txt")
+    (fresh_service.settings.chroma_path / "lexical-index.pickle").unlink()
+    searcher = service_at(fresh_service.settings.chroma_path, embeddings)  # a process with no index yet
     builds = []
     original = search_module.LexicalIndex.build
 
@@ -150,7 +164,7 @@ def test_concurrent_searches_build_the_index_once(fresh_service: ResearchService
 
     monkeypatch.setattr(search_module.LexicalIndex, "build", counting_build)
     with ThreadPoolExecutor(max_workers=16) as pool:
-        results = list(pool.map(lambda _: title_of(fresh_service, "zorblat planning", "bm25"), range(32)))
+        results = list(pool.map(lambda _: title_of(searcher, "zorblat planning", "bm25"), range(32)))
     assert len(builds) == 1
     assert all(result == ["Zorblat Networks for Tiny Planning"] for result in results)
 
