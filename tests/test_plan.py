@@ -101,6 +101,10 @@ def test_words_that_only_look_like_filters(question: str) -> None:
         ("his papers since 2022", {"year_from": 2022}),
         ("papers from 2023 onwards", {"year_from": 2023}),
         ("anything after 2023?", {"year_from": 2024}),
+        # "on her profile" is where, not "from 2018 on"; "newer than" excludes its year like "after"
+        ("anything older than 2018 on her profile?", {"year_to": 2017}),
+        ("his papers newer than 2021", {"year_from": 2022}),
+        ("from 2021 on, what did he publish?", {"year_from": 2021}),
         ("his papers across 2023 and 2024", {"year_from": 2023, "year_to": 2024}),
         ("wenlong huang's robotics papers", {"author": "Wenlong Huang", "category": "RO"}),
         ("abbeel collabs under cs.LG?", {"author": "Pieter Abbeel", "category": "LG"}),

@@ -48,8 +48,10 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "range",
         ),
         (
-            rf"\b(?:since|after|starting(?: in)?|post)[ -]{YEAR}\b|\b(?:from )?{YEAR} (?:and|or) (?:later|after|"
-            rf"onwards?)\b|\b(?:from )?{YEAR} on(?:wards?)?\b",
+            rf"\b(?:since|after|starting(?: in)?|post|(?:newer|later) than)[ -]{YEAR}\b|"
+            rf"\b(?:from )?{YEAR} (?:and|or) (?:later|after|onwards?)\b|"
+            # "2020 onwards", but not the place in "anything from 2020 on his profile"
+            rf"\b(?:from )?{YEAR} on(?:wards?)?\b(?! (?:his|her|their|the|this|that|my|your|its|a|an)\b)",
             "from",
         ),
         (
@@ -713,7 +715,8 @@ def _filters(
         if kind == "range":
             values.update(year_from=min(years), year_to=max(years))
         elif kind == "from":
-            values["year_from"] = years[0] + (1 if re.match(r"after|post", match.group(), re.IGNORECASE) else 0)
+            exclusive = re.match(r"after|post|\w+ than", match.group(), re.IGNORECASE)  # "after 2020": 2021 on
+            values["year_from"] = years[0] + (1 if exclusive else 0)
         elif kind == "to":
             # "until 2020", "2020 and before" include 2020; "before 2020" does not
             inclusive = re.match(
