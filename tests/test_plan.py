@@ -268,3 +268,9 @@ def test_an_end_year_in_words(question: str, year_to: int) -> None:
 def test_what_the_question_sets_aside_is_no_topic_or_filter(question: str, category: str | None, topic: str) -> None:
     result = plan(question)
     assert (result.intent, result.filters.category, result.topic) == ("recency", category, topic)
+
+
+def test_co_wrote_is_the_co_author_cue_not_a_topic() -> None:
+    """'co-wrote with X' names a co-author; with the category's own words gone, no topic narrows the listing."""
+    result = plan("list the robotics papers (cs.RO) he co-wrote with pieter abbeel")
+    assert (result.filters.author, result.filters.category, result.topic) == ("Pieter Abbeel", "RO", "")

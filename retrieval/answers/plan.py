@@ -349,7 +349,8 @@ FILLER = frozenset(
     field fields topic topics theme themes done doing go went goes focus focused interests interest second add adds
     including include includes involve involves involving related regarding used use uses using body look looks
     available frequent frequently often appear appears appeared usually typically author authors authored
-    co-author co-authors co-authored coauthor coauthors coauthored collab collabs tl dr tldr presenting present
+    co-author co-authors co-authored coauthor coauthors coauthored co-write co-wrote co-written cowrote collab collabs
+    tl dr tldr presenting present
     reading group monday tuesday wednesday thursday friday saturday sunday today tomorrow week cover across threads
     thread should helped help build built got onwards onward far gist deal wise u ur pls bullet bullets points
     point short brief rundown recap sum highlights yet
