@@ -113,6 +113,7 @@ def test_words_that_only_look_like_filters(question: str) -> None:
         ("vision papers between 2020 and 2022", {"category": "CV", "year_from": 2020, "year_to": 2022}),
         ("which of his papers are tagged AI (cs.AI)?", {"category": "AI"}),
         ("which papers come with code?", {"has_code": True}),
+        ("which of her 2019 papers shipped code?", {"year": 2019, "has_code": True}),
         ("latest paper w/ sherry yang?", {"author": "Sherry Yang"}),
         ("most recent thing he did with josh tenenbaum", {"author": "Joshua B. Tenenbaum"}),
         ("Which papers did P. Abbeel author?", {"author": "Pieter Abbeel"}),
@@ -274,3 +275,9 @@ def test_co_wrote_is_the_co_author_cue_not_a_topic() -> None:
     """'co-wrote with X' names a co-author; with the category's own words gone, no topic narrows the listing."""
     result = plan("list the robotics papers (cs.RO) he co-wrote with pieter abbeel")
     assert (result.filters.author, result.filters.category, result.topic) == ("Pieter Abbeel", "RO", "")
+
+
+def test_final_is_no_topic() -> None:
+    """'final' asks which paper came last, like 'last'; it names no subject."""
+    result = plan("his final robotics paper of 2022?")
+    assert (result.filters.year, result.filters.category, result.topic) == (2022, "RO", "")

@@ -93,7 +93,7 @@ PAPER_NOUN = r"(?:papers?|work|stuff|publications?|research|articles?|preprints?
 
 # --- other filters ---
 HAS_CODE = re.compile(
-    r"\b(?:with|have|has|had|comes? with|released?|releasing|open[- ]?sourced?|public|available)\s+"
+    r"\b(?:with|have|has|had|comes? with|released?|releasing|ship(?:s|ped)?|open[- ]?sourced?|public|available)\s+"
     r"(?:their |the |any |its |some )?code\b|"
     r"\bcode (?:is |was )?(?:available|released|public|out)\b|\bopen[- ]sourced?\b|\bgithub (?:repo|code|link)s?\b",
     re.IGNORECASE,
@@ -339,7 +339,7 @@ FILLER = frozenset(
     articles preprint preprints study studies project projects result results publish published publishes publishing
     write wrote written writing put out release released come came list show tell give let know please pls plz
     any anything something some all every each one ones most more many much lot lots few latest newest recent recently
-    lately new newer newest last first earliest oldest year years category categories ever also actually really
+    lately new newer newest last final first earliest oldest year years category categories ever also actually really
     just like kind sort type yeah hey hi thanks thank lol ok okay maybe mean means meaning define definition explain
     eli5 describe overview summary summarize summarise big picture compare compared comparison versus vs difference
     different differ between both them vs. does did done doing got get gets getting has have top main overall
