@@ -89,7 +89,7 @@ class AnswerSettings(_Group):
     )
     abstain_topic_max_terms: int = Field(6, description="Topics of at most this many terms get the absent-word test.")
     abstain_uncovered_probability: float = Field(
-        0.6, description="Abstain when the coverage model (retrieval/answers/coverage.py) gives at least this."
+        0.5, description="Abstain when the coverage model (retrieval/answers/coverage.py) gives at least this."
     )
     answer_sources: int = Field(3, description="Top search hits whose abstracts an answer may quote.")
     answer_overlap_weight: float = Field(0.5, description="Weight of word overlap next to cosine in sentence ranking.")

@@ -153,6 +153,8 @@ def test_an_uncovered_topic_without_a_filter_abstains(seeded_service: ResearchSe
         ("did he ever publish anything about compilers", True),
         ("any papers from him on speech recognition?", True),
         ("anything on federated learning?", True),
+        ("speech recognition - has he published on it?", True),
+        ("the RT-2 paper - does it use PaLI-X?", False),
         ("household chore plans written by GPT-3 without extra training", False),
         ("What success rate did RT-1 reach on unseen tasks?", False),
         ("Does the learned optimizer work on large models?", False),

@@ -101,6 +101,10 @@ def test_words_that_only_look_like_filters(question: str) -> None:
         ("his papers since 2022", {"year_from": 2022}),
         ("papers from 2023 onwards", {"year_from": 2023}),
         ("anything after 2023?", {"year_from": 2024}),
+        # "on her profile" is where, not "from 2018 on"; "newer than" excludes its year like "after"
+        ("anything older than 2018 on her profile?", {"year_to": 2017}),
+        ("his papers newer than 2021", {"year_from": 2022}),
+        ("from 2021 on, what did he publish?", {"year_from": 2021}),
         ("his papers across 2023 and 2024", {"year_from": 2023, "year_to": 2024}),
         ("wenlong huang's robotics papers", {"author": "Wenlong Huang", "category": "RO"}),
         ("abbeel collabs under cs.LG?", {"author": "Pieter Abbeel", "category": "LG"}),
@@ -109,6 +113,7 @@ def test_words_that_only_look_like_filters(question: str) -> None:
         ("vision papers between 2020 and 2022", {"category": "CV", "year_from": 2020, "year_to": 2022}),
         ("which of his papers are tagged AI (cs.AI)?", {"category": "AI"}),
         ("which papers come with code?", {"has_code": True}),
+        ("which of her 2019 papers shipped code?", {"year": 2019, "has_code": True}),
         ("latest paper w/ sherry yang?", {"author": "Sherry Yang"}),
         ("most recent thing he did with josh tenenbaum", {"author": "Joshua B. Tenenbaum"}),
         ("Which papers did P. Abbeel author?", {"author": "Pieter Abbeel"}),
@@ -264,3 +269,15 @@ def test_an_end_year_in_words(question: str, year_to: int) -> None:
 def test_what_the_question_sets_aside_is_no_topic_or_filter(question: str, category: str | None, topic: str) -> None:
     result = plan(question)
     assert (result.intent, result.filters.category, result.topic) == ("recency", category, topic)
+
+
+def test_co_wrote_is_the_co_author_cue_not_a_topic() -> None:
+    """'co-wrote with X' names a co-author; with the category's own words gone, no topic narrows the listing."""
+    result = plan("list the robotics papers (cs.RO) he co-wrote with pieter abbeel")
+    assert (result.filters.author, result.filters.category, result.topic) == ("Pieter Abbeel", "RO", "")
+
+
+def test_final_is_no_topic() -> None:
+    """'final' asks which paper came last, like 'last'; it names no subject."""
+    result = plan("his final robotics paper of 2022?")
+    assert (result.filters.year, result.filters.category, result.topic) == (2022, "RO", "")

@@ -16,12 +16,13 @@ from functools import lru_cache
 from importlib.resources import files
 
 import numpy as np
+from langchain_core.embeddings import Embeddings
 
 from retrieval.answers.extractive import topic_words, uncovered_terms
 from retrieval.index.search import LexicalIndex
 from retrieval.index.sentence_vectors import SentenceVectors
 from retrieval.models import SearchHit
-from retrieval.text.lexical import terms
+from retrieval.text.lexical import WORD, terms
 
 FEATURES = (
     "absent_share",  # share of the topic's words that no paper uses
@@ -32,6 +33,7 @@ FEATURES = (
     "top_score",  # the best hybrid search score
     "rarest_idf",  # the topic's rarest term's idf, over 5
     "paper_term_share",  # the largest idf-weighted share of the topic's terms that one of the top papers has
+    "absent_centrality",  # how much a word no paper uses carries the topic's meaning (see `absent_centrality`)
 )
 
 
@@ -56,7 +58,19 @@ def coverage_features(
         hits[0].score if hits else 0.0,
         max((index.idf(term) for term in topic_terms), default=0.0) / 5,
         max((index.coverage(topic, hit.paper.id) for hit in hits), default=0.0),
+        absent_centrality(topic, index, embeddings),
     ]
+
+
+def absent_centrality(topic: str, index: LexicalIndex, embeddings: Embeddings) -> float:
+    """The best cosine between the whole topic and one of its words that no paper uses; 0 when every word is used.
+    A missing word that names the topic ("SLAM" in "visual SLAM for robot navigation") is close to it; a missing
+    filler or aside ("etc", "walk or hop" after "locomotion") is not, so the share of missing words alone misleads."""
+    missing = [match.group() for match in WORD.finditer(topic) if uncovered_terms(match.group(), index)]
+    if not missing:
+        return 0.0
+    whole = np.asarray(embeddings.embed_query(topic))
+    return max(float(np.asarray(vector) @ whole) for vector in embeddings.embed_documents(missing))
 
 
 @dataclass(frozen=True)

@@ -48,8 +48,10 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "range",
         ),
         (
-            rf"\b(?:since|after|starting(?: in)?|post)[ -]{YEAR}\b|\b(?:from )?{YEAR} (?:and|or) (?:later|after|"
-            rf"onwards?)\b|\b(?:from )?{YEAR} on(?:wards?)?\b",
+            rf"\b(?:since|after|starting(?: in)?|post|(?:newer|later) than)[ -]{YEAR}\b|"
+            rf"\b(?:from )?{YEAR} (?:and|or) (?:later|after|onwards?)\b|"
+            # "2020 onwards", but not the place in "anything from 2020 on his profile"
+            rf"\b(?:from )?{YEAR} on(?:wards?)?\b(?! (?:his|her|their|the|this|that|my|your|its|a|an)\b)",
             "from",
         ),
         (
@@ -91,7 +93,7 @@ PAPER_NOUN = r"(?:papers?|work|stuff|publications?|research|articles?|preprints?
 
 # --- other filters ---
 HAS_CODE = re.compile(
-    r"\b(?:with|have|has|had|comes? with|released?|releasing|open[- ]?sourced?|public|available)\s+"
+    r"\b(?:with|have|has|had|comes? with|released?|releasing|ship(?:s|ped)?|open[- ]?sourced?|public|available)\s+"
     r"(?:their |the |any |its |some )?code\b|"
     r"\bcode (?:is |was )?(?:available|released|public|out)\b|\bopen[- ]sourced?\b|\bgithub (?:repo|code|link)s?\b",
     re.IGNORECASE,
@@ -337,7 +339,7 @@ FILLER = frozenset(
     articles preprint preprints study studies project projects result results publish published publishes publishing
     write wrote written writing put out release released come came list show tell give let know please pls plz
     any anything something some all every each one ones most more many much lot lots few latest newest recent recently
-    lately new newer newest last first earliest oldest year years category categories ever also actually really
+    lately new newer newest last final first earliest oldest year years category categories ever also actually really
     just like kind sort type yeah hey hi thanks thank lol ok okay maybe mean means meaning define definition explain
     eli5 describe overview summary summarize summarise big picture compare compared comparison versus vs difference
     different differ between both them vs. does did done doing got get gets getting has have top main overall
@@ -347,7 +349,8 @@ FILLER = frozenset(
     field fields topic topics theme themes done doing go went goes focus focused interests interest second add adds
     including include includes involve involves involving related regarding used use uses using body look looks
     available frequent frequently often appear appears appeared usually typically author authors authored
-    co-author co-authors co-authored coauthor coauthors coauthored collab collabs tl dr tldr presenting present
+    co-author co-authors co-authored coauthor coauthors coauthored co-write co-wrote co-written cowrote collab collabs
+    tl dr tldr presenting present
     reading group monday tuesday wednesday thursday friday saturday sunday today tomorrow week cover across threads
     thread should helped help build built got onwards onward far gist deal wise u ur pls bullet bullets points
     point short brief rundown recap sum highlights yet
@@ -713,7 +716,8 @@ def _filters(
         if kind == "range":
             values.update(year_from=min(years), year_to=max(years))
         elif kind == "from":
-            values["year_from"] = years[0] + (1 if re.match(r"after|post", match.group(), re.IGNORECASE) else 0)
+            exclusive = re.match(r"after|post|\w+ than", match.group(), re.IGNORECASE)  # "after 2020": 2021 on
+            values["year_from"] = years[0] + (1 if exclusive else 0)
         elif kind == "to":
             # "until 2020", "2020 and before" include 2020; "before 2020" does not
             inclusive = re.match(
