@@ -45,6 +45,7 @@ HALVES = [
     "check11",
     "check12",
     "check13",
+    "check14",
 ]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 

@@ -281,3 +281,34 @@ def test_final_is_no_topic() -> None:
     """'final' asks which paper came last, like 'last'; it names no subject."""
     result = plan("his final robotics paper of 2022?")
     assert (result.filters.year, result.filters.category, result.topic) == (2022, "RO", "")
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("which of his papers appeared at NeurIPS?", "publication venues"),
+        ("any ICLR 2023 papers?", "publication venues"),
+        ("is he hiring postdocs right now", "open positions or hiring"),
+        ("is his lab taking new students?", "open positions or hiring"),
+    ],
+)
+def test_kinds_of_data_the_profile_lacks(question: str, missing: str) -> None:
+    assert (plan(question).intent, plan(question).missing) == ("not_in_profile", missing)
+
+
+def test_a_venue_name_is_a_venue_only_where_it_names_one() -> None:
+    """The venue ACL is also a knee ligament: there it is a topic, for the coverage test to judge."""
+    assert plan("his research on ACL knee injury rehab protocols?").missing is None
+
+
+def test_a_listing_of_all_papers_on_a_topic_reads_named_papers_as_examples() -> None:
+    scores = {"listing": 0.8, "lookup": 0.2}
+    question = "since 2023, list all the papers on self-improving language models (debate, multiagent finetuning...)"
+    planned = plan_question(question, CONTEXT, scores)
+    assert (planned.intent, planned.papers) == ("listing", [])
+    assert "multiagent finetuning" in planned.topic and planned.filters.year_from == 2023
+
+
+def test_papers_marked_as_having_code() -> None:
+    planned = plan("which of his papers are marked as having code? list em all")
+    assert (planned.intent, planned.filters.has_code, planned.topic) == ("listing", True, "")

@@ -93,7 +93,8 @@ PAPER_NOUN = r"(?:papers?|work|stuff|publications?|research|articles?|preprints?
 
 # --- other filters ---
 HAS_CODE = re.compile(
-    r"\b(?:with|have|has|had|comes? with|released?|releasing|ship(?:s|ped)?|open[- ]?sourced?|public|available)\s+"
+    r"\b(?:with|have|has|had|having|comes? with|released?|releasing|ship(?:s|ped)?|open[- ]?sourced?|public|"
+    r"available)\s+"
     r"(?:their |the |any |its |some )?code\b|"
     r"\bcode (?:is |was )?(?:available|released|public|out)\b|\bopen[- ]sourced?\b|\bgithub (?:repo|code|link)s?\b",
     re.IGNORECASE,
@@ -103,6 +104,8 @@ RECENCY = re.compile(
     r"last (?:year|few months)|currently|up to lately|fresh)\b",
     re.IGNORECASE,
 )
+
+VENUE_NAMES = r"(?:neurips|nips|icml|iclr|corl|cvpr|iccv|eccv|iros|icra|rss|acl|emnlp|naacl|aaai|ijcai|aamas)\b"
 
 # --- data the profile does not hold (checked first: "most cited paper" is not the citation total) ---
 # (a fetched profile does hold per-paper counts: the strategy answers those from them)
@@ -119,7 +122,9 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (
             r"\bvenues?\b|\bconferences?\b|\bjournals?\b|\bworkshops?\b|\b(?:accepted|appeared|presented) (?:at|in)\b|"
-            r"\b(?:neurips|icml|iclr|corl|cvpr|iros|icra|acl|emnlp|aaai)\b",
+            # a venue's name only where it is one: "ACL knee injury" is no conference
+            rf"\b(?:at|in|to|for) {VENUE_NAMES}|{VENUE_NAMES}(?: ?'?\d\d(?:\d\d)?)? (?:papers?|submissions?|"
+            r"publications?|orals?|spotlights?)\b",
             "publication venues",
         ),
         (
@@ -207,6 +212,11 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "personal life",
         ),
         (r"\bconsult(?:ing|s|ant|ancy)\b|\badvisory boards?\b|\bboard of\b", "consulting or board roles"),
+        (
+            r"\bhir(?:ing|es?)\b|\b(?:open|vacant|postdoc(?:toral)?|phd|internship) (?:positions?|roles?|openings?)\b|"
+            r"\b(?:taking|accepting|recruiting) (?:new |any )?(?:students|postdocs|interns)\b|\bjob openings?\b",
+            "open positions or hiring",
+        ),
     )
 )
 
@@ -304,6 +314,12 @@ OVERVIEW = re.compile(
     re.IGNORECASE,
 )
 # "which papers generate code with language models?": a list of the papers on a topic
+# asks for every paper, not one: "list all", "every one about", "all the papers on"
+EXHAUSTIVE = re.compile(
+    r"\b(?:list|enumerate)\b|\ball (?:the |of )?(?:his |the )?(?:papers|publications|works?|ones)\b|"
+    r"\bevery (?:paper|publication|one)\b",
+    re.IGNORECASE,
+)
 WHICH_PAPERS = re.compile(
     r"^\s*(?:which|what|list|show me|any)(?: of)?(?: his| the)? (?:papers|publications|work)\b", re.IGNORECASE
 )
@@ -350,6 +366,7 @@ FILLER = frozenset(
     including include includes involve involves involving related regarding used use uses using body look looks
     available frequent frequently often appear appears appeared usually typically author authors authored
     co-author co-authors co-authored coauthor coauthors coauthored co-write co-wrote co-written cowrote collab collabs
+    marked flagged tagged labelled labeled em among amongst
     tl dr tldr presenting present
     reading group monday tuesday wednesday thursday friday saturday sunday today tomorrow week cover across threads
     thread should helped help build built got onwards onward far gist deal wise u ur pls bullet bullets points
@@ -486,7 +503,11 @@ def plan_question(
     if intent_scores and not missing:  # (a kind of data the rules know the profile lacks decides by itself)
         pure_metrics = bool(metrics) and not topic and not papers
         intent = _learned_intent(intent_scores, papers, compared, metrics)
-        if papers and intent != "comparison":  # named papers are what is asked about
+        if papers and intent == "listing" and topic and EXHAUSTIVE.search(text):
+            # "list all the papers on X (self-training, debate, multiagent finetuning)": the named ones are examples
+            papers = []
+            topic = _topic(text, [span for span in consumed if span not in name_spans], context, filters.category)
+        elif papers and intent != "comparison":  # named papers are what is asked about
             intent = "comparison" if len(papers) >= 2 else "lookup"  # one: definition or look-up by form, below
         elif intent == "not_in_profile":
             missing = "that"

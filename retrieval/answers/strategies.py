@@ -99,6 +99,8 @@ TOPIC_CANDIDATES = 15
 # a paper belongs to a topic when its hybrid score is at least this share of the best paper's
 TOPIC_RELATIVE = 0.7
 BREAK_WITHIN, BREAK_DROP = 9, 0.1  # a natural break: the largest drop among the top 9, if >= 10% of the best
+# an overview of one paper is a look-up: when one paper stands far ahead, those within this share of it count too
+OVERVIEW_RELATIVE = 0.55
 COVERAGE_HITS = 5  # the coverage model reads the sentences of this many top papers
 
 
@@ -661,6 +663,8 @@ def topic_papers(
     drops = [(hits[i - 1].score - hits[i].score, i) for i in range(2, min(BREAK_WITHIN, len(hits)))]
     if natural_break and drops and max(drops)[0] >= BREAK_DROP * best:
         papers = hits[: max(drops)[1]]
+    if natural_break and len(papers) < 2:
+        papers = [hit for hit in hits if hit.score >= OVERVIEW_RELATIVE * best]
     if precise:
         index = ctx.searcher.lexical_index()
         present = [term for term in terms(ctx.plan.topic) if index.document_frequency.get(term, 0)]
