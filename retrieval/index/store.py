@@ -563,11 +563,10 @@ class PaperStore:
         names = {collection.name for collection in self.client.list_collections()}
         if SNAPSHOTS_COLLECTION not in names:
             return []
-        committed = None  # schema 3 on: records newer than the committed revision are not visible
+        papers: dict[str, Any] = {}
         if PAPERS_COLLECTION in names:
-            committed = (self.client.get_collection(PAPERS_COLLECTION, embedding_function=None).metadata or {}).get(
-                "revision"
-            )
+            papers = dict(self.client.get_collection(PAPERS_COLLECTION, embedding_function=None).metadata or {})
+        committed = papers.get("revision")  # schema 3 on: records newer than the committed revision are not visible
         snapshots = self.client.get_collection(SNAPSHOTS_COLLECTION, embedding_function=None)
         stored = snapshots.get(include=["metadatas", "documents"])
         history = []
