@@ -9,6 +9,7 @@ event loop never blocks. When the Chroma server cannot be reached, every public 
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -68,6 +69,7 @@ class ProfileView:
 
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 ALL_PROFILES = "all"  # `ask --profile all`
 LAB = "the lab"  # whose work an every-profile answer speaks of ("the lab's newest papers")
@@ -152,7 +154,10 @@ class ResearchService:
             result = write()
             changed = self.store.revision() != before
         if changed:
-            self._answer_tools()[0].lexical_index()
+            try:
+                self._answer_tools()[0].lexical_index()
+            except Exception:  # the write has committed: the next question builds the index instead
+                log.warning("could not build the search index after a write", exc_info=True)
         return result
 
     def remove_profiles(self, profile_ids: list[str]) -> int:

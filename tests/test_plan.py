@@ -312,3 +312,22 @@ def test_a_listing_of_all_papers_on_a_topic_reads_named_papers_as_examples() -> 
 def test_papers_marked_as_having_code() -> None:
     planned = plan("which of his papers are marked as having code? list em all")
     assert (planned.intent, planned.filters.has_code, planned.topic) == ("listing", True, "")
+
+
+@pytest.mark.parametrize(
+    ("question", "topic_word"),
+    [("has he worked on fairness in hiring?", "hiring"), ("does he use the EM algorithm?", "EM")],
+)
+def test_words_that_only_look_like_asides_stay_in_the_topic(question: str, topic_word: str) -> None:
+    planned = plan(question)
+    assert planned.missing is None and topic_word in planned.topic.split()
+
+
+def test_no_later_than_is_an_end_year() -> None:
+    filters = plan("papers no later than 2020").filters
+    assert (filters.year_from, filters.year_to) == (None, 2020)
+
+
+def test_a_plain_list_request_keeps_the_paper_it_names() -> None:
+    planned = plan_question("list the robots used in RT-2", CONTEXT, {"listing": 0.4, "lookup": 0.3})
+    assert [TITLES[paper_id].split(":")[0] for paper_id in planned.papers] == ["RT-2"]

@@ -276,3 +276,14 @@ def test_dense_search_reads_no_passage_metadata_only_once_retired_passages_are_s
     for query in ("zorblat planning module", "gradients that stay small"):
         dense = {hit.paper.id: hit.score for hit in second.search(query, k=2, mode="dense")}
         assert dense == pytest.approx(second.store.best_passages(query, 2), abs=1e-6)
+
+
+def test_a_write_whose_index_build_fails_still_reports_its_commit(fresh_service: ResearchService, monkeypatch) -> None:
+    def failing_build(*args, **kwargs):
+        raise MemoryError("no room for the index")
+
+    monkeypatch.setattr(search_module.LexicalIndex, "build", failing_build)
+    report = fresh_service.ingest_text(PROFILE.encode(), "ada.txt")
+    assert report.added == 2 and fresh_service.store.revision() == 1
+    monkeypatch.undo()  # the next question builds it
+    assert title_of(fresh_service, "zorblat", "bm25") == ["Zorblat Networks for Tiny Planning"]

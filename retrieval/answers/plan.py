@@ -48,10 +48,10 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "range",
         ),
         (
-            rf"\b(?:since|after|starting(?: in)?|post|(?:newer|later) than)[ -]{YEAR}\b|"
+            rf"\b(?:since|after|starting(?: in)?|post|(?<!no )(?<!not )(?:newer|later) than)[ -]{YEAR}\b|"
             rf"\b(?:from )?{YEAR} (?:and|or) (?:later|after|onwards?)\b|"
             # "2020 onwards", but not the place in "anything from 2020 on his profile"
-            rf"\b(?:from )?{YEAR} on(?:wards?)?\b(?! (?:his|her|their|the|this|that|my|your|its|a|an)\b)",
+            rf"\b(?:from )?{YEAR} (?:onwards?|on(?! (?:his|her|their|the|this|that|my|your|its|a|an)\b))\b",
             "from",
         ),
         (
@@ -213,7 +213,9 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (r"\bconsult(?:ing|s|ant|ancy)\b|\badvisory boards?\b|\bboard of\b", "consulting or board roles"),
         (
-            r"\bhir(?:ing|es?)\b|\b(?:open|vacant|postdoc(?:toral)?|phd|internship) (?:positions?|roles?|openings?)\b|"
+            r"\b(?:is|are) (?:he|she|they|the lab|the group|his lab|his group) (?:still |currently )?hiring\b|"
+            r"\bhiring (?:students|postdocs|interns|phds?|researchers|people)\b|"
+            r"\b(?:open|vacant|postdoc(?:toral)?|phd|internship) (?:positions?|roles?|openings?)\b|"
             r"\b(?:taking|accepting|recruiting) (?:new |any )?(?:students|postdocs|interns)\b|\bjob openings?\b",
             "open positions or hiring",
         ),
@@ -314,10 +316,15 @@ OVERVIEW = re.compile(
     re.IGNORECASE,
 )
 # "which papers generate code with language models?": a list of the papers on a topic
+# phrasing that carries no topic: "marked as having code", "list 'em all"
+ASIDES = re.compile(
+    r"\b(?:marked|flagged|tagged|labell?ed|listed) as\b|\b(?:list|show|give me|name) (?:'?em|them)(?: all)?\b",
+    re.IGNORECASE,
+)
 # asks for every paper, not one: "list all", "every one about", "all the papers on"
 EXHAUSTIVE = re.compile(
-    r"\b(?:list|enumerate)\b|\ball (?:the |of )?(?:his |the )?(?:papers|publications|works?|ones)\b|"
-    r"\bevery (?:paper|publication|one)\b",
+    r"\b(?:list|enumerate) (?:all|every|them all|'?em all)\b|"
+    r"\ball (?:the |of )?(?:his |the )?(?:papers|publications|works?|ones)\b|\bevery (?:paper|publication|one)\b",
     re.IGNORECASE,
 )
 WHICH_PAPERS = re.compile(
@@ -366,7 +373,7 @@ FILLER = frozenset(
     including include includes involve involves involving related regarding used use uses using body look looks
     available frequent frequently often appear appears appeared usually typically author authors authored
     co-author co-authors co-authored coauthor coauthors coauthored co-write co-wrote co-written cowrote collab collabs
-    marked flagged tagged labelled labeled em among amongst
+    among amongst
     tl dr tldr presenting present
     reading group monday tuesday wednesday thursday friday saturday sunday today tomorrow week cover across threads
     thread should helped help build built got onwards onward far gist deal wise u ur pls bullet bullets points
@@ -458,7 +465,7 @@ def plan_question(
     metric_spans = [span for span in consumed if span not in before_metrics]
     if filters.author and missing is None and set(metrics) & PERSON_METRICS and not set(metrics) - PERSON_METRICS:
         missing = f"{filters.author}'s own metrics"  # "what's yilun du's h-index?": only the owner's are held
-    for pattern in (RECENCY, HAS_CODE, OVERVIEW, TIMELINE, COMPARISON, DEFINITION):
+    for pattern in (RECENCY, HAS_CODE, OVERVIEW, TIMELINE, COMPARISON, DEFINITION, ASIDES):
         _take(pattern, text, consumed)
     topic = _topic(text, consumed, context, filters.category)
     if soft and topic:  # "multi-agent stuff, including the LLM society things": the area is part of the topic

@@ -338,12 +338,15 @@ class PaperStore:
         committed = self.revision()
         self._sweep(committed)  # what an interrupted ingest left: from here on every record is visible
         revision = committed + 1
-        if history:  # first, so a header that has not changed since adds no snapshot
+        history = history or []
+        size = self.client.get_max_batch_size()
+        for batch in (history[start : start + size] for start in range(0, len(history), size)):
+            # first, so a header that has not changed since adds no snapshot
             self.snapshots.upsert(
-                ids=[record["id"] for record in history],
-                embeddings=[PLACEHOLDER_VECTOR] * len(history),
-                metadatas=[{**record["metadata"], "revision": revision} for record in history],
-                documents=[record["document"] for record in history],
+                ids=[record["id"] for record in batch],
+                embeddings=[PLACEHOLDER_VECTOR] * len(batch),
+                metadatas=[{**record["metadata"], "revision": revision} for record in batch],
+                documents=[record["document"] for record in batch],
             )
         counts: list[SyncCounts] = []
         changed: list[Paper] = []
@@ -387,7 +390,7 @@ class PaperStore:
             dropped = self._stored_profiles() - {item.profile.id for item in parsed}
             dropped_papers, dropped_snapshots = self._profile_records(dropped)
             counts.append((0, 0, 0, len(set(dropped_papers)), False))
-        if not (changed or replaced or restamped or snapshots or dropped_papers or dropped_snapshots):
+        if not (changed or replaced or restamped or snapshots or dropped_papers or dropped_snapshots or history):
             return counts
         self._retire([*replaced, *dropped_papers], revision)
         self._mark(self.snapshots, dropped_snapshots, revision)
