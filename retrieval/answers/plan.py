@@ -315,7 +315,6 @@ OVERVIEW = re.compile(
     r"release|released))\b",
     re.IGNORECASE,
 )
-# "which papers generate code with language models?": a list of the papers on a topic
 # phrasing that carries no topic: "marked as having code", "list 'em all"
 ASIDES = re.compile(
     r"\b(?:marked|flagged|tagged|labell?ed|listed) as\b|\b(?:list|show|give me|name) (?:'?em|them)(?: all)?\b",
@@ -327,6 +326,7 @@ EXHAUSTIVE = re.compile(
     r"\ball (?:the |of )?(?:his |the )?(?:papers|publications|works?|ones)\b|\bevery (?:paper|publication|one)\b",
     re.IGNORECASE,
 )
+# "which papers generate code with language models?": a list of the papers on a topic
 WHICH_PAPERS = re.compile(
     r"^\s*(?:which|what|list|show me|any)(?: of)?(?: his| the)? (?:papers|publications|work)\b", re.IGNORECASE
 )
