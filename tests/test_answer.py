@@ -164,3 +164,12 @@ def test_an_uncovered_topic_without_a_filter_abstains(seeded_service: ResearchSe
 def test_questions_whether_a_topic_is_covered_are_told_apart(question: str, asks: bool) -> None:
     """Only these are gated by the coverage model on the look-up path (descriptive paraphrases are not)."""
     assert asks_if_covered(question, "Igor Mordatch") is asks
+
+
+def test_a_topic_listing_takes_papers_spelling_the_topic_differently(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask("multi-agent papers from 2022 onwards, can u list them")
+    assert answer.intent == "listing"
+    assert all(citation.year >= 2022 for citation in answer.citations)
+    titles = [citation.title for citation in answer.citations]
+    assert any(title.startswith("Melting Pot 2.0") for title in titles)
+    assert any("Multiagent Debate" in title for title in titles)  # far from the query's vector; spelt "multiagent"

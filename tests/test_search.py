@@ -287,3 +287,13 @@ def test_a_write_whose_index_build_fails_still_reports_its_commit(fresh_service:
     assert report.added == 2 and fresh_service.store.revision() == 1
     monkeypatch.undo()  # the next question builds it
     assert title_of(fresh_service, "zorblat", "bm25") == ["Zorblat Networks for Tiny Planning"]
+
+
+def test_a_paper_uses_a_hyphenated_word_in_either_spelling(seeded_service: ResearchService) -> None:
+    index = seeded_service._answer_tools()[0].lexical_index()
+    debate = next(paper for paper in index.papers if "Multiagent Debate" in paper.title)
+    ebm = next(paper for paper in index.papers if paper.title.startswith("Energy-Based Models for Continual"))
+    assert index.uses_words("multi-agent", debate.id)  # written "multiagent"
+    assert index.uses_words("energy based models", ebm.id)  # written "Energy-Based"
+    assert not index.uses_words("multi-agent robots", ebm.id)
+    assert not index.uses_words("zzqx", ebm.id)  # a word no paper uses proves nothing

@@ -101,6 +101,9 @@ TOPIC_RELATIVE = 0.7
 BREAK_WITHIN, BREAK_DROP = 9, 0.1  # a natural break: the largest drop among the top 9, if >= 10% of the best
 # an overview of one paper is a look-up: when one paper stands far ahead, those within this share of it count too
 OVERVIEW_RELATIVE = 0.55
+# a paper that uses every word of the topic belongs to it from this share of the best ("multiagent debate" for
+# "multi-agent papers", whose abstract sits far from the query's vector)
+WORDED_RELATIVE = 0.5
 COVERAGE_HITS = 5  # the coverage model reads the sentences of this many top papers
 
 
@@ -659,16 +662,21 @@ def topic_papers(
     if not hits or not covers(ctx, ctx.plan.topic, hits):
         return None
     best = hits[0].score
-    papers = [hit for hit in hits if hit.score >= TOPIC_RELATIVE * best]
+    index = ctx.searcher.lexical_index()
+    present = [term for term in terms(ctx.plan.topic) if index.document_frequency.get(term, 0)]
+    papers = [
+        hit
+        for hit in hits
+        if hit.score >= TOPIC_RELATIVE * best
+        or (precise and hit.score >= WORDED_RELATIVE * best and index.uses_words(ctx.plan.topic, hit.paper.id))
+    ]
     drops = [(hits[i - 1].score - hits[i].score, i) for i in range(2, min(BREAK_WITHIN, len(hits)))]
     if natural_break and drops and max(drops)[0] >= BREAK_DROP * best:
         papers = hits[: max(drops)[1]]
     if natural_break and len(papers) < 2:
         papers = [hit for hit in hits if hit.score >= OVERVIEW_RELATIVE * best]
     if precise:
-        index = ctx.searcher.lexical_index()
-        present = [term for term in terms(ctx.plan.topic) if index.document_frequency.get(term, 0)]
-        keys = sorted(set(present), key=index.idf, reverse=True)[:2]
+        keys = sorted(dict.fromkeys(present), key=index.idf, reverse=True)[:2]  # ties in question order: no hash order
         if keys:
             papers = [
                 hit

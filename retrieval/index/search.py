@@ -25,7 +25,7 @@ from retrieval.index.paper_names import NameTable, PaperNames, names_of
 from retrieval.index.store import PaperStore
 from retrieval.models import Paper, PaperFilter, SearchHit
 from retrieval.settings import Settings
-from retrieval.text.lexical import terms
+from retrieval.text.lexical import WORD, terms
 from retrieval.text.names import paper_has_author
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its logger to DEBUG when imported
@@ -106,6 +106,22 @@ class LexicalIndex:
         total = sum(self.idf(term) for term in query_terms)
         present = sum(self.idf(term) for term in query_terms if term in self.terms_of(paper_id))
         return present / total if total > 0 else 0.0
+
+    def uses_words(self, query: str, paper_id: str) -> bool:
+        """The paper uses every word of the query that some paper uses; a hyphenated word counts as used in
+        either spelling ("multi-agent" by "multiagent", "energy-based" by "energy based")."""
+        paper_terms = self.terms_of(paper_id)
+        used_any = False
+        for match in WORD.finditer(query):
+            forms = terms(match.group())  # a hyphenated word: its joined form, then its parts
+            known = [term for term in forms if self.document_frequency.get(term, 0)]
+            if not known:
+                continue
+            used_any = True
+            joined, parts = forms[0], forms[1:]
+            if not (joined in paper_terms or (parts and all(part in paper_terms for part in parts))):
+                return False
+        return used_any
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every paper (same order as `papers`); all zeros when no query term is known."""
