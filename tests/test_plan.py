@@ -162,6 +162,23 @@ def test_the_topic_is_what_remains() -> None:
     assert plan("summarize his work on energy-based models").topic == "energy-based models"
 
 
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("what multi-agent environments and benchmarks has he helped build?", "multi-agent environments benchmarks"),
+        ("what simulators did he develop?", "simulators"),
+        ("summarize what he's done on learning from trajectory data", "learning trajectory data"),
+    ],
+)
+def test_an_overview_cue_leaves_the_topic_around_it(question: str, topic: str) -> None:
+    assert plan(question).topic == topic
+
+
+def test_his_research_trajectory_is_a_timeline_with_no_topic() -> None:
+    timeline = plan("how has his research trajectory changed over the years?")
+    assert timeline.intent == "overview" and timeline.topic == ""
+
+
 def test_multi_agent_is_a_topic_unless_called_a_category() -> None:
     topical = plan("multi-agent papers from 2022 onwards, can u list them")
     assert topical.filters.category is None and "multi-agent" in topical.topic

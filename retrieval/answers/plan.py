@@ -311,8 +311,9 @@ OVERVIEW = re.compile(
     r"what has he (?:done|published|written)|main threads?|tl;?dr|gist|sum (?:up|it up)|rundown|run-down|recap|"
     r"research[- ]wise|bullet points?|highlights?|main contributions?|in short|in brief|what's he about|"
     r"map of|clusters?|what(?:'s| has) he done\b|"
-    r"what (?:[\w-]+ ){0,4}(?:has|did) he (?:helped? )?(?:build|built|develop|developed|create|created|make|made|"
-    r"release|released))\b",
+    # only the verb is the cue: "what multi-agent environments has he built?" keeps its topic
+    r"what (?:[\w-]+ ){0,4}(?P<cue>(?:has|did) he (?:helped? )?(?:build|built|develop|developed|create|created|make|"
+    r"made|release|released)))\b",
     re.IGNORECASE,
 )
 # phrasing that carries no topic: "marked as having code", "list 'em all"
@@ -332,7 +333,9 @@ WHICH_PAPERS = re.compile(
 )
 # how the work changed over time: a researcher-wide overview, themes with their years
 TIMELINE = re.compile(
-    r"\b(?:shift(?:ed|s)?|evolv(?:e|ed|ing)|changed?|trajectory|over the years|over time|progress(?:ed|ion)?)\b",
+    # "his research trajectory", not "trajectory data" (a topic)
+    r"\b(?:shift(?:ed|s)?|evolv(?:e|ed|ing)|changed?|(?:his|research|career) trajectory|over the years|over time|"
+    r"progress(?:ed|ion)?)\b",
     re.IGNORECASE,
 )
 COMPARISON = re.compile(
@@ -645,13 +648,15 @@ OPERAND_SPLIT = re.compile(
 def _take(
     pattern: re.Pattern[str], text: str, consumed: list[tuple[int, int]], ignore: list[tuple[int, int]] = ()
 ) -> bool:
-    """Mark every match of `pattern` outside the spans already taken (by names and filters) as taken; spans in
-    `ignore` (years: "how many papers in 2021" is a count *and* a year) do not block."""
+    """Mark every match of `pattern` outside the spans already taken (by names and filters) as taken (only its
+    `cue` group, when it has one and it matched); spans in `ignore` (years: "how many papers in 2021" is a count
+    *and* a year) do not block."""
     found = False
     for match in pattern.finditer(text):
-        if any(start <= match.start() < end for start, end in consumed if (start, end) not in ignore):
+        span = match.span("cue") if "cue" in pattern.groupindex and match.group("cue") else match.span()
+        if any(start <= span[0] < end for start, end in consumed if (start, end) not in ignore):
             continue
-        consumed.append(match.span())
+        consumed.append(span)
         found = True
     return found
 
