@@ -174,6 +174,14 @@ def test_an_overview_cue_leaves_the_topic_around_it(question: str, topic: str) -
     assert plan(question).topic == topic
 
 
+def test_examples_in_parentheses_widen_a_listing_but_are_not_its_topic() -> None:
+    listing = plan("up to 2021, which of his papers are multi-agent (marl methods or multiagent environments)?")
+    assert listing.intent == "listing" and listing.topic == "multi-agent"
+    assert listing.examples == "marl methods multiagent environments"
+    overview = plan("overview of his work on making models reason better (llm self-improvement, debate etc)")
+    assert overview.examples == "" and "debate" in overview.topic
+
+
 def test_his_research_trajectory_is_a_timeline_with_no_topic() -> None:
     timeline = plan("how has his research trajectory changed over the years?")
     assert timeline.intent == "overview" and timeline.topic == ""
@@ -323,7 +331,8 @@ def test_a_listing_of_all_papers_on_a_topic_reads_named_papers_as_examples() -> 
     question = "since 2023, list all the papers on self-improving language models (debate, multiagent finetuning...)"
     planned = plan_question(question, CONTEXT, scores)
     assert (planned.intent, planned.papers) == ("listing", [])
-    assert "multiagent finetuning" in planned.topic and planned.filters.year_from == 2023
+    assert planned.topic == "self-improving language models" and planned.filters.year_from == 2023
+    assert "multiagent finetuning" in planned.examples
 
 
 def test_papers_marked_as_having_code() -> None:

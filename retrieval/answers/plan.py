@@ -8,6 +8,7 @@ count. The plan is the input of one answer strategy per intent (retrieval/answer
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,6 +35,9 @@ class QueryPlan(BaseModel):
     missing: str | None = Field(None, description="For not_in_profile: what the profile does not hold.")
     exclude: list[str] = Field(
         default_factory=list, description="Ids of papers to leave out: already shown (a conversation's “more”)."
+    )
+    examples: str = Field(
+        "", description="Examples the question gives of its topic, in parentheses: papers on them join the set."
     )
 
 
@@ -316,6 +320,10 @@ OVERVIEW = re.compile(
     r"made|release|released)))\b",
     re.IGNORECASE,
 )
+# intents that answer with every paper on a topic, or the newest of them: examples in parentheses widen that set
+# (an overview keeps them in its topic: they say which area to describe, and a vague head alone finds strays)
+SET_INTENTS = ("listing", "recency")
+PARENTHESIS = re.compile(r"\([^()]*\)?")
 # phrasing that carries no topic: "marked as having code", "list 'em all"
 ASIDES = re.compile(
     r"\b(?:marked|flagged|tagged|labell?ed|listed) as\b|\b(?:list|show|give me|name) (?:'?em|them)(?: all)?\b",
@@ -516,7 +524,8 @@ def plan_question(
         if papers and intent == "listing" and topic and EXHAUSTIVE.search(text):
             # "list all the papers on X (self-training, debate, multiagent finetuning)": the named ones are examples
             papers = []
-            topic = _topic(text, [span for span in consumed if span not in name_spans], context, filters.category)
+            consumed = [span for span in consumed if span not in name_spans]
+            topic = _topic(text, consumed, context, filters.category)
         elif papers and intent != "comparison":  # named papers are what is asked about
             intent = "comparison" if len(papers) >= 2 else "lookup"  # one: definition or look-up by form, below
         elif intent == "not_in_profile":
@@ -549,6 +558,15 @@ def plan_question(
         filters = filters.model_copy(update={"category": None})
     if intent == "overview" and TIMELINE.search(text):
         topic = ""
+    examples = ""
+    if intent in SET_INTENTS and topic:
+        # "papers about robots (robot arms, mobile manipulators etc)": the topic is the words before the parenthesis,
+        # its examples widen the set (strategies.topic_papers) but are no part of what every paper must be about
+        asides = [match.span() for match in PARENTHESIS.finditer(text)]
+        head = _topic(text, consumed + asides, context, filters.category) if asides else ""
+        if head:
+            outside = [(end, start) for (_, end), (start, _) in itertools.pairwise([(0, 0), *asides, (len(text), 0)])]
+            topic, examples = head, _topic(text, consumed + outside, context, filters.category)
     return QueryPlan(
         question=question,
         intent=intent,
@@ -558,6 +576,7 @@ def plan_question(
         topic=topic,
         metrics=metrics,
         missing=missing,
+        examples=examples,
     )
 
 

@@ -654,21 +654,32 @@ def answer_lookup(ctx: AnswerContext) -> Answer:
 def topic_papers(
     ctx: AnswerContext, k: int, *, precise: bool = False, natural_break: bool = False
 ) -> list[Paper] | None:
-    """Papers on the plan's topic within its filters; None when the topic is not covered at all. Those scoring at
+    """Papers on the plan's topic within its filters (see `_on_topic`), and on the topic with the examples the
+    question gives of it; None when neither is covered at all."""
+    found = [_on_topic(ctx, ctx.plan.topic, k, precise, natural_break)]
+    if ctx.plan.examples:
+        found.append(_on_topic(ctx, f"{ctx.plan.topic} {ctx.plan.examples}", k, precise, natural_break))
+    if all(papers is None for papers in found):
+        return None
+    return list({paper.id: paper for papers in found if papers for paper in papers}.values())
+
+
+def _on_topic(ctx: AnswerContext, topic: str, k: int, precise: bool, natural_break: bool) -> list[Paper] | None:
+    """Papers on `topic` within the plan's filters; None when the topic is not covered at all. Those scoring at
     least TOPIC_RELATIVE of the best; with `natural_break` (overviews), those before the largest drop in score
     among the top ones instead, when that drop is clear. `precise` (where one stray paper shows): a paper must
     also use the topic's most specific words (one of the two rarest), unless it scores close to the best."""
-    hits = ctx.search(ctx.plan.topic, k)
-    if not hits or not covers(ctx, ctx.plan.topic, hits):
+    hits = ctx.search(topic, k)
+    if not hits or not covers(ctx, topic, hits):
         return None
     best = hits[0].score
     index = ctx.searcher.lexical_index()
-    present = [term for term in terms(ctx.plan.topic) if index.document_frequency.get(term, 0)]
+    present = [term for term in terms(topic) if index.document_frequency.get(term, 0)]
     papers = [
         hit
         for hit in hits
         if hit.score >= TOPIC_RELATIVE * best
-        or (precise and hit.score >= WORDED_RELATIVE * best and index.uses_words(ctx.plan.topic, hit.paper.id))
+        or (precise and hit.score >= WORDED_RELATIVE * best and index.uses_words(topic, hit.paper.id))
     ]
     drops = [(hits[i - 1].score - hits[i].score, i) for i in range(2, min(BREAK_WITHIN, len(hits)))]
     if natural_break and drops and max(drops)[0] >= BREAK_DROP * best:
