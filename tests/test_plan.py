@@ -357,3 +357,9 @@ def test_no_later_than_is_an_end_year() -> None:
 def test_a_plain_list_request_keeps_the_paper_it_names() -> None:
     planned = plan_question("list the robots used in RT-2", CONTEXT, {"listing": 0.4, "lookup": 0.3})
     assert [TITLES[paper_id].split(":")[0] for paper_id in planned.papers] == ["RT-2"]
+
+
+def test_every_paper_on_a_topic_is_a_listing_whatever_the_classifier_says() -> None:
+    question = "from 2022 only: every paper where pretrained language models are used to plan actions"
+    planned = plan_question(question, CONTEXT, {"lookup": 0.7, "listing": 0.3})
+    assert planned.intent == "listing" and planned.filters.year == 2022 and "language models" in planned.topic

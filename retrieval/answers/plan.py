@@ -530,6 +530,8 @@ def plan_question(
             intent = "comparison" if len(papers) >= 2 else "lookup"  # one: definition or look-up by form, below
         elif intent == "not_in_profile":
             missing = "that"
+        elif intent in ("lookup", "definition") and topic and not papers and EXHAUSTIVE.search(text):
+            intent = "listing"  # "every paper where language models pick actions": the set, not one fact
         if pure_metrics:  # "what is the h-index?": every word is a metric cue
             intent = "metrics"
         elif (filtered_count or _likeliest(intent_scores) == "metrics") and not (metrics or topic or papers):
