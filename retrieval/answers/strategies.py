@@ -667,8 +667,9 @@ def topic_papers(
 def _on_topic(ctx: AnswerContext, topic: str, k: int, precise: bool, natural_break: bool) -> list[Paper] | None:
     """Papers on `topic` within the plan's filters; None when the topic is not covered at all. Those scoring at
     least TOPIC_RELATIVE of the best; with `natural_break` (overviews), those before the largest drop in score
-    among the top ones instead, when that drop is clear. `precise` (where one stray paper shows): a paper must
-    also use the topic's most specific words (one of the two rarest), unless it scores close to the best."""
+    among the top ones instead, when that drop is clear, and never fewer than two when others come within
+    OVERVIEW_RELATIVE. `precise` (where one stray paper shows): a paper must also use the topic's most specific
+    words (one of the two rarest), unless it scores close to the best."""
     hits = ctx.search(topic, k)
     if not hits or not covers(ctx, topic, hits):
         return None
@@ -694,6 +695,8 @@ def _on_topic(ctx: AnswerContext, topic: str, k: int, precise: bool, natural_bre
                 for hit in papers
                 if any(key in index.terms_of(hit.paper.id) for key in keys) or hit.score >= 0.9 * best
             ]
+    if natural_break and len(papers) < 2:  # an overview of one paper is a look-up: the rarest words were examples
+        papers = [hit for hit in hits if hit.score >= OVERVIEW_RELATIVE * best]
     return [hit.paper for hit in papers]
 
 
