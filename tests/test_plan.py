@@ -182,6 +182,23 @@ def test_examples_in_parentheses_widen_a_listing_but_are_not_its_topic() -> None
     assert overview.examples == "" and "debate" in overview.topic
 
 
+@pytest.mark.parametrize(
+    ("question", "topic", "examples"),
+    [
+        (
+            "newest paper on robot hardware, like arms or mobile manipulators?",
+            "robot hardware",
+            "arms mobile manipulators",
+        ),
+        ("list his multi-agent papers, e.g. debate or marl", "multi-agent", "debate marl"),
+        ("which papers are about games? atari, mmo style games, poker", "games", "atari mmo style games poker"),
+    ],
+)
+def test_examples_after_like_eg_or_the_question(question: str, topic: str, examples: str) -> None:
+    planned = plan_question(question, CONTEXT, {"listing": 0.5, "recency": 0.4, "lookup": 0.1})
+    assert (planned.topic, planned.examples) == (topic, examples)
+
+
 def test_his_research_trajectory_is_a_timeline_with_no_topic() -> None:
     timeline = plan("how has his research trajectory changed over the years?")
     assert timeline.intent == "overview" and timeline.topic == ""
@@ -293,7 +310,8 @@ def test_an_end_year_in_words(question: str, year_to: int) -> None:
 )
 def test_what_the_question_sets_aside_is_no_topic_or_filter(question: str, category: str | None, topic: str) -> None:
     result = plan(question)
-    assert (result.intent, result.filters.category, result.topic) == ("recency", category, topic)
+    words = " ".join(filter(None, [result.topic, result.examples]))  # "any robot learning counts" widens "robotics"
+    assert (result.intent, result.filters.category, words) == ("recency", category, topic)
 
 
 def test_co_wrote_is_the_co_author_cue_not_a_topic() -> None:

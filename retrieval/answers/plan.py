@@ -37,7 +37,7 @@ class QueryPlan(BaseModel):
         default_factory=list, description="Ids of papers to leave out: already shown (a conversation's “more”)."
     )
     examples: str = Field(
-        "", description="Examples the question gives of its topic, in parentheses: papers on them join the set."
+        "", description="Examples the question gives of its topic (in parentheses, after “like”, …), apart from it."
     )
 
 
@@ -320,10 +320,17 @@ OVERVIEW = re.compile(
     r"made|release|released)))\b",
     re.IGNORECASE,
 )
-# intents that answer with every paper on a topic, or the newest of them: examples in parentheses widen that set
-# (an overview keeps them in its topic: they say which area to describe, and a vague head alone finds strays)
+# intents that answer with every paper on a topic, or the newest of them: they read the examples a question gives
+# of its topic apart from it (strategies.topic_papers); an overview keeps them in its topic, as what to describe
 SET_INTENTS = ("listing", "recency")
-PARENTHESIS = re.compile(r"\([^()]*\)?")
+# examples of the topic: in parentheses; after "like", "e.g.", "such as", "including"; a list after the question
+EXAMPLES = re.compile(
+    r"\([^()]*\)?|"
+    r"(?:[,?;:]|\s-|\bstuff|\bthings?|\bwork)\s*(?:like|e\.g\.|eg|such as|including|i\.e\.)[\s,]+[^()?!]*|"
+    r"\be\.g\.[\s,]+[^()?!]*|"
+    r"(?<=\?)\s+[^?]*,[^?]*$",
+    re.IGNORECASE,
+)
 # phrasing that carries no topic: "marked as having code", "list 'em all"
 ASIDES = re.compile(
     r"\b(?:marked|flagged|tagged|labell?ed|listed) as\b|\b(?:list|show|give me|name) (?:'?em|them)(?: all)?\b",
@@ -391,7 +398,7 @@ FILLER = frozenset(
     point short brief rundown recap sum highlights yet
     couple bunch several full entire whole complete together whatever anyway ship ships shipped shipping thx
     gimme wanna gonna kinda sorta exactly roughly quick quickly mostly mainly side matter matters care cares filed
-    listed split arxiv looking specifically counts
+    listed split arxiv looking specifically counts e.g eg i.e ie dealt
     """.split()
 )
 
@@ -562,9 +569,8 @@ def plan_question(
         topic = ""
     examples = ""
     if intent in SET_INTENTS and topic:
-        # "papers about robots (robot arms, mobile manipulators etc)": the topic is the words before the parenthesis,
-        # its examples widen the set (strategies.topic_papers) but are no part of what every paper must be about
-        asides = [match.span() for match in PARENTHESIS.finditer(text)]
+        # "papers about robots (robot arms, mobile manipulators etc)": the topic is the words before the examples
+        asides = [match.span() for match in EXAMPLES.finditer(text)]
         head = _topic(text, consumed + asides, context, filters.category) if asides else ""
         if head:
             outside = [(end, start) for (_, end), (start, _) in itertools.pairwise([(0, 0), *asides, (len(text), 0)])]

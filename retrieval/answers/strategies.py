@@ -654,14 +654,17 @@ def answer_lookup(ctx: AnswerContext) -> Answer:
 def topic_papers(
     ctx: AnswerContext, k: int, *, precise: bool = False, natural_break: bool = False
 ) -> list[Paper] | None:
-    """Papers on the plan's topic within its filters (see `_on_topic`), and on the topic with the examples the
-    question gives of it; None when neither is covered at all."""
-    found = [_on_topic(ctx, ctx.plan.topic, k, precise, natural_break)]
-    if ctx.plan.examples:
-        found.append(_on_topic(ctx, f"{ctx.plan.topic} {ctx.plan.examples}", k, precise, natural_break))
-    if all(papers is None for papers in found):
+    """Papers on the plan's topic within its filters (see `_on_topic`); None when it is not covered at all.
+    With examples of the topic (a listing's or the newest: "papers about robots (robot arms, mobile
+    manipulators)"), the papers on the topic and those on the topic with its examples, when the latter is covered."""
+    topic, examples = ctx.plan.topic, ctx.plan.examples
+    if not examples:
+        return _on_topic(ctx, topic, k, precise, natural_break)
+    with_examples = _on_topic(ctx, f"{topic} {examples}", k, precise, natural_break)
+    if with_examples is None:  # the examples often hold the words no paper uses ("like making photos look like …")
         return None
-    return list({paper.id: paper for papers in found if papers for paper in papers}.values())
+    on_topic = _on_topic(ctx, topic, k, precise, natural_break) or []
+    return list({paper.id: paper for paper in on_topic + with_examples}.values())
 
 
 def _on_topic(ctx: AnswerContext, topic: str, k: int, precise: bool, natural_break: bool) -> list[Paper] | None:
