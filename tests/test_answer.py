@@ -173,3 +173,12 @@ def test_a_topic_listing_takes_papers_spelling_the_topic_differently(seeded_serv
     titles = [citation.title for citation in answer.citations]
     assert any(title.startswith("Melting Pot 2.0") for title in titles)
     assert any("Multiagent Debate" in title for title in titles)  # far from the query's vector; spelt "multiagent"
+
+
+def test_a_count_under_a_category_beside_another_metric_is_the_categorys(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask("how many cs.CL papers does he have, and which year was his busiest?")
+    listed = seeded_service.papers()
+    in_cl = sum(paper.category == "CL" for paper in listed)
+    assert answer.intent == "metrics"
+    assert f"{in_cl} of the {len(listed)} listed papers are in CL." in answer.answer
+    assert "had the most papers" in answer.answer

@@ -285,7 +285,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (
             ("peak_year",),
             r"\b(?:which|what) year\b.*\b(?:most|fewest|least)\b|\bmost productive\b|\bpeak (?:\w+ )?year\b|"
-            r"\bbusiest year\b",
+            r"\bbusiest(?: year)?\b",
         ),
         (
             ("by_category",),

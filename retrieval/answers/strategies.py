@@ -219,9 +219,14 @@ def gist(paper: Paper) -> str:
 # --- strategies ---
 
 
+COUNT_KEYS = ("papers_claimed", "papers_listed")
+
+
 def answer_metrics_plan(ctx: AnswerContext) -> Answer:
     year = ctx.plan.filters.year
     keys = ctx.plan.metrics
+    if ctx.plan.filters.category:  # "how many cs.CL papers does he have, and which year was his busiest?"
+        keys = ["by_category" if key in COUNT_KEYS else key for key in keys]
     parts, citations = [], []
     for key in dict.fromkeys(METRIC_ANSWER.get(key, key) for key in keys):
         part = answer_metrics(ctx.question, key, ctx.report, ctx.papers, year)
