@@ -46,6 +46,7 @@ HALVES = [
     "check12",
     "check13",
     "check14",
+    "check15",
 ]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 

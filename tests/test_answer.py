@@ -182,3 +182,10 @@ def test_a_count_under_a_category_beside_another_metric_is_the_categorys(seeded_
     assert answer.intent == "metrics"
     assert f"{in_cl} of the {len(listed)} listed papers are in CL." in answer.answer
     assert "had the most papers" in answer.answer
+
+
+def test_a_year_beside_another_metric_gets_its_count(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask("papers in 2022 + novelty score")
+    in_2022 = sum(paper.year == 2022 for paper in seeded_service.papers())
+    assert answer.intent == "metrics"
+    assert f"{in_2022} of the" in answer.answer and "novelty" in answer.answer

@@ -381,3 +381,8 @@ def test_every_paper_on_a_topic_is_a_listing_whatever_the_classifier_says() -> N
     question = "from 2022 only: every paper where pretrained language models are used to plan actions"
     planned = plan_question(question, CONTEXT, {"lookup": 0.7, "listing": 0.3})
     assert planned.intent == "listing" and planned.filters.year == 2022 and "language models" in planned.topic
+
+
+def test_talks_about_is_the_verb_not_talks_the_profile_lacks() -> None:
+    assert plan("ALPT talks about source and target environments, what is the difference?").missing is None
+    assert plan("has he given any invited talks?").intent == "not_in_profile"

@@ -170,8 +170,9 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (r"\bpatent(?:s|ed)?\b", "patents"),
         (
-            r"\b(?:invited |recent )?talks\b|\bkeynotes?\b|\byoutube\b|\bpodcasts?\b|\bslides\b|\binterviews?\b|"
-            r"\b(?:give|gave|a) talk\b|\brecorded lectures?\b",
+            # "talks" but not the verb: "ALPT talks about 'source' environments"
+            r"\b(?:invited |recent )?talks\b(?! about\b)|\bkeynotes?\b|\byoutube\b|\bpodcasts?\b|\bslides\b|"
+            r"\binterviews?\b|\b(?:give|gave|a) talk\b|\brecorded lectures?\b",
             "talks, slides or videos",
         ),
         (

@@ -227,6 +227,8 @@ def answer_metrics_plan(ctx: AnswerContext) -> Answer:
     keys = ctx.plan.metrics
     if ctx.plan.filters.category:  # "how many cs.CL papers does he have, and which year was his busiest?"
         keys = ["by_category" if key in COUNT_KEYS else key for key in keys]
+    if year is not None and "by_year" not in keys:  # "papers in 2022 + novelty score": the year's count too
+        keys = ["by_year", *keys]
     parts, citations = [], []
     for key in dict.fromkeys(METRIC_ANSWER.get(key, key) for key in keys):
         part = answer_metrics(ctx.question, key, ctx.report, ctx.papers, year)
