@@ -386,3 +386,12 @@ def test_every_paper_on_a_topic_is_a_listing_whatever_the_classifier_says() -> N
 def test_talks_about_is_the_verb_not_talks_the_profile_lacks() -> None:
     assert plan("ALPT talks about source and target environments, what is the difference?").missing is None
     assert plan("has he given any invited talks?").intent == "not_in_profile"
+
+
+def test_papers_named_only_among_a_listings_examples_are_examples() -> None:
+    question = "cs.LG papers of his since 2022 that involve language models (like planners, palm-e, self-training)?"
+    planned = plan_question(question, CONTEXT, {"listing": 0.6, "lookup": 0.4})
+    assert (planned.intent, planned.papers, planned.topic) == ("listing", [], "language models")
+    assert "palm-e" in planned.examples
+    named = plan_question("what is palm-e (the embodied one)?", CONTEXT, {"definition": 0.9, "listing": 0.1})
+    assert [TITLES[paper_id] for paper_id in named.papers] == ["PaLM-E: An Embodied Multimodal Language Model"]

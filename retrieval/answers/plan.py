@@ -529,7 +529,12 @@ def plan_question(
     if intent_scores and not missing:  # (a kind of data the rules know the profile lacks decides by itself)
         pure_metrics = bool(metrics) and not topic and not papers
         intent = _learned_intent(intent_scores, papers, compared, metrics)
-        if papers and intent == "listing" and topic and EXHAUSTIVE.search(text):
+        if papers and intent in SET_INTENTS and _named_only_as_examples(text, context):
+            # "the most recent paper that uses PaLM models (palm, palm-2, palm-e)": the named ones are examples
+            papers = []
+            consumed = [span for span in consumed if span not in name_spans]
+            topic = _topic(text, consumed, context, filters.category)
+        elif papers and intent == "listing" and topic and EXHAUSTIVE.search(text):
             # "list all the papers on X (self-training, debate, multiagent finetuning)": the named ones are examples
             papers = []
             consumed = [span for span in consumed if span not in name_spans]
@@ -598,6 +603,12 @@ NOT_IN_PROFILE_SURE = 0.5  # "the profile doesn't hold that" without a known kin
 
 def _likeliest(scores: dict[str, float]) -> str:
     return max(scores, key=scores.__getitem__)
+
+
+def _named_only_as_examples(text: str, context: PlanContext) -> bool:
+    """Every paper the question names is named among the examples it gives of its topic."""
+    masked = EXAMPLES.sub(lambda match: " " * len(match.group()), text)
+    return not _named_papers(masked, context, [], [])
 
 
 def _learned_intent(scores: dict[str, float], papers: list[str], compared: list[str], metrics: list[str]) -> Intent:
