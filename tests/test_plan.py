@@ -395,3 +395,10 @@ def test_papers_named_only_among_a_listings_examples_are_examples() -> None:
     assert "palm-e" in planned.examples
     named = plan_question("what is palm-e (the embodied one)?", CONTEXT, {"definition": 0.9, "listing": 0.1})
     assert [TITLES[paper_id] for paper_id in named.papers] == ["PaLM-E: An Embodied Multimodal Language Model"]
+
+
+def test_the_compared_operands_come_from_the_clause_naming_the_papers() -> None:
+    planned = plan("ReST^EM vs the iterative consensus paper: both push math without labels, but one finetunes?")
+    assert planned.intent == "comparison" and planned.compared == ["iterative consensus"]
+    listed = plan("LOLA, melting pot 2.0, neural mmo v1.3 and multiagent debate: compare what multi-agent means")
+    assert len(listed.papers) == 3 and listed.compared == ["multiagent debate"]

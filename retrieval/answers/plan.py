@@ -658,10 +658,18 @@ def _compared(text: str, consumed: list[tuple[int, int]], context: PlanContext) 
     """Operands of a comparison that name no known paper: "the multi-game one", "multiagent debate"."""
     if not COMPARISON.search(text):
         return []
-    clauses = [c for c in re.split(r"[.:?;!]", text) if OPERAND_SPLIT.search(c)]
+    # clauses end at punctuation before a space ("melting pot 2.0, neural mmo v1.3" is one clause)
+    clauses = [c for c in re.split(r"[.:?;!](?=\s|$)", text) if OPERAND_SPLIT.search(c)]
     if not clauses:
         return []
-    clause = max(clauses, key=lambda c: len(OPERAND_SPLIT.findall(c)))
+
+    def names_in(clause: str) -> int:
+        start = text.index(clause)
+        return sum(start <= s and e <= start + len(clause) for s, e in consumed)
+
+    # the clause naming the most papers ("ReST^EM vs the consensus paper: both push math, but one finetunes"),
+    # then the one with the most operands
+    clause = max(clauses, key=lambda c: (names_in(c), len(OPERAND_SPLIT.findall(c))))
     offset = text.index(clause)
     operands = []
     position = offset
