@@ -189,3 +189,10 @@ def test_a_year_beside_another_metric_gets_its_count(seeded_service: ResearchSer
     in_2022 = sum(paper.year == 2022 for paper in seeded_service.papers())
     assert answer.intent == "metrics"
     assert f"{in_2022} of the" in answer.answer and "novelty" in answer.answer
+
+
+def test_a_question_asking_for_a_papers_code_gets_the_abstracts_link(seeded_service: ResearchService) -> None:
+    asked = seeded_service.ask("is the code for LOLA public? pls drop the link")
+    assert "github.com/alshedivat/lola" in asked.answer and asked.citations[0].title.startswith("Learning with Opp")
+    other = seeded_service.ask("what does RT-2 output as actions?")
+    assert "abstract gives no link" not in other.answer and "http" not in other.answer

@@ -18,6 +18,7 @@ from retrieval.answers.coverage import CoverageModel, coverage_features
 from retrieval.answers.extractive import abstention, extractive_answer, llm_cited_answer, topic_is_foreign
 from retrieval.answers.metadata import answer_metrics, citation, paper_listing
 from retrieval.answers.plan import PAPER_CITATIONS, PAPER_LINKS, QueryPlan, has_filter
+from retrieval.answers.sentence_filters import POINTER
 from retrieval.errors import UserFacingError
 from retrieval.index.paper_lookup import PaperIndex
 from retrieval.index.paper_names import title_head
@@ -26,7 +27,7 @@ from retrieval.index.sentence_vectors import SentenceVectors, quotable_sentences
 from retrieval.metrics import compute_metrics
 from retrieval.models import Answer, Citation, MetricSnapshot, MetricsReport, Paper, PaperFilter, SearchHit
 from retrieval.settings import Settings
-from retrieval.text.lexical import STOPWORDS, terms
+from retrieval.text.lexical import STOPWORDS, split_sentences, terms
 from retrieval.text.names import name_tokens, paper_has_author, replace_person
 
 INTRODUCES = re.compile(
@@ -655,7 +656,36 @@ def answer_lookup(ctx: AnswerContext) -> Answer:
     )
     if ctx.settings.llm and not answer.abstained:
         answer = llm_cited_answer(ctx.question, hits, ctx.owner, ctx.vectors, ctx.settings, answer)
+    if ctx.plan.papers and ASKS_FOR_LINK.search(ctx.question) and not answer.abstained:
+        answer = with_links(answer, [ctx.by_id[paper_id] for paper_id in ctx.plan.papers])
     return ctx.tag(answer)
+
+
+# "is the code for LOLA public? drop the link": the abstract's pointers, never quoted otherwise, answer this
+ASKS_FOR_LINK = re.compile(
+    r"\b(?:links?|urls?|github|repo(?:sitory)?|website|project page|web ?page)\b|\bopen[- ]sourced?\b|"
+    r"\bcode\b.{0,30}\b(?:public|available|released|out|online)\b|\b(?:is there|any|where(?:'s| is)?) (?:the )?code\b",
+    re.IGNORECASE,
+)
+
+
+def with_links(answer: Answer, papers: list[Paper]) -> Answer:
+    """The answer, then each named paper's link sentences as its abstract words them, or what the profile says of
+    its code when the abstract gives none."""
+    citations = list(answer.citations)
+    parts = [answer.answer]
+    for paper in papers:
+        n = next((c.n for c in citations if c.id == paper.id), None)
+        if n is None:
+            n = len(citations) + 1
+            citations.append(citation(n, paper))
+        pointers = [sentence for sentence in split_sentences(paper.abstract) if POINTER.search(sentence)]
+        if pointers:
+            parts.extend(f"{sentence} [{n}]" for sentence in pointers)
+        else:
+            code = "marks its code as released" if paper.has_code else "does not mark its code as released"
+            parts.append(f"{short_name(paper)}'s abstract gives no link; the profile {code} [{n}].")
+    return answer.model_copy(update={"answer": "\n".join(parts), "citations": citations})
 
 
 def topic_papers(
