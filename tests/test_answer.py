@@ -196,3 +196,13 @@ def test_a_question_asking_for_a_papers_code_gets_the_abstracts_link(seeded_serv
     assert "github.com/alshedivat/lola" in asked.answer and asked.citations[0].title.startswith("Learning with Opp")
     other = seeded_service.ask("what does RT-2 output as actions?")
     assert "abstract gives no link" not in other.answer and "http" not in other.answer
+
+
+def test_a_definition_asking_more_than_what_it_is_quotes_the_answering_sentence(
+    seeded_service: ResearchService,
+) -> None:
+    asked = seeded_service.ask("What are the two new models introduced in the Gemini 1.5 report?")
+    assert asked.citations[0].title.startswith("Gemini 1.5")
+    assert "Gemini 1.5 Pro" in asked.answer and "Gemini 1.5 Flash" in asked.answer
+    plain = seeded_service.ask("what is LOLA?")
+    assert plain.answer.count("[1]") <= 3  # the lead, what it is, its key result

@@ -15,7 +15,13 @@ from functools import cached_property
 import numpy as np
 
 from retrieval.answers.coverage import CoverageModel, coverage_features
-from retrieval.answers.extractive import abstention, extractive_answer, llm_cited_answer, topic_is_foreign
+from retrieval.answers.extractive import (
+    abstention,
+    extractive_answer,
+    llm_cited_answer,
+    score_sentences,
+    topic_is_foreign,
+)
 from retrieval.answers.metadata import answer_metrics, citation, paper_listing
 from retrieval.answers.plan import PAPER_CITATIONS, PAPER_LINKS, QueryPlan, has_filter
 from retrieval.answers.sentence_filters import POINTER
@@ -465,8 +471,21 @@ def answer_definition(ctx: AnswerContext) -> Answer:
         if subtitle.strip()
         else f"“{paper.title}” ({paper.year}) [1]."
     )
-    text = " ".join([lead, f"{intro} [1]", *([f"{finding} [1]"] if finding else [])])
+    asked = _asked_sentence(ctx, paper, (intro, finding))
+    text = " ".join([lead, *(f"{sentence} [1]" for sentence in (intro, asked, finding) if sentence)])
     return ctx.answer(text, [citation(1, paper)])
+
+
+def _asked_sentence(ctx: AnswerContext, paper: Paper, shown: tuple[str | None, ...]) -> str | None:
+    """The paper's sentence that best answers a question asking more than what the paper is ("what are the two
+    new models introduced in the Gemini 1.5 report?"), unless already shown; None for a plain "what is X?"."""
+    index = ctx.searcher.lexical_index()
+    asked_terms = set(terms(ctx.plan.topic)) - set(terms(f"{paper.title} {short_name(paper)}"))
+    if not asked_terms:
+        return None
+    hit = SearchHit(paper=paper, score=1.0, rank=1)
+    best = score_sentences(ctx.question, [hit], ctx.vectors, index, ctx.settings)
+    return best[0].text if best and best[0].text not in shown else None
 
 
 def answer_comparison(ctx: AnswerContext) -> Answer:
