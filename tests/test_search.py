@@ -297,3 +297,11 @@ def test_a_paper_uses_a_hyphenated_word_in_either_spelling(seeded_service: Resea
     assert index.uses_words("energy based models", ebm.id)  # written "Energy-Based"
     assert not index.uses_words("multi-agent robots", ebm.id)
     assert not index.uses_words("zzqx", ebm.id)  # a word no paper uses proves nothing
+
+
+def test_a_paper_uses_a_topics_words_only_side_by_side(seeded_service: ResearchService) -> None:
+    index = seeded_service._answer_tools()[0].lexical_index()
+    composing = next(paper for paper in index.papers if paper.title.startswith("Compositional Visual Generation"))
+    assert index.uses_words("visual generation", composing.id)
+    assert index.uses_words("generation visual", composing.id)  # any order
+    assert not index.uses_words("energy generation", composing.id)  # both words, never side by side

@@ -107,21 +107,36 @@ class LexicalIndex:
         present = sum(self.idf(term) for term in query_terms if term in self.terms_of(paper_id))
         return present / total if total > 0 else 0.0
 
+    @cached_property
+    def _word_sequences(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+        return {}  # filled on demand, like _term_sets
+
+    def word_sequences(self, paper_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The paper's title and abstract as terms in order, twice: a hyphenated word as its joined form, and as its
+        parts ("multi-agent" → "multiag"; → "multi", "agent")."""
+        found = self._word_sequences.get(paper_id)
+        if found is None:
+            paper = self.by_id.get(paper_id)
+            found = _word_sequences(f"{paper.title}\n{paper.abstract}" if paper else "")
+            self._word_sequences[paper_id] = found
+        return found
+
     def uses_words(self, query: str, paper_id: str) -> bool:
-        """The paper uses every word of the query that some paper uses; a hyphenated word counts as used in
-        either spelling ("multi-agent" by "multiagent", "energy-based" by "energy based")."""
-        paper_terms = self.terms_of(paper_id)
-        used_any = False
-        for match in WORD.finditer(query):
-            forms = terms(match.group())  # a hyphenated word: its joined form, then its parts
-            known = [term for term in forms if self.document_frequency.get(term, 0)]
-            if not known:
-                continue
-            used_any = True
-            joined, parts = forms[0], forms[1:]
-            if not (joined in paper_terms or (parts and all(part in paper_terms for part in parts))):
-                return False
-        return used_any
+        """The paper uses the query's words (those some paper uses) side by side, in any order: "language models"
+        in "pre-trained language models" and "generate images" in "image generation", but not "language" in one
+        sentence and "models" in another. A hyphenated word counts in either spelling ("multi-agent" as
+        "multiagent", "energy-based" as "energy based")."""
+        known = " ".join(
+            match.group()
+            for match in WORD.finditer(query)
+            if any(self.document_frequency.get(term, 0) for term in terms(match.group()))
+        )
+        if not known:
+            return False
+        return any(
+            _has_window(paper, wanted)
+            for wanted, paper in zip(_word_sequences(known), self.word_sequences(paper_id), strict=True)
+        )
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every paper (same order as `papers`); all zeros when no query term is known."""
@@ -129,6 +144,24 @@ class LexicalIndex:
         if not ids:
             return np.zeros(len(self.papers), dtype=np.float32)
         return self.bm25.get_scores_from_ids(ids)
+
+
+def _word_sequences(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """`text`'s terms in order with each hyphenated word joined, and with it split into its parts."""
+    joined: list[str] = []
+    parts: list[str] = []
+    for match in WORD.finditer(text):
+        forms = terms(match.group())  # a hyphenated word: its joined form, then its parts
+        if forms:
+            joined.append(forms[0])
+            parts.extend(forms[1:] or forms)
+    return tuple(joined), tuple(parts)
+
+
+def _has_window(sequence: tuple[str, ...], wanted: tuple[str, ...]) -> bool:
+    """Some run of len(wanted) consecutive terms of `sequence` holds exactly the `wanted` terms, in any order."""
+    size, target = len(wanted), Counter(wanted)
+    return any(Counter(sequence[start : start + size]) == target for start in range(len(sequence) - size + 1))
 
 
 def matches(paper: Paper, paper_filter: PaperFilter) -> bool:
