@@ -402,3 +402,9 @@ def test_the_compared_operands_come_from_the_clause_naming_the_papers() -> None:
     assert planned.intent == "comparison" and planned.compared == ["iterative consensus"]
     listed = plan("LOLA, melting pot 2.0, neural mmo v1.3 and multiagent debate: compare what multi-agent means")
     assert len(listed.papers) == 3 and listed.compared == ["multiagent debate"]
+
+
+def test_a_bare_shared_name_is_the_paper_without_a_version() -> None:
+    bare = plan("lola vs melting pot: what does each contribute?")
+    assert [TITLES[paper_id] for paper_id in bare.papers][1].startswith("Scalable Evaluation of Multi-Agent")
+    assert [TITLES[paper_id] for paper_id in plan("what is melting pot 2.0?").papers] == ["Melting Pot 2.0"]

@@ -417,6 +417,7 @@ class PlanContext:
     phrases: dict[tuple[str, ...], str]  # three specific title words -> paper id ("zero shot planners")
     categories: frozenset[str]
     person: bool  # the owner is one person, whose names the rules read as "he" (not "the lab")
+    versioned: frozenset[str] = frozenset()  # ids of papers whose title carries a version ("Melting Pot 2.0")
 
     @classmethod
     def of(cls, owner: str, papers: list[Paper], names: NameTable | None = None, *, person: bool = True) -> PlanContext:
@@ -440,7 +441,10 @@ class PlanContext:
         unique_names, shared_names = paper_names(papers, names)
         years = {paper.id: paper.year for paper in papers}
         phrases = title_phrases(papers, names)
-        return cls(owner, unique_names, shared_names, years, by_surname, by_given_name, phrases, categories, person)
+        versioned = frozenset(paper.id for paper in papers if VERSION.search(paper.title))
+        return cls(
+            owner, unique_names, shared_names, years, by_surname, by_given_name, phrases, categories, person, versioned
+        )
 
 
 def plan_question(
@@ -529,7 +533,7 @@ def plan_question(
     if intent_scores and not missing:  # (a kind of data the rules know the profile lacks decides by itself)
         pure_metrics = bool(metrics) and not topic and not papers
         intent = _learned_intent(intent_scores, papers, compared, metrics)
-        if papers and intent in SET_INTENTS and _named_only_as_examples(text, context):
+        if papers and not referred and intent in SET_INTENTS and _named_only_as_examples(text, context):
             # "the most recent paper that uses PaLM models (palm, palm-2, palm-e)": the named ones are examples
             papers = []
             consumed = [span for span in consumed if span not in name_spans]
@@ -760,7 +764,7 @@ FOLLOW_UP = re.compile(r"\b(?:newer|newest|latest|follow[- ]?up|sequel|second|2\
 
 def _settle(context: PlanContext, text: str, paper_ids: list[str]) -> str | None:
     """Which of the papers sharing a name the question means: the one of a year it gives, the original or the
-    follow-up; None when it does not say."""
+    follow-up, else the one whose title has no version; None when it does not say."""
     years = {int(year) for year in YEAR_ONLY.findall(text)}
     by_year = [paper_id for paper_id in paper_ids if context.years[paper_id] in years]
     if len(by_year) == 1:
@@ -769,7 +773,13 @@ def _settle(context: PlanContext, text: str, paper_ids: list[str]) -> str | None
         return paper_ids[0]
     if FOLLOW_UP.search(text):
         return paper_ids[-1]
+    unversioned = [paper_id for paper_id in paper_ids if paper_id not in context.versioned]
+    if len(unversioned) == 1:  # "melting pot" is not "Melting Pot 2.0": a bare name is the one without a version
+        return unversioned[0]
     return None
+
+
+VERSION = re.compile(r"\b(?:v?\d+\.\d+|v\d+)\b")
 
 
 GREEK = {"gamma": "γ", "alpha": "α", "beta": "β", "delta": "δ", "lambda": "λ", "mu": "μ", "pi": "π", "tau": "τ"}
