@@ -47,6 +47,7 @@ HALVES = [
     "check13",
     "check14",
     "check15",
+    "check16",
 ]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 

@@ -206,3 +206,10 @@ def test_a_definition_asking_more_than_what_it_is_quotes_the_answering_sentence(
     assert "Gemini 1.5 Pro" in asked.answer and "Gemini 1.5 Flash" in asked.answer
     plain = seeded_service.ask("what is LOLA?")
     assert plain.answer.count("[1]") <= 3  # the lead, what it is, its key result
+
+
+def test_a_breakdown_by_category_lists_every_category_even_when_some_are_named(
+    seeded_service: ResearchService,
+) -> None:
+    answer = seeded_service.ask("can u break his papers down by arxiv category (how LG vs RO vs CL stacks up)?")
+    assert "Papers per category:" in answer.answer and "CV:" in answer.answer

@@ -408,3 +408,32 @@ def test_a_bare_shared_name_is_the_paper_without_a_version() -> None:
     bare = plan("lola vs melting pot: what does each contribute?")
     assert [TITLES[paper_id] for paper_id in bare.papers][1].startswith("Scalable Evaluation of Multi-Agent")
     assert [TITLES[paper_id] for paper_id in plan("what is melting pot 2.0?").papers] == ["Melting Pot 2.0"]
+
+
+@pytest.mark.parametrize(
+    ("question", "filters"),
+    [
+        ("any 2020 or 2021 papers of his with released code?", {"year_from": 2020, "year_to": 2021, "has_code": True}),
+        ("the most recent paper he put out in 2023 on generating crystal structures?", {"year": 2023}),
+        ("papers from 2021 on?", {"year_from": 2021}),
+    ],
+)
+def test_years_in_words_beside_a_topic(question: str, filters: dict) -> None:
+    assert plan(question).filters.model_dump(exclude_defaults=True) == filters
+
+
+def test_what_else_he_works_on_is_his_other_work() -> None:
+    planned = plan("i only know him from decision transformer lol. what else does he work on, broadly?")
+    assert (planned.intent, planned.papers, planned.topic) == ("overview", [], "")
+    assert [TITLES[paper_id] for paper_id in planned.exclude] == [
+        "Decision Transformer: Reinforcement Learning via Sequence Modeling"
+    ]
+
+
+def test_a_title_head_before_an_exclamation_names_the_paper() -> None:
+    planned = plan("Blocks Assemble! and Brax both lean on RL in simulation. contrast what each one contributes")
+    assert planned.intent == "comparison" and len(planned.papers) == 2
+
+
+def test_social_media_is_data_the_profile_lacks() -> None:
+    assert plan("is he on bluesky or mastodon? would love to follow").intent == "not_in_profile"

@@ -51,9 +51,17 @@ def _peak_year(question: str, report: MetricsReport) -> str:
     return f"{' and '.join(years)} had the {most} papers: {target}{each} of the {report.papers_listed} listed."
 
 
+# asks for the whole split, whichever categories it names ("break them down by category, LG vs RO vs CL")
+BREAKDOWN = re.compile(
+    r"\bbreak(?:s|ing)? (?:[\w.]+ ){0,4}down\b|\bbreak ?down\b|\bsplit\b|\bdistribution\b|\bper category\b|"
+    r"\bby (?:arxiv )?categor(?:y|ies)\b",
+    re.IGNORECASE,
+)
+
+
 def _category(question: str, report: MetricsReport) -> str:
     named = [cat for cat in report.by_category if re.search(rf"\b{re.escape(cat)}\b", question)]
-    if named:
+    if named and not BREAKDOWN.search(question):
         return " ".join(f"{_share(report.by_category[cat], report)} are in {cat}." for cat in named)
     return "Papers per category: " + ", ".join(f"{cat}: {count}" for cat, count in report.by_category.items()) + "."
 

@@ -48,14 +48,15 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for pattern, kind in (
         (
             rf"\bbetween {YEAR} and {YEAR}\b|\bfrom {YEAR} (?:to|until|through|-) ?{YEAR}\b|\b{YEAR} ?[-–] ?{YEAR}\b|"
-            rf"\b{YEAR} (?:and|&|\+) {YEAR}\b",
+            rf"\b{YEAR} (?:and|or|&|\+) {YEAR}\b",
             "range",
         ),
         (
             rf"\b(?:since|after|starting(?: in)?|post|(?<!no )(?<!not )(?:newer|later) than)[ -]{YEAR}\b|"
             rf"\b(?:from )?{YEAR} (?:and|or) (?:later|after|onwards?)\b|"
-            # "2020 onwards", but not the place in "anything from 2020 on his profile"
-            rf"\b(?:from )?{YEAR} (?:onwards?|on(?! (?:his|her|their|the|this|that|my|your|its|a|an)\b))\b",
+            # "2020 onwards", "2020 on?", "from 2021 on, …"; not a place ("2020 on his profile") or a topic ("in 2023
+            # on crystals")
+            rf"\b(?:from )?{YEAR} (?:onwards?|on(?=\s*(?:[,.?!;:)]|$|and\b|or\b|pls\b|please\b)))",
             "from",
         ),
         (
@@ -165,6 +166,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (
             r"\bemail\b|\bphone number\b|\bcontact (?:him|details|info)\b|\btwitter\b|\bhomepage\b|"
+            r"\bbluesky\b|\bmastodon\b|\blinkedin\b|\bsocial media\b|"
             r"\b(?:personal )?(?:website|web ?page|blog)\b",
             "contact details or personal pages",
         ),
@@ -277,7 +279,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         ),
         (
             ("last_paper",),
-            r"\b(?:latest|newest|most recent|last) (?:listed |published )?(?:papers?|publications?|articles?)\b"
+            r"\b(?:latest|newest|most recent|last) (?:listed |published )?(?:papers?|publications?|articles?|thing)\b"
             r"(?= (?:in|on) (?:his|the) profile| listed|,| and\b|\s*\?*$)|"
             r"\bwhich (?:one|paper)(?:'s| is) the (?:latest|newest|most recent)\b|"
             # "the earliest paper on his profile and the most recent one"
@@ -319,6 +321,12 @@ OVERVIEW = re.compile(
     # only the verb is the cue: "what multi-agent environments has he built?" keeps its topic
     r"what (?:[\w-]+ ){0,4}(?P<cue>(?:has|did) he (?:helped? )?(?:build|built|develop|developed|create|created|make|"
     r"made|release|released)))\b",
+    re.IGNORECASE,
+)
+# the researcher's other work, beside the papers named
+WHAT_ELSE = re.compile(
+    r"\bwhat else (?:does|has|did|is) (?:he|she) (?:work(?:ed|ing)? on|done|do|research(?:ed)?|stud(?:y|ied)|"
+    r"publish(?:ed)?|written|been up to)\b",
     re.IGNORECASE,
 )
 # intents that answer with every paper on a topic, or the newest of them: they read the examples a question gives
@@ -575,6 +583,10 @@ def plan_question(
         filters = PaperFilter()
     if "by_category" in metrics:  # the split over every category, whichever the question names
         filters = filters.model_copy(update={"category": None})
+    exclude: list[str] = []
+    if papers and intent != "comparison" and WHAT_ELSE.search(text):
+        # "i only know him from decision transformer. what else does he work on?": all but the papers named
+        intent, exclude, papers, topic = "overview", papers, [], ""
     if intent == "overview" and TIMELINE.search(text):
         topic = ""
     examples = ""
@@ -594,6 +606,7 @@ def plan_question(
         topic=topic,
         metrics=metrics,
         missing=missing,
+        exclude=exclude,
         examples=examples,
     )
 
@@ -799,7 +812,7 @@ def _filters(
         if not match or any(start <= match.start() < end for start, end in consumed):
             continue
         years = [int(year) for year in match.groups() if year]
-        two_years = kind == "range" and re.fullmatch(rf"{YEAR} (?:and|&|\+) {YEAR}", match.group())
+        two_years = kind == "range" and re.fullmatch(rf"{YEAR} (?:and|or|&|\+) {YEAR}", match.group())
         if two_years and max(years) - min(years) != 1:
             continue  # "his 2017 and 2024 papers" is two years, not the eight between; "2023 and 2024" is a span
         consumed.append(match.span())

@@ -109,11 +109,12 @@ def phrase_words(text: str) -> list[str]:
 
 
 def title_head(title: str) -> str | None:
-    """The short name before a title's colon or dash: 'VeLO', 'Decision Transformer', 'Brax'."""
-    for separator in (":", " -- ", " — "):
+    """The short name before a title's colon, dash or exclamation: 'VeLO', 'Decision Transformer', 'Brax',
+    'Blocks Assemble!'."""
+    for separator in (":", " -- ", " — ", "! "):
         head, found, _ = title.partition(separator)
         if found and len(head.split()) <= 4:
-            return head.strip()
+            return head.strip() + ("!" if separator == "! " else "")
     return None
 
 
