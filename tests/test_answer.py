@@ -213,3 +213,12 @@ def test_a_breakdown_by_category_lists_every_category_even_when_some_are_named(
 ) -> None:
     answer = seeded_service.ask("can u break his papers down by arxiv category (how LG vs RO vs CL stacks up)?")
     assert "Papers per category:" in answer.answer and "CV:" in answer.answer
+
+
+def test_each_part_of_a_two_part_question_gets_its_sentence(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask(
+        "Blocks Assemble! - what real-world thing was it modeled on, and what could its agents do untrained?"
+    )
+    assert "children's toy kits" in answer.answer and "reset-free" in answer.answer
+    where = seeded_service.ask("where did they evaluate 'language models as zero-shot planners'? which simulator")
+    assert "VirtualHome" in where.answer

@@ -58,7 +58,8 @@ def states_figure(sentence: str, paper: Paper, question: str) -> bool:
 
 
 ASK_CLAUSE_SPLIT = re.compile(
-    r"(?<=[.?!;:])\s+|\s+[-–—]\s+|,\s+(?=(?:what|which|how|who|when|where|why|did|does|do|is|are|was|were|can)\b)",
+    r"(?<=[.?!;:])\s+|\s+[-–—]\s+|,\s+(?=(?:what|which|how|who|when|where|why|did|does|do|is|are|was|were|can)\b)|"
+    r",?\s+and\s+(?=(?:what|which|how|who|when|where|why)\b)",
     re.IGNORECASE,
 )
 ASK_WORD = re.compile(r"\b(?:what|which|how|who|when|where|why|did|does|do|is|are|was|were|can)\b", re.IGNORECASE)
@@ -70,6 +71,13 @@ def ask_clause(question: str) -> str:
     clauses = [clause for clause in ASK_CLAUSE_SPLIT.split(question.strip()) if clause.strip()]
     asking = [clause for clause in clauses if ASK_WORD.search(clause)]
     return asking[-1] if len(clauses) > 1 and asking else question
+
+
+def ask_clauses(question: str) -> list[str]:
+    """Every clause that asks something ("what was it modeled on, and what setting could it handle?"); one
+    clause for a question that asks one thing."""
+    clauses = [clause for clause in ASK_CLAUSE_SPLIT.split(question.strip()) if clause.strip()]
+    return [clause for clause in clauses if ASK_WORD.search(clause)] or [question]
 
 
 def score_sentences(
@@ -229,7 +237,13 @@ def extractive_answer(
     named = named_sources(question, sources)
     if named:
         candidates = [candidate for candidate in candidates if candidate.source in named]
-    text, citations = compose(select(candidates, settings.answer_margin), sources)
+    chosen = select(candidates, settings.answer_margin)
+    clauses = ask_clauses(question)
+    for clause in clauses if len(clauses) > 1 else []:  # each part of a question with several gets its sentence
+        part = [c for c in score_sentences(clause, sources, vectors, index, settings) if c.source in (named or {0})]
+        if part and (part[0].source, part[0].position) not in {(c.source, c.position) for c in chosen}:
+            chosen.append(part[0])
+    text, citations = compose(chosen, sources)
     return Answer(question=question, answer=text, abstained=False, route="papers", citations=citations)
 
 
