@@ -202,6 +202,8 @@ def test_examples_after_like_eg_or_the_question(question: str, topic: str, examp
 def test_his_research_trajectory_is_a_timeline_with_no_topic() -> None:
     timeline = plan("how has his research trajectory changed over the years?")
     assert timeline.intent == "overview" and timeline.topic == ""
+    changing = plan("summarize how he has dealt with environments that change or data that keeps shifting")
+    assert changing.intent == "overview" and "environments" in changing.topic
 
 
 def test_multi_agent_is_a_topic_unless_called_a_category() -> None:

@@ -357,9 +357,9 @@ WHICH_PAPERS = re.compile(
 )
 # how the work changed over time: a researcher-wide overview, themes with their years
 TIMELINE = re.compile(
-    # "his research trajectory", not "trajectory data" (a topic)
-    r"\b(?:shift(?:ed|s)?|evolv(?:e|ed|ing)|changed?|(?:his|research|career) trajectory|over the years|over time|"
-    r"progress(?:ed|ion)?)\b",
+    # past tenses and "his research trajectory": "environments that change", "trajectory data" are topics
+    r"\b(?:shifted|evolved|changed|(?:his|research|career) trajectory|over the years|over time|progressed|"
+    r"progression)\b",
     re.IGNORECASE,
 )
 COMPARISON = re.compile(
