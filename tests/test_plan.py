@@ -439,3 +439,8 @@ def test_a_title_head_before_an_exclamation_names_the_paper() -> None:
 
 def test_social_media_is_data_the_profile_lacks() -> None:
     assert plan("is he on bluesky or mastodon? would love to follow").intent == "not_in_profile"
+
+
+def test_a_year_without_a_superlative_is_that_years_listing() -> None:
+    assert plan_question("what came out in 2020", CONTEXT, {"recency": 0.7, "listing": 0.3}).intent == "listing"
+    assert plan_question("newest paper from 2022?", CONTEXT, {"recency": 0.7, "listing": 0.3}).intent == "recency"

@@ -323,6 +323,7 @@ OVERVIEW = re.compile(
     r"made|release|released)))\b",
     re.IGNORECASE,
 )
+LAST_ONE = re.compile(r"\b(?:last|final)\b", re.IGNORECASE)
 # the researcher's other work, beside the papers named
 WHAT_ELSE = re.compile(
     r"\bwhat else (?:does|has|did|is) (?:he|she) (?:work(?:ed|ing)? on|done|do|research(?:ed)?|stud(?:y|ied)|"
@@ -583,6 +584,8 @@ def plan_question(
         filters = PaperFilter()
     if "by_category" in metrics:  # the split over every category, whichever the question names
         filters = filters.model_copy(update={"category": None})
+    if intent == "recency" and filters.year is not None and not RECENCY.search(text) and not LAST_ONE.search(text):
+        intent = "listing"  # "what came out in 2020": that year's papers, not its newest three
     exclude: list[str] = []
     if papers and intent != "comparison" and WHAT_ELSE.search(text):
         # "i only know him from decision transformer. what else does he work on?": all but the papers named
