@@ -48,6 +48,7 @@ HALVES = [
     "check14",
     "check15",
     "check16",
+    "check17",
 ]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 

@@ -222,3 +222,17 @@ def test_each_part_of_a_two_part_question_gets_its_sentence(seeded_service: Rese
     assert "children's toy kits" in answer.answer and "reset-free" in answer.answer
     where = seeded_service.ask("where did they evaluate 'language models as zero-shot planners'? which simulator")
     assert "VirtualHome" in where.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [
+        ("2025 paper count so far? also how many papers has he claimed in total", "The profile states"),
+        ("per-category paper counts for him pls (LG, RO, CL and so on)", "Papers per category:"),
+        ("what's the earliest-dated paper in his listing? and his h-index", "The earliest listed paper"),
+    ],
+)
+def test_every_metric_of_a_two_part_metrics_question(
+    seeded_service: ResearchService, question: str, wanted: str
+) -> None:
+    assert wanted in seeded_service.ask(question).answer

@@ -444,3 +444,31 @@ def test_social_media_is_data_the_profile_lacks() -> None:
 def test_a_year_without_a_superlative_is_that_years_listing() -> None:
     assert plan_question("what came out in 2020", CONTEXT, {"recency": 0.7, "listing": 0.3}).intent == "listing"
     assert plan_question("newest paper from 2022?", CONTEXT, {"recency": 0.7, "listing": 0.3}).intent == "recency"
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("what did igor tweet when gemini 2.5 launched?", "contact details or personal pages"),
+        ("have any of his papers been retracted or gotten an erratum?", "retractions or errata"),
+        ("which of his own papers does igor consider his most important one?", "his own opinions or favourites"),
+    ],
+)
+def test_more_kinds_of_data_the_profile_lacks(question: str, missing: str) -> None:
+    assert (plan(question).intent, plan(question).missing) == ("not_in_profile", missing)
+
+
+def test_the_verbs_of_a_paper_are_no_missing_data() -> None:
+    assert plan("in the forgetful causal masking paper, why do they think masking helps?").missing is None
+    assert plan("learning to ski at 35, should i just youtube it?").missing is None
+
+
+@pytest.mark.parametrize(
+    ("question", "filters"),
+    [
+        ("fei xia coauthored papers that are tagged robotics: which is the newest?", {"category": "RO"}),
+        ("newest LG-category paper he coauthored with yilun du", {"category": "LG"}),
+    ],
+)
+def test_categories_tagged_or_hyphenated(question: str, filters: dict) -> None:
+    assert plan(question).filters.category == filters["category"]

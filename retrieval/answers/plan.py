@@ -166,14 +166,21 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (
             r"\bemail\b|\bphone number\b|\bcontact (?:him|details|info)\b|\btwitter\b|\bhomepage\b|"
-            r"\bbluesky\b|\bmastodon\b|\blinkedin\b|\bsocial media\b|"
+            r"\bbluesky\b|\bmastodon\b|\blinkedin\b|\bsocial media\b|\btweet(?:s|ed)?\b|"
             r"\b(?:personal )?(?:website|web ?page|blog)\b",
             "contact details or personal pages",
         ),
         (r"\bpatent(?:s|ed)?\b", "patents"),
+        (r"\bretract(?:ed|ions?)\b|\berrat(?:um|a)\b", "retractions or errata"),
         (
-            # "talks" but not the verb: "ALPT talks about 'source' environments"
-            r"\b(?:invited |recent )?talks\b(?! about\b)|\bkeynotes?\b|\byoutube\b|\bpodcasts?\b|\bslides\b|"
+            # what he personally holds, not what his papers argue ("why do they think masking helps?")
+            r"\b(?:does|did) (?:he|she) (?:personally )?consider\b|\bhis (?:own |personal )?(?:opinions?|favou?rite)\b",
+            "his own opinions or favourites",
+        ),
+        (
+            # "talks" but not the verb ("ALPT talks about 'source' environments"), youtube as a place, not a verb
+            r"\b(?:invited |recent )?talks\b(?! about\b)|\bkeynotes?\b|\byoutube (?:channel|videos?|talks?)\b|"
+            r"\b(?:on|his) youtube\b|\bpodcasts?\b|\bslides\b|"
             r"\binterviews?\b|\b(?:give|gave|a) talk\b|\brecorded lectures?\b",
             "talks, slides or videos",
         ),
@@ -274,7 +281,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             ("first_paper",),
             r"\b(?:earliest|oldest|first)\b(?= (?:and|&) (?:the )?(?:latest|newest|last|most recent) (?:papers?|"
             r"publications?))|"
-            r"\b(?:earliest|oldest|first) (?:listed |published )?(?:papers?|publications?|articles?)\b|"
+            r"\b(?:earliest|oldest|first)(?:[- ]dated)? (?:listed |published )?(?:papers?|publications?|articles?)\b|"
             r"\b(?:earliest|oldest) one\b(?=(?: listed| on (?:his|the) profile)?\s*[?.!]*$)",
         ),
         (
@@ -408,7 +415,7 @@ FILLER = frozenset(
     point short brief rundown recap sum highlights yet
     couple bunch several full entire whole complete together whatever anyway ship ships shipped shipping thx
     gimme wanna gonna kinda sorta exactly roughly quick quickly mostly mainly side matter matters care cares filed
-    listed split arxiv looking specifically counts e.g eg i.e ie dealt
+    listed split arxiv looking specifically counts e.g eg i.e ie dealt matching match matches dated
     """.split()
 )
 
@@ -505,7 +512,7 @@ def plan_question(
         filters = filters.model_copy(update={"category": None})
         topic = _topic(text, consumed, context, filters.category)
 
-    if "by_year" in metrics and (filters.year or filters.year_from or filters.year_to):
+    if "by_year" in metrics and (filters.year or filters.year_from or filters.year_to) and not CLAIMED.search(text):
         metrics = [key for key in metrics if key not in ("papers_claimed", "papers_listed")]
     # "newest robotics paper", "his latest paper up to 2022" are not the newest paper (a year alone is a count's)
     if (
@@ -856,7 +863,7 @@ def _category(text: str, context: PlanContext) -> tuple[str, list[tuple[int, int
         matches = list(
             re.finditer(
                 rf"\b(?:cs|stat)\.{code}\b|\({code}\)(?: category)?|\btagged (?:as )?{code}\b|"
-                rf"\b{code} (?:category|papers?|section)\b|"
+                rf"\b{code}[- ](?:category|papers?|section)\b|"
                 rf"\b(?:in|under) (?:the )?{code}(?: category)?\b(?! score)",
                 text,
             )
@@ -870,7 +877,7 @@ def _category(text: str, context: PlanContext) -> tuple[str, list[tuple[int, int
         match = re.search(
             rf"\b(?:{words})(?:[- ]related)?(?: \([\w. ]+\))?\s+(?:{noun})\b|"
             rf"\b(?:in|under) (?:the )?(?:{words})(?: \([\w. ]+\))? (?:category|section|area)\b|"
-            rf"\bcategory (?:of )?(?:{words})\b",
+            rf"\bcategory (?:of )?(?:{words})\b|\b(?:tagged|filed|labell?ed|marked) (?:as |under )?(?:{words})\b",
             text,
             re.IGNORECASE,
         )
