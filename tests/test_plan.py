@@ -472,3 +472,9 @@ def test_the_verbs_of_a_paper_are_no_missing_data() -> None:
 )
 def test_categories_tagged_or_hyphenated(question: str, filters: dict) -> None:
     assert plan(question).filters.category == filters["category"]
+
+
+def test_a_classifier_reading_of_missing_data_needs_words_saying_what_is_missing() -> None:
+    assert plan_question("the first one", CONTEXT, {"not_in_profile": 0.95, "lookup": 0.05}).missing is None
+    erdos = plan_question("what's mordatch's erdos number", CONTEXT, {"not_in_profile": 0.95, "lookup": 0.05})
+    assert erdos.intent == "not_in_profile"

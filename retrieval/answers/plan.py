@@ -561,8 +561,11 @@ def plan_question(
             topic = _topic(text, consumed, context, filters.category)
         elif papers and intent != "comparison":  # named papers are what is asked about
             intent = "comparison" if len(papers) >= 2 else "lookup"  # one: definition or look-up by form, below
-        elif intent == "not_in_profile":
+        elif intent == "not_in_profile" and topic:
             missing = "that"
+        elif intent == "not_in_profile":  # "the first one": no words of its own say what the profile lacks
+            others = {label: score for label, score in intent_scores.items() if label != "not_in_profile"}
+            intent = _learned_intent(others, papers, compared, metrics)
         elif intent in ("lookup", "definition") and topic and not papers and EXHAUSTIVE.search(text):
             intent = "listing"  # "every paper where language models pick actions": the set, not one fact
         if pure_metrics:  # "what is the h-index?": every word is a metric cue
