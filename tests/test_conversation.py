@@ -252,3 +252,10 @@ def test_concurrent_follow_ups_stay_in_their_own_conversations(seeded_service: R
         assert more.similar.paper.id == paper and not shown & {hit.paper.id for hit in more.similar.results}
         assert ids(compared.answer.citations) == [paper, rt1]
         assert [t.number for t in chat.store.get(f"thread-{question}").turns] == [1, 2, 3, 4, 5, 6]
+
+
+def test_a_new_topic_drops_the_earlier_topics_examples(chat: ConversationService) -> None:
+    chat.converse("k", "list his papers about robots (robot arms, mobile manipulators)")
+    changed = chat.converse("k", "what about language models?")
+    assert changed.followup.type == "topic" and changed.answer.plan["topic"] == "language models"
+    assert "examples" not in changed.answer.plan

@@ -478,3 +478,37 @@ def test_a_classifier_reading_of_missing_data_needs_words_saying_what_is_missing
     assert plan_question("the first one", CONTEXT, {"not_in_profile": 0.95, "lookup": 0.05}).missing is None
     erdos = plan_question("what's mordatch's erdos number", CONTEXT, {"not_in_profile": 0.95, "lookup": 0.05})
     assert erdos.intent == "not_in_profile"
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("has he given any talks about multi-agent RL?", "talks, slides or videos"),
+        ("any youtube lectures by him?", "talks, slides or videos"),
+        ("in the LOLA paper, does he consider more than two agents?", None),
+    ],
+)
+def test_talks_and_opinions_read_by_their_context(question: str, missing: str | None) -> None:
+    assert plan(question).missing == missing
+
+
+def test_what_else_on_a_topic_keeps_the_topic() -> None:
+    planned = plan("besides RT-2, what else has he done on robot manipulation?")
+    assert (planned.intent, planned.topic, planned.papers) == ("overview", "robot manipulation", [])
+    assert [TITLES[paper_id] for paper_id in planned.exclude][0].startswith("RT-2")
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("papers in 2022 + novelty score", ["by_year", "novelty"]),
+        ("h-index as of 2023?", ["h_index"]),
+    ],
+)
+def test_a_years_count_only_when_asked(question: str, metrics: list[str]) -> None:
+    assert plan(question).metrics == metrics
+
+
+def test_matching_is_a_topic_word_unless_it_means_the_filters() -> None:
+    assert "matching" in plan("newest paper on flow matching").topic
+    assert plan("2020 + cs.LG: gimme every paper matching both").topic == ""

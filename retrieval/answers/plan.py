@@ -174,12 +174,14 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bretract(?:ed|ions?)\b|\berrat(?:um|a)\b", "retractions or errata"),
         (
             # what he personally holds, not what his papers argue ("why do they think masking helps?")
-            r"\b(?:does|did) (?:he|she) (?:personally )?consider\b|\bhis (?:own |personal )?(?:opinions?|favou?rite)\b",
+            r"\b(?:does|did) (?:he|she) (?:personally )?consider\b(?=.*\b(?:most important|best|favou?rite|greatest|"
+            r"proudest)\b)|\bhis (?:own |personal )?(?:opinions?|favou?rite)\b",
             "his own opinions or favourites",
         ),
         (
             # "talks" but not the verb ("ALPT talks about 'source' environments"), youtube as a place, not a verb
-            r"\b(?:invited |recent )?talks\b(?! about\b)|\bkeynotes?\b|\byoutube (?:channel|videos?|talks?)\b|"
+            r"\b(?:any|his|some|recorded|invited|recent|given|gave|public) talks\b|\btalks\b(?! about\b)|"
+            r"\bkeynotes?\b|\byoutube (?:channel|videos?|talks?|lectures?)\b|"
             r"\b(?:on|his) youtube\b|\bpodcasts?\b|\bslides\b|"
             r"\binterviews?\b|\b(?:give|gave|a) talk\b|\brecorded lectures?\b",
             "talks, slides or videos",
@@ -281,7 +283,8 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             ("first_paper",),
             r"\b(?:earliest|oldest|first)\b(?= (?:and|&) (?:the )?(?:latest|newest|last|most recent) (?:papers?|"
             r"publications?))|"
-            r"\b(?:earliest|oldest|first)(?:[- ]dated)? (?:listed |published )?(?:papers?|publications?|articles?)\b|"
+            r"\b(?:earliest|oldest|first)(?:[- ]dated)? (?:listed |published )?(?:papers?|publications?|articles?|"
+            r"thing)\b|"
             r"\b(?:earliest|oldest) one\b(?=(?: listed| on (?:his|the) profile)?\s*[?.!]*$)",
         ),
         (
@@ -330,6 +333,12 @@ OVERVIEW = re.compile(
     r"made|release|released)))\b",
     re.IGNORECASE,
 )
+# a year's paper count asked beside another metric ("papers in 2022 + novelty", "2024 paper count and ...")
+YEAR_COUNT = re.compile(
+    rf"\bpapers? (?:in|from|for|dated) {YEAR}\b|\b{YEAR} (?:papers?|paper count|count|publications?)\b|"
+    rf"\b(?:number|count|how many)\b[\w ]{{0,15}}\b{YEAR}\b",
+    re.IGNORECASE,
+)
 LAST_ONE = re.compile(r"\b(?:last|final)\b", re.IGNORECASE)
 # the researcher's other work, beside the papers named
 WHAT_ELSE = re.compile(
@@ -350,7 +359,8 @@ EXAMPLES = re.compile(
 )
 # phrasing that carries no topic: "marked as having code", "list 'em all"
 ASIDES = re.compile(
-    r"\b(?:marked|flagged|tagged|labell?ed|listed) as\b|\b(?:list|show|give me|name) (?:'?em|them)(?: all)?\b",
+    r"\b(?:marked|flagged|tagged|labell?ed|listed) as\b|\b(?:list|show|give me|name) (?:'?em|them)(?: all)?\b|"
+    r"\bmatching (?:both|all|these|those|them|each)\b|\bthat match(?:es)? (?:both|all|these|those|them)\b",
     re.IGNORECASE,
 )
 # asks for every paper, not one: "list all", "every one about", "all the papers on"
@@ -367,7 +377,7 @@ WHICH_PAPERS = re.compile(
 TIMELINE = re.compile(
     # past tenses and "his research trajectory": "environments that change", "trajectory data" are topics
     r"\b(?:shifted|evolved|changed|(?:his|research|career) trajectory|over the years|over time|progressed|"
-    r"progression)\b",
+    r"progression)\b|\b(?:did|has|have) (?:his|he)\b(?: [\w-]+){0,4} (?:change|shift|evolve)\b",
     re.IGNORECASE,
 )
 COMPARISON = re.compile(
@@ -415,7 +425,7 @@ FILLER = frozenset(
     point short brief rundown recap sum highlights yet
     couple bunch several full entire whole complete together whatever anyway ship ships shipped shipping thx
     gimme wanna gonna kinda sorta exactly roughly quick quickly mostly mainly side matter matters care cares filed
-    listed split arxiv looking specifically counts e.g eg i.e ie dealt matching match matches dated
+    listed split arxiv looking specifically counts e.g eg i.e ie dealt dated besides
     """.split()
 )
 
@@ -512,6 +522,8 @@ def plan_question(
         filters = filters.model_copy(update={"category": None})
         topic = _topic(text, consumed, context, filters.category)
 
+    if metrics and filters.year is not None and "by_year" not in metrics and YEAR_COUNT.search(text):
+        metrics = ["by_year", *metrics]  # "papers in 2022 + novelty score": the year's count is asked too
     if "by_year" in metrics and (filters.year or filters.year_from or filters.year_to) and not CLAIMED.search(text):
         metrics = [key for key in metrics if key not in ("papers_claimed", "papers_listed")]
     # "newest robotics paper", "his latest paper up to 2022" are not the newest paper (a year alone is a count's)
@@ -599,7 +611,7 @@ def plan_question(
     exclude: list[str] = []
     if papers and intent != "comparison" and WHAT_ELSE.search(text):
         # "i only know him from decision transformer. what else does he work on?": all but the papers named
-        intent, exclude, papers, topic = "overview", papers, [], ""
+        intent, exclude, papers = "overview", papers, []
     if intent == "overview" and TIMELINE.search(text):
         topic = ""
     examples = ""

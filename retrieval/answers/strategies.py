@@ -234,8 +234,6 @@ def answer_metrics_plan(ctx: AnswerContext) -> Answer:
     keys = ctx.plan.metrics
     if ctx.plan.filters.category:  # "how many cs.CL papers does he have, and which year was his busiest?"
         keys = ["by_category" if key in COUNT_KEYS else key for key in keys]
-    if year is not None and "by_year" not in keys:  # "papers in 2022 + novelty score": the year's count too
-        keys = ["by_year", *keys]
     parts, citations = [], []
     for key in dict.fromkeys(METRIC_ANSWER.get(key, key) for key in keys):
         part = answer_metrics(ctx.question, key, ctx.report, ctx.papers, year)
@@ -682,8 +680,10 @@ def answer_lookup(ctx: AnswerContext) -> Answer:
 
 # "is the code for LOLA public? drop the link": the abstract's pointers, never quoted otherwise, answer this
 ASKS_FOR_LINK = re.compile(
-    r"\b(?:links?|urls?|github|repo(?:sitory)?|website|project page|web ?page)\b|\bopen[- ]sourced?\b|"
-    r"\bcode\b.{0,30}\b(?:public|available|released|out|online)\b|\b(?:is there|any|where(?:'s| is)?) (?:the )?code\b",
+    r"\b(?:the|a|any|its|drop|share|send|post|give)(?: \w+){0,2} (?:links?|urls?)\b|\blinks? (?:to|for)\b|\burls?\b|"
+    r"\b(?:github|repo(?:sitory)?|website|project page|web ?page)\b|"
+    r"\b(?:code|implementation)\b.{0,30}\b(?:public|available|released|out|online|open[- ]sourced?)\b|"
+    r"\b(?:is there|any|where(?:'s| is)?) (?:the )?code\b",
     re.IGNORECASE,
 )
 

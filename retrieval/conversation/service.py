@@ -169,7 +169,7 @@ class ConversationService:
         if earlier.intent == "metrics":  # a count of papers under a filter is the filtered listing (as plan.py)
             update |= {"intent": "listing", "metrics": []}
         if topic:
-            update["topic"] = topic
+            update |= {"topic": topic, "examples": ""}  # the earlier topic's examples are not the new one's
         plan = earlier.model_copy(update=update)
         now = (f" on “{topic}”" if topic else "") + describe_filters(merged)
         resolved = f"{earlier.question} — now{now}"

@@ -133,6 +133,11 @@ class LexicalIndex:
         )
         if not known:
             return False
+        paper_terms = self.terms_of(paper_id)
+        if not all(term in paper_terms for term in _word_sequences(known)[1]) and not all(
+            term in paper_terms for term in _word_sequences(known)[0]
+        ):
+            return False  # cheap: a word is missing altogether
         return any(
             _has_window(paper, wanted)
             for wanted, paper in zip(_word_sequences(known), self.word_sequences(paper_id), strict=True)
