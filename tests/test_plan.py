@@ -495,7 +495,7 @@ def test_talks_and_opinions_read_by_their_context(question: str, missing: str | 
 def test_what_else_on_a_topic_keeps_the_topic() -> None:
     planned = plan("besides RT-2, what else has he done on robot manipulation?")
     assert (planned.intent, planned.topic, planned.papers) == ("overview", "robot manipulation", [])
-    assert [TITLES[paper_id] for paper_id in planned.exclude][0].startswith("RT-2")
+    assert TITLES[planned.exclude[0]].startswith("RT-2")
 
 
 @pytest.mark.parametrize(
