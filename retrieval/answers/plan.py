@@ -71,7 +71,8 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 
 YEAR_ONLY = re.compile(YEAR)
 # metrics that count papers: under a filter other than one year they become the filtered listing
-COUNT_METRICS = {"papers_claimed", "papers_listed", "by_year", "with_code", "by_category"}
+TOTAL_COUNTS = ("papers_claimed", "papers_listed")  # the whole profile's paper counts
+COUNT_METRICS = {*TOTAL_COUNTS, "by_year", "with_code", "by_category"}
 # metrics of a person, from the profile's header: the profile holds its owner's only
 PERSON_METRICS = {"h_index", "citations", "novelty", "ai_score"}
 
@@ -525,7 +526,7 @@ def plan_question(
     if metrics and filters.year is not None and "by_year" not in metrics and YEAR_COUNT.search(text):
         metrics = ["by_year", *metrics]  # "papers in 2022 + novelty score": the year's count is asked too
     if "by_year" in metrics and (filters.year or filters.year_from or filters.year_to) and not CLAIMED.search(text):
-        metrics = [key for key in metrics if key not in ("papers_claimed", "papers_listed")]
+        metrics = [key for key in metrics if key not in TOTAL_COUNTS]
     # "newest robotics paper", "his latest paper up to 2022" are not the newest paper (a year alone is a count's)
     if (
         filters.category
@@ -540,7 +541,7 @@ def plan_question(
     if filters.category and len(_categories_named(text, context)) < 2:  # "his papers in the cs.MA category"
         metrics = [key for key in metrics if key != "by_category"]
     if "with_code" in metrics and not CLAIMED.search(text):  # "how many papers have code?" asks one count
-        metrics = [key for key in metrics if key not in ("papers_claimed", "papers_listed")]
+        metrics = [key for key in metrics if key not in TOTAL_COUNTS]
     # "how many papers with Pieter Abbeel since 2020?", "his LG paper count": the filtered listing states the count
     filtered_count = (
         bool(metrics)

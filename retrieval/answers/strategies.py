@@ -23,7 +23,7 @@ from retrieval.answers.extractive import (
     topic_is_foreign,
 )
 from retrieval.answers.metadata import answer_metrics, citation, paper_listing
-from retrieval.answers.plan import PAPER_CITATIONS, PAPER_LINKS, QueryPlan, has_filter
+from retrieval.answers.plan import PAPER_CITATIONS, PAPER_LINKS, TOTAL_COUNTS, QueryPlan, has_filter
 from retrieval.answers.sentence_filters import POINTER
 from retrieval.errors import UserFacingError
 from retrieval.index.paper_lookup import PaperIndex
@@ -226,14 +226,11 @@ def gist(paper: Paper) -> str:
 # --- strategies ---
 
 
-COUNT_KEYS = ("papers_claimed", "papers_listed")
-
-
 def answer_metrics_plan(ctx: AnswerContext) -> Answer:
     year = ctx.plan.filters.year
     keys = ctx.plan.metrics
     if ctx.plan.filters.category:  # "how many cs.CL papers does he have, and which year was his busiest?"
-        keys = ["by_category" if key in COUNT_KEYS else key for key in keys]
+        keys = ["by_category" if key in TOTAL_COUNTS else key for key in keys]
     parts, citations = [], []
     for key in dict.fromkeys(METRIC_ANSWER.get(key, key) for key in keys):
         part = answer_metrics(ctx.question, key, ctx.report, ctx.papers, year)

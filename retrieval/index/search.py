@@ -131,17 +131,12 @@ class LexicalIndex:
             for match in WORD.finditer(query)
             if any(self.document_frequency.get(term, 0) for term in terms(match.group()))
         )
-        if not known:
-            return False
         paper_terms = self.terms_of(paper_id)
-        if not all(term in paper_terms for term in _word_sequences(known)[1]) and not all(
-            term in paper_terms for term in _word_sequences(known)[0]
-        ):
-            return False  # cheap: a word is missing altogether
-        return any(
-            _has_window(paper, wanted)
-            for wanted, paper in zip(_word_sequences(known), self.word_sequences(paper_id), strict=True)
-        )
+        # each spelling (joined, parts) against the paper's same spelling; a paper lacking a word is not scanned
+        forms = [
+            (n, wanted) for n, wanted in enumerate(_word_sequences(known)) if wanted and set(wanted) <= paper_terms
+        ]
+        return bool(forms) and any(_has_window(self.word_sequences(paper_id)[n], wanted) for n, wanted in forms)
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every paper (same order as `papers`); all zeros when no query term is known."""
