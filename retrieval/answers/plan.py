@@ -355,13 +355,15 @@ EXAMPLES = re.compile(
     r"\([^()]*\)?|"
     r"(?:[,?;:]|\s-|\bstuff|\bthings?|\bwork)\s*(?:like|e\.g\.|eg|such as|including|i\.e\.)[\s,]+[^()?!]*|"
     r"\be\.g\.[\s,]+[^()?!]*|"
-    r"(?<=\?)\s+[^?]*,[^?]*$",
+    # ... but not chit-chat after the question: "? asking for my thesis, thanks"
+    r"(?<=\?)\s+(?![^?]*\b(?:i|i'm|my|me|we|our|you|u|thanks?|thx|ty|pls|please|asking|cheers)\b)[^?]*,[^?]*$",
     re.IGNORECASE,
 )
 # phrasing that carries no topic: "marked as having code", "list 'em all"
 ASIDES = re.compile(
     r"\b(?:marked|flagged|tagged|labell?ed|listed) as\b|\b(?:list|show|give me|name) (?:'?em|them)(?: all)?\b|"
-    r"\bmatching (?:both|all|these|those|them|each)\b|\bthat match(?:es)? (?:both|all|these|those|them)\b",
+    r"\bmatching (?:both|all|these|those|them|each)\b|\bthat match(?:es)? (?:both|all|these|those|them)\b|"
+    r"\b(?:asking|need (?:it|this|that|them)) for (?:my|a|our) [\w-]+(?: (?:file|project|class|report))?\b",  # why asked
     re.IGNORECASE,
 )
 # asks for every paper, not one: "list all", "every one about", "all the papers on"
