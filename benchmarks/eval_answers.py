@@ -49,6 +49,8 @@ HALVES = [
     "check15",
     "check16",
     "check17",
+    "check18",
+    "check19",
 ]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 

@@ -100,6 +100,8 @@ def test_words_that_only_look_like_filters(question: str) -> None:
         ("Which papers are from 2021?", {"year": 2021}),
         ("his papers since 2022", {"year_from": 2022}),
         ("papers from 2023 onwards", {"year_from": 2023}),
+        ("list his 2023-and-later papers", {"year_from": 2023}),
+        ("his 2020-or-earlier papers", {"year_to": 2020}),
         ("anything after 2023?", {"year_from": 2024}),
         # "on her profile" is where, not "from 2018 on"; "newer than" excludes its year like "after"
         ("anything older than 2018 on her profile?", {"year_to": 2017}),
@@ -337,11 +339,56 @@ def test_final_is_no_topic() -> None:
         ("is his lab taking new students?", "open positions or hiring"),
         ("what did igor tweet when gemini 2.5 launched?", "contact details or personal pages"),
         ("have any of his papers been retracted or gotten an erratum?", "retractions or errata"),
-        ("which of his own papers does igor consider his most important one?", "his own opinions or favourites"),
+        (
+            "which of his own papers does igor consider his most important one?",
+            "his own opinions, favourites or recommendations",
+        ),
+        ("what's igor's personal stance on open weights?", "his own opinions, favourites or recommendations"),
+        ("what RL textbooks does igor recommend to new students?", "his own opinions, favourites or recommendations"),
+        ("which later papers cite LOLA or build on it?", "papers citing his papers"),
+        ("what exactly did igor contribute to the gemini 1.5 report?", "who did what within a paper"),
+        ("how does his h-index rank compared to other deepmind research scientists?", "other researchers' metrics"),
+        ("how many pull requests has igor merged into the brax repo?", "GitHub activity or download statistics"),
+        ("which of his papers got rejected before they were accepted?", "peer reviews or submission histories"),
+        ("what programming languages does igor code in day to day?", "personal life"),
     ],
 )
 def test_kinds_of_data_the_profile_lacks(question: str, missing: str) -> None:
     assert (plan(question).intent, plan(question).missing) == ("not_in_profile", missing)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "any papers from him on spam or phishing email detection?",
+        "how does prompt inversion rejection sampling work?",
+        "what did PaLM-E contribute over earlier embodied models?",
+        "summarize his contributions for a grant report, grouped by theme",
+        "if his papers were sorted into tracks at a conference, what would the tracks be?",
+        "how is the h-index of a researcher computed?",
+    ],
+)
+def test_words_of_missing_data_used_otherwise_ask_for_nothing_missing(question: str) -> None:
+    assert plan(question).missing is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "if his papers were sorted into tracks at a conference, what would the tracks be?",
+        "map his work on two axes: method families (transformers, EBMs) vs application areas (robots, games)",
+        "how wide is the range of application domains in his work, from robots to materials?",
+        "group his contributions by theme, with a result or two for each",
+    ],
+)
+def test_asking_for_the_layout_of_the_whole_work_is_a_researcher_overview(question: str) -> None:
+    result = plan(question)
+    assert (result.intent, result.topic) == ("overview", "")
+
+
+def test_chit_chat_after_the_question_is_no_topic_or_examples() -> None:
+    result = plan("which of his papers are about multi-agent communication? asking for my thesis, thanks")
+    assert (result.intent, result.topic, result.examples) == ("listing", "multi-agent communication", "")
 
 
 def test_a_venue_name_is_a_venue_only_where_it_names_one() -> None:

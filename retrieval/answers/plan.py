@@ -53,7 +53,7 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (
             rf"\b(?:since|after|starting(?: in)?|post|(?<!no )(?<!not )(?:newer|later) than)[ -]{YEAR}\b|"
-            rf"\b(?:from )?{YEAR} (?:and|or) (?:later|after|onwards?)\b|"
+            rf"\b(?:from )?{YEAR}[ -](?:and|or)[ -](?:later|after|onwards?|newer|beyond)\b|"
             # "2020 onwards", "2020 on?", "from 2021 on, …"; not a place ("2020 on his profile") or a topic ("in 2023
             # on crystals")
             rf"\b(?:from )?{YEAR} (?:onwards?|on(?=\s*(?:[,.?!;:)]|$|and\b|or\b|pls\b|please\b)))",
@@ -62,7 +62,7 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (
             rf"\b(?:before|prior to|until|up to|pre|older than|earlier than)[ -](?:and including )?(?:the end of )?"
             rf"{YEAR}\b|\b(?:through|thru|by the end of|no later than|in or before)(?: the end of)? {YEAR}\b|"
-            rf"\b{YEAR} (?:and|or) (?:earlier|before)\b",
+            rf"\b{YEAR}[ -](?:and|or)[ -](?:earlier|before|older)\b",
             "to",
         ),
         (rf"\b{YEAR}\b", "year"),
@@ -75,6 +75,12 @@ TOTAL_COUNTS = ("papers_claimed", "papers_listed")  # the whole profile's paper 
 COUNT_METRICS = {*TOTAL_COUNTS, "by_year", "with_code", "by_category"}
 # metrics of a person, from the profile's header: the profile holds its owner's only
 PERSON_METRICS = {"h_index", "citations", "novelty", "ai_score"}
+# "how does his h-index rank against other deepmind scientists?": other people's metrics
+OTHER_PEOPLE = re.compile(
+    r"\b(?:other|peers?|colleagues|typical|average)\b(?: [\w-]+){0,3}? (?:researchers?|scientists?|professors?|people|"
+    r"academics|peers|colleagues|authors)\b",
+    re.IGNORECASE,
+)
 
 # --- categories in words; only as a filter when they qualify the papers ("robotics papers", "in the CL category") ---
 CATEGORY_WORDS = {
@@ -127,7 +133,15 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             PAPER_CITATIONS,
         ),
         (
-            r"\bvenues?\b|\bconferences?\b|\bjournals?\b|\bworkshops?\b|\b(?:accepted|appeared|presented) (?:at|in)\b|"
+            # who cites a paper: "which later papers cite LOLA?", "citing papers", "work that builds on it"
+            r"\b(?:which|what|who|papers?|works?|others?|people)\b[^?.!]{0,30}\b(?:cite[sd]?|citing)\b(?! by\b)|"
+            r"\bciting (?:papers|work|articles)\b|\b(?:follow-?up|later) (?:work|papers) (?:by others|from others)\b",
+            "papers citing his papers",
+        ),
+        (
+            # not a hypothetical one: "sorted into tracks at a conference"
+            r"\bvenues?\b|\bconferences?\b(?<!tracks at a conference)|\bjournals?\b|\bworkshops?\b|"
+            r"\b(?:accepted|appeared|presented) (?:at|in)\b|"
             # a venue's name only where it is one: "ACL knee injury" is no conference
             rf"\b(?:at|in|to|for) {VENUE_NAMES}|{VENUE_NAMES}(?: ?'?\d\d(?:\d\d)?)? (?:papers?|submissions?|"
             r"publications?|orals?|spotlights?)\b",
@@ -147,7 +161,11 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\bhis (?:education|degrees?|alma mater|background|age)\b",
             "education or biography",
         ),
-        (r"\bgithub stars?\b|\bstars on github\b|\bforks?\b|\bdownloads?\b", "GitHub or download statistics"),
+        (
+            r"\bgithub stars?\b|\bstars on github\b|\bforks?\b|\bdownloads?\b|\bpull requests?\b|\bcommits\b|"
+            r"\bgithub (?:activity|contributions?|profile|account)\b",
+            "GitHub activity or download statistics",
+        ),
         (
             r"\b(?:does|did|will) he teach\b|"
             r"\bteach(?:es|ing)? (?:any |a )?(?:courses?|class(?:es)?)\b|"
@@ -166,7 +184,16 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "full author lists",
         ),
         (
-            r"\bemail\b|\bphone number\b|\bcontact (?:him|details|info)\b|\btwitter\b|\bhomepage\b|"
+            # his share of one paper, not the paper's contributions ("what did PaLM-E contribute?")
+            r"\b(?:did|does) (?:he|she) (?:personally |exactly |actually |specifically )?contribute\b|"
+            r"\bwhich (?:sections?|parts?) (?:was|were) (?:his|hers)\b|"
+            r"\bhis (?:individual|exact|personal|own|specific) (?:contributions?|role|part)\b",
+            "who did what within a paper",
+        ),
+        (
+            # an address, not a topic ("spam email detection")
+            r"\b(?:his|an?|the|igor's) e-?mail(?: address)?\b|\be-?mail (?:address|him)\b|\bphone number\b|"
+            r"\bcontact (?:him|details|info)\b|\btwitter\b|\bhomepage\b|"
             r"\bbluesky\b|\bmastodon\b|\blinkedin\b|\bsocial media\b|\btweet(?:s|ed)?\b|"
             r"\b(?:personal )?(?:website|web ?page|blog)\b",
             "contact details or personal pages",
@@ -176,8 +203,10 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (
             # what he personally holds, not what his papers argue ("why do they think masking helps?")
             r"\b(?:does|did) (?:he|she) (?:personally )?consider\b(?=.*\b(?:most important|best|favou?rite|greatest|"
-            r"proudest)\b)|\bhis (?:own |personal )?(?:opinions?|favou?rite)\b",
-            "his own opinions or favourites",
+            r"proudest)\b)|\bhis (?:own |personal )?(?:opinions?|favou?rite)\b|\bstance\b|"
+            r"\bpersonal(?:ly)? (?:views?|opinions?|take|thoughts|position|beliefs?)\b|"
+            r"\b(?:does|would|did|can|could) (?:he|she) recommend\b|\b(?:he|she) recommends\b",
+            "his own opinions, favourites or recommendations",
         ),
         (
             # "talks" but not the verb ("ALPT talks about 'source' environments"), youtube as a place, not a verb
@@ -195,12 +224,19 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "employment history",
         ),
         (r"\bself-?citations?\b", "citation counts without self-citations"),
-        (r"\bfund(?:ed|ing)\b|\bgrants?\b|\bsalary\b|\bawards?\b|\bprizes?\b|\bhonou?rs?\b", "funding or awards"),
+        (
+            # "a grant report" is where the answer goes, not a grant
+            r"\bfund(?:ed|ing)\b|\bgrants?\b(?! (?:report|proposal|application))|\bsalary\b|\bawards?\b|"
+            r"\bprizes?\b|\bhonou?rs?\b",
+            "funding or awards",
+        ),
         (r"\bpdfs?\b|\bfull text\b|\bsupplementary\b|\bappendix\b", "full texts"),
         (
             r"\b(?:peer|openreview) reviews?\b|\bwhat did (?:the )?reviewers\b|\breviewer (?:scores?|comments?)\b|"
-            r"\breviews? (?:of|for) (?:the |that |this )?paper\b",
-            "peer reviews",
+            # a paper rejected, not "rejection sampling"
+            r"\breviews? (?:of|for) (?:the |that |this )?paper\b|\b(?:got|was|were|been|be) rejected\b|"
+            r"\brejected (?:by|from|at|somewhere|before)\b|\bresubmi(?:tted|ssions?)\b",
+            "peer reviews or submission histories",
         ),
         (
             r"\b(?:phd|his|grad(?:uate)?) students?\b|\blab members?\b|\bwho works? (?:for|in) his lab\b|"
@@ -225,7 +261,8 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (
             r"\bhobb(?:y|ies)\b|\blanguages? (?:does|did|can) he speak\b|\bgr[eo]w(?:n)? up\b|\bnationality\b|"
             r"\bwhere is he (?:originally )?from\b|\bhometown\b|\bmarried\b|\bfree time\b|"
-            r"\boutside (?:of )?(?:work|research)\b",
+            r"\boutside (?:of )?(?:work|research)\b|\bprogramming languages? (?:does|did|do) (?:he|she)\b|"
+            r"\b(?:he|she) (?:actually )?codes? in\b",
             "personal life",
         ),
         (r"\bconsult(?:ing|s|ant|ancy)\b|\badvisory boards?\b|\bboard of\b", "consulting or board roles"),
@@ -363,7 +400,8 @@ EXAMPLES = re.compile(
 ASIDES = re.compile(
     r"\b(?:marked|flagged|tagged|labell?ed|listed) as\b|\b(?:list|show|give me|name) (?:'?em|them)(?: all)?\b|"
     r"\bmatching (?:both|all|these|those|them|each)\b|\bthat match(?:es)? (?:both|all|these|those|them)\b|"
-    r"\b(?:asking|need (?:it|this|that|them)) for (?:my|a|our) [\w-]+(?: (?:file|project|class|report))?\b",  # why asked
+    # why it is asked: "asking for my thesis", "need it for my bib file"
+    r"\b(?:asking|need (?:it|this|that|them)) for (?:my|a|our) [\w-]+(?: (?:file|project|class|report))?\b",
     re.IGNORECASE,
 )
 # asks for every paper, not one: "list all", "every one about", "all the papers on"
@@ -383,6 +421,19 @@ TIMELINE = re.compile(
     r"progression)\b|\b(?:did|has|have) (?:his|he)\b(?: [\w-]+){0,4} (?:change|shift|evolve)\b",
     re.IGNORECASE,
 )
+# the whole work laid out: "group them by theme", "the tracks", "the range of application domains", "the overall mix"
+BREADTH = re.compile(
+    r"\b(?:group|sort|organi[sz]e|cluster|bucket|split|divide|break)(?:s|ed|ing)?\b[^?.!]{0,40}\b(?:by|into|per) "
+    r"(?:themes?|topics?|tracks?|areas?|clusters?|buckets?|research lines?|directions?)\b|"
+    r"\b(?:per|each|every) (?:theme|track|cluster|research line)\b|\btracks\b|"
+    r"\b(?:range|breadth|spread|span|diversity|variety|mix) of (?:his )?(?:application )?(?:domains?|areas?|topics?|"
+    r"fields?|problems?|work|research|interests)\b|"
+    r"\b(?:overall|whole|full) (?:spread|range|breadth|scope|picture|mix)\b|"
+    r"\b(?:two|three|2|3) axes\b|\bmethod families\b|\bapplication (?:areas|domains)\b",
+    re.IGNORECASE,
+)
+# the intents BREADTH overrules ("method families vs application areas" compares no papers)
+LAYOUT_READS = ("overview", "lookup", "definition", "comparison")
 COMPARISON = re.compile(
     r"\b(?:compare[ds]?|comparison|comparing|vs\.?|versus|differen(?:t|ce|ces|tly)|differ|distinguish|contrast|"
     r"similarit(?:y|ies)|in common|better than|relate to|relation(?:ship)? between)\b",
@@ -419,6 +470,7 @@ FILLER = frozenset(
     join lab group team person people new intro introduction basically general generally broad broadly area areas
     field fields topic topics theme themes done doing go went goes focus focused interests interest second add adds
     including include includes involve involves involving related regarding used use uses using body look looks
+    comes goes coming going actual
     available frequent frequently often appear appears appeared usually typically author authors authored
     co-author co-authors co-authored coauthor coauthors coauthored co-write co-wrote co-written cowrote collab collabs
     among amongst
@@ -517,6 +569,8 @@ def plan_question(
     metric_spans = [span for span in consumed if span not in before_metrics]
     if filters.author and missing is None and set(metrics) & PERSON_METRICS and not set(metrics) - PERSON_METRICS:
         missing = f"{filters.author}'s own metrics"  # "what's yilun du's h-index?": only the owner's are held
+    if missing is None and set(metrics) & PERSON_METRICS and OTHER_PEOPLE.search(text):
+        missing = "other researchers' metrics"
     for pattern in (RECENCY, HAS_CODE, OVERVIEW, TIMELINE, COMPARISON, DEFINITION, ASIDES):
         _take(pattern, text, consumed)
     topic = _topic(text, consumed, context, filters.category)
@@ -615,7 +669,9 @@ def plan_question(
     if papers and intent != "comparison" and WHAT_ELSE.search(text):
         # "i only know him from decision transformer. what else does he work on?": all but the papers named
         intent, exclude, papers = "overview", papers, []
-    if intent == "overview" and TIMELINE.search(text):
+    if not papers and not metrics and intent in LAYOUT_READS and BREADTH.search(text):
+        intent = "overview"  # "if his papers were sorted into tracks, what would they be?"
+    if intent == "overview" and (TIMELINE.search(text) or BREADTH.search(text)):
         topic = ""
     examples = ""
     if intent in SET_INTENTS and topic:
