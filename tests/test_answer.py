@@ -237,3 +237,20 @@ def test_every_metric_of_a_two_part_metrics_question(
     seeded_service: ResearchService, question: str, wanted: str
 ) -> None:
     assert wanted in seeded_service.ask(question).answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["does igor enjoy hiking in the alps?", "what's mordatch's erdos number"],
+)
+def test_a_question_about_the_person_himself_says_what_the_profile_holds(
+    seeded_service: ResearchService, question: str
+) -> None:
+    """No paper covers it because it asks about him, not his research: the profile doesn't hold it."""
+    answer = seeded_service.ask(question)
+    assert (answer.intent, answer.abstained) == ("not_in_profile", False)
+    assert "profile doesn't include" in answer.answer
+
+
+def test_a_research_verb_after_him_is_still_a_research_question(seeded_service: ResearchService) -> None:
+    assert seeded_service.ask("does he use knowledge distillation to shrink models?").intent != "not_in_profile"

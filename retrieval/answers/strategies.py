@@ -65,15 +65,30 @@ AREA_TOPICS = {
 # after "his" or "<name>'s", a word that is not about the research: "his erdos number", "igor's group"
 PERSONAL_NOUN = (
     r"\s+(?!work|papers?|research|stuff|publications?|studies|projects?|line|take|models?|methods?|approach|"
-    r"algorithms?|systems?|agents?|robots?|networks?|experiments?|results?|findings?)\w+"
+    r"algorithms?|systems?|agents?|robots?|networks?|experiments?|results?|findings?|analys[ie]s)\w+"
+)
+
+
+# "does igor code in ...", "would he recommend ...": the owner doing something other than research
+PERSONAL_VERBS = (
+    r"(?:code|program|recommend|prefer|like|enjoy|love|hate|live|speak|play|feel|believe|vote|mentor|advise|hire|"
+    r"earn|travel|read|watch|listen|eat|drink)s?"
 )
 
 
 def asks_about_person(question: str, owner: str) -> bool:
-    """A question about the person, not a research topic: "what's his erdos number", "is igor's group hiring"."""
+    """A question about the person, not a research topic: "what's his erdos number", "is igor's group hiring",
+    "what languages does igor code in"."""
     owners = "|".join(re.escape(token) for token in name_tokens(owner))
     possessive = rf"\b(?:his|her|their|(?:{owners})['’]?s)" if owners else r"\b(?:his|her|their)"
-    return re.search(possessive + PERSONAL_NOUN, question, re.IGNORECASE) is not None
+    subject = rf"\b(?:does|did|do|would|will|can|could) (?:he|she{'|' + owners if owners else ''})\s+"
+    return (
+        re.search(possessive + PERSONAL_NOUN, question, re.IGNORECASE) is not None
+        or re.search(
+            rf"{subject}(?:actually |personally |really |usually )?{PERSONAL_VERBS}\b", question, re.IGNORECASE
+        )
+        is not None
+    )
 
 
 # a question whether a topic is in the work at all ("has he worked on X", "any papers on X", "anything about X",
@@ -642,12 +657,7 @@ def theme_name(groups: list[list[Paper]], index: int) -> str:
 def answer_lookup(ctx: AnswerContext) -> Answer:
     hits = ctx.search(ctx.question, ctx.settings.answer_sources) if not ctx.plan.papers else []
     if not ctx.plan.papers and topic_is_foreign(ctx.plan.topic, ctx.searcher.lexical_index(), ctx.settings):
-        if asks_about_person(ctx.question, ctx.owner) and not TOPIC_PHRASE.search(ctx.question):
-            missing = "that (it holds no personal or biographical details)"
-            return answer_not_in_profile(
-                replace(ctx, plan=ctx.plan.model_copy(update={"intent": "not_in_profile", "missing": missing}))
-            )
-        return ctx.abstain(hits)
+        return ctx.abstain(hits)  # (answer_question answers a question about the person himself)
     whether_covered = not ctx.plan.papers and ctx.plan.topic and asks_if_covered(ctx.question, ctx.owner)
     if whether_covered and off_profile(ctx, ctx.plan.topic, ctx.search(ctx.plan.topic, COVERAGE_HITS)):
         return ctx.abstain(hits)  # "has he worked on X?" asks whether X is covered at all: the coverage model's call
@@ -786,4 +796,15 @@ STRATEGIES: dict[str, Callable[[AnswerContext], Answer]] = {
 
 
 def answer_question(ctx: AnswerContext) -> Answer:
-    return STRATEGIES[ctx.plan.intent](ctx)
+    answer = STRATEGIES[ctx.plan.intent](ctx)
+    if answer.abstained and not ctx.plan.papers and _personal(ctx):
+        # "what textbooks would he recommend?": no paper covers it because it is about him, not his research
+        missing = "that (it holds no personal or biographical details)"
+        return answer_not_in_profile(
+            replace(ctx, plan=ctx.plan.model_copy(update={"intent": "not_in_profile", "missing": missing}))
+        )
+    return answer
+
+
+def _personal(ctx: AnswerContext) -> bool:
+    return asks_about_person(ctx.question, ctx.owner) and not TOPIC_PHRASE.search(ctx.question)
