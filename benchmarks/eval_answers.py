@@ -51,6 +51,8 @@ HALVES = [
     "check17",
     "check18",
     "check19",
+    "check20",
+    "check21",
 ]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 

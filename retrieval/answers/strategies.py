@@ -92,12 +92,12 @@ def asks_about_person(question: str, owner: str) -> bool:
 
 
 # a question whether a topic is in the work at all ("has he worked on X", "any papers on X", "anything about X",
-# "X - has he written about it?": the question may open after a dash); the subject is a pronoun or one of the
-# owner's names
+# "X - has he written about it?", "X, did he work on that?": the question may open after a dash or a comma;
+# "X, anything from igor?"); the subject is a pronoun or one of the owner's names
 ASKS_IF_COVERED = re.compile(
-    r"(?:^|\s[-–—]\s)\W*(?:so\s+|and\s+|hey\s+|also\s+)?(?:(?:has|did|does|have)\s+(?P<subject>\w+)|is there|"
-    r"are there)\b|"
-    r"\b(?:any|anything|something)\s+(?:\w+\s+){0,3}?(?:on|about|regarding|in|with|involving)\b",
+    r"(?:^|\s[-–—]\s|[,;:.]\s)\W*(?:so\s+|and\s+|hey\s+|also\s+)?(?:(?:has|did|does|have)\s+(?P<subject>\w+)|"
+    r"is there|are there)\b|"
+    r"\b(?:any|anything|something)\s+(?:\w+\s+){0,3}?(?:on|about|regarding|in|with|involving|from)\b",
     re.IGNORECASE,
 )
 PRONOUNS = frozenset({"he", "she", "they", "him", "her", "his"})
