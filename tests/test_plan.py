@@ -114,6 +114,8 @@ def test_words_that_only_look_like_filters(question: str) -> None:
         ("papers from 2020 and before", {"year_to": 2020}),
         ("vision papers between 2020 and 2022", {"category": "CV", "year_from": 2020, "year_to": 2022}),
         ("which of his papers are tagged AI (cs.AI)?", {"category": "AI"}),
+        ("list his papers in the materials science arxiv category (cond-mat.mtrl-sci)", {"category": "MTRL-SCI"}),
+        ("does he have anything in the mesoscale / nanoscale physics category?", {"category": "MES-HALL"}),
         ("which papers come with code?", {"has_code": True}),
         ("which of her 2019 papers shipped code?", {"year": 2019, "has_code": True}),
         ("latest paper w/ sherry yang?", {"author": "Sherry Yang"}),
@@ -351,6 +353,17 @@ def test_final_is_no_topic() -> None:
         ("how many pull requests has igor merged into the brax repo?", "GitHub activity or download statistics"),
         ("which of his papers got rejected before they were accepted?", "peer reviews or submission histories"),
         ("what programming languages does igor code in day to day?", "personal life"),
+        ("what is he working on now that hasn't been published yet?", "work not yet published"),
+        ("did igor sign any open letters calling for a pause?", "public statements or letters"),
+        ("which coauthors were his interns?", "lab members or students"),
+        (
+            "what learning rate did they use to train multi-game decision transformers?",
+            "details beyond the abstracts (hyperparameters, costs, page counts, code maintenance)",
+        ),
+        (
+            "is the neural mmo codebase still maintained?",
+            "details beyond the abstracts (hyperparameters, costs, page counts, code maintenance)",
+        ),
     ],
 )
 def test_kinds_of_data_the_profile_lacks(question: str, missing: str) -> None:
@@ -366,6 +379,8 @@ def test_kinds_of_data_the_profile_lacks(question: str, missing: str) -> None:
         "summarize his contributions for a grant report, grouped by theme",
         "if his papers were sorted into tracks at a conference, what would the tracks be?",
         "how is the h-index of a researcher computed?",
+        "if mordatch gave a keynote covering his papers, what would the sections of the talk be?",
+        "how many hours of video can gemini 2.5 pro take in?",
     ],
 )
 def test_words_of_missing_data_used_otherwise_ask_for_nothing_missing(question: str) -> None:
@@ -379,6 +394,7 @@ def test_words_of_missing_data_used_otherwise_ask_for_nothing_missing(question: 
         "map his work on two axes: method families (transformers, EBMs) vs application areas (robots, games)",
         "how wide is the range of application domains in his work, from robots to materials?",
         "group his contributions by theme, with a result or two for each",
+        "if mordatch gave a keynote covering his papers, what would the sections of the talk be?",
     ],
 )
 def test_asking_for_the_layout_of_the_whole_work_is_a_researcher_overview(question: str) -> None:
@@ -550,3 +566,18 @@ def test_a_years_count_only_when_asked(question: str, metrics: list[str]) -> Non
 def test_matching_is_a_topic_word_unless_it_means_the_filters() -> None:
     assert "matching" in plan("newest paper on flow matching").topic
     assert plan("2020 + cs.LG: gimme every paper matching both").topic == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("h-index pls, and in which year did his listed paper count peak?", ["h_index", "peak_year"]),
+        (
+            "which org appears most in his affiliations, and what was his most prolific year?",
+            ["affiliations", "peak_year"],
+        ),
+        ("number of claimed papers, plus the title of the most recent listed one", ["papers_claimed", "last_paper"]),
+    ],
+)
+def test_metric_cues_in_other_words(question: str, metrics: list[str]) -> None:
+    assert set(metrics) <= set(plan(question).metrics)

@@ -89,10 +89,12 @@ CATEGORY_WORDS = {
     "CV": r"vision|computer[- ]vision",
     "MA": r"multi-?agent",
     "LG": r"machine[- ]learning",
+    "MTRL-SCI": r"materials? science",
+    "MES-HALL": r"meso-?scale(?: ?(?:and|/|or) ?nano-?scale)?(?: physics)?|nano-?scale(?: physics)?",
 }
 # "multi-agent papers" are papers about multi-agent learning, mostly filed under cs.LG: the word names the
 # category only as "the multi-agent category"
-TOPIC_FIRST_CATEGORIES = {"MA"}
+TOPIC_FIRST_CATEGORIES = {"MA", "MTRL-SCI", "MES-HALL"}
 # words that add nothing once their category is a filter ("latest language / NLP papers")
 CATEGORY_TOPIC_WORDS = {
     "RO": {"robotics", "robotic", "robot", "robots"},
@@ -139,8 +141,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "papers citing his papers",
         ),
         (
-            # not a hypothetical one: "sorted into tracks at a conference"
-            r"\bvenues?\b|\bconferences?\b(?<!tracks at a conference)|\bjournals?\b|\bworkshops?\b|"
+            r"\bvenues?\b|\bconferences?\b|\bjournals?\b|\bworkshops?\b|"
             r"\b(?:accepted|appeared|presented) (?:at|in)\b|"
             # a venue's name only where it is one: "ACL knee injury" is no conference
             rf"\b(?:at|in|to|for) {VENUE_NAMES}|{VENUE_NAMES}(?: ?'?\d\d(?:\d\d)?)? (?:papers?|submissions?|"
@@ -199,6 +200,23 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "contact details or personal pages",
         ),
         (r"\bpatent(?:s|ed)?\b", "patents"),
+        (
+            r"\bunpublished\b|\b(?:hasn'?t|has not|haven'?t|isn'?t|is not|not|yet to)(?: been| be)? (?:published|out)"
+            r"(?: yet)?\b|\bin the (?:pipeline|works)\b|\bupcoming (?:papers?|work|projects?)\b",
+            "work not yet published",
+        ),
+        (
+            r"\bopen letters?\b|\bpetitions?\b|\bpublic statements?\b|\bpolicy (?:positions?|statements?)\b",
+            "public statements or letters",
+        ),
+        (
+            # what only the full paper or the code holds (not what abstracts do state: "hours of video", compute)
+            r"\b(?:what|which) (?:learning rates?|batch sizes?|hyper-?parameters?|optimi[sz]er settings)\b|"
+            r"\bbatch sizes?\b|\bhow many pages\b|\bpage[- ](?:wise|count)\b|\b(?:in |us )?(?:actual )?dollars\b|"
+            r"\bhow much did (?:[\w.-]+ ){0,5}cost\b|\bhours of (?:[\w-]+ ){0,3}(?:data|demos?|demonstrations?)\b|"
+            r"\bstill maintained\b|\b(?:latest|current) release(?: version)?\b|\brelease versions?\b",
+            "details beyond the abstracts (hyperparameters, costs, page counts, code maintenance)",
+        ),
         (r"\bretract(?:ed|ions?)\b|\berrat(?:um|a)\b", "retractions or errata"),
         (
             # what he personally holds, not what his papers argue ("why do they think masking helps?")
@@ -239,7 +257,8 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "peer reviews or submission histories",
         ),
         (
-            r"\b(?:phd|his|grad(?:uate)?) students?\b|\blab members?\b|\bwho works? (?:for|in) his lab\b|"
+            r"\b(?:phd|his|grad(?:uate)?) students?\b|\binterns\b(?! (?:at|to))|"
+            r"\blab members?\b|\bwho works? (?:for|in) his lab\b|"
             r"\b(?:people|members|researchers) (?:are )?(?:on|in) his (?:team|group|lab)\b|\bhis team\b",
             "lab members or students",
         ),
@@ -330,13 +349,14 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"\b(?:latest|newest|most recent|last) (?:listed |published )?(?:papers?|publications?|articles?|thing)\b"
             r"(?= (?:in|on) (?:his|the) profile| listed|,| and\b|\s*\?*$)|"
             r"\bwhich (?:one|paper)(?:'s| is) the (?:latest|newest|most recent)\b|"
+            r"\b(?:latest|newest|most recent|last) listed one\b|"
             # "the earliest paper on his profile and the most recent one"
             r"(?<=\band )(?:the |his )?(?:latest|newest|most recent|last) one\b(?=\s*\?*$)",
         ),
         (
             ("peak_year",),
             r"\b(?:which|what) year\b.*\b(?:most|fewest|least)\b|\bmost productive\b|\bpeak (?:\w+ )?year\b|"
-            r"\bbusiest(?: year)?\b",
+            r"\bbusiest(?: year)?\b|\bmost prolific(?: year)?\b|\byear\b[^?.]{0,50}\bpeak(?:ed|s)?\b",
         ),
         (
             ("by_category",),
@@ -421,11 +441,12 @@ TIMELINE = re.compile(
     r"progression)\b|\b(?:did|has|have) (?:his|he)\b(?: [\w-]+){0,4} (?:change|shift|evolve)\b",
     re.IGNORECASE,
 )
+HYPOTHETICAL = re.compile(r"^\s*if\b[^,?]*,(?=.*\bwould\b)", re.IGNORECASE)
 # the whole work laid out: "group them by theme", "the tracks", "the range of application domains", "the overall mix"
 BREADTH = re.compile(
     r"\b(?:group|sort|organi[sz]e|cluster|bucket|split|divide|break)(?:s|ed|ing)?\b[^?.!]{0,40}\b(?:by|into|per) "
     r"(?:themes?|topics?|tracks?|areas?|clusters?|buckets?|research lines?|directions?)\b|"
-    r"\b(?:per|each|every) (?:theme|track|cluster|research line)\b|\btracks\b|"
+    r"\b(?:per|each|every) (?:theme|track|cluster|research line)\b|\btracks\b|\bsections of (?:the|a|his) talk\b|"
     r"\b(?:range|breadth|spread|span|diversity|variety|mix) of (?:his )?(?:application )?(?:domains?|areas?|topics?|"
     r"fields?|problems?|work|research|interests)\b|"
     r"\b(?:overall|whole|full) (?:spread|range|breadth|scope|picture|mix)\b|"
@@ -470,7 +491,7 @@ FILLER = frozenset(
     join lab group team person people new intro introduction basically general generally broad broadly area areas
     field fields topic topics theme themes done doing go went goes focus focused interests interest second add adds
     including include includes involve involves involving related regarding used use uses using body look looks
-    comes goes coming going actual
+    comes goes coming going actual earlier later plus title titles
     available frequent frequently often appear appears appeared usually typically author authors authored
     co-author co-authors co-authored coauthor coauthors coauthored co-write co-wrote co-written cowrote collab collabs
     among amongst
@@ -560,7 +581,9 @@ def plan_question(
         category_spans = (_category(text, context) or ("", []))[1]
         consumed[:] = [span for span in consumed if span not in category_spans]
         filters = filters.model_copy(update={"category": None})
-    missing = next((what for pattern, what in NOT_IN_PROFILE if pattern.search(text)), None)
+    # "if he gave a keynote on his papers, what would its sections be?": what the if-clause supposes is not asked for
+    asked = HYPOTHETICAL.sub(" ", text)
+    missing = next((what for pattern, what in NOT_IN_PROFILE if pattern.search(asked)), None)
     if papers and missing is None and re.search(r"\bcit(?:ed|ations?)\b", text, re.IGNORECASE):
         missing = PAPER_CITATIONS  # "How many citations does RT-2 have?"
     year_spans = [span for span in consumed if YEAR_ONLY.fullmatch(text[span[0] : span[1]].split()[-1])]
@@ -936,7 +959,8 @@ def _category(text: str, context: PlanContext) -> tuple[str, list[tuple[int, int
         code = re.escape(category)
         matches = list(
             re.finditer(
-                rf"\b(?:cs|stat)\.{code}\b|\({code}\)(?: category)?|\btagged (?:as )?{code}\b|"
+                rf"\b(?:cs|stat)\.{code}\b|(?i:\b(?:cond-mat|physics|q-bio|math|eess)\.{code}\b)|"
+                rf"\({code}\)(?: category)?|\btagged (?:as )?{code}\b|"
                 rf"\b{code}[- ](?:category|papers?|section)\b|"
                 rf"\b(?:in|under) (?:the )?{code}(?: category)?\b(?! score)",
                 text,

@@ -23,7 +23,7 @@ from retrieval.answers.extractive import (
     topic_is_foreign,
 )
 from retrieval.answers.metadata import answer_metrics, citation, paper_listing
-from retrieval.answers.plan import PAPER_CITATIONS, PAPER_LINKS, TOTAL_COUNTS, QueryPlan, has_filter
+from retrieval.answers.plan import FILLER, PAPER_CITATIONS, PAPER_LINKS, TOTAL_COUNTS, QueryPlan, has_filter
 from retrieval.answers.sentence_filters import POINTER
 from retrieval.errors import UserFacingError
 from retrieval.index.paper_lookup import PaperIndex
@@ -65,7 +65,7 @@ AREA_TOPICS = {
 # after "his" or "<name>'s", a word that is not about the research: "his erdos number", "igor's group"
 PERSONAL_NOUN = (
     r"\s+(?!work|papers?|research|stuff|publications?|studies|projects?|line|take|models?|methods?|approach|"
-    r"algorithms?|systems?|agents?|robots?|networks?|experiments?|results?|findings?|analys[ie]s)\w+"
+    r"algorithms?|systems?|agents?|robots?|networks?|experiments?|results?|findings?|analys[ie]s)(\w+)"
 )
 
 
@@ -83,7 +83,10 @@ def asks_about_person(question: str, owner: str) -> bool:
     possessive = rf"\b(?:his|her|their|(?:{owners})['’]?s)" if owners else r"\b(?:his|her|their)"
     subject = rf"\b(?:does|did|do|would|will|can|could) (?:he|she{'|' + owners if owners else ''})\s+"
     return (
-        re.search(possessive + PERSONAL_NOUN, question, re.IGNORECASE) is not None
+        any(
+            match.group(1).casefold() not in FILLER
+            for match in re.finditer(possessive + PERSONAL_NOUN, question, re.IGNORECASE)
+        )
         or re.search(
             rf"{subject}(?:actually |personally |really |usually )?{PERSONAL_VERBS}\b", question, re.IGNORECASE
         )
@@ -687,8 +690,9 @@ def answer_lookup(ctx: AnswerContext) -> Answer:
 
 # "is the code for LOLA public? drop the link": the abstract's pointers, never quoted otherwise, answer this
 ASKS_FOR_LINK = re.compile(
-    r"\b(?:the|a|any|its|drop|share|send|post|give)(?: \w+){0,2} (?:links?|urls?)\b|\blinks? (?:to|for)\b|\burls?\b|"
-    r"\b(?:github|repo(?:sitory)?|website|project page|web ?page)\b|"
+    r"\b(?:the|a|any|its|drop|share|send|post|give)(?: \w+){0,2} (?:links?|urls?)\b|"
+    r"\blinks? (?:to|for|pls|please)\b|\burls?\b|"
+    r"\b(?:github|repo(?:sitory)?|website|project (?:page|site)|web ?(?:page|site))\b|"
     r"\b(?:code|implementation)\b.{0,30}\b(?:public|available|released|out|online|open[- ]sourced?)\b|"
     r"\b(?:is there|any|where(?:'s| is)?) (?:the )?code\b",
     re.IGNORECASE,
