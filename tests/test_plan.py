@@ -581,3 +581,24 @@ def test_matching_is_a_topic_word_unless_it_means_the_filters() -> None:
 )
 def test_metric_cues_in_other_words(question: str, metrics: list[str]) -> None:
     assert set(metrics) <= set(plan(question).metrics)
+
+
+@pytest.mark.parametrize(
+    ("question", "scores", "intent"),
+    [
+        (
+            "three ways he's used energy functions: implicit BC, EBMs for continual learning, and iterative "
+            "reasoning via energy minimization. contrast them pls",
+            {"lookup": 0.8, "comparison": 0.2},
+            "comparison",
+        ),
+        (
+            "his oldest paper (LOLA) vs his newest one (self-improving embodied foundation models): what changed?",
+            {"recency": 0.9, "comparison": 0.1},
+            "comparison",
+        ),
+        ("gemini 1.5: which competitor models did they compare against?", {"lookup": 0.8, "comparison": 0.2}, "lookup"),
+    ],
+)
+def test_a_cue_joining_named_things_makes_a_comparison(question: str, scores: dict, intent: str) -> None:
+    assert plan_question(question, CONTEXT, scores).intent == intent

@@ -460,6 +460,11 @@ COMPARISON = re.compile(
     r"similarit(?:y|ies)|in common|better than|relate to|relation(?:ship)? between)\b",
     re.IGNORECASE,
 )
+# a cue that joins the things named into one comparison ("X, Y and Z. contrast them"), unlike "compared against"
+JOINING_COMPARISON = re.compile(
+    r"\b(?:contrast|vs\.?|versus|compare (?:them|these|those|the (?:two|three|four)|all (?:three|four)))\b",
+    re.IGNORECASE,
+)
 DEFINITION = re.compile(
     r"^\s*(?:what(?:'s| is| are|s)|define|definition of|explain|eli5|describe|tell me about|who is|"
     r"what does .+ (?:do|mean))\b|"
@@ -641,7 +646,13 @@ def plan_question(
     if intent_scores and not missing:  # (a kind of data the rules know the profile lacks decides by itself)
         pure_metrics = bool(metrics) and not topic and not papers
         intent = _learned_intent(intent_scores, papers, compared, metrics)
-        if papers and not referred and intent in SET_INTENTS and _named_only_as_examples(text, context):
+        if (
+            papers
+            and not referred
+            and intent in SET_INTENTS
+            and not COMPARISON.search(text)
+            and _named_only_as_examples(text, context)
+        ):
             # "the most recent paper that uses PaLM models (palm, palm-2, palm-e)": the named ones are examples
             papers = []
             consumed = [span for span in consumed if span not in name_spans]
@@ -652,7 +663,9 @@ def plan_question(
             consumed = [span for span in consumed if span not in name_spans]
             topic = _topic(text, consumed, context, filters.category)
         elif papers and intent != "comparison":  # named papers are what is asked about
-            intent = "comparison" if len(papers) >= 2 else "lookup"  # one: definition or look-up by form, below
+            # one: definition or look-up by form, below; "X, Y and Z. contrast them": what a comparison cue joins
+            joined = len(papers) + len(compared) >= 2 and JOINING_COMPARISON.search(text)
+            intent = "comparison" if len(papers) >= 2 or joined else "lookup"
         elif intent == "not_in_profile" and topic:
             missing = "that"
         elif intent == "not_in_profile":  # "the first one": no words of its own say what the profile lacks
