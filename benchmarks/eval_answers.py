@@ -53,6 +53,8 @@ HALVES = [
     "check19",
     "check20",
     "check21",
+    "check22",
+    "check23",
 ]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 

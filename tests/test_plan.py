@@ -102,6 +102,9 @@ def test_words_that_only_look_like_filters(question: str) -> None:
         ("papers from 2023 onwards", {"year_from": 2023}),
         ("list his 2023-and-later papers", {"year_from": 2023}),
         ("his 2020-or-earlier papers", {"year_to": 2020}),
+        ("ignoring 2024 and 2025, what's his latest cs.LG paper?", {"year_to": 2023, "category": "LG"}),
+        ("excluding 2017, which is his oldest paper?", {"year_from": 2018}),
+        ("piche et al's offline RL paper", {"author": "Alexandre Piche"}),
         ("anything after 2023?", {"year_from": 2024}),
         # "on her profile" is where, not "from 2018 on"; "newer than" excludes its year like "after"
         ("anything older than 2018 on her profile?", {"year_to": 2017}),
@@ -577,6 +580,11 @@ def test_matching_is_a_topic_word_unless_it_means_the_filters() -> None:
             ["affiliations", "peak_year"],
         ),
         ("number of claimed papers, plus the title of the most recent listed one", ["papers_claimed", "last_paper"]),
+        ("year-by-year paper counts pls, plus the title of the very first paper", ["by_year", "first_paper"]),
+        (
+            "title of the oldest paper, title of the newest, and the year with the most papers?",
+            ["last_paper", "peak_year"],
+        ),
     ],
 )
 def test_metric_cues_in_other_words(question: str, metrics: list[str]) -> None:
@@ -602,3 +610,8 @@ def test_metric_cues_in_other_words(question: str, metrics: list[str]) -> None:
 )
 def test_a_cue_joining_named_things_makes_a_comparison(question: str, scores: dict, intent: str) -> None:
     assert plan_question(question, CONTEXT, scores).intent == intent
+
+
+def test_a_parenthesis_saying_what_is_not_meant_is_no_topic_or_example() -> None:
+    result = plan("most recent paper of his on PaLM 2 models specifically (not PaLM-E or the original PaLM)?")
+    assert "palm-e" not in f"{result.topic} {result.examples}".casefold()

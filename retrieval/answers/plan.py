@@ -70,6 +70,12 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 YEAR_ONLY = re.compile(YEAR)
+# years left out at one end of the work: "ignoring 2024 and 2025", "excluding 2017"
+EXCLUDED_YEARS = re.compile(
+    rf"\b(?:ignoring|excluding|except(?: for)?|not counting|leaving out|setting aside|minus) (?:the )?(?:years? )?"
+    rf"{YEAR}(?:(?: ?(?:and|,|&|or|-|–|to) ?){YEAR})?\b",
+    re.IGNORECASE,
+)
 # metrics that count papers: under a filter other than one year they become the filtered listing
 TOTAL_COUNTS = ("papers_claimed", "papers_listed")  # the whole profile's paper counts
 COUNT_METRICS = {*TOTAL_COUNTS, "by_year", "with_code", "by_category"}
@@ -206,7 +212,9 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "work not yet published",
         ),
         (
-            r"\bopen letters?\b|\bpetitions?\b|\bpublic statements?\b|\bpolicy (?:positions?|statements?)\b",
+            r"\bopen letters?\b|\bpetitions?\b|\bpublic statements?\b|\bpolicy (?:positions?|statements?)\b|"
+            r"\b(?:said|say|stated?|comment(?:ed)?|spoken?) (?:\w+ ){0,2}(?:publicly|in public)\b|"
+            r"\bpublicly (?:said|stated?)\b",
             "public statements or letters",
         ),
         (
@@ -273,7 +281,9 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "arXiv version histories",
         ),
         (
-            r"\bnews (?:outlets?|coverage|articles?|stories)\b|\b(?:press|media) (?:coverage|releases?)\b|"
+            # not a topic: "summarization of news articles"
+            r"\bnews (?:outlets?|coverage)\b|\bnews (?:articles?|stories) (?:about|on|that covered|cover(?:ed|ing)?)\b|"
+            r"\b(?:which|any|what) news (?:articles?|stories)\b|\b(?:press|media) (?:coverage|releases?)\b|"
             r"\bcovered (?:by|in) the (?:press|news|media)\b|\bin the news\b",
             "press or news coverage",
         ),
@@ -311,7 +321,8 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (
             ("by_year",),
             r"\b(?:per|each|every|by) year\b|\bhow many\b.*\b(?:19|20)\d\d\b|\b(?:19|20)\d\d\b.*\bhow many\b|"
-            r"\bbusy year\b|\byearly\b|\b(?:spread|distribut\w*|breakdown|output) (?:across|over|by) (?:the )?years\b",
+            r"\bbusy year\b|\byearly\b|\byear[- ]by[- ]year\b|"
+            r"\b(?:spread|distribut\w*|breakdown|output) (?:across|over|by) (?:the )?years\b",
         ),
         (
             ("with_code",),
@@ -322,8 +333,8 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (
             ("papers_claimed", "papers_listed"),
             r"\bhow many (?:papers|publications|articles)\b|\bnumber of (?:papers|publications)\b|"
-            r"\b(?:paper|publication) count\b|\bclaim(?:s|ed)?\b|\blisted\b|\bpapers? (?:does he|has he) (?:have|"
-            r"got)\b",
+            r"\b(?:paper|publication|output) count\b|\bclaim(?:s|ed)?\b|\blisted\b|"
+            r"\bpapers? (?:does he|has he) (?:have|got)\b",
         ),
         (
             ("top_coauthors",),
@@ -350,13 +361,15 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"(?= (?:in|on) (?:his|the) profile| listed|,| and\b|\s*\?*$)|"
             r"\bwhich (?:one|paper)(?:'s| is) the (?:latest|newest|most recent)\b|"
             r"\b(?:latest|newest|most recent|last) listed one\b|"
+            r"\btitle of the (?:latest|newest|most recent)\b(?=\s*(?:[,;?]|and\b|$))|"
             # "the earliest paper on his profile and the most recent one"
             r"(?<=\band )(?:the |his )?(?:latest|newest|most recent|last) one\b(?=\s*\?*$)",
         ),
         (
             ("peak_year",),
             r"\b(?:which|what) year\b.*\b(?:most|fewest|least)\b|\bmost productive\b|\bpeak (?:\w+ )?year\b|"
-            r"\bbusiest(?: year)?\b|\bmost prolific(?: year)?\b|\byear\b[^?.]{0,50}\bpeak(?:ed|s)?\b",
+            r"\bbusiest(?: year)?\b|\bmost prolific(?: year)?\b|\byear with (?:the )?most\b|"
+            r"\byear\b[^?.]{0,50}\bpeak(?:ed|s)?\b",
         ),
         (
             ("by_category",),
@@ -369,6 +382,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
 # what the question sets aside: "(not the robot ones)", "not the 2.0 report", "not just gym-style benchmarks",
 # "doesn't have to be filed under cs.RO"
 NEGATED = re.compile(
+    r"\(not [^()]*\)|"  # "(not PaLM-E or the original PaLM)"
     r"\(?\bnot (?:the |just |only |a |an )?(?:[\w.+/-]+ ){0,4}?(?:ones?|thing|stuff|papers?|report|version|kind)\b\)?|"
     r"\b(?:does|do)(?:n't| not) (?:have|need) to be (?:filed |tagged |listed )?(?:under|in|as) (?:the )?[\w.]+"
     r"(?: category)?\b",
@@ -496,7 +510,7 @@ FILLER = frozenset(
     join lab group team person people new intro introduction basically general generally broad broadly area areas
     field fields topic topics theme themes done doing go went goes focus focused interests interest second add adds
     including include includes involve involves involving related regarding used use uses using body look looks
-    comes goes coming going actual earlier later plus title titles
+    comes goes coming going actual earlier later plus title titles need needs want wanna
     available frequent frequently often appear appears appeared usually typically author authors authored
     co-author co-authors co-authored coauthor coauthors coauthored co-write co-wrote co-written cowrote collab collabs
     among amongst
@@ -927,9 +941,18 @@ def _filters(
 ) -> PaperFilter:
     """Filters written in words. A category read from "<area> stuff/work/research" is `soft`: it yields to a topic."""
     values: dict[str, object] = {}
+    excluded = EXCLUDED_YEARS.search(text)
+    if excluded and context.years:  # "ignoring 2024 and 2025": the profile's other end of the years
+        years = [int(year) for year in excluded.groups() if year]
+        if max(years) >= max(context.years.values()):
+            values["year_to"] = min(years) - 1
+            consumed.append(excluded.span())
+        elif min(years) <= min(context.years.values()):
+            values["year_from"] = max(years) + 1
+            consumed.append(excluded.span())
     for pattern, kind in YEAR_RANGES:
-        match = pattern.search(text)
-        if not match or any(start <= match.start() < end for start, end in consumed):
+        match = next((m for m in pattern.finditer(text) if not any(a <= m.start() < b for a, b in consumed)), None)
+        if not match:
             continue
         years = [int(year) for year in match.groups() if year]
         two_years = kind == "range" and re.fullmatch(rf"{YEAR} (?:and|or|&|\+) {YEAR}", match.group())
@@ -1018,6 +1041,10 @@ def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] |
             for author in context.by_surname.get(name_tokens(candidate)[-1], []):
                 if author_matches(candidate, author):
                     return author, (window[0].start(), window[-1].end())
+    for match in re.finditer(r"\b([A-Za-z]{3,})\s+et\.? al\b\.?(?:['’]s)?", text, re.IGNORECASE):
+        authors = context.by_surname.get(match.group(1).casefold(), [])  # "piche et al's paper": its first author
+        if len(authors) == 1:
+            return authors[0], match.span()
     for match in re.finditer(r"\b(?:with|by|and|alongside|plus)\s+([A-Z][a-z]{3,})\b", text):
         authors = context.by_surname.get(match.group(1).casefold(), [])
         if authors:
