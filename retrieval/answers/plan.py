@@ -70,6 +70,7 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 YEAR_ONLY = re.compile(YEAR)
+PER_YEAR = re.compile(r"\byear[- ]by[- ]year\b|\b(?:per|each|every|by) year\b|\byearly\b", re.IGNORECASE)
 # years left out at one end of the work: "ignoring 2024 and 2025", "excluding 2017"
 EXCLUDED_YEARS = re.compile(
     rf"\b(?:ignoring|excluding|except(?: for)?|not counting|leaving out|setting aside|minus) (?:the )?(?:years? )?"
@@ -136,7 +137,8 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for pattern, missing in (
         (
             r"\bmost[- ]cited\b|\b(?:highly|least|most|often) cited\b|\bcitations? (?:per|for each|of each|by) paper\b|"
-            r"\bcitation counts? (?:of|for|per)\b|\bhow (?:many times|often) (?:was|is|has) (?:it|that|this|the|rt|"
+            r"\bcitation counts? (?:of|for|per)\b|\bcitations? (?:come|came|comes|coming) from\b|"
+            r"\bhow (?:many times|often) (?:was|is|has) (?:it|that|this|the|rt|"
             r"palm|\w+[- ]\w+) .*cited\b",
             PAPER_CITATIONS,
         ),
@@ -252,7 +254,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bself-?citations?\b", "citation counts without self-citations"),
         (
             # "a grant report" is where the answer goes, not a grant
-            r"\bfund(?:ed|ing)\b|\bgrants?\b(?! (?:report|proposal|application))|\bsalary\b|\bawards?\b|"
+            r"\bfund(?:ed|ing)\b|\bgrants?\b(?! (?:report|proposal|application))|\b(?:his|igor's) salary\b|\bawards?\b|"
             r"\bprizes?\b|\bhonou?rs?\b",
             "funding or awards",
         ),
@@ -358,7 +360,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (
             ("last_paper",),
             r"\b(?:latest|newest|most recent|last) (?:listed |published )?(?:papers?|publications?|articles?|thing)\b"
-            r"(?= (?:in|on) (?:his|the) profile| listed|,| and\b|\s*\?*$)|"
+            r"(?= (?:in|on) (?:his|the) profile| listed|,|\)| and\b|\s*\?*$)|"
             r"\bwhich (?:one|paper)(?:'s| is) the (?:latest|newest|most recent)\b|"
             r"\b(?:latest|newest|most recent|last) listed one\b|"
             r"\btitle of the (?:latest|newest|most recent)\b(?=\s*(?:[,;?]|and\b|$))|"
@@ -510,7 +512,7 @@ FILLER = frozenset(
     join lab group team person people new intro introduction basically general generally broad broadly area areas
     field fields topic topics theme themes done doing go went goes focus focused interests interest second add adds
     including include includes involve involves involving related regarding used use uses using body look looks
-    comes goes coming going actual earlier later plus title titles need needs want wanna
+    comes goes coming going actual earlier later plus title titles need needs want wanna entirely roughly x y z
     available frequent frequently often appear appears appeared usually typically author authors authored
     co-author co-authors co-authored coauthor coauthors coauthored co-write co-wrote co-written cowrote collab collabs
     among amongst
@@ -711,6 +713,8 @@ def plan_question(
         topic = ""
     if intent == "comparison":  # "COMET vs the 2020 EBM paper": the year picks a paper, it filters nothing
         filters = PaperFilter()
+    if "by_year" in metrics and PER_YEAR.search(text):  # "counts per year, like 2017: x": the year is an example
+        filters = filters.model_copy(update={"year": None})
     if "by_category" in metrics:  # the split over every category, whichever the question names
         filters = filters.model_copy(update={"category": None})
     if intent == "recency" and filters.year is not None and not RECENCY.search(text) and not LAST_ONE.search(text):

@@ -692,7 +692,8 @@ def answer_lookup(ctx: AnswerContext) -> Answer:
 ASKS_FOR_LINK = re.compile(
     r"\b(?:the|a|any|its|drop|share|send|post|give)(?: \w+){0,2} (?:links?|urls?)\b|"
     r"\blinks? (?:to|for|pls|please)\b|\burls?\b|"
-    r"\b(?:github|repo(?:sitory)?|website|project (?:page|site)|web ?(?:page|site))\b|"
+    r"\b(?:github|repo(?:sitory)?|website|project (?:page|site)|web ?(?:page|site))\b|\bpage with code\b|"
+    r"\bwatch (?:the )?videos?\b|"
     r"\b(?:code|implementation)\b.{0,30}\b(?:public|available|released|out|online|open[- ]sourced?)\b|"
     r"\b(?:is there|any|where(?:'s| is)?) (?:the )?code\b",
     re.IGNORECASE,
