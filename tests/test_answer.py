@@ -254,3 +254,12 @@ def test_a_question_about_the_person_himself_says_what_the_profile_holds(
 
 def test_a_research_verb_after_him_is_still_a_research_question(seeded_service: ResearchService) -> None:
     assert seeded_service.ask("does he use knowledge distillation to shrink models?").intent != "not_in_profile"
+
+
+def test_a_listing_of_alternatives_takes_the_papers_on_either(seeded_service: ResearchService) -> None:
+    either = {c.id for c in seeded_service.ask("which of his papers are on decision transformers or brax?").citations}
+    alone = [
+        {c.id for c in seeded_service.ask(f"which of his papers are on {t}?").citations}
+        for t in ("decision transformers", "brax")
+    ]
+    assert alone[0] and alone[1] and alone[0] | alone[1] <= either

@@ -615,3 +615,22 @@ def test_a_cue_joining_named_things_makes_a_comparison(question: str, scores: di
 def test_a_parenthesis_saying_what_is_not_meant_is_no_topic_or_example() -> None:
     result = plan("most recent paper of his on PaLM 2 models specifically (not PaLM-E or the original PaLM)?")
     assert "palm-e" not in f"{result.topic} {result.examples}".casefold()
+
+
+@pytest.mark.parametrize(
+    ("question", "alternatives"),
+    [
+        ("among his cs.CL papers, which ones deal with math or arithmetic?", ["math", "arithmetic"]),
+        (
+            "his abbeel collabs on pretrained language models / transformers?",
+            ["pretrained language models", "transformers"],
+        ),
+        (
+            "which 2022 papers train agents or robot policies with reinforcement learning?",
+            ["train agents reinforcement learning", "robot policies reinforcement learning"],
+        ),
+        ("newest paper on robots (arms or legs)?", []),  # alternatives among the examples are examples
+    ],
+)
+def test_a_set_topic_offering_alternatives_names_each(question: str, alternatives: list[str]) -> None:
+    assert plan_question(question, CONTEXT, {"listing": 0.9, "recency": 0.1}).alternatives == alternatives

@@ -39,6 +39,10 @@ class QueryPlan(BaseModel):
     examples: str = Field(
         "", description="Examples the question gives of its topic (in parentheses, after “like”, …), apart from it."
     )
+    alternatives: list[str] = Field(
+        default_factory=list,
+        description="For a topic naming alternatives (“math or arithmetic”): each one, with the words they share.",
+    )
 
 
 # --- years ---
@@ -727,7 +731,7 @@ def plan_question(
         intent = "overview"  # "if his papers were sorted into tracks, what would they be?"
     if intent == "overview" and (TIMELINE.search(text) or BREADTH.search(text)):
         topic = ""
-    examples = ""
+    examples, alternatives = "", []
     if intent in SET_INTENTS and topic:
         # "papers about robots (robot arms, mobile manipulators etc)": the topic is the words before the examples
         asides = [match.span() for match in EXAMPLES.finditer(text)]
@@ -735,6 +739,8 @@ def plan_question(
         if head:
             outside = [(end, start) for (_, end), (start, _) in itertools.pairwise([(0, 0), *asides, (len(text), 0)])]
             topic, examples = head, _topic(text, consumed + outside, context, filters.category)
+        asides = [match.span() for match in EXAMPLES.finditer(text)]
+        alternatives = _alternatives(text, consumed + asides, context, filters.category)
     return QueryPlan(
         question=question,
         intent=intent,
@@ -746,6 +752,7 @@ def plan_question(
         missing=missing,
         exclude=exclude,
         examples=examples,
+        alternatives=alternatives,
     )
 
 
@@ -1070,6 +1077,34 @@ def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] |
 
 # numbers, "-wise" words, negations, and an arXiv code the filter did not take ("cs.RO" in "cs.LG or cs.RO")
 NOT_TOPIC = re.compile(r"\d+|[\w-]+-wise|\w+n[’']t|cs\.\w\w")
+
+
+# where a phrase of the topic ends: punctuation, or a word joining it to the rest ("robot policies with RL")
+PHRASE_END = re.compile(
+    r"[,;:?!.()]|\b(?:with|for|on|in|about|that|which|who|using|via|from|by|of|to|where|involving)\b", re.IGNORECASE
+)
+ALTERNATIVE = re.compile(r"\s+(?:or|/)\s+|(?<=[a-z])/(?=[a-z])", re.IGNORECASE)
+
+
+def _alternatives(text: str, consumed: list[tuple[int, int]], context: PlanContext, category: str | None) -> list[str]:
+    """ "papers on math or arithmetic", "pretrained LMs / transformers", "agents or robot policies with RL": each
+    alternative with the topic words outside the phrase that offers them ("robot policies RL", "agents RL")."""
+    masked = list(text)
+    for start, end in consumed:
+        masked[start:end] = " " * (end - start)
+    plain = "".join(masked)
+    bounds = [0, *(m.start() for m in PHRASE_END.finditer(plain)), len(plain)]
+    for start, end in itertools.pairwise(bounds):
+        phrase = plain[start:end]
+        sides = ALTERNATIVE.split(phrase)
+        if len(sides) < 2:
+            continue
+        offered = [_topic(side, [], context, category) for side in sides]
+        if not all(offered):
+            return []
+        rest = _topic(plain[:start] + " " * len(phrase) + plain[end:], [], context, category)
+        return [" ".join(filter(None, [option, rest])) for option in offered]
+    return []
 
 
 def _topic(text: str, consumed: list[tuple[int, int]], context: PlanContext, category: str | None = None) -> str:

@@ -727,12 +727,17 @@ def topic_papers(
     manipulators)"), the papers on the topic and those on the topic with its examples, when the latter is covered."""
     topic, examples = ctx.plan.topic, ctx.plan.examples
     if not examples:
-        return _on_topic(ctx, topic, k, precise, natural_break)
-    with_examples = _on_topic(ctx, f"{topic} {examples}", k, precise, natural_break)
-    if with_examples is None:  # the examples often hold the words no paper uses ("like making photos look like …")
+        papers = _on_topic(ctx, topic, k, precise, natural_break)
+    else:
+        with_examples = _on_topic(ctx, f"{topic} {examples}", k, precise, natural_break)
+        if with_examples is None:  # the examples often hold the words no paper uses ("like making photos look …")
+            return None
+        papers = (_on_topic(ctx, topic, k, precise, natural_break) or []) + with_examples
+    if papers is None:  # whether the topic is covered is decided on it whole; its alternatives add papers only
         return None
-    on_topic = _on_topic(ctx, topic, k, precise, natural_break) or []
-    return list({paper.id: paper for paper in on_topic + with_examples}.values())
+    for alternative in ctx.plan.alternatives:  # "math or arithmetic": the papers on either
+        papers += _on_topic(ctx, alternative, k, precise, natural_break) or []
+    return list({paper.id: paper for paper in papers}.values())
 
 
 def _on_topic(ctx: AnswerContext, topic: str, k: int, precise: bool, natural_break: bool) -> list[Paper] | None:
