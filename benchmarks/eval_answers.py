@@ -55,6 +55,8 @@ HALVES = [
     "check21",
     "check22",
     "check23",
+    "check24",
+    "check25",
 ]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 

@@ -104,6 +104,7 @@ def test_words_that_only_look_like_filters(question: str) -> None:
         ("his 2020-or-earlier papers", {"year_to": 2020}),
         ("ignoring 2024 and 2025, what's his latest cs.LG paper?", {"year_to": 2023, "category": "LG"}),
         ("excluding 2017, which is his oldest paper?", {"year_from": 2018}),
+        ("excluding anything from 2025, which paper of his is the most recent?", {"year_to": 2024}),
         ("piche et al's offline RL paper", {"author": "Alexandre Piche"}),
         ("anything after 2023?", {"year_from": 2024}),
         # "on her profile" is where, not "from 2018 on"; "newer than" excludes its year like "after"
@@ -359,6 +360,11 @@ def test_final_is_no_topic() -> None:
         ("what is he working on now that hasn't been published yet?", "work not yet published"),
         ("did igor sign any open letters calling for a pause?", "public statements or letters"),
         ("which coauthors were his interns?", "lab members or students"),
+        ("whats igor's discord or slack handle?", "contact details or personal pages"),
+        ("what are the titles of the 17 missing ones?", "the claimed papers that are not listed"),
+        ("has anyone published a reproducibility study of decision transformer?", "work by others on his papers"),
+        ("what's his h-index if you only count his robotics papers?", "metrics of a subset of his papers"),
+        ("which of his 2022 papers has picked up the most citations so far?", "citation counts for single papers"),
         (
             "what learning rate did they use to train multi-game decision transformers?",
             "details beyond the abstracts (hyperparameters, costs, page counts, code maintenance)",
@@ -384,6 +390,10 @@ def test_kinds_of_data_the_profile_lacks(question: str, missing: str) -> None:
         "how is the h-index of a researcher computed?",
         "if mordatch gave a keynote covering his papers, what would the sections of the talk be?",
         "how many hours of video can gemini 2.5 pro take in?",
+        "fake news / misinformation detection on social media, did mordatch ever work on that?",
+        "how do i renew my driver's license in texas online",
+        "inner monologue keeps the LLM frozen and talks to it: how?",
+        "total citations + how many papers he had in 2022",
     ],
 )
 def test_words_of_missing_data_used_otherwise_ask_for_nothing_missing(question: str) -> None:
@@ -585,6 +595,9 @@ def test_matching_is_a_topic_word_unless_it_means_the_filters() -> None:
             "title of the oldest paper, title of the newest, and the year with the most papers?",
             ["last_paper", "peak_year"],
         ),
+        ("per-year paper counts for him, and which of those years is the peak?", ["by_year", "peak_year"]),
+        ("who has he coauthored with most, and what's the oldest paper?", ["top_coauthors", "first_paper"]),
+        ("three quick stats: top coauthor and the year he published the most", ["top_coauthors", "peak_year"]),
     ],
 )
 def test_metric_cues_in_other_words(question: str, metrics: list[str]) -> None:

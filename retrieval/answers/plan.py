@@ -74,10 +74,11 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 YEAR_ONLY = re.compile(YEAR)
-PER_YEAR = re.compile(r"\byear[- ]by[- ]year\b|\b(?:per|each|every|by) year\b|\byearly\b", re.IGNORECASE)
+PER_YEAR = re.compile(r"\byear[- ]by[- ]year\b|\b(?:per|each|every|by)[- ]year\b|\byearly\b", re.IGNORECASE)
 # years left out at one end of the work: "ignoring 2024 and 2025", "excluding 2017"
 EXCLUDED_YEARS = re.compile(
-    rf"\b(?:ignoring|excluding|except(?: for)?|not counting|leaving out|setting aside|minus) (?:the )?(?:years? )?"
+    rf"\b(?:ignoring|excluding|except(?: for)?|not counting|leaving out|setting aside|minus) "
+    rf"(?:(?:anything|everything|papers|stuff|work) (?:from|in) )?(?:the )?(?:years? )?"
     rf"{YEAR}(?:(?: ?(?:and|,|&|or|-|–|to) ?){YEAR})?\b",
     re.IGNORECASE,
 )
@@ -140,7 +141,8 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), missing)
     for pattern, missing in (
         (
-            r"\bmost[- ]cited\b|\b(?:highly|least|most|often) cited\b|\bcitations? (?:per|for each|of each|by) paper\b|"
+            r"\bmost[- ]cited\b|\b(?:the )?most citations\b|"
+            r"\b(?:highly|least|most|often) cited\b|\bcitations? (?:per|for each|of each|by) paper\b|"
             r"\bcitation counts? (?:of|for|per)\b|\bcitations? (?:come|came|comes|coming) from\b|"
             r"\bhow (?:many times|often) (?:was|is|has) (?:it|that|this|the|rt|"
             r"palm|\w+[- ]\w+) .*cited\b",
@@ -163,9 +165,10 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (
             r"\bh-?index\b.*\b(?:grow|grown|growth|over (?:the )?years|year over year|history|trend|changed?|"
             r"in (?:19|20)\d\d)\b|"
-            r"\b(?:citations?|cites)\b.*\b(?:grow|grown|growth|year over year|per year|each year|trend|"
-            r"(?:19|20)\d\d)\b|"
-            r"\b(?:19|20)\d\d\b.*\b(?:citations?|cites)\b",
+            # not "total citations + how many papers he had in 2022": no paper count between
+            r"\b(?:citations?|cites)\b(?:(?!\bpapers?\b).)*\b(?:grow|grown|growth|year over year|per year|each year|"
+            r"trend|(?:19|20)\d\d)\b|"
+            r"\b(?:19|20)\d\d\b(?:(?!\bpapers?\b).)*\b(?:citations?|cites)\b",
             "a year-by-year history of the h-index or citations",
         ),
         (
@@ -207,11 +210,25 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             # an address, not a topic ("spam email detection")
             r"\b(?:his|an?|the|igor's) e-?mail(?: address)?\b|\be-?mail (?:address|him)\b|\bphone number\b|"
             r"\bcontact (?:him|details|info)\b|\btwitter\b|\bhomepage\b|"
-            r"\bbluesky\b|\bmastodon\b|\blinkedin\b|\bsocial media\b|\btweet(?:s|ed)?\b|"
+            r"\bbluesky\b|\bmastodon\b|\blinkedin\b|\bdiscord\b|\bslack\b|\b(?:his|igor's) handle\b|"
+            # social media as his, not a topic ("misinformation detection on social media")
+            r"\b(?:his|is he on|does he have|does he use) (?:any )?social media\b|"
+            r"\bsocial media (?:accounts?|profiles?|handles?|presence|posts?)\b|\btweet(?:s|ed)?\b|"
             r"\b(?:personal )?(?:website|web ?page|blog)\b",
             "contact details or personal pages",
         ),
         (r"\bpatent(?:s|ed)?\b", "patents"),
+        (
+            r"\b(?:missing|unlisted|other \d+) (?:ones|papers|titles)\b|"
+            r"\btitles of the (?:\d+ )?(?:missing|unlisted)\b",
+            "the claimed papers that are not listed",
+        ),
+        (r"\breproducibility (?:study|studies|reports?)\b|\breplicat(?:ion|ed|e)\b", "work by others on his papers"),
+        (
+            r"\b(?:h-?index|citations?)\b[^?]*\b(?:only count(?:ing)?|counting only)\b|"
+            r"\b(?:only count(?:ing)?|counting only)\b[^?]*\b(?:h-?index|citations?)\b",
+            "metrics of a subset of his papers",
+        ),
         (
             r"\bunpublished\b|\b(?:hasn'?t|has not|haven'?t|isn'?t|is not|not|yet to)(?: been| be)? (?:published|out)"
             r"(?: yet)?\b|\bin the (?:pipeline|works)\b|\bupcoming (?:papers?|work|projects?)\b",
@@ -242,7 +259,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (
             # "talks" but not the verb ("ALPT talks about 'source' environments"), youtube as a place, not a verb
-            r"\b(?:any|his|some|recorded|invited|recent|given|gave|public) talks\b|\btalks\b(?! about\b)|"
+            r"\b(?:any|his|some|recorded|invited|recent|given|gave|public) talks\b|\btalks\b(?! (?:about|to|with)\b)|"
             r"\bkeynotes?\b|\byoutube (?:channel|videos?|talks?|lectures?)\b|"
             r"\b(?:on|his) youtube\b|\bpodcasts?\b|\bslides\b|"
             r"\binterviews?\b|\b(?:give|gave|a) talk\b|\brecorded lectures?\b",
@@ -281,7 +298,13 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"(?:paper|article|preprint)\b|\barxiv (?:links?|ids?|numbers?)\b",
             PAPER_LINKS,
         ),
-        (r"\blicen[cs](?:es?|ed)\b", "software licenses"),
+        (
+            # of code, weights or data; not a driver's license
+            r"\b(?:what|which) licen[cs]e\b|\blicen[cs]ed? under\b|"
+            r"\b(?:code|software|repo|weights?|model|dataset)(?:'s)? licen[cs](?:es?|ing)\b|"
+            r"\blicen[cs](?:es?|ing) (?:of|for|on) (?:the |its )?(?:code|software|repo|weights?|model|dataset)\b",
+            "software licenses",
+        ),
         (
             r"\barxiv versions?\b|\bhow many versions\b|\b(?:last|latest) revision\b|\brevision (?:history|posted)\b",
             "arXiv version histories",
@@ -326,7 +349,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         # before the paper count: "how many papers in 2021" is a count for a year
         (
             ("by_year",),
-            r"\b(?:per|each|every|by) year\b|\bhow many\b.*\b(?:19|20)\d\d\b|\b(?:19|20)\d\d\b.*\bhow many\b|"
+            r"\b(?:per|each|every|by)[- ]year\b|\bhow many\b.*\b(?:19|20)\d\d\b|\b(?:19|20)\d\d\b.*\bhow many\b|"
             r"\bbusy year\b|\byearly\b|\byear[- ]by[- ]year\b|"
             r"\b(?:spread|distribut\w*|breakdown|output) (?:across|over|by) (?:the )?years\b",
         ),
@@ -339,12 +362,12 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (
             ("papers_claimed", "papers_listed"),
             r"\bhow many (?:papers|publications|articles)\b|\bnumber of (?:papers|publications)\b|"
-            r"\b(?:paper|publication|output) count\b|\bclaim(?:s|ed)?\b|\blisted\b|"
+            r"\b(?:paper|publication|output) count\b|\bclaim(?:s|ed)?\b|\blisted\b|\bpapers (?:shown|displayed) on\b|"
             r"\bpapers? (?:does he|has he) (?:have|got)\b",
         ),
         (
             ("top_coauthors",),
-            r"\bco-?authors?\b|\bcollaborat\w*\b|\bworks? with (?:the )?most\b|"
+            r"\bco-?authors?\b|\bco-?authored with\b|\bcollaborat\w*\b|\bworks? with (?:the )?most\b|"
             r"\bwho (?:does|has) he (?:work|written|write|publish)\w* with\b|"
             r"\b(?:writes?|works?|publish(?:es)?) with (?:the )?most\b",
         ),
@@ -375,7 +398,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             ("peak_year",),
             r"\b(?:which|what) year\b.*\b(?:most|fewest|least)\b|\bmost productive\b|\bpeak (?:\w+ )?year\b|"
             r"\bbusiest(?: year)?\b|\bmost prolific(?: year)?\b|\byear with (?:the )?most\b|"
-            r"\byear\b[^?.]{0,50}\bpeak(?:ed|s)?\b",
+            r"\byears?\b[^?.]{0,50}\bpeak(?:ed|s)?\b|\byear (?:he|she) (?:published|put out|wrote) the most\b",
         ),
         (
             ("by_category",),
@@ -517,6 +540,7 @@ FILLER = frozenset(
     field fields topic topics theme themes done doing go went goes focus focused interests interest second add adds
     including include includes involve involves involving related regarding used use uses using body look looks
     comes goes coming going actual earlier later plus title titles need needs want wanna entirely roughly x y z
+    three four five quick stats stat
     available frequent frequently often appear appears appeared usually typically author authors authored
     co-author co-authors co-authored coauthor coauthors coauthored co-write co-wrote co-written cowrote collab collabs
     among amongst
