@@ -252,8 +252,18 @@ def test_a_question_about_the_person_himself_says_what_the_profile_holds(
     assert "profile doesn't include" in answer.answer
 
 
-def test_a_research_verb_after_him_is_still_a_research_question(seeded_service: ResearchService) -> None:
-    assert seeded_service.ask("does he use knowledge distillation to shrink models?").intent != "not_in_profile"
+@pytest.mark.parametrize(
+    "question",
+    [
+        "does he use knowledge distillation to shrink models?",
+        "has his early work used spiking neural networks?",
+        "does he program robots with natural language?",
+    ],
+)
+def test_a_research_question_about_his_work_is_no_question_about_him(
+    seeded_service: ResearchService, question: str
+) -> None:
+    assert seeded_service.ask(question).intent != "not_in_profile"
 
 
 def test_a_listing_of_alternatives_takes_the_papers_on_either(seeded_service: ResearchService) -> None:

@@ -103,7 +103,8 @@ def test_words_that_only_look_like_filters(question: str) -> None:
         ("list his 2023-and-later papers", {"year_from": 2023}),
         ("his 2020-or-earlier papers", {"year_to": 2020}),
         ("ignoring 2024 and 2025, what's his latest cs.LG paper?", {"year_to": 2023, "category": "LG"}),
-        ("excluding 2017, which is his oldest paper?", {"year_from": 2018}),
+        ("excluding 2017, which is his oldest paper?", {"year_from": 2020}),  # the next year with papers
+        ("excluding 2017 and 2025, list his papers", {"year_from": 2020, "year_to": 2024}),
         ("excluding anything from 2025, which paper of his is the most recent?", {"year_to": 2024}),
         ("piche et al's offline RL paper", {"author": "Alexandre Piche"}),
         ("anything after 2023?", {"year_from": 2024}),
@@ -394,6 +395,16 @@ def test_kinds_of_data_the_profile_lacks(question: str, missing: str) -> None:
         "how do i renew my driver's license in texas online",
         "inner monologue keeps the LLM frozen and talks to it: how?",
         "total citations + how many papers he had in 2022",
+        "what did he contribute to multi-agent RL?",
+        "which papers train language models to cite their sources?",
+        "what papers does RT-2 cite?",
+        "which hyperparameters does VeLO tune automatically?",
+        "is the LOLA code not out yet?",
+        "how do the legged robots handle the stance phase?",
+        "papers on slack variables in trajectory optimization",
+        "has he built an email assistant agent?",
+        "papers on LLMs generating social media posts",
+        "how does RT-1 differ from the other 2 papers on robot transformers?",
     ],
 )
 def test_words_of_missing_data_used_otherwise_ask_for_nothing_missing(question: str) -> None:
@@ -643,7 +654,15 @@ def test_a_parenthesis_saying_what_is_not_meant_is_no_topic_or_example() -> None
             ["train agents reinforcement learning", "robot policies reinforcement learning"],
         ),
         ("newest paper on robots (arms or legs)?", []),  # alternatives among the examples are examples
+        ("list papers about sim-to-real or domain randomization", ["sim-to-real", "domain randomization"]),
+        ("papers where two or more agents cooperate", []),
+        ("papers on actor/critic methods", []),
     ],
 )
 def test_a_set_topic_offering_alternatives_names_each(question: str, alternatives: list[str]) -> None:
     assert plan_question(question, CONTEXT, {"listing": 0.9, "recency": 0.1}).alternatives == alternatives
+
+
+def test_layout_words_keep_a_topic_the_question_names() -> None:
+    result = plan("give me the full picture of his work on robot learning")
+    assert (result.intent, result.topic) == ("overview", "robot learning")

@@ -150,8 +150,12 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (
             # who cites a paper: "which later papers cite LOLA?", "citing papers", "work that builds on it"
-            r"\b(?:which|what|who|papers?|works?|others?|people)\b[^?.!]{0,30}\b(?:cite[sd]?|citing)\b(?! by\b)|"
-            r"\bciting (?:papers|work|articles)\b|\b(?:follow-?up|later) (?:work|papers) (?:by others|from others)\b",
+            # not references ("what papers does RT-2 cite?") or a topic ("models that cite their sources")
+            r"\b(?:later|other|subsequent|follow-?up|newer) (?:papers?|works?)\b[^?.!]{0,20}\bcit(?:e|es|ed|ing)\b|"
+            r"\b(?:who|which papers|what papers|which works)\b (?:has |have )?(?:cited|cites?)\b"
+            r"(?! (?:their|its|an?|sources?)\b)|"
+            r"\bciting (?:papers|work|articles)\b|\bcited by (?:whom|which|what|others|other papers)\b|"
+            r"\bcited (?:in|by) (?:any )?(?:government|policy|regulat\w+|news|the press|media|patents?|textbooks?)\b",
             "papers citing his papers",
         ),
         (
@@ -201,37 +205,45 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (
             # his share of one paper, not the paper's contributions ("what did PaLM-E contribute?")
-            r"\b(?:did|does) (?:he|she) (?:personally |exactly |actually |specifically )?contribute\b|"
+            r"\b(?:did|does) (?:he|she) (?:personally |exactly |actually |specifically )contribute\b|"
+            r"\b(?:did|does) (?:he|she) contribute (?:to|in) (?:it|this|that|the (?:[\w.-]+ ){0,3}(?:paper|report))\b|"
             r"\bwhich (?:sections?|parts?) (?:was|were) (?:his|hers)\b|"
             r"\bhis (?:individual|exact|personal|own|specific) (?:contributions?|role|part)\b",
             "who did what within a paper",
         ),
         (
             # an address, not a topic ("spam email detection")
-            r"\b(?:his|an?|the|igor's) e-?mail(?: address)?\b|\be-?mail (?:address|him)\b|\bphone number\b|"
+            r"\bhis e-?mail\b|\be-?mail (?:address|him)\b|\bphone number\b|"
             r"\bcontact (?:him|details|info)\b|\btwitter\b|\bhomepage\b|"
-            r"\bbluesky\b|\bmastodon\b|\blinkedin\b|\bdiscord\b|\bslack\b|\b(?:his|igor's) handle\b|"
+            r"\bbluesky\b|\bmastodon\b|\blinkedin\b|"
+            r"\b(?:discord|slack)(?: (?:handle|username|id|account))?\b(?! variables?)|"
+            r"\bhis handle\b|"
             # social media as his, not a topic ("misinformation detection on social media")
             r"\b(?:his|is he on|does he have|does he use) (?:any )?social media\b|"
-            r"\bsocial media (?:accounts?|profiles?|handles?|presence|posts?)\b|\btweet(?:s|ed)?\b|"
+            r"\bsocial media (?:accounts?|profiles?|handles?|presence)\b|\btweet(?:s|ed)?\b|"
             r"\b(?:personal )?(?:website|web ?page|blog)\b",
             "contact details or personal pages",
         ),
         (r"\bpatent(?:s|ed)?\b", "patents"),
         (
-            r"\b(?:missing|unlisted|other \d+) (?:ones|papers|titles)\b|"
+            r"\b(?:missing|unlisted) (?:ones|papers|titles)\b|"
             r"\btitles of the (?:\d+ )?(?:missing|unlisted)\b",
             "the claimed papers that are not listed",
         ),
-        (r"\breproducibility (?:study|studies|reports?)\b|\breplicat(?:ion|ed|e)\b", "work by others on his papers"),
+        (
+            r"\breproducibility (?:study|studies|reports?)\b|\breplication (?:study|studies|of (?:the|his))\b|"
+            r"\b(?:replicated|reproduced) (?:the |his |its )?results\b",
+            "work by others on his papers",
+        ),
         (
             r"\b(?:h-?index|citations?)\b[^?]*\b(?:only count(?:ing)?|counting only)\b|"
             r"\b(?:only count(?:ing)?|counting only)\b[^?]*\b(?:h-?index|citations?)\b",
             "metrics of a subset of his papers",
         ),
         (
-            r"\bunpublished\b|\b(?:hasn'?t|has not|haven'?t|isn'?t|is not|not|yet to)(?: been| be)? (?:published|out)"
-            r"(?: yet)?\b|\bin the (?:pipeline|works)\b|\bupcoming (?:papers?|work|projects?)\b",
+            r"\bunpublished\b|"
+            r"\b(?:hasn'?t|has not|haven'?t|isn'?t|is not|not|yet to)(?: been| be)? published(?: yet)?\b|"
+            r"\bin the (?:pipeline|works)\b|\bupcoming (?:papers?|work|projects?)\b",
             "work not yet published",
         ),
         (
@@ -242,8 +254,9 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (
             # what only the full paper or the code holds (not what abstracts do state: "hours of video", compute)
-            r"\b(?:what|which) (?:learning rates?|batch sizes?|hyper-?parameters?|optimi[sz]er settings)\b|"
-            r"\bbatch sizes?\b|\bhow many pages\b|\bpage[- ](?:wise|count)\b|\b(?:in |us )?(?:actual )?dollars\b|"
+            r"\b(?:what|which) (?:learning rates?|batch sizes?|hyper-?parameters?)\b[^?]{0,40}"
+            r"\b(?:did|do|does|was|were)\b[^?]{0,30}\b(?:use|used|set|choose|chose|pick|picked)\b|"
+            r"\bhow many pages\b|\bpage[- ](?:wise|count)\b|\b(?:in |us )?(?:actual )?dollars\b|"
             r"\bhow much did (?:[\w.-]+ ){0,5}cost\b|\bhours of (?:[\w-]+ ){0,3}(?:data|demos?|demonstrations?)\b|"
             r"\bstill maintained\b|\b(?:latest|current) release(?: version)?\b|\brelease versions?\b",
             "details beyond the abstracts (hyperparameters, costs, page counts, code maintenance)",
@@ -252,7 +265,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (
             # what he personally holds, not what his papers argue ("why do they think masking helps?")
             r"\b(?:does|did) (?:he|she) (?:personally )?consider\b(?=.*\b(?:most important|best|favou?rite|greatest|"
-            r"proudest)\b)|\bhis (?:own |personal )?(?:opinions?|favou?rite)\b|\bstance\b|"
+            r"proudest)\b)|\bhis (?:own |personal )?(?:opinions?|favou?rite)\b|\bhis (?:personal )?stance\b|"
             r"\bpersonal(?:ly)? (?:views?|opinions?|take|thoughts|position|beliefs?)\b|"
             r"\b(?:does|would|did|can|could) (?:he|she) recommend\b|\b(?:he|she) recommends\b",
             "his own opinions, favourites or recommendations",
@@ -275,7 +288,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bself-?citations?\b", "citation counts without self-citations"),
         (
             # "a grant report" is where the answer goes, not a grant
-            r"\bfund(?:ed|ing)\b|\bgrants?\b(?! (?:report|proposal|application))|\b(?:his|igor's) salary\b|\bawards?\b|"
+            r"\bfund(?:ed|ing)\b|\bgrants?\b(?! (?:report|proposal|application))|\bhis salary\b|\bawards?\b|"
             r"\bprizes?\b|\bhonou?rs?\b",
             "funding or awards",
         ),
@@ -349,7 +362,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         # before the paper count: "how many papers in 2021" is a count for a year
         (
             ("by_year",),
-            r"\b(?:per|each|every|by)[- ]year\b|\bhow many\b.*\b(?:19|20)\d\d\b|\b(?:19|20)\d\d\b.*\bhow many\b|"
+            rf"{PER_YEAR.pattern}|\bhow many\b.*\b(?:19|20)\d\d\b|\b(?:19|20)\d\d\b.*\bhow many\b|"
             r"\bbusy year\b|\byearly\b|\byear[- ]by[- ]year\b|"
             r"\b(?:spread|distribut\w*|breakdown|output) (?:across|over|by) (?:the )?years\b",
         ),
@@ -397,8 +410,10 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (
             ("peak_year",),
             r"\b(?:which|what) year\b.*\b(?:most|fewest|least)\b|\bmost productive\b|\bpeak (?:\w+ )?year\b|"
-            r"\bbusiest(?: year)?\b|\bmost prolific(?: year)?\b|\byear with (?:the )?most\b|"
-            r"\byears?\b[^?.]{0,50}\bpeak(?:ed|s)?\b|\byear (?:he|she) (?:published|put out|wrote) the most\b",
+            r"\bbusiest(?: year)?\b|\bmost prolific\b(?! co-?authors?| collaborators?)|\byear with (?:the )?most\b|"
+            r"\byears?\b[^?.]{0,50}\b(?:paper count|output|papers?|publications?)\b[^?.]{0,20}\bpeak(?:ed|s)?\b|"
+            r"\b(?:which|what) (?:of those )?years? (?:is|was) (?:the )?peak\b|"
+            r"\byear (?:he|she) (?:published|put out|wrote) the most\b",
         ),
         (
             ("by_category",),
@@ -496,6 +511,7 @@ BREADTH = re.compile(
     r"\b(?:two|three|2|3) axes\b|\bmethod families\b|\bapplication (?:areas|domains)\b",
     re.IGNORECASE,
 )
+ON_A_TOPIC = re.compile(r"\b(?:work|papers?|research|publications) (?:on|about) (?!(?:two|three|\d) axes)\w", re.I)
 # the intents BREADTH overrules ("method families vs application areas" compares no papers)
 LAYOUT_READS = ("overview", "lookup", "definition", "comparison")
 COMPARISON = re.compile(
@@ -540,7 +556,7 @@ FILLER = frozenset(
     field fields topic topics theme themes done doing go went goes focus focused interests interest second add adds
     including include includes involve involves involving related regarding used use uses using body look looks
     comes goes coming going actual earlier later plus title titles need needs want wanna entirely roughly x y z
-    three four five quick stats stat
+    three four five quick stats stat et al prolific
     available frequent frequently often appear appears appeared usually typically author authors authored
     co-author co-authors co-authored coauthor coauthors coauthored co-write co-wrote co-written cowrote collab collabs
     among amongst
@@ -751,9 +767,11 @@ def plan_question(
     if papers and intent != "comparison" and WHAT_ELSE.search(text):
         # "i only know him from decision transformer. what else does he work on?": all but the papers named
         intent, exclude, papers = "overview", papers, []
-    if not papers and not metrics and intent in LAYOUT_READS and BREADTH.search(text):
-        intent = "overview"  # "if his papers were sorted into tracks, what would they be?"
-    if intent == "overview" and (TIMELINE.search(text) or BREADTH.search(text)):
+    # "if his papers were sorted into tracks, what would they be?"; not "the full picture of his work on robots"
+    layout = BREADTH.search(text) and re.search(r"\b(?:his|he)\b", text) and not ON_A_TOPIC.search(text)
+    if not papers and not metrics and intent in LAYOUT_READS and layout:
+        intent = "overview"
+    if intent == "overview" and (TIMELINE.search(text) or layout):
         topic = ""
     examples, alternatives = "", []
     if intent in SET_INTENTS and topic:
@@ -763,7 +781,6 @@ def plan_question(
         if head:
             outside = [(end, start) for (_, end), (start, _) in itertools.pairwise([(0, 0), *asides, (len(text), 0)])]
             topic, examples = head, _topic(text, consumed + outside, context, filters.category)
-        asides = [match.span() for match in EXAMPLES.finditer(text)]
         alternatives = _alternatives(text, consumed + asides, context, filters.category)
     return QueryPlan(
         question=question,
@@ -977,14 +994,15 @@ def _filters(
     """Filters written in words. A category read from "<area> stuff/work/research" is `soft`: it yields to a topic."""
     values: dict[str, object] = {}
     excluded = EXCLUDED_YEARS.search(text)
-    if excluded and context.years:  # "ignoring 2024 and 2025": the profile's other end of the years
-        years = [int(year) for year in excluded.groups() if year]
-        if max(years) >= max(context.years.values()):
-            values["year_to"] = min(years) - 1
-            consumed.append(excluded.span())
-        elif min(years) <= min(context.years.values()):
-            values["year_from"] = max(years) + 1
-            consumed.append(excluded.span())
+    if excluded and context.years:  # "ignoring 2024 and 2025": the years left at the profile's ends
+        years = {int(year) for year in excluded.groups() if year}
+        every = sorted(set(context.years.values()))
+        left = [year for year in every if year not in years] or every
+        if min(years) <= every[0]:
+            values["year_from"] = left[0]
+        if max(years) >= every[-1]:
+            values["year_to"] = left[-1]
+        consumed.append(excluded.span())  # a year in the middle cannot be left out: it filters nothing
     for pattern, kind in YEAR_RANGES:
         match = next((m for m in pattern.finditer(text) if not any(a <= m.start() < b for a, b in consumed)), None)
         if not match:
@@ -1076,7 +1094,7 @@ def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] |
             for author in context.by_surname.get(name_tokens(candidate)[-1], []):
                 if author_matches(candidate, author):
                     return author, (window[0].start(), window[-1].end())
-    for match in re.finditer(r"\b([A-Za-z]{3,})\s+et\.? al\b\.?(?:['’]s)?", text, re.IGNORECASE):
+    for match in re.finditer(r"\b([A-Za-z]{2,})\s+et\.? al\b\.?(?:['’]s)?", text, re.IGNORECASE):
         authors = context.by_surname.get(match.group(1).casefold(), [])  # "piche et al's paper": its first author
         if len(authors) == 1:
             return authors[0], match.span()
@@ -1105,9 +1123,15 @@ NOT_TOPIC = re.compile(r"\d+|[\w-]+-wise|\w+n[’']t|cs\.\w\w")
 
 # where a phrase of the topic ends: punctuation, or a word joining it to the rest ("robot policies with RL")
 PHRASE_END = re.compile(
-    r"[,;:?!.()]|\b(?:with|for|on|in|about|that|which|who|using|via|from|by|of|to|where|involving)\b", re.IGNORECASE
+    r"[,;:?!.()]|(?<![\w-])(?:with|for|on|in|about|that|which|who|using|via|from|by|of|to|where|involving)(?![\w-])",
+    re.IGNORECASE,
 )
-ALTERNATIVE = re.compile(r"\s+(?:or|/)\s+|(?<=[a-z])/(?=[a-z])", re.IGNORECASE)
+ALTERNATIVE = re.compile(r"\s+(?:or|/)\s+", re.IGNORECASE)
+# "images/video" offers two; a pair naming one thing does not ("actor/critic", "encoder/decoder")
+SLASHED = re.compile(
+    r"\b(?!(?:actor/critic|encoder/decoder|input/output|train/test|read/write)\b)([a-z]{3,})/([a-z]{3,})\b", re.I
+)
+NO_ALTERNATIVE = re.compile(r"\b(?:one|two|three|\d+) or more\b|\bwhether or not\b|\bmore or less\b|\beither\b", re.I)
 
 
 def _alternatives(text: str, consumed: list[tuple[int, int]], context: PlanContext, category: str | None) -> list[str]:
@@ -1117,10 +1141,12 @@ def _alternatives(text: str, consumed: list[tuple[int, int]], context: PlanConte
     for start, end in consumed:
         masked[start:end] = " " * (end - start)
     plain = "".join(masked)
+    if NO_ALTERNATIVE.search(plain):
+        return []
     bounds = [0, *(m.start() for m in PHRASE_END.finditer(plain)), len(plain)]
     for start, end in itertools.pairwise(bounds):
         phrase = plain[start:end]
-        sides = ALTERNATIVE.split(phrase)
+        sides = ALTERNATIVE.split(SLASHED.sub(r"\1 or \2", phrase))
         if len(sides) < 2:
             continue
         offered = [_topic(side, [], context, category) for side in sides]

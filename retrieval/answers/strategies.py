@@ -23,7 +23,7 @@ from retrieval.answers.extractive import (
     topic_is_foreign,
 )
 from retrieval.answers.metadata import answer_metrics, citation, paper_listing
-from retrieval.answers.plan import FILLER, PAPER_CITATIONS, PAPER_LINKS, TOTAL_COUNTS, QueryPlan, has_filter
+from retrieval.answers.plan import PAPER_CITATIONS, PAPER_LINKS, SET_INTENTS, TOTAL_COUNTS, QueryPlan, has_filter
 from retrieval.answers.sentence_filters import POINTER
 from retrieval.errors import UserFacingError
 from retrieval.index.paper_lookup import PaperIndex
@@ -70,21 +70,23 @@ PERSONAL_NOUN = (
 
 
 # "does igor code in ...", "would he recommend ...": the owner doing something other than research
-PERSONAL_VERBS = (
-    r"(?:code|program|recommend|prefer|like|enjoy|love|hate|live|speak|play|feel|believe|vote|mentor|advise|hire|"
-    r"earn|travel|read|watch|listen|eat|drink)s?"
+PERSONAL_VERBS = r"(?:code|recommend|enjoy|love|hate|live|speak|feel|believe|vote|mentor|hire|earn|travel|eat|drink)s?"
+# after "his", words that qualify his work rather than name something personal ("his early work", "his RL papers")
+NOT_PERSONAL = frozenset(
+    "that which who whose own early earlier recent latest newest first last main other best most new old older "
+    "biggest key major favorite rl ml llm nlp robotics robot language".split()
 )
 
 
 def asks_about_person(question: str, owner: str) -> bool:
     """A question about the person, not a research topic: "what's his erdos number", "is igor's group hiring",
     "what languages does igor code in"."""
-    owners = "|".join(re.escape(token) for token in name_tokens(owner))
-    possessive = rf"\b(?:his|her|their|(?:{owners})['’]?s)" if owners else r"\b(?:his|her|their)"
-    subject = rf"\b(?:does|did|do|would|will|can|could) (?:he|she{'|' + owners if owners else ''})\s+"
+    names = [re.escape(token) for token in name_tokens(owner)]
+    possessive = r"\b(?:" + "|".join(["his", "her", "their", *(f"{name}['’]?s" for name in names)]) + ")"
+    subject = r"\b(?:does|did|do|would|will|can|could) (?:" + "|".join(["he", "she", *names]) + r")\s+"
     return (
         any(
-            match.group(1).casefold() not in FILLER
+            match.group(1).casefold() not in NOT_PERSONAL
             for match in re.finditer(possessive + PERSONAL_NOUN, question, re.IGNORECASE)
         )
         or re.search(
@@ -807,7 +809,7 @@ STRATEGIES: dict[str, Callable[[AnswerContext], Answer]] = {
 
 def answer_question(ctx: AnswerContext) -> Answer:
     answer = STRATEGIES[ctx.plan.intent](ctx)
-    if answer.abstained and not ctx.plan.papers and _personal(ctx):
+    if answer.abstained and ctx.plan.intent not in SET_INTENTS and not ctx.plan.papers and _personal(ctx):
         # "what textbooks would he recommend?": no paper covers it because it is about him, not his research
         missing = "that (it holds no personal or biographical details)"
         return answer_not_in_profile(
