@@ -57,6 +57,7 @@ HALVES = [
     "check23",
     "check24",
     "check25",
+    "check26",
 ]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 

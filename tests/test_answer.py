@@ -273,3 +273,10 @@ def test_a_listing_of_alternatives_takes_the_papers_on_either(seeded_service: Re
         for t in ("decision transformers", "brax")
     ]
     assert alone[0] and alone[1] and alone[0] | alone[1] <= either
+
+
+def test_a_count_the_abstract_never_mentions_is_beyond_the_profile(seeded_service: ResearchService) -> None:
+    beyond = seeded_service.ask("how many parameters does gemini 2.5 pro have?")
+    assert beyond.intent == "not_in_profile" and "beyond the abstracts" in beyond.answer
+    stated = seeded_service.ask("how many eval trials did they run for RT-2?")  # "eval" as the abstract's "evaluation"
+    assert stated.intent == "lookup" and stated.citations

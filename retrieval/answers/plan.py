@@ -171,7 +171,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"in (?:19|20)\d\d)\b|"
             # not "total citations + how many papers he had in 2022": no paper count between
             r"\b(?:citations?|cites)\b(?:(?!\bpapers?\b).)*\b(?:grow|grown|growth|year over year|per year|each year|"
-            r"trend|(?:19|20)\d\d)\b|"
+            r"trend|(?:19|20)\d\d\b(?! papers?\b))|"
             r"\b(?:19|20)\d\d\b(?:(?!\bpapers?\b).)*\b(?:citations?|cites)\b",
             "a year-by-year history of the h-index or citations",
         ),
@@ -403,6 +403,8 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"(?= (?:in|on) (?:his|the) profile| listed|,|\)| and\b|\s*\?*$)|"
             r"\bwhich (?:one|paper)(?:'s| is) the (?:latest|newest|most recent)\b|"
             r"\b(?:latest|newest|most recent|last) listed one\b|"
+            r"\b(?:latest|newest|most recent) one (?:on|in) (?:his|the) profile\b|"
+            r"(?<=, )(?:the )?(?:latest|newest|most recent) one\b(?=,| and\b)|"
             r"\btitle of the (?:latest|newest|most recent)\b(?=\s*(?:[,;?]|and\b|$))|"
             # "the earliest paper on his profile and the most recent one"
             r"(?<=\band )(?:the |his )?(?:latest|newest|most recent|last) one\b(?=\s*\?*$)",
@@ -413,7 +415,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"\bbusiest(?: year)?\b|\bmost prolific\b(?! co-?authors?| collaborators?)|\byear with (?:the )?most\b|"
             r"\byears?\b[^?.]{0,50}\b(?:paper count|output|papers?|publications?)\b[^?.]{0,20}\bpeak(?:ed|s)?\b|"
             r"\b(?:which|what) (?:of those )?years? (?:is|was) (?:the )?peak\b|"
-            r"\byear (?:he|she) (?:published|put out|wrote) the most\b",
+            r"\byear (?:he|she) (?:published|put out|wrote) (?:the )?most\b",
         ),
         (
             ("by_category",),

@@ -585,6 +585,11 @@ def answer_overview(ctx: AnswerContext) -> Answer:
             # "presenting his work at reading group, what themes should I cover?": the leftover words are no topic
             ctx = replace(ctx, plan=ctx.plan.model_copy(update={"topic": ""}))
             papers = ctx.filtered()
+        elif papers is None and ctx.plan.filters.author:
+            # "summarize the fei xia collabs, what's the common thread?": the co-author is the question
+            note, ctx = _without_topic(ctx)
+            overview = answer_overview(ctx)
+            return overview.model_copy(update={"answer": note + overview.answer})
         if papers is None:
             return ctx.abstain(ctx.search(ctx.plan.topic, ctx.settings.answer_sources))
     else:
@@ -807,7 +812,30 @@ STRATEGIES: dict[str, Callable[[AnswerContext], Answer]] = {
 }
 
 
+# "how many TPU chips were used to train gemini 1.5?": what is counted, up to the verb
+COUNTED = re.compile(
+    r"\bhow many ((?:[\w-]+ ){0,2}?[\w-]+?)(?= (?:did|does|do|were|was|are|is|can|could|have|has|had|went|in)\b)",
+    re.IGNORECASE,
+)
+BEYOND_ABSTRACTS = "details beyond the abstracts (hyperparameters, costs, page counts, code maintenance)"
+
+
+def _counts_what_the_abstract_lacks(ctx: AnswerContext) -> bool:
+    """A count asked of one named paper whose abstract never mentions the thing counted: only the full paper
+    could say ("how many parameters does Gemini 2.5 Pro have?")."""
+    match = COUNTED.search(ctx.question)
+    if not match or len(ctx.plan.papers) != 1 or ctx.plan.papers[0] not in ctx.by_id:
+        return False
+    counted = [term for term in terms(match.group(1)) if term not in STOPWORDS]
+    held = ctx.searcher.lexical_index().terms_of(ctx.plan.papers[0])
+    # "sim", "eval": a shortened word counts where the abstract has the whole one
+    return bool(counted) and any(not any(word.startswith(term) for word in held) for term in counted)
+
+
 def answer_question(ctx: AnswerContext) -> Answer:
+    if ctx.plan.intent == "lookup" and _counts_what_the_abstract_lacks(ctx):
+        plan = ctx.plan.model_copy(update={"intent": "not_in_profile", "missing": BEYOND_ABSTRACTS})
+        return answer_not_in_profile(replace(ctx, plan=plan))
     answer = STRATEGIES[ctx.plan.intent](ctx)
     if answer.abstained and ctx.plan.intent not in SET_INTENTS and not ctx.plan.papers and _personal(ctx):
         # "what textbooks would he recommend?": no paper covers it because it is about him, not his research
