@@ -137,6 +137,7 @@ VENUE_NAMES = r"(?:neurips|nips|icml|iclr|corl|cvpr|iccv|eccv|iros|icra|rss|acl|
 # (a fetched profile does hold per-paper counts: the strategy answers those from them)
 PAPER_CITATIONS = "citation counts for single papers"
 PAPER_LINKS = "links, DOIs or BibTeX entries for papers"
+BEYOND_ABSTRACTS = "details beyond the abstracts (hyperparameters, costs, page counts, code maintenance)"
 NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), missing)
     for pattern, missing in (
@@ -259,7 +260,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\bhow many pages\b|\bpage[- ](?:wise|count)\b|\b(?:in |us )?(?:actual )?dollars\b|"
             r"\bhow much did (?:[\w.-]+ ){0,5}cost\b|\bhours of (?:[\w-]+ ){0,3}(?:data|demos?|demonstrations?)\b|"
             r"\bstill maintained\b|\b(?:latest|current) release(?: version)?\b|\brelease versions?\b",
-            "details beyond the abstracts (hyperparameters, costs, page counts, code maintenance)",
+            BEYOND_ABSTRACTS,
         ),
         (r"\bretract(?:ed|ions?)\b|\berrat(?:um|a)\b", "retractions or errata"),
         (

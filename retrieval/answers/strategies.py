@@ -23,7 +23,15 @@ from retrieval.answers.extractive import (
     topic_is_foreign,
 )
 from retrieval.answers.metadata import answer_metrics, citation, paper_listing
-from retrieval.answers.plan import PAPER_CITATIONS, PAPER_LINKS, SET_INTENTS, TOTAL_COUNTS, QueryPlan, has_filter
+from retrieval.answers.plan import (
+    BEYOND_ABSTRACTS,
+    PAPER_CITATIONS,
+    PAPER_LINKS,
+    SET_INTENTS,
+    TOTAL_COUNTS,
+    QueryPlan,
+    has_filter,
+)
 from retrieval.answers.sentence_filters import POINTER
 from retrieval.errors import UserFacingError
 from retrieval.index.paper_lookup import PaperIndex
@@ -817,7 +825,6 @@ COUNTED = re.compile(
     r"\bhow many ((?:[\w-]+ ){0,2}?[\w-]+?)(?= (?:did|does|do|were|was|are|is|can|could|have|has|had|went|in)\b)",
     re.IGNORECASE,
 )
-BEYOND_ABSTRACTS = "details beyond the abstracts (hyperparameters, costs, page counts, code maintenance)"
 
 
 def _counts_what_the_abstract_lacks(ctx: AnswerContext) -> bool:
@@ -834,16 +841,19 @@ def _counts_what_the_abstract_lacks(ctx: AnswerContext) -> bool:
 
 def answer_question(ctx: AnswerContext) -> Answer:
     if ctx.plan.intent == "lookup" and _counts_what_the_abstract_lacks(ctx):
-        plan = ctx.plan.model_copy(update={"intent": "not_in_profile", "missing": BEYOND_ABSTRACTS})
-        return answer_not_in_profile(replace(ctx, plan=plan))
+        return _as_missing(ctx, BEYOND_ABSTRACTS)
     answer = STRATEGIES[ctx.plan.intent](ctx)
     if answer.abstained and ctx.plan.intent not in SET_INTENTS and not ctx.plan.papers and _personal(ctx):
-        # "what textbooks would he recommend?": no paper covers it because it is about him, not his research
-        missing = "that (it holds no personal or biographical details)"
-        return answer_not_in_profile(
-            replace(ctx, plan=ctx.plan.model_copy(update={"intent": "not_in_profile", "missing": missing}))
-        )
+        # "does igor enjoy hiking?": no paper covers it because it is about him, not his research
+        return _as_missing(ctx, "that (it holds no personal or biographical details)")
     return answer
+
+
+def _as_missing(ctx: AnswerContext, missing: str) -> Answer:
+    """What the profile holds, for a question the plan did not read as asking for data it lacks."""
+    return answer_not_in_profile(
+        replace(ctx, plan=ctx.plan.model_copy(update={"intent": "not_in_profile", "missing": missing}))
+    )
 
 
 def _personal(ctx: AnswerContext) -> bool:
