@@ -58,6 +58,11 @@ HALVES = [
     "check24",
     "check25",
     "check26",
+    "check27",
+    "check28",
+    "check29",
+    "check30",
+    "check31",
 ]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 

@@ -86,6 +86,7 @@ EXCLUDED_YEARS = re.compile(
 TOTAL_COUNTS = ("papers_claimed", "papers_listed")  # the whole profile's paper counts
 COUNT_METRICS = {*TOTAL_COUNTS, "by_year", "with_code", "by_category"}
 # metrics of a person, from the profile's header: the profile holds its owner's only
+YEAR_METRICS = {"peak_year", "by_year", *TOTAL_COUNTS}  # what a year's overview may say beside it ("his busiest")
 PERSON_METRICS = {"h_index", "citations", "novelty", "ai_score"}
 # "how does his h-index rank against other deepmind scientists?": other people's metrics
 OTHER_PEOPLE = re.compile(
@@ -482,7 +483,16 @@ ASIDES = re.compile(
     r"\b(?:marked|flagged|tagged|labell?ed|listed) as\b|\b(?:list|show|give me|name) (?:'?em|them)(?: all)?\b|"
     r"\bmatching (?:both|all|these|those|them|each)\b|\bthat match(?:es)? (?:both|all|these|those|them)\b|"
     # why it is asked: "asking for my thesis", "need it for my bib file"
-    r"\b(?:asking|need (?:it|this|that|them)) for (?:my|a|our) [\w-]+(?: (?:file|project|class|report))?\b",
+    r"\b(?:asking|need (?:it|this|that|them)) for (?:my|a|our) [\w-]+(?: (?:file|project|class|report))?\b|"
+    # his papers by another name: "that year's output", "his research output"
+    r"\b(?:his|(?:that |the |this )?year's|research|publication|paper) output\b",
+    re.IGNORECASE,
+)
+# asks for the work laid out, whatever else it asks: "snapshot of 2020", "what did that year's output cover?"
+SURELY_OVERVIEW = re.compile(
+    r"\b(?:overview|summar(?:y|ize|ise)|rundown|run-down|recap|snapshot|big picture|themes)\b|"
+    r"\bwhat (?:was|were|is|has) he (?:been )?(?:working on|up to|doing)\b|\bbeen up to\b|"
+    r"\bwhat did [\w' ]{0,30}\bcover\b",
     re.IGNORECASE,
 )
 # asks for every paper, not one: "list all", "every one about", "all the papers on"
@@ -569,7 +579,7 @@ FILLER = frozenset(
     point short brief rundown recap sum highlights yet
     couple bunch several full entire whole complete together whatever anyway ship ships shipped shipping thx
     gimme wanna gonna kinda sorta exactly roughly quick quickly mostly mainly side matter matters care cares filed
-    listed split arxiv looking specifically counts e.g eg i.e ie dealt dated besides
+    listed split arxiv looking specifically counts e.g eg i.e ie dealt dated besides they're theyre snapshot
     """.split()
 )
 
@@ -774,6 +784,9 @@ def plan_question(
     layout = BREADTH.search(text) and re.search(r"\b(?:his|he)\b", text) and not ON_A_TOPIC.search(text)
     if not papers and not metrics and intent in LAYOUT_READS and layout:
         intent = "overview"
+    timed = filters.year is not None or filters.year_from is not None or filters.year_to is not None
+    if not papers and not topic and timed and set(metrics) <= YEAR_METRICS and SURELY_OVERVIEW.search(text):
+        intent, metrics = "overview", []  # "snapshot of 2020: what was he working on?": that year's work laid out
     if intent == "overview" and (TIMELINE.search(text) or layout):
         topic = ""
     examples, alternatives = "", []
