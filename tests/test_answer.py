@@ -280,3 +280,10 @@ def test_a_count_the_abstract_never_mentions_is_beyond_the_profile(seeded_servic
     assert beyond.intent == "not_in_profile" and "beyond the abstracts" in beyond.answer
     stated = seeded_service.ask("how many eval trials did they run for RT-2?")  # "eval" as the abstract's "evaluation"
     assert stated.intent == "lookup" and stated.citations
+
+
+def test_a_result_figure_from_an_abstract_stating_none_is_beyond_the_profile(seeded_service: ResearchService) -> None:
+    beyond = seeded_service.ask("what exact success rate did inner monologue reach in the real kitchen?")
+    assert beyond.intent == "not_in_profile" and "beyond the abstracts" in beyond.answer
+    stated = seeded_service.ask("how many atari games could the multi-game decision transformer play?")
+    assert stated.intent == "lookup" and "46" in stated.answer

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from retrieval.answers.intents import IntentClassifier, without_owner
-from retrieval.answers.plan import PlanContext, plan_question
+from retrieval.answers.plan import BEYOND_ABSTRACTS, PlanContext, plan_question
 from retrieval.ingest.profile_format import parse_profile_file
 from tests.conftest import SEED_PROFILE
 
@@ -368,11 +368,11 @@ def test_final_is_no_topic() -> None:
         ("which of his 2022 papers has picked up the most citations so far?", "citation counts for single papers"),
         (
             "what learning rate did they use to train multi-game decision transformers?",
-            "details beyond the abstracts (hyperparameters, costs, page counts, code maintenance)",
+            BEYOND_ABSTRACTS,
         ),
         (
             "is the neural mmo codebase still maintained?",
-            "details beyond the abstracts (hyperparameters, costs, page counts, code maintenance)",
+            BEYOND_ABSTRACTS,
         ),
     ],
 )
@@ -666,3 +666,60 @@ def test_a_set_topic_offering_alternatives_names_each(question: str, alternative
 def test_layout_words_keep_a_topic_the_question_names() -> None:
     result = plan("give me the full picture of his work on robot learning")
     assert (result.intent, result.topic) == ("overview", "robot learning")
+
+
+@pytest.mark.parametrize(
+    ("question", "filters"),
+    [
+        ("snapshot of 2020 for him: what was he working on that year?", {"year": 2020}),
+        ("2022 was his busiest year. what did that year's output cover? overview pls", {"year": 2022}),
+        ("rundown of his 2024 and 2025 papers and what they're about", {"year_from": 2024, "year_to": 2025}),
+    ],
+)
+def test_an_overview_of_a_period_lays_out_that_periods_work(question: str, filters: dict) -> None:
+    planned = plan(question)
+    assert (planned.intent, planned.topic, planned.metrics) == ("overview", "", [])
+    assert planned.filters.model_dump(exclude_defaults=True) == filters
+
+
+def test_a_period_with_a_topic_or_without_an_overview_cue_is_no_period_overview() -> None:
+    assert plan("overview of his 2022 work on energy-based models").topic
+    assert plan("what was his busiest year?").metrics == ["peak_year"]
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("what was mordatch's master's thesis about?", "education"),
+        ("which of his papers include a broader impact or ethics statement section?", "beyond the abstracts"),
+        ("what are the page counts of his 2022 papers?", "beyond the abstracts"),
+    ],
+)
+def test_more_data_the_profile_lacks(question: str, missing: str) -> None:
+    planned = plan(question)
+    assert planned.intent == "not_in_profile" and missing in (planned.missing or "")
+
+
+def test_data_the_profile_lacks_read_by_its_words_not_a_mention() -> None:
+    assert plan("papers that bound the thesis of scaling laws").missing is None
+    assert plan("asking for my thesis: his papers on robot learning").missing is None
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("need his h-index and the number of papers he put out in 2022", ["by_year", "h_index"]),
+        ("citations, h-index, and the count of papers shown", ["h_index", "citations", "papers_claimed"]),
+        ("h-index, and what's the title of the most recent paper he has listed?", ["h_index", "last_paper"]),
+    ],
+)
+def test_more_metric_cues(question: str, metrics: list[str]) -> None:
+    assert set(metrics) <= set(plan(question).metrics)
+
+
+def test_a_paper_named_beside_the_profiles_paper_counts_leaves_them_the_question() -> None:
+    question = "is LOLA the only 2017 paper on his profile? how many 2017 papers are there?"
+    planned = plan_question(question, CONTEXT, {"metrics": 0.7, "lookup": 0.3})
+    assert (planned.intent, planned.papers) == ("metrics", [])
+    # a fact of the paper it names stays a look-up
+    assert plan_question("how many tasks did RT-1 learn in 2022?", CONTEXT, {"lookup": 0.7, "metrics": 0.3}).papers

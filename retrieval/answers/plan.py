@@ -138,7 +138,9 @@ VENUE_NAMES = r"(?:neurips|nips|icml|iclr|corl|cvpr|iccv|eccv|iros|icra|rss|acl|
 # (a fetched profile does hold per-paper counts: the strategy answers those from them)
 PAPER_CITATIONS = "citation counts for single papers"
 PAPER_LINKS = "links, DOIs or BibTeX entries for papers"
-BEYOND_ABSTRACTS = "details beyond the abstracts (hyperparameters, costs, page counts, code maintenance)"
+BEYOND_ABSTRACTS = (
+    "details beyond the abstracts (results not stated there, hyperparameters, costs, page counts, code upkeep)"
+)
 NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), missing)
     for pattern, missing in (
@@ -169,7 +171,9 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "publication venues",
         ),
         (
-            r"\bh-?index\b.*\b(?:grow|grown|growth|over (?:the )?years|year over year|history|trend|changed?|"
+            # not "his h-index and the number of papers he put out in 2022": no paper count between
+            r"\bh-?index\b(?:(?!\bpapers?\b).)*\b(?:grow|grown|growth|over (?:the )?years|year over year|history|"
+            r"trend|changed?|"
             r"in (?:19|20)\d\d)\b|"
             # not "total citations + how many papers he had in 2022": no paper count between
             r"\b(?:citations?|cites)\b(?:(?!\bpapers?\b).)*\b(?:grow|grown|growth|year over year|per year|each year|"
@@ -180,7 +184,9 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (
             r"\bph\.?d\b|\bdoctora\w*\b|\b(?:his|phd) advis[oe]r\b|\bborn\b|\bhow old\b|"
             r"\bwhere did he (?:study|go to|do his|get his)\b|"
-            r"\bhis (?:education|degrees?|alma mater|background|age)\b",
+            r"\bhis (?:education|degrees?|alma mater|background|age)\b|"
+            r"\b(?:master'?s|masters|bachelor'?s|undergrad(?:uate)?|phd|doctoral) (?:thesis|degree|dissertation)\b|"
+            r"\b(?:his|a) (?:thesis|dissertation)\b",
             "education or biography",
         ),
         (
@@ -258,7 +264,9 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             # what only the full paper or the code holds (not what abstracts do state: "hours of video", compute)
             r"\b(?:what|which) (?:learning rates?|batch sizes?|hyper-?parameters?)\b[^?]{0,40}"
             r"\b(?:did|do|does|was|were)\b[^?]{0,30}\b(?:use|used|set|choose|chose|pick|picked)\b|"
-            r"\bhow many pages\b|\bpage[- ](?:wise|count)\b|\b(?:in |us )?(?:actual )?dollars\b|"
+            r"\bhow many pages\b|\bpage[- ](?:wise|counts?|lengths?)\b|\bnumber of pages\b|"
+            r"\b(?:broader[- ]impacts?|ethics|limitations) (?:statements?|sections?)\b|\bappendi(?:x|ces)\b|"
+            r"\b(?:in |us )?(?:actual )?dollars\b|"
             r"\bhow much did (?:[\w.-]+ ){0,5}cost\b|\bhours of (?:[\w-]+ ){0,3}(?:data|demos?|demonstrations?)\b|"
             r"\bstill maintained\b|\b(?:latest|current) release(?: version)?\b|\brelease versions?\b",
             BEYOND_ABSTRACTS,
@@ -378,6 +386,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             ("papers_claimed", "papers_listed"),
             r"\bhow many (?:papers|publications|articles)\b|\bnumber of (?:papers|publications)\b|"
             r"\b(?:paper|publication|output) count\b|\bclaim(?:s|ed)?\b|\blisted\b|\bpapers (?:shown|displayed) on\b|"
+            r"\bcount of (?:papers|publications) (?:shown|displayed|listed)\b|"
             r"\bpapers? (?:does he|has he) (?:have|got)\b",
         ),
         (
@@ -402,7 +411,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (
             ("last_paper",),
             r"\b(?:latest|newest|most recent|last) (?:listed |published )?(?:papers?|publications?|articles?|thing)\b"
-            r"(?= (?:in|on) (?:his|the) profile| listed|,|\)| and\b|\s*\?*$)|"
+            r"(?= (?:in|on) (?:his|the) profile| listed| (?:he|she) (?:has )?listed|,|\)| and\b|\s*\?*$)|"
             r"\bwhich (?:one|paper)(?:'s| is) the (?:latest|newest|most recent)\b|"
             r"\b(?:latest|newest|most recent|last) listed one\b|"
             r"\b(?:latest|newest|most recent) one (?:on|in) (?:his|the) profile\b|"
@@ -456,7 +465,7 @@ OVERVIEW = re.compile(
 # a year's paper count asked beside another metric ("papers in 2022 + novelty", "2024 paper count and ...")
 YEAR_COUNT = re.compile(
     rf"\bpapers? (?:in|from|for|dated) {YEAR}\b|\b{YEAR} (?:papers?|paper count|count|publications?)\b|"
-    rf"\b(?:number|count|how many)\b[\w ]{{0,15}}\b{YEAR}\b",
+    rf"\b(?:number|count|how many)\b[\w ]{{0,30}}\b{YEAR}\b",
     re.IGNORECASE,
 )
 LAST_ONE = re.compile(r"\b(?:last|final)\b", re.IGNORECASE)
@@ -735,6 +744,9 @@ def plan_question(
             papers = []
             consumed = [span for span in consumed if span not in name_spans]
             topic = _topic(text, consumed, context, filters.category)
+        elif papers and intent == "metrics" and set(metrics) & {"by_year", *TOTAL_COUNTS}:
+            # "is LOLA the only 2017 paper? how many 2017 papers are there?": the profile's counts are asked
+            papers = []
         elif papers and intent != "comparison":  # named papers are what is asked about
             # one: definition or look-up by form, below; "X, Y and Z. contrast them": what a comparison cue joins
             joined = len(papers) + len(compared) >= 2 and JOINING_COMPARISON.search(text)

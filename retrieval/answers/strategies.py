@@ -41,6 +41,7 @@ from retrieval.index.sentence_vectors import SentenceVectors, quotable_sentences
 from retrieval.metrics import compute_metrics
 from retrieval.models import Answer, Citation, MetricSnapshot, MetricsReport, Paper, PaperFilter, SearchHit
 from retrieval.settings import Settings
+from retrieval.text.figures import figures, states_a_figure
 from retrieval.text.lexical import STOPWORDS, split_sentences, terms
 from retrieval.text.names import name_tokens, paper_has_author, replace_person
 
@@ -826,12 +827,33 @@ COUNTED = re.compile(
     re.IGNORECASE,
 )
 
+# "what exact success rate ...?", "accuracy on MATH, exact number": a measured figure is asked for, in digits
+RESULT_ASKED = re.compile(
+    r"\bexact (?:numbers?|figures?|%|percentages?|success rates?|accurac(?:y|ies)|scores?|values?)\b|"
+    r"\b(?:what|which)(?: exact| final| overall| actual| average)? (?:success rates?|accurac(?:y|ies)|scores?|"
+    r"percentages?|win rates?|error rates?)\b|\bas a %",
+    re.IGNORECASE,
+)
+# "how many human raters ...?", "wall-clock hours": a number, in digits or words ("four environments")
+# (not a count of his papers: "is LOLA the only 2017 paper? how many 2017 papers are there?")
+NUMBER_ASKED = re.compile(
+    r"\bhow (?:many|long)\b(?! (?:[\w-]+ )?(?:papers|publications|citations)\b)|\bwall[- ]clock\b", re.IGNORECASE
+)
 
-def _counts_what_the_abstract_lacks(ctx: AnswerContext) -> bool:
-    """A count asked of one named paper whose abstract never mentions the thing counted: only the full paper
-    could say ("how many parameters does Gemini 2.5 Pro have?")."""
+
+def _beyond_the_abstract(ctx: AnswerContext) -> bool:
+    """A figure asked of one named paper that its abstract cannot give: only the full paper could say. Either a
+    count of a thing the abstract never mentions ("how many parameters does Gemini 2.5 Pro have?"), or a figure
+    ("what exact success rate did ...?", "how many human raters ...?") from an abstract that states none."""
+    if len(ctx.plan.papers) != 1 or ctx.plan.papers[0] not in ctx.by_id:
+        return False
+    abstract = ctx.by_id[ctx.plan.papers[0]].abstract
+    if RESULT_ASKED.search(ctx.question) and not figures(abstract):
+        return True
+    if NUMBER_ASKED.search(ctx.question) and not states_a_figure(abstract):
+        return True
     match = COUNTED.search(ctx.question)
-    if not match or len(ctx.plan.papers) != 1 or ctx.plan.papers[0] not in ctx.by_id:
+    if not match or not NUMBER_ASKED.search(match.group()):  # (a count of his papers is no paper's detail)
         return False
     counted = [term for term in terms(match.group(1)) if term not in STOPWORDS]
     held = ctx.searcher.lexical_index().terms_of(ctx.plan.papers[0])
@@ -840,13 +862,25 @@ def _counts_what_the_abstract_lacks(ctx: AnswerContext) -> bool:
 
 
 def answer_question(ctx: AnswerContext) -> Answer:
-    if ctx.plan.intent == "lookup" and _counts_what_the_abstract_lacks(ctx):
-        return _as_missing(ctx, BEYOND_ABSTRACTS)
+    if ctx.plan.intent == "lookup" and _beyond_the_abstract(ctx):
+        return _beyond_the_named_abstract(ctx, ctx.by_id[ctx.plan.papers[0]])
     answer = STRATEGIES[ctx.plan.intent](ctx)
     if answer.abstained and ctx.plan.intent not in SET_INTENTS and not ctx.plan.papers and _personal(ctx):
         # "does igor enjoy hiking?": no paper covers it because it is about him, not his research
         return _as_missing(ctx, "that (it holds no personal or biographical details)")
     return answer
+
+
+def _beyond_the_named_abstract(ctx: AnswerContext, paper: Paper) -> Answer:
+    """The paper asked about, what its abstract does report, and that the detail asked for is not held."""
+    reported = finding_sentence(paper, exclude="") or intro_sentence(paper)
+    text = (
+        f"{short_name(paper)} ({paper.year}) [1]: its abstract doesn't state that, and {ctx.owner}'s profile holds "
+        f"no {BEYOND_ABSTRACTS}; the full paper would. What the abstract reports: "
+        f'"{textwrap.shorten(reported, 240, placeholder=" …")}" [1]'
+    )
+    plan = ctx.plan.model_copy(update={"intent": "not_in_profile", "missing": BEYOND_ABSTRACTS})
+    return replace(ctx, plan=plan).answer(text, [citation(1, paper)], generated_by="metadata")
 
 
 def _as_missing(ctx: AnswerContext, missing: str) -> Answer:

@@ -18,6 +18,18 @@ def figures(text: str) -> list[str]:
     return [match.group(0).strip() for match in FIGURE.finditer(_ENUMERATION.sub(" ", text))]
 
 
+NUMBER_WORDS = re.compile(
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|dozens?|hundreds?|thousands?|"
+    r"millions?|billions?)\b",
+    re.IGNORECASE,
+)
+
+
+def states_a_figure(text: str) -> bool:
+    """Any number, in digits or in words ("four thousand TPU-months")."""
+    return bool(figures(text)) or bool(NUMBER_WORDS.search(text))
+
+
 def figure_values(figure_text: str) -> set[float]:
     """Every value the figures in `figure_text` can stand for: "6k" → {6, 6000}, "35,895" → {35895}."""
     values: set[float] = set()
