@@ -584,11 +584,12 @@ FILLER = frozenset(
     among amongst
     tl dr tldr presenting present
     reading group monday tuesday wednesday thursday friday saturday sunday today tomorrow week cover across threads
-    thread should helped help build built got onwards onward far gist deal wise u ur pls bullet bullets points
-    point short brief rundown recap sum highlights yet
+    thread should helped help build built got onwards onward far gist deal wise u ur pls bullet bullets
+    short brief rundown recap sum highlights yet
     couple bunch several full entire whole complete together whatever anyway ship ships shipped shipping thx
     gimme wanna gonna kinda sorta exactly roughly quick quickly mostly mainly side matter matters care cares filed
     listed split arxiv looking specifically counts e.g eg i.e ie dealt dated besides they're theyre snapshot
+    touch touches touched touching
     """.split()
 )
 
