@@ -140,6 +140,9 @@ OVERVIEW_RELATIVE = 0.55
 # a paper that uses every word of the topic belongs to it from this share of the best ("multiagent debate" for
 # "multi-agent papers", whose abstract sits far from the query's vector)
 WORDED_RELATIVE = 0.5
+# a paper scoring this close to the best is on the topic without its rarest words; for the newest paper only the
+# best is: a newer paper brushing the topic often scores close ("low-resource languages": GenMS beside Gemini 1.5)
+CLOSE_TO_BEST = 0.9
 COVERAGE_HITS = 5  # the coverage model reads the sentences of this many top papers
 
 
@@ -442,7 +445,7 @@ def describe_filters(paper_filter: PaperFilter) -> str:
 
 def answer_recency(ctx: AnswerContext) -> Answer:
     note = ""
-    relevant = topic_papers(ctx, TOPIC_CANDIDATES, precise=True) if ctx.plan.topic else None
+    relevant = topic_papers(ctx, TOPIC_CANDIDATES, precise=True, newest=True) if ctx.plan.topic else None
     if ctx.plan.topic and relevant is None and not _names_a_set(ctx.plan.filters):
         return ctx.abstain(ctx.search(ctx.plan.topic, ctx.settings.answer_sources))
     if ctx.plan.topic and relevant is None:  # "latest w philipp wu, whatever it's on": the filter is the question
@@ -736,32 +739,34 @@ def with_links(answer: Answer, papers: list[Paper]) -> Answer:
 
 
 def topic_papers(
-    ctx: AnswerContext, k: int, *, precise: bool = False, natural_break: bool = False
+    ctx: AnswerContext, k: int, *, precise: bool = False, natural_break: bool = False, newest: bool = False
 ) -> list[Paper] | None:
     """Papers on the plan's topic within its filters (see `_on_topic`); None when it is not covered at all.
     With examples of the topic (a listing's or the newest: "papers about robots (robot arms, mobile
     manipulators)"), the papers on the topic and those on the topic with its examples, when the latter is covered."""
     topic, examples = ctx.plan.topic, ctx.plan.examples
     if not examples:
-        papers = _on_topic(ctx, topic, k, precise, natural_break)
+        papers = _on_topic(ctx, topic, k, precise, natural_break, newest)
     else:
-        with_examples = _on_topic(ctx, f"{topic} {examples}", k, precise, natural_break)
+        with_examples = _on_topic(ctx, f"{topic} {examples}", k, precise, natural_break, newest)
         if with_examples is None:  # the examples often hold the words no paper uses ("like making photos look …")
             return None
-        papers = (_on_topic(ctx, topic, k, precise, natural_break) or []) + with_examples
+        papers = (_on_topic(ctx, topic, k, precise, natural_break, newest) or []) + with_examples
     if papers is None:  # whether the topic is covered is decided on it whole; its alternatives add papers only
         return None
     for alternative in ctx.plan.alternatives:  # "math or arithmetic": the papers on either
-        papers += _on_topic(ctx, alternative, k, precise, natural_break) or []
+        papers += _on_topic(ctx, alternative, k, precise, natural_break, newest) or []
     return list({paper.id: paper for paper in papers}.values())
 
 
-def _on_topic(ctx: AnswerContext, topic: str, k: int, precise: bool, natural_break: bool) -> list[Paper] | None:
+def _on_topic(
+    ctx: AnswerContext, topic: str, k: int, precise: bool, natural_break: bool, newest: bool
+) -> list[Paper] | None:
     """Papers on `topic` within the plan's filters; None when the topic is not covered at all. Those scoring at
     least TOPIC_RELATIVE of the best; with `natural_break` (overviews), those before the largest drop in score
     among the top ones instead, when that drop is clear, and never fewer than two when others come within
     OVERVIEW_RELATIVE. `precise` (where one stray paper shows): a paper must also use the topic's most specific
-    words (one of the two rarest), unless it scores close to the best."""
+    words (one of the two rarest), unless it scores CLOSE_TO_BEST (`newest`: unless it is the best)."""
     hits = ctx.search(topic, k)
     if not hits or not covers(ctx, topic, hits):
         return None
@@ -785,7 +790,8 @@ def _on_topic(ctx: AnswerContext, topic: str, k: int, precise: bool, natural_bre
             papers = [
                 hit
                 for hit in papers
-                if any(key in index.terms_of(hit.paper.id) for key in keys) or hit.score >= 0.9 * best
+                if any(key in index.terms_of(hit.paper.id) for key in keys)
+                or hit.score >= (1.0 if newest else CLOSE_TO_BEST) * best
             ]
     if natural_break and len(papers) < 2:  # an overview of one paper is a look-up: the rarest words were examples
         papers = [hit for hit in hits if hit.score >= OVERVIEW_RELATIVE * best]
