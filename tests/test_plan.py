@@ -723,3 +723,23 @@ def test_a_paper_named_beside_the_profiles_paper_counts_leaves_them_the_question
     assert (planned.intent, planned.papers) == ("metrics", [])
     # a fact of the paper it names stays a look-up
     assert plan_question("how many tasks did RT-1 learn in 2022?", CONTEXT, {"lookup": 0.7, "metrics": 0.3}).papers
+
+
+def test_a_paper_called_by_two_words_of_its_title() -> None:
+    compared = plan("gemini 1.5 vs the adversarial arithmetic paper: how do their views of frontier LLMs differ?")
+    assert compared.intent == "comparison"
+    assert [TITLES[paper_id][:14] for paper_id in compared.papers] == ["Gemini 1.5: Un", "Frontier Langu"]
+    # "his ... work" is a body of work, not a paper
+    assert plan("walk me through his magnetic block assembly work").papers == []
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("for a podcast intro: what are his signature research areas?", None),
+        ("writing his speaker bio, need his h-index", None),
+        ("did he appear on a podcast?", "talks, slides or videos"),
+    ],
+)
+def test_what_an_answer_is_for_is_not_what_is_asked(question: str, missing: str | None) -> None:
+    assert plan(question).missing == missing

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -521,6 +521,13 @@ TIMELINE = re.compile(
     r"progression)\b|\b(?:did|has|have) (?:his|he)\b(?: [\w-]+){0,4} (?:change|shift|evolve)\b",
     re.IGNORECASE,
 )
+# what the answer is for, not what is asked: "for a podcast intro: what are his signature areas?"
+PURPOSE = re.compile(
+    r"^\s*(?:for|writing|prepping|preparing|drafting|making) (?:a |an |my |our |the |his |this )?(?:[\w-]+ ){0,2}?"
+    r"(?:intro(?:duction)?|bio|talk|slides?|podcast|newsletter|blog post|grant(?: proposal)?|nomination(?: form)?|"
+    r"report|presentation|seminar|lecture|poster|wiki(?: page)?|post|episode|interview)(?: intro)?\s*[:,]",
+    re.IGNORECASE,
+)
 HYPOTHETICAL = re.compile(r"^\s*if\b[^,?]*,(?=.*\bwould\b)", re.IGNORECASE)
 # the whole work laid out: "group them by theme", "the tracks", "the range of application domains", "the overall mix"
 BREADTH = re.compile(
@@ -608,6 +615,7 @@ class PlanContext:
     categories: frozenset[str]
     person: bool  # the owner is one person, whose names the rules read as "he" (not "the lab")
     versioned: frozenset[str] = frozenset()  # ids of papers whose title carries a version ("Melting Pot 2.0")
+    pairs: dict[tuple[str, ...], str] = field(default_factory=dict)  # two specific title words -> paper id
 
     @classmethod
     def of(cls, owner: str, papers: list[Paper], names: NameTable | None = None, *, person: bool = True) -> PlanContext:
@@ -633,7 +641,17 @@ class PlanContext:
         phrases = title_phrases(papers, names)
         versioned = frozenset(paper.id for paper in papers if VERSION.search(paper.title))
         return cls(
-            owner, unique_names, shared_names, years, by_surname, by_given_name, phrases, categories, person, versioned
+            owner,
+            unique_names,
+            shared_names,
+            years,
+            by_surname,
+            by_given_name,
+            phrases,
+            categories,
+            person,
+            versioned,
+            title_phrases(papers, names, size=2),
         )
 
 
@@ -670,7 +688,7 @@ def plan_question(
         consumed[:] = [span for span in consumed if span not in category_spans]
         filters = filters.model_copy(update={"category": None})
     # "if he gave a keynote on his papers, what would its sections be?": what the if-clause supposes is not asked for
-    asked = HYPOTHETICAL.sub(" ", text)
+    asked = PURPOSE.sub(" ", HYPOTHETICAL.sub(" ", text))
     missing = next((what for pattern, what in NOT_IN_PROFILE if pattern.search(asked)), None)
     if papers and missing is None and re.search(r"\bcit(?:ed|ations?)\b", text, re.IGNORECASE):
         missing = PAPER_CITATIONS  # "How many citations does RT-2 have?"
@@ -983,7 +1001,22 @@ def _named_papers(
                 found.append((span[0], paper_id))
                 consumed.append(span)
                 phrase_spans.append((span, paper_id))
+    for match in CALLED_BY_WORDS.finditer(text):  # "the adversarial arithmetic paper": two of its title's words
+        words = list(re.finditer(r"[^\W_]+", match.group(1)))
+        for first, second in itertools.pairwise(words):
+            paper_id = context.pairs.get(tuple(phrase_words(f"{first.group()} {second.group()}")))
+            span = (match.start(1) + first.start(), match.start(1) + second.end())
+            fresh = paper_id and paper_id not in {found_id for _, found_id in found}
+            if fresh and not any(start < span[1] and span[0] < end for start, end in consumed):
+                found.append((span[0], paper_id))
+                consumed.append(span)
     return list(dict.fromkeys(paper_id for _, paper_id in sorted(found)))
+
+
+# a paper called by words of its title: "the adversarial arithmetic paper", "that knowledge graph one"
+CALLED_BY_WORDS = re.compile(
+    r"\b(?:the|that|this|his|their) ((?:[\w-]+ ){2,3})(?:paper|report|preprint|one)\b", re.IGNORECASE
+)
 
 
 ORIGINAL = re.compile(r"\b(?:original|first|earliest|older|old)\b", re.IGNORECASE)

@@ -130,16 +130,17 @@ def _ambiguous(query: str, papers: list[Paper]) -> AmbiguousPaperError:
     return AmbiguousPaperError(query, [_label(paper) for paper in papers[:MAX_CANDIDATES]], papers[:MAX_CHOICES])
 
 
-def title_phrases(papers: list[Paper], names: NameTable) -> dict[tuple[str, ...], str]:
-    """Three consecutive title words → paper id, for runs that pick out one title and are specific (two of the
-    three words are in at most two titles): "geometry-aware multi-task", "zero-shot planners"."""
+def title_phrases(papers: list[Paper], names: NameTable, size: int = 3) -> dict[tuple[str, ...], str]:
+    """`size` consecutive title words → paper id, for runs that pick out one title and are specific (of three
+    words two, of two both, are in at most two titles): "geometry-aware multi-task", "zero-shot planners",
+    "adversarial arithmetic"."""
     titles = {paper.id: names.of(paper).phrase_words for paper in papers}
     spread = Counter(word for words in titles.values() for word in set(words))
     owners: dict[tuple[str, ...], set[str]] = {}
     for paper_id, words in titles.items():
-        for i in range(len(words) - 2):
-            run = tuple(words[i : i + 3])
-            if sum(spread[word] <= 2 and len(word) >= 4 for word in run) >= 2:
+        for i in range(len(words) - size + 1):
+            run = tuple(words[i : i + size])
+            if sum(spread[word] <= 2 and len(word) >= 4 for word in run) >= min(size, 2):
                 owners.setdefault(run, set()).add(paper_id)
     return {run: next(iter(ids)) for run, ids in owners.items() if len(ids) == 1}
 
