@@ -490,8 +490,8 @@ def test_papers_named_only_among_a_listings_examples_are_examples() -> None:
 
 
 def test_the_compared_operands_come_from_the_clause_naming_the_papers() -> None:
-    planned = plan("ReST^EM vs the iterative consensus paper: both push math without labels, but one finetunes?")
-    assert planned.intent == "comparison" and planned.compared == ["iterative consensus"]
+    planned = plan("ReST^EM vs the consensus-of-models approach: both push math without labels, but one finetunes?")
+    assert planned.intent == "comparison" and planned.compared == ["consensus-of-models approach"]
     listed = plan("LOLA, melting pot 2.0, neural mmo v1.3 and multiagent debate: compare what multi-agent means")
     assert len(listed.papers) == 3 and listed.compared == ["multiagent debate"]
 
