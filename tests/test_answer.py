@@ -295,3 +295,9 @@ def test_the_newest_paper_on_a_topic_uses_its_words_unless_it_is_the_best_match(
     # GenMS (newer) scores close to Gemini 1.5 on this topic, but never speaks of languages being translated
     newest = seeded_service.ask("most recent paper of his that touches translating low-resource languages?")
     assert newest.citations and newest.citations[0].title.startswith("Gemini 1.5")
+
+
+def test_a_filtered_topic_listing_takes_the_papers_before_a_clear_break(seeded_service: ResearchService) -> None:
+    listed = seeded_service.ask("2023 papers of his about LLMs doing math or arithmetic, list pls")
+    titles = {citation.title[:24] for citation in listed.citations}
+    assert {"Frontier Language Models", "Beyond Human Data: Scali", "Improving Factuality and"} <= titles

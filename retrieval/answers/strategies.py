@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import Literal
 
 import numpy as np
 
@@ -392,7 +393,7 @@ def answer_listing(ctx: AnswerContext) -> Answer:
         papers = ctx.filtered()
     note = ""
     if ctx.plan.topic:
-        relevant = topic_papers(ctx, len(papers) or 1, precise=True)
+        relevant = topic_papers(ctx, len(papers) or 1, "listing")
         if relevant is None and not _names_a_set(ctx.plan.filters):
             return ctx.abstain(ctx.search(ctx.plan.topic, ctx.settings.answer_sources))
         if relevant is None:  # "sherry yang collabs? need the full list": the filter is the question
@@ -445,7 +446,7 @@ def describe_filters(paper_filter: PaperFilter) -> str:
 
 def answer_recency(ctx: AnswerContext) -> Answer:
     note = ""
-    relevant = topic_papers(ctx, TOPIC_CANDIDATES, precise=True, newest=True) if ctx.plan.topic else None
+    relevant = topic_papers(ctx, TOPIC_CANDIDATES, "newest") if ctx.plan.topic else None
     if ctx.plan.topic and relevant is None and not _names_a_set(ctx.plan.filters):
         return ctx.abstain(ctx.search(ctx.plan.topic, ctx.settings.answer_sources))
     if ctx.plan.topic and relevant is None:  # "latest w philipp wu, whatever it's on": the filter is the question
@@ -592,7 +593,7 @@ GENERIC_WORDS = frozenset(
 
 def answer_overview(ctx: AnswerContext) -> Answer:
     if ctx.plan.topic:
-        papers = topic_papers(ctx, TOPIC_CANDIDATES, precise=True, natural_break=True)
+        papers = topic_papers(ctx, TOPIC_CANDIDATES, "overview")
         if papers is None and RESEARCHER_WIDE.search(ctx.rule_text) and not TOPIC_PHRASE.search(ctx.question):
             # "presenting his work at reading group, what themes should I cover?": the leftover words are no topic
             ctx = replace(ctx, plan=ctx.plan.model_copy(update={"topic": ""}))
@@ -738,35 +739,35 @@ def with_links(answer: Answer, papers: list[Paper]) -> Answer:
     return answer.model_copy(update={"answer": "\n".join(parts), "citations": citations})
 
 
-def topic_papers(
-    ctx: AnswerContext, k: int, *, precise: bool = False, natural_break: bool = False, newest: bool = False
-) -> list[Paper] | None:
+TopicUse = Literal["listing", "newest", "overview"]  # what the papers on a topic are wanted for
+
+
+def topic_papers(ctx: AnswerContext, k: int, use: TopicUse) -> list[Paper] | None:
     """Papers on the plan's topic within its filters (see `_on_topic`); None when it is not covered at all.
     With examples of the topic (a listing's or the newest: "papers about robots (robot arms, mobile
     manipulators)"), the papers on the topic and those on the topic with its examples, when the latter is covered."""
     topic, examples = ctx.plan.topic, ctx.plan.examples
     if not examples:
-        papers = _on_topic(ctx, topic, k, precise, natural_break, newest)
+        papers = _on_topic(ctx, topic, k, use)
     else:
-        with_examples = _on_topic(ctx, f"{topic} {examples}", k, precise, natural_break, newest)
+        with_examples = _on_topic(ctx, f"{topic} {examples}", k, use)
         if with_examples is None:  # the examples often hold the words no paper uses ("like making photos look …")
             return None
-        papers = (_on_topic(ctx, topic, k, precise, natural_break, newest) or []) + with_examples
+        papers = (_on_topic(ctx, topic, k, use) or []) + with_examples
     if papers is None:  # whether the topic is covered is decided on it whole; its alternatives add papers only
         return None
     for alternative in ctx.plan.alternatives:  # "math or arithmetic": the papers on either
-        papers += _on_topic(ctx, alternative, k, precise, natural_break, newest) or []
+        papers += _on_topic(ctx, alternative, k, use) or []
     return list({paper.id: paper for paper in papers}.values())
 
 
-def _on_topic(
-    ctx: AnswerContext, topic: str, k: int, precise: bool, natural_break: bool, newest: bool
-) -> list[Paper] | None:
+def _on_topic(ctx: AnswerContext, topic: str, k: int, use: TopicUse) -> list[Paper] | None:
     """Papers on `topic` within the plan's filters; None when the topic is not covered at all. Those scoring at
-    least TOPIC_RELATIVE of the best; with `natural_break` (overviews), those before the largest drop in score
-    among the top ones instead, when that drop is clear, and never fewer than two when others come within
-    OVERVIEW_RELATIVE. `precise` (where one stray paper shows): a paper must also use the topic's most specific
-    words (one of the two rarest), unless it scores CLOSE_TO_BEST (`newest`: unless it is the best)."""
+    least TOPIC_RELATIVE of the best, or WORDED_RELATIVE when they use the topic's words. For an overview, those
+    before the largest drop in score among the top ones instead, when that drop is clear, and never fewer than two
+    when others come within OVERVIEW_RELATIVE; for a listing, those too when that drop comes later (one paper
+    missed costs more than one more). Then a paper must also use the topic's most specific words (one of the two
+    rarest), unless it scores CLOSE_TO_BEST (for the newest: unless it is the best), as one stray paper shows."""
     hits = ctx.search(topic, k)
     if not hits or not covers(ctx, topic, hits):
         return None
@@ -777,23 +778,23 @@ def _on_topic(
         hit
         for hit in hits
         if hit.score >= TOPIC_RELATIVE * best
-        or (precise and hit.score >= WORDED_RELATIVE * best and index.uses_words(topic, hit.paper.id))
+        or (hit.score >= WORDED_RELATIVE * best and index.uses_words(topic, hit.paper.id))
     ]
     drops = [(hits[i - 1].score - hits[i].score, i) for i in range(2, min(BREAK_WITHIN, len(hits)))]
-    if natural_break and drops and max(drops)[0] >= BREAK_DROP * best:
+    clear_break = bool(drops) and max(drops)[0] >= BREAK_DROP * best
+    if clear_break and (use == "overview" or (use == "listing" and max(drops)[1] > len(papers))):
         papers = hits[: max(drops)[1]]
-    if natural_break and len(papers) < 2:
+    if use == "overview" and len(papers) < 2:
         papers = [hit for hit in hits if hit.score >= OVERVIEW_RELATIVE * best]
-    if precise:
-        keys = sorted(dict.fromkeys(present), key=index.idf, reverse=True)[:2]  # ties in question order: no hash order
-        if keys:
-            papers = [
-                hit
-                for hit in papers
-                if any(key in index.terms_of(hit.paper.id) for key in keys)
-                or hit.score >= (1.0 if newest else CLOSE_TO_BEST) * best
-            ]
-    if natural_break and len(papers) < 2:  # an overview of one paper is a look-up: the rarest words were examples
+    keys = sorted(dict.fromkeys(present), key=index.idf, reverse=True)[:2]  # ties in question order: no hash order
+    if keys:
+        papers = [
+            hit
+            for hit in papers
+            if any(key in index.terms_of(hit.paper.id) for key in keys)
+            or hit.score >= (1.0 if use == "newest" else CLOSE_TO_BEST) * best
+        ]
+    if use == "overview" and len(papers) < 2:  # an overview of one paper is a look-up: the rarest words were examples
         papers = [hit for hit in hits if hit.score >= OVERVIEW_RELATIVE * best]
     return [hit.paper for hit in papers]
 
