@@ -743,3 +743,8 @@ def test_a_paper_called_by_two_words_of_its_title() -> None:
 )
 def test_what_an_answer_is_for_is_not_what_is_asked(question: str, missing: str | None) -> None:
     assert plan(question).missing == missing
+
+
+def test_a_category_written_in_words_and_code_leaves_no_category_word_in_the_topic() -> None:
+    planned = plan("which robotics (RO) papers of his use a transformer architecture?")
+    assert (planned.filters.category, planned.topic) == ("RO", "transformer architecture")

@@ -1105,7 +1105,7 @@ def _filters(
 
 def _category(text: str, context: PlanContext) -> tuple[str, list[tuple[int, int]]] | None:
     """A category as arXiv writes it ("cs.AI", "(MA)", "tagged CV", "the RO category") or in words qualifying the
-    papers ("robotics papers", "in the language category")."""
+    papers ("robotics papers", "in the language category"); the spans of both ("robotics (RO) papers")."""
     for category in sorted(context.categories):
         code = re.escape(category)
         matches = list(
@@ -1118,21 +1118,26 @@ def _category(text: str, context: PlanContext) -> tuple[str, list[tuple[int, int
             )
         )
         if matches:
-            return category, [match.span() for match in matches]
-    for category, words in CATEGORY_WORDS.items():
-        if category not in context.categories:
-            continue
-        noun = "category" if category in TOPIC_FIRST_CATEGORIES else f"{PAPER_NOUN}|category"
-        match = re.search(
-            rf"\b(?:{words})(?:[- ]related)?(?: \([\w. ]+\))?\s+(?:{noun})\b|"
-            rf"\b(?:in|under) (?:the )?(?:{words})(?: \([\w. ]+\))? (?:category|section|area)\b|"
-            rf"\bcategory (?:of )?(?:{words})\b|\b(?:tagged|filed|labell?ed|marked) (?:as |under )?(?:{words})\b",
-            text,
-            re.IGNORECASE,
-        )
-        if match:
-            return category, [match.span()]
+            worded = _category_in_words(text, category)
+            return category, [match.span() for match in matches] + ([worded.span()] if worded else [])
+    for category in CATEGORY_WORDS:
+        if category in context.categories and (worded := _category_in_words(text, category)):
+            return category, [worded.span()]
     return None
+
+
+def _category_in_words(text: str, category: str) -> re.Match[str] | None:
+    words = CATEGORY_WORDS.get(category)
+    if words is None:
+        return None
+    noun = "category" if category in TOPIC_FIRST_CATEGORIES else f"{PAPER_NOUN}|category"
+    return re.search(
+        rf"\b(?:{words})(?:[- ]related)?(?: \([\w. ]+\))?\s+(?:{noun})\b|"
+        rf"\b(?:in|under) (?:the )?(?:{words})(?: \([\w. ]+\))? (?:category|section|area)\b|"
+        rf"\bcategory (?:of )?(?:{words})\b|\b(?:tagged|filed|labell?ed|marked) (?:as |under )?(?:{words})\b",
+        text,
+        re.IGNORECASE,
+    )
 
 
 def _categories_named(text: str, context: PlanContext) -> set[str]:
