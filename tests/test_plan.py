@@ -748,3 +748,17 @@ def test_what_an_answer_is_for_is_not_what_is_asked(question: str, missing: str 
 def test_a_category_written_in_words_and_code_leaves_no_category_word_in_the_topic() -> None:
     planned = plan("which robotics (RO) papers of his use a transformer architecture?")
     assert (planned.filters.category, planned.topic) == ("RO", "transformer architecture")
+
+
+def test_newest_first_in_the_question_asks_for_the_newest_whatever_the_classifier_says() -> None:
+    question = "newest work of his on learning from demonstrations that are missing labels?"
+    assert plan_question(question, CONTEXT, {"overview": 0.6, "recency": 0.4}).intent == "recency"
+    assert (
+        plan_question("his work on imitation learning, newest first?", CONTEXT, {"overview": 0.6}).intent == "overview"
+    )
+
+
+def test_what_the_question_says_is_not_just_meant_is_no_topic() -> None:
+    assert plan("which of his robotics papers test on physical robot hardware, not just sim?").topic == (
+        "test physical robot hardware"
+    )

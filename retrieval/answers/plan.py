@@ -440,6 +440,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
 # "doesn't have to be filed under cs.RO"
 NEGATED = re.compile(
     r"\(not [^()]*\)|"  # "(not PaLM-E or the original PaLM)"
+    r",\s*not (?:just|only|merely) [\w -]{1,30}(?=[?.!]*$)|"  # "tested on real hardware, not just sim?"
     r"\(?\bnot (?:the |just |only |a |an )?(?:[\w.+/-]+ ){0,4}?(?:ones?|thing|stuff|papers?|report|version|kind)\b\)?|"
     r"\b(?:does|do)(?:n't| not) (?:have|need) to be (?:filed |tagged |listed )?(?:under|in|as) (?:the )?[\w.]+"
     r"(?: category)?\b",
@@ -468,6 +469,7 @@ YEAR_COUNT = re.compile(
     rf"\b(?:number|count|how many)\b[\w ]{{0,30}}\b{YEAR}\b",
     re.IGNORECASE,
 )
+ASKS_NEWEST = re.compile(r"^\s*(?:what(?:'s| is| was) )?(?:the |his )?(?:newest|latest|most recent)\b", re.IGNORECASE)
 LAST_ONE = re.compile(r"\b(?:last|final)\b", re.IGNORECASE)
 # the researcher's other work, beside the papers named
 WHAT_ELSE = re.compile(
@@ -777,6 +779,8 @@ def plan_question(
             intent = _learned_intent(others, papers, compared, metrics)
         elif intent in ("lookup", "definition") and topic and not papers and EXHAUSTIVE.search(text):
             intent = "listing"  # "every paper where language models pick actions": the set, not one fact
+        if intent == "overview" and ASKS_NEWEST.search(text):  # "newest work of his on X?": one paper, by date
+            intent = "recency"
         if pure_metrics:  # "what is the h-index?": every word is a metric cue
             intent = "metrics"
         elif (filtered_count or _likeliest(intent_scores) == "metrics") and not (metrics or topic or papers):
