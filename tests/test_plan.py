@@ -731,6 +731,9 @@ def test_a_paper_called_by_two_words_of_its_title() -> None:
     assert [TITLES[paper_id][:14] for paper_id in compared.papers] == ["Gemini 1.5: Un", "Frontier Langu"]
     # "his ... work" is a body of work, not a paper
     assert plan("walk me through his magnetic block assembly work").papers == []
+    quoted = plan("in 'implicit offline RL via supervised learning', what is the proposed method?")
+    assert [TITLES[paper_id][:26] for paper_id in quoted.papers] == ["Implicit Offline Reinforce"]
+    assert plan("he's got papers on energy models, igor's best ones?").papers == []  # apostrophes quote nothing
 
 
 @pytest.mark.parametrize(

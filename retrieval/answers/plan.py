@@ -1006,10 +1006,11 @@ def _named_papers(
                 consumed.append(span)
                 phrase_spans.append((span, paper_id))
     for match in CALLED_BY_WORDS.finditer(text):  # "the adversarial arithmetic paper": two of its title's words
-        words = list(re.finditer(r"[^\W_]+", match.group(1)))
+        group = 1 if match.group(1) else 2
+        words = list(re.finditer(r"[^\W_]+", match.group(group)))
         for first, second in itertools.pairwise(words):
             paper_id = context.pairs.get(tuple(phrase_words(f"{first.group()} {second.group()}")))
-            span = (match.start(1) + first.start(), match.start(1) + second.end())
+            span = (match.start(group) + first.start(), match.start(group) + second.end())
             fresh = paper_id and paper_id not in {found_id for _, found_id in found}
             if fresh and not any(start < span[1] and span[0] < end for start, end in consumed):
                 found.append((span[0], paper_id))
@@ -1019,7 +1020,9 @@ def _named_papers(
 
 # a paper called by words of its title: "the adversarial arithmetic paper", "that knowledge graph one"
 CALLED_BY_WORDS = re.compile(
-    r"\b(?:the|that|this|his|their) ((?:[\w-]+ ){2,3})(?:paper|report|preprint|one)\b", re.IGNORECASE
+    r"\b(?:the|that|this|his|their) ((?:[\w-]+ ){2,3})(?:paper|report|preprint|one)\b|"
+    r"(?:^|(?<=[\s(]))['‘\"“]([^'‘’\"“”]{3,80})['’\"”](?=[\s,.;:?!)]|$)",  # a title quoted: "in 'implicit offline RL'"
+    re.IGNORECASE,
 )
 
 
