@@ -287,6 +287,9 @@ def test_a_result_figure_from_an_abstract_stating_none_is_beyond_the_profile(see
     assert beyond.intent == "not_in_profile" and "beyond the abstracts" in beyond.answer
     stated = seeded_service.ask("how many atari games could the multi-game decision transformer play?")
     assert stated.intent == "lookup" and "46" in stated.answer
+    pronoun = seeded_service.ask("how many human raters evaluated Beyond Human Data?")  # "one can verify" is no count
+    assert pronoun.intent == "not_in_profile" and pronoun.citations
+    assert seeded_service.ask("how long ago did Brax come out?").intent != "not_in_profile"
 
 
 def test_the_newest_paper_on_a_topic_uses_its_words_unless_it_is_the_best_match(

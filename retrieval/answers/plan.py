@@ -186,7 +186,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\bwhere did he (?:study|go to|do his|get his)\b|"
             r"\bhis (?:education|degrees?|alma mater|background|age)\b|"
             r"\b(?:master'?s|masters|bachelor'?s|undergrad(?:uate)?|phd|doctoral) (?:thesis|degree|dissertation)\b|"
-            r"\b(?:his|a) (?:thesis|dissertation)\b",
+            r"\bhis (?:thesis|dissertation)\b",
             "education or biography",
         ),
         (
@@ -265,7 +265,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\b(?:what|which) (?:learning rates?|batch sizes?|hyper-?parameters?)\b[^?]{0,40}"
             r"\b(?:did|do|does|was|were)\b[^?]{0,30}\b(?:use|used|set|choose|chose|pick|picked)\b|"
             r"\bhow many pages\b|\bpage[- ](?:wise|counts?|lengths?)\b|\bnumber of pages\b|"
-            r"\b(?:broader[- ]impacts?|ethics|limitations) (?:statements?|sections?)\b|\bappendi(?:x|ces)\b|"
+            r"\b(?:broader[- ]impacts?|ethics|limitations) (?:statements?|sections?)\b|"
             r"\b(?:in |us )?(?:actual )?dollars\b|"
             r"\bhow much did (?:[\w.-]+ ){0,5}cost\b|\bhours of (?:[\w-]+ ){0,3}(?:data|demos?|demonstrations?)\b|"
             r"\bstill maintained\b|\b(?:latest|current) release(?: version)?\b|\brelease versions?\b",
@@ -448,6 +448,20 @@ NEGATED = re.compile(
 )
 CLAIMED = re.compile(r"\bclaim(?:s|ed)?\b|\bin total\b|\btotal number\b", re.IGNORECASE)
 
+# "what exact success rate ...?", "accuracy on MATH, exact number": a measured figure is asked for, in digits
+RESULT_ASKED = re.compile(
+    r"\bexact (?:numbers?|figures?|%|percentages?|success rates?|accurac(?:y|ies)|scores?|values?)\b|"
+    r"\b(?:what|which)(?: exact| final| overall| actual| average)? (?:success rates?|accurac(?:y|ies)|scores?|"
+    r"percentages?|win rates?|error rates?)\b|\bas a %",
+    re.IGNORECASE,
+)
+# "how many human raters ...?", "wall-clock hours": a number, in digits or words ("four environments")
+# (not a count of his papers, "how many 2017 papers are there?", nor a date, "how long ago did Brax come out?")
+NUMBER_ASKED = re.compile(
+    r"\bhow many\b(?! (?:[\w-]+ )?(?:papers|publications|citations)\b)|\bhow long\b(?! ago\b)|\bwall[- ]clock\b",
+    re.IGNORECASE,
+)
+
 # --- intents ---
 OVERVIEW = re.compile(
     r"\b(?:overview|big picture|summar(?:y|ize|ise)|topics?|themes?|research (?:areas?|interests?|agenda|directions?)|"
@@ -469,7 +483,11 @@ YEAR_COUNT = re.compile(
     rf"\b(?:number|count|how many)\b[\w ]{{0,30}}\b{YEAR}\b",
     re.IGNORECASE,
 )
-ASKS_NEWEST = re.compile(r"^\s*(?:what(?:'s| is| was) )?(?:the |his )?(?:newest|latest|most recent)\b", re.IGNORECASE)
+# "newest work of his on X?", not "latest overview of his research", "most recent few years: what themes?"
+ASKS_NEWEST = re.compile(
+    rf"^\s*(?:what(?:'s| is| was) )?(?:the |his )?(?:newest|latest|most recent) (?:{PAPER_NOUN}|thing|one)\b",
+    re.IGNORECASE,
+)
 LAST_ONE = re.compile(r"\b(?:last|final)\b", re.IGNORECASE)
 # the researcher's other work, beside the papers named
 WHAT_ELSE = re.compile(
@@ -495,6 +513,7 @@ ASIDES = re.compile(
     r"\bmatching (?:both|all|these|those|them|each)\b|\bthat match(?:es)? (?:both|all|these|those|them)\b|"
     # why it is asked: "asking for my thesis", "need it for my bib file"
     r"\b(?:asking|need (?:it|this|that|them)) for (?:my|a|our) [\w-]+(?: (?:file|project|class|report))?\b|"
+    r"\b(?:main|key|(?:a )?few|some|\d+|two|three|four|five) points?\b|\bthe point\b|"
     # his papers by another name: "that year's output", "his research output"
     r"\b(?:his|(?:that |the |this )?year's|research|publication|paper) output\b",
     re.IGNORECASE,
@@ -525,7 +544,9 @@ TIMELINE = re.compile(
 )
 # what the answer is for, not what is asked: "for a podcast intro: what are his signature areas?"
 PURPOSE = re.compile(
-    r"^\s*(?:for|writing|prepping|preparing|drafting|making) (?:a |an |my |our |the |his |this )?(?:[\w-]+ ){0,2}?"
+    # ("for his keynote talk, is there a video?" asks about his talk)
+    r"^\s*(?:for (?:a|an|my|our|the|this) |"
+    r"(?:writing|prepping|preparing|drafting|making) (?:a |an |my |our |the |his |this )?)(?:[\w-]+ ){0,2}?"
     r"(?:intro(?:duction)?|bio|talk|slides?|podcast|newsletter|blog post|grant(?: proposal)?|nomination(?: form)?|"
     r"report|presentation|seminar|lecture|poster|wiki(?: page)?|post|episode|interview)(?: intro)?\s*[:,]",
     re.IGNORECASE,
@@ -598,7 +619,7 @@ FILLER = frozenset(
     couple bunch several full entire whole complete together whatever anyway ship ships shipped shipping thx
     gimme wanna gonna kinda sorta exactly roughly quick quickly mostly mainly side matter matters care cares filed
     listed split arxiv looking specifically counts e.g eg i.e ie dealt dated besides they're theyre snapshot
-    touch touches touched touching
+    touches touched touching
     """.split()
 )
 
@@ -618,6 +639,7 @@ class PlanContext:
     person: bool  # the owner is one person, whose names the rules read as "he" (not "the lab")
     versioned: frozenset[str] = frozenset()  # ids of papers whose title carries a version ("Melting Pot 2.0")
     pairs: dict[tuple[str, ...], str] = field(default_factory=dict)  # two specific title words -> paper id
+    title_words: dict[str, frozenset[str]] = field(default_factory=dict)  # paper id -> its title's words
 
     @classmethod
     def of(cls, owner: str, papers: list[Paper], names: NameTable | None = None, *, person: bool = True) -> PlanContext:
@@ -654,6 +676,7 @@ class PlanContext:
             person,
             versioned,
             title_phrases(papers, names, size=2),
+            {paper.id: frozenset(names.of(paper).phrase_words) for paper in papers},
         )
 
 
@@ -702,7 +725,7 @@ def plan_question(
         missing = f"{filters.author}'s own metrics"  # "what's yilun du's h-index?": only the owner's are held
     if missing is None and set(metrics) & PERSON_METRICS and OTHER_PEOPLE.search(text):
         missing = "other researchers' metrics"
-    for pattern in (RECENCY, HAS_CODE, OVERVIEW, TIMELINE, COMPARISON, DEFINITION, ASIDES):
+    for pattern in (RECENCY, HAS_CODE, OVERVIEW, TIMELINE, COMPARISON, DEFINITION, ASIDES, PURPOSE):
         _take(pattern, text, consumed)
     topic = _topic(text, consumed, context, filters.category)
     if soft and topic:  # "multi-agent stuff, including the LLM society things": the area is part of the topic
@@ -765,21 +788,18 @@ def plan_question(
             papers = []
             consumed = [span for span in consumed if span not in name_spans]
             topic = _topic(text, consumed, context, filters.category)
-        elif papers and intent == "metrics" and set(metrics) & {"by_year", *TOTAL_COUNTS}:
-            # "is LOLA the only 2017 paper? how many 2017 papers are there?": the profile's counts are asked
-            papers = []
         elif papers and intent != "comparison":  # named papers are what is asked about
             # one: definition or look-up by form, below; "X, Y and Z. contrast them": what a comparison cue joins
             joined = len(papers) + len(compared) >= 2 and JOINING_COMPARISON.search(text)
             intent = "comparison" if len(papers) >= 2 or joined else "lookup"
-        elif intent == "not_in_profile" and topic:
-            missing = "that"
+        elif intent == "not_in_profile" and topic and not RESULT_ASKED.search(text):
+            missing = "that"  # (a result asked for is looked up: the strategy says when the abstract lacks it)
         elif intent == "not_in_profile":  # "the first one": no words of its own say what the profile lacks
             others = {label: score for label, score in intent_scores.items() if label != "not_in_profile"}
             intent = _learned_intent(others, papers, compared, metrics)
         elif intent in ("lookup", "definition") and topic and not papers and EXHAUSTIVE.search(text):
             intent = "listing"  # "every paper where language models pick actions": the set, not one fact
-        if intent == "overview" and ASKS_NEWEST.search(text):  # "newest work of his on X?": one paper, by date
+        if intent == "overview" and ASKS_NEWEST.search(text):  # the newest papers on the topic, by date
             intent = "recency"
         if pure_metrics:  # "what is the h-index?": every word is a metric cue
             intent = "metrics"
@@ -820,7 +840,8 @@ def plan_question(
     if not papers and not metrics and intent in LAYOUT_READS and layout:
         intent = "overview"
     timed = filters.year is not None or filters.year_from is not None or filters.year_to is not None
-    if not papers and not topic and timed and set(metrics) <= YEAR_METRICS and SURELY_OVERVIEW.search(text):
+    laid_out = SURELY_OVERVIEW.search(text) and not re.search(r"\b(?:list|enumerate)\b", text, re.IGNORECASE)
+    if not papers and not topic and timed and set(metrics) <= YEAR_METRICS and laid_out:
         intent, metrics = "overview", []  # "snapshot of 2020: what was he working on?": that year's work laid out
     if intent == "overview" and (TIMELINE.search(text) or layout):
         topic = ""
@@ -962,6 +983,15 @@ def _take(
     return found
 
 
+# a paper called by words of its title: "the adversarial arithmetic paper", "in 'implicit offline RL via
+# supervised learning'": words in quotes or between "the" and "paper", two of them specific to one title
+CALLED_BY_WORDS = re.compile(
+    r"\b(?:the|that|this|his|their) ((?:[\w-]+ ){2,3})(?:paper|report|preprint|one)\b|"
+    r"(?:^|(?<=[\s(]))['‘\"“]([^'‘’\"“”]{3,80})['’\"”](?=[\s,.;:?!)]|$)",
+    re.IGNORECASE,
+)
+
+
 def _named_papers(
     text: str, context: PlanContext, consumed: list[tuple[int, int]], phrase_spans: list[tuple[tuple[int, int], str]]
 ) -> list[str]:
@@ -1005,25 +1035,30 @@ def _named_papers(
                 found.append((span[0], paper_id))
                 consumed.append(span)
                 phrase_spans.append((span, paper_id))
-    for match in CALLED_BY_WORDS.finditer(text):  # "the adversarial arithmetic paper": two of its title's words
+    for match in CALLED_BY_WORDS.finditer(text):
         group = 1 if match.group(1) else 2
         words = list(re.finditer(r"[^\W_]+", match.group(group)))
         for first, second in itertools.pairwise(words):
             paper_id = context.pairs.get(tuple(phrase_words(f"{first.group()} {second.group()}")))
-            span = (match.start(group) + first.start(), match.start(group) + second.end())
+            span = match.span(group)
             fresh = paper_id and paper_id not in {found_id for _, found_id in found}
-            if fresh and not any(start < span[1] and span[0] < end for start, end in consumed):
+            if (
+                fresh
+                and _words_of_title(match.group(group), context.title_words[paper_id], quoted=group == 2)
+                and not any(start < span[1] and span[0] < end for start, end in consumed)
+            ):
                 found.append((span[0], paper_id))
                 consumed.append(span)
+                phrase_spans.append((span, paper_id))  # a topic when the question asks for papers on it
     return list(dict.fromkeys(paper_id for _, paper_id in sorted(found)))
 
 
-# a paper called by words of its title: "the adversarial arithmetic paper", "that knowledge graph one"
-CALLED_BY_WORDS = re.compile(
-    r"\b(?:the|that|this|his|their) ((?:[\w-]+ ){2,3})(?:paper|report|preprint|one)\b|"
-    r"(?:^|(?<=[\s(]))['‘\"“]([^'‘’\"“”]{3,80})['’\"”](?=[\s,.;:?!)]|$)",  # a title quoted: "in 'implicit offline RL'"
-    re.IGNORECASE,
-)
+def _words_of_title(called: str, title_words: frozenset[str], quoted: bool) -> bool:
+    """Every word the question calls the paper by is in its title ("the graph neural networks paper" is no paper
+    titled "... neural networks"); a quoted run of three or more words may abbreviate one ("offline RL")."""
+    words = phrase_words(called)
+    outside = sum(word not in title_words for word in words)
+    return outside == 0 or (quoted and len(words) >= 3 and outside == 1)
 
 
 ORIGINAL = re.compile(r"\b(?:original|first|earliest|older|old)\b", re.IGNORECASE)

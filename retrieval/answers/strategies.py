@@ -26,8 +26,10 @@ from retrieval.answers.extractive import (
 from retrieval.answers.metadata import answer_metrics, citation, paper_listing
 from retrieval.answers.plan import (
     BEYOND_ABSTRACTS,
+    NUMBER_ASKED,
     PAPER_CITATIONS,
     PAPER_LINKS,
+    RESULT_ASKED,
     SET_INTENTS,
     TOTAL_COUNTS,
     QueryPlan,
@@ -765,9 +767,10 @@ def _on_topic(ctx: AnswerContext, topic: str, k: int, use: TopicUse) -> list[Pap
     """Papers on `topic` within the plan's filters; None when the topic is not covered at all. Those scoring at
     least TOPIC_RELATIVE of the best, or WORDED_RELATIVE when they use the topic's words. For an overview, those
     before the largest drop in score among the top ones instead, when that drop is clear, and never fewer than two
-    when others come within OVERVIEW_RELATIVE; for a listing, those too when that drop comes later (one paper
-    missed costs more than one more). Then a paper must also use the topic's most specific words (one of the two
-    rarest), unless it scores CLOSE_TO_BEST (for the newest: unless it is the best), as one stray paper shows."""
+    when others come within OVERVIEW_RELATIVE; for a filtered listing, those too when that drop comes later (one
+    paper missed costs more than one more among the few a filter leaves). Then a paper must also use the topic's
+    most specific words (one of the two rarest), unless it scores CLOSE_TO_BEST (for the newest: unless it is the
+    best), as one stray paper shows."""
     hits = ctx.search(topic, k)
     if not hits or not covers(ctx, topic, hits):
         return None
@@ -782,7 +785,9 @@ def _on_topic(ctx: AnswerContext, topic: str, k: int, use: TopicUse) -> list[Pap
     ]
     drops = [(hits[i - 1].score - hits[i].score, i) for i in range(2, min(BREAK_WITHIN, len(hits)))]
     clear_break = bool(drops) and max(drops)[0] >= BREAK_DROP * best
-    if clear_break and (use == "overview" or (use == "listing" and max(drops)[1] > len(papers))):
+    # a filtered listing (a few papers to choose from) also takes the papers before a later break
+    later_break = use == "listing" and has_filter(ctx.plan.filters) and max(drops, default=(0, 0))[1] > len(papers)
+    if clear_break and (use == "overview" or later_break):
         papers = hits[: max(drops)[1]]
     if use == "overview" and len(papers) < 2:
         papers = [hit for hit in hits if hit.score >= OVERVIEW_RELATIVE * best]
@@ -834,19 +839,6 @@ COUNTED = re.compile(
     re.IGNORECASE,
 )
 
-# "what exact success rate ...?", "accuracy on MATH, exact number": a measured figure is asked for, in digits
-RESULT_ASKED = re.compile(
-    r"\bexact (?:numbers?|figures?|%|percentages?|success rates?|accurac(?:y|ies)|scores?|values?)\b|"
-    r"\b(?:what|which)(?: exact| final| overall| actual| average)? (?:success rates?|accurac(?:y|ies)|scores?|"
-    r"percentages?|win rates?|error rates?)\b|\bas a %",
-    re.IGNORECASE,
-)
-# "how many human raters ...?", "wall-clock hours": a number, in digits or words ("four environments")
-# (not a count of his papers: "is LOLA the only 2017 paper? how many 2017 papers are there?")
-NUMBER_ASKED = re.compile(
-    r"\bhow (?:many|long)\b(?! (?:[\w-]+ )?(?:papers|publications|citations)\b)|\bwall[- ]clock\b", re.IGNORECASE
-)
-
 
 def _beyond_the_abstract(ctx: AnswerContext) -> bool:
     """A figure asked of one named paper that its abstract cannot give: only the full paper could say. Either a
@@ -860,7 +852,7 @@ def _beyond_the_abstract(ctx: AnswerContext) -> bool:
     if NUMBER_ASKED.search(ctx.question) and not states_a_figure(abstract):
         return True
     match = COUNTED.search(ctx.question)
-    if not match or not NUMBER_ASKED.search(match.group()):  # (a count of his papers is no paper's detail)
+    if not match or not NUMBER_ASKED.search(match.group()):  # what is counted is some paper's detail, not his papers
         return False
     counted = [term for term in terms(match.group(1)) if term not in STOPWORDS]
     held = ctx.searcher.lexical_index().terms_of(ctx.plan.papers[0])

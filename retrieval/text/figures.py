@@ -19,14 +19,16 @@ def figures(text: str) -> list[str]:
 
 
 NUMBER_WORDS = re.compile(
-    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|dozens?|hundreds?|thousands?|"
+    # not the pronoun: "one can verify", "one of the keys", "each one"
+    r"(?<!\beach )(?<!\bno )\bone\b(?! (?:of|can|could|may|might|must|should|would|another)\b)|"
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|dozens?|hundreds?|thousands?|"
     r"millions?|billions?)\b",
     re.IGNORECASE,
 )
 
 
 def states_a_figure(text: str) -> bool:
-    """Any number, in digits or in words ("four thousand TPU-months")."""
+    """A number, in digits or in words ("four thousand TPU-months", "one additional environment")."""
     return bool(figures(text)) or bool(NUMBER_WORDS.search(text))
 
 
