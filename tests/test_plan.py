@@ -200,7 +200,7 @@ def test_examples_in_parentheses_widen_a_listing_but_are_not_its_topic() -> None
             "arms mobile manipulators",
         ),
         ("list his multi-agent papers, e.g. debate or marl", "multi-agent", "debate marl"),
-        ("which papers are about games? atari, mmo style games, poker", "games", "atari mmo style games poker"),
+        ("which papers are about games? atari, mmo style games, poker", "games", "atari mmo games poker"),
     ],
 )
 def test_examples_after_like_eg_or_the_question(question: str, topic: str, examples: str) -> None:
@@ -776,3 +776,61 @@ def test_what_the_question_says_is_not_just_meant_is_no_topic() -> None:
 )
 def test_points_of_an_answer_are_no_topic(question: str) -> None:
     assert "point" not in plan(question).topic
+
+
+@pytest.mark.parametrize(
+    ("question", "filters"),
+    [
+        ("ignoring anything after 2022, what's the newest model-based RL paper he's on?", {"year_to": 2022}),
+        ("excluding papers before 2020, list his robotics work", {"year_from": 2020, "category": "RO"}),
+        ("skipping anything since 2023, his newest paper?", {"year_to": 2022}),
+    ],
+)
+def test_years_set_aside_on_one_side(question: str, filters: dict) -> None:
+    assert plan(question).filters.model_dump(exclude_defaults=True) == filters
+
+
+def test_a_line_of_work_named_by_one_paper_is_a_topic() -> None:
+    family = plan("most recent paper of his on implicit policies, the implicit BC family?")
+    assert (family.papers, family.topic) == ([], "implicit policies implicit BC")
+    assert plan("between 2022 and 2023, his papers in the decision-transformer style?").topic == "decision-transformer"
+    assert plan("what's the family of tasks in RT-1?").papers  # a family of things in a paper names the paper
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("has igor ever testified before congress about AI?", "public statements or letters"),
+        ("was the LOLA paper rejected anywhere before it got accepted?", "peer reviews or submission histories"),
+        ("when's the next neural mmo competition and how do i sign up?", "upcoming events or sign-ups"),
+        ("what framework is the LOLA repo written in, tensorflow or pytorch?", BEYOND_ABSTRACTS),
+        ("does igor personally prefer jax or pytorch?", BEYOND_ABSTRACTS),
+    ],
+)
+def test_still_more_data_the_profile_lacks(question: str, missing: str) -> None:
+    assert plan(question).missing == missing
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("list all his LG (machine learning) papers from 2021 through 2022", {"category": "LG"}),
+        ("code-released papers in LG, restricted to 2021 and 2022", {"category": "LG", "has_code": True}),
+        ("what has igor done with daniel freeman (the brax guy)?", {"author": "C. Daniel Freeman"}),
+    ],
+)
+def test_filters_in_more_words_leave_no_topic(question: str, expected: dict) -> None:
+    planned = plan(question)
+    assert (planned.topic, planned.papers) == ("", [])
+    assert expected.items() <= planned.filters.model_dump(exclude_defaults=True).items()
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("quick stats pls: h-index and how many times he's been cited overall?", ["h_index", "citations"]),
+        ("how many papers from 2017 are on the profile, and what's the earliest one called?", ["first_paper"]),
+    ],
+)
+def test_metric_cues_in_yet_more_words(question: str, metrics: list[str]) -> None:
+    assert set(metrics) <= set(plan(question).metrics)

@@ -82,6 +82,12 @@ EXCLUDED_YEARS = re.compile(
     rf"{YEAR}(?:(?: ?(?:and|,|&|or|-|–|to) ?){YEAR})?\b",
     re.IGNORECASE,
 )
+# "ignoring anything after 2022": the years kept are the other side
+EXCLUDED_SIDE = re.compile(
+    rf"\b(?:ignoring|excluding|except(?: for)?|not counting|leaving out|setting aside|minus|skipping|skip) "
+    rf"(?:anything|everything|papers|stuff|work|what came out) (?P<side>after|since|from|before|prior to) {YEAR}\b",
+    re.IGNORECASE,
+)
 # metrics that count papers: under a filter other than one year they become the filtered listing
 TOTAL_COUNTS = ("papers_claimed", "papers_listed")  # the whole profile's paper counts
 COUNT_METRICS = {*TOTAL_COUNTS, "by_year", "with_code", "by_category"}
@@ -123,7 +129,8 @@ HAS_CODE = re.compile(
     r"\b(?:with|have|has|had|having|comes? with|released?|releasing|ship(?:s|ped)?|open[- ]?sourced?|public|"
     r"available)\s+"
     r"(?:their |the |any |its |some )?code\b|"
-    r"\bcode (?:is |was )?(?:available|released|public|out)\b|\bopen[- ]sourced?\b|\bgithub (?:repo|code|link)s?\b",
+    r"\bcode (?:is |was )?(?:available|released|public|out)\b|\bcode[- ]released\b|\bopen[- ]sourced?\b|"
+    r"\bgithub (?:repo|code|link)s?\b",
     re.IGNORECASE,
 )
 RECENCY = re.compile(
@@ -257,7 +264,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (
             r"\bopen letters?\b|\bpetitions?\b|\bpublic statements?\b|\bpolicy (?:positions?|statements?)\b|"
             r"\b(?:said|say|stated?|comment(?:ed)?|spoken?) (?:\w+ ){0,2}(?:publicly|in public)\b|"
-            r"\bpublicly (?:said|stated?)\b",
+            r"\bpublicly (?:said|stated?)\b|\btestif(?:y|ied|ies)\b",
             "public statements or letters",
         ),
         (
@@ -265,6 +272,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\b(?:what|which) (?:learning rates?|batch sizes?|hyper-?parameters?)\b[^?]{0,40}"
             r"\b(?:did|do|does|was|were)\b[^?]{0,30}\b(?:use|used|set|choose|chose|pick|picked)\b|"
             r"\bhow many pages\b|\bpage[- ](?:wise|counts?|lengths?)\b|\bnumber of pages\b|"
+            r"\b(?:tensorflow|pytorch|jax)\b[^?]{0,20}\bor\b[^?]{0,10}\b(?:tensorflow|pytorch|jax)\b|"
             r"\b(?:broader[- ]impacts?|ethics|limitations) (?:statements?|sections?)\b|"
             r"\b(?:in |us )?(?:actual )?dollars\b|"
             r"\bhow much did (?:[\w.-]+ ){0,5}cost\b|\bhours of (?:[\w-]+ ){0,3}(?:data|demos?|demonstrations?)\b|"
@@ -273,11 +281,17 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (r"\bretract(?:ed|ions?)\b|\berrat(?:um|a)\b", "retractions or errata"),
         (
+            r"\bsign(?:ing)? up\b|\bregist(?:er|ration)\b|"
+            r"\bnext (?:[\w-]+ ){0,2}(?:competition|challenge|workshop|tutorial|edition)\b",
+            "upcoming events or sign-ups",
+        ),
+        (
             # what he personally holds, not what his papers argue ("why do they think masking helps?")
             r"\b(?:does|did) (?:he|she) (?:personally )?consider\b(?=.*\b(?:most important|best|favou?rite|greatest|"
             r"proudest)\b)|\bhis (?:own |personal )?(?:opinions?|favou?rite)\b|\bhis (?:personal )?stance\b|"
             r"\bpersonal(?:ly)? (?:views?|opinions?|take|thoughts|position|beliefs?)\b|"
-            r"\b(?:does|would|did|can|could) (?:he|she) recommend\b|\b(?:he|she) recommends\b",
+            r"\b(?:does|would|did|can|could) (?:he|she) recommend\b|\b(?:he|she) recommends\b|"
+            r"\b(?:he|she) (?:personally )?prefers?\b",
             "his own opinions, favourites or recommendations",
         ),
         (
@@ -307,7 +321,8 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\b(?:peer|openreview) reviews?\b|\bwhat did (?:the )?reviewers\b|\breviewer (?:scores?|comments?)\b|"
             # a paper rejected, not "rejection sampling"
             r"\breviews? (?:of|for) (?:the |that |this )?paper\b|\b(?:got|was|were|been|be) rejected\b|"
-            r"\brejected (?:by|from|at|somewhere|before)\b|\bresubmi(?:tted|ssions?)\b",
+            r"\brejected (?:by|from|at|somewhere|anywhere|before)\b|\bresubmi(?:tted|ssions?)\b|"
+            r"\b(?:was|were|got) (?:the |his |that |this )?(?:[\w-]+ ){1,3}(?:paper )?rejected\b",
             "peer reviews or submission histories",
         ),
         (
@@ -365,7 +380,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (
             ("citations",),
             r"\bcitation counts?\b|\bcitations?\b|\bcites\b|\btimes cited\b|"
-            r"\bhow (?:often|much) (?:is )?he (?:is )?cited\b",
+            r"\bhow (?:often|much) (?:is )?he (?:is )?cited\b|\bhow many times (?:[\w']+ ){0,3}cited\b",
         ),
         (("novelty",), r"\bnovelty\b"),
         (("ai_score",), r"\bai[- ]?scores?\b"),
@@ -406,7 +421,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"publications?))|"
             r"\b(?:earliest|oldest|first)(?:[- ]dated)? (?:listed |published )?(?:papers?|publications?|articles?|"
             r"thing)\b|"
-            r"\b(?:earliest|oldest) one\b(?=(?: listed| on (?:his|the) profile)?\s*[?.!]*$)",
+            r"\b(?:earliest|oldest) one\b(?=(?: listed| on (?:his|the) profile| called| titled)?\s*[?.!]*$)",
         ),
         (
             ("last_paper",),
@@ -440,6 +455,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
 # "doesn't have to be filed under cs.RO"
 NEGATED = re.compile(
     r"\(not [^()]*\)|"  # "(not PaLM-E or the original PaLM)"
+    r"\((?:the |that )?[^()]{1,30} (?:guy|person|dude|prof|professor|researcher)\)|"  # "daniel freeman (the brax guy)"
     r",\s*not (?:just|only|merely) [\w -]{1,30}(?=[?.!]*$)|"  # "tested on real hardware, not just sim?"
     r"\(?\bnot (?:the |just |only |a |an )?(?:[\w.+/-]+ ){0,4}?(?:ones?|thing|stuff|papers?|report|version|kind)\b\)?|"
     r"\b(?:does|do)(?:n't| not) (?:have|need) to be (?:filed |tagged |listed )?(?:under|in|as) (?:the )?[\w.]+"
@@ -484,6 +500,12 @@ YEAR_COUNT = re.compile(
     re.IGNORECASE,
 )
 # "newest work of his on X?", not "latest overview of his research", "most recent few years: what themes?"
+# the papers like the one named: "the implicit BC family", "in the decision-transformer style"
+LINE_OF_WORK = re.compile(
+    r"\bline of (?:work|research|papers)\b|(?<!the )(?<!a )\bfamily\b(?! of)|\blineage\b|\bdescendants\b|"
+    r"\bstyle\b(?! of)|\bseries of papers\b",
+    re.IGNORECASE,
+)
 ASKS_NEWEST = re.compile(
     rf"^\s*(?:what(?:'s| is| was) )?(?:the |his )?(?:newest|latest|most recent) (?:{PAPER_NOUN}|thing|one)\b",
     re.IGNORECASE,
@@ -514,6 +536,7 @@ ASIDES = re.compile(
     # why it is asked: "asking for my thesis", "need it for my bib file"
     r"\b(?:asking|need (?:it|this|that|them)) for (?:my|a|our) [\w-]+(?: (?:file|project|class|report))?\b|"
     r"\b(?:main|key|(?:a )?few|some|\d+|two|three|four|five) points?\b|\bthe point\b|"
+    r"\b(?:right|correct)\s*\?|"  # a tag: "he has a couple of virtualhome papers right?"
     # his papers by another name: "that year's output", "his research output"
     r"\b(?:his|(?:that |the |this )?year's|research|publication|paper) output\b",
     re.IGNORECASE,
@@ -619,7 +642,7 @@ FILLER = frozenset(
     couple bunch several full entire whole complete together whatever anyway ship ships shipped shipping thx
     gimme wanna gonna kinda sorta exactly roughly quick quickly mostly mainly side matter matters care cares filed
     listed split arxiv looking specifically counts e.g eg i.e ie dealt dated besides they're theyre snapshot
-    touches touched touching
+    touches touched touching restricted restrict called titled
     """.split()
 )
 
@@ -703,6 +726,9 @@ def plan_question(
         for span, paper_id in phrase_spans:
             consumed.remove(span)
             papers.remove(paper_id)
+    family = bool(papers) and bool(LINE_OF_WORK.search(text)) and not COMPARISON.search(text)
+    if family:  # "the implicit BC family", "the neural mmo line of work": the papers like the one named, a topic
+        papers, consumed = [], []
     papers = list(dict.fromkeys([*referred, *papers]))
     name_spans = list(consumed)
     soft: list[tuple[int, int]] = []
@@ -725,7 +751,8 @@ def plan_question(
         missing = f"{filters.author}'s own metrics"  # "what's yilun du's h-index?": only the owner's are held
     if missing is None and set(metrics) & PERSON_METRICS and OTHER_PEOPLE.search(text):
         missing = "other researchers' metrics"
-    for pattern in (RECENCY, HAS_CODE, OVERVIEW, TIMELINE, COMPARISON, DEFINITION, ASIDES, PURPOSE):
+    # ("line of work", "style": no topic words, whether or not a paper is named)
+    for pattern in (RECENCY, HAS_CODE, OVERVIEW, TIMELINE, COMPARISON, DEFINITION, ASIDES, PURPOSE, LINE_OF_WORK):
         _take(pattern, text, consumed)
     topic = _topic(text, consumed, context, filters.category)
     if soft and topic:  # "multi-agent stuff, including the LLM society things": the area is part of the topic
@@ -1107,6 +1134,13 @@ def _filters(
         if max(years) >= every[-1]:
             values["year_to"] = left[-1]
         consumed.append(excluded.span())  # a year in the middle cannot be left out: it filters nothing
+    if side := EXCLUDED_SIDE.search(text):
+        year = int(side.group(2))
+        if side.group("side").lower() in ("before", "prior to"):
+            values["year_from"] = year
+        else:  # "after 2022" keeps 2022; "since 2022" (or "from") does not
+            values["year_to"] = year if side.group("side").lower() == "after" else year - 1
+        consumed.append(side.span())
     for pattern, kind in YEAR_RANGES:
         match = next((m for m in pattern.finditer(text) if not any(a <= m.start() < b for a, b in consumed)), None)
         if not match:
@@ -1153,7 +1187,7 @@ def _category(text: str, context: PlanContext) -> tuple[str, list[tuple[int, int
         matches = list(
             re.finditer(
                 rf"\b(?:cs|stat)\.{code}\b|(?i:\b(?:cond-mat|physics|q-bio|math|eess)\.{code}\b)|"
-                rf"\({code}\)(?: category)?|\btagged (?:as )?{code}\b|"
+                rf"\({code}\)(?: category)?|\btagged (?:as )?{code}\b|\b{code} \([^()]*\)|"
                 rf"\b{code}[- ](?:category|papers?|section)\b|"
                 rf"\b(?:in|under) (?:the )?{code}(?: category)?\b(?! score)",
                 text,

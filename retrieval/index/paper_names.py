@@ -124,9 +124,22 @@ def _introduced_acronyms(text: str) -> set[str]:
     for match in _PARENTHESIZED.finditer(text):
         # the naming verb is in the same sentence, at most a long name away
         window_start = max(text.rfind(". ", 0, match.start()), match.start() - 90, 0)
-        if _INTRODUCES.search(text, window_start, match.start()):
+        if _INTRODUCES.search(text, window_start, match.start()) or _spelled_from_words(
+            text[window_start : match.start()], match.group(1)
+        ):
             found.add(match.group(1))
     return found
+
+
+def _spelled_from_words(before: str, acronym: str) -> bool:
+    """A mixed-case name spelled from the words before it: "latent collocation method (LatCo)". (All-capital
+    acronyms spelled so are mostly fields: "reinforcement learning (RL)".)"""
+    capitals = [char for char in acronym if char.isupper()]
+    if acronym.isupper() or len(capitals) < 2:
+        return False
+    words = re.findall(r"[A-Za-z]+", before)[-len(capitals) - 1 :]
+    initials = "".join(word[0].upper() for word in words)
+    return "".join(capitals) in initials
 
 
 def _short_names(title: str, abstract: str) -> tuple[set[str], set[str]]:
