@@ -609,6 +609,8 @@ def answer_overview(ctx: AnswerContext) -> Answer:
             return ctx.abstain(ctx.search(ctx.plan.topic, ctx.settings.answer_sources))
     else:
         papers = ctx.filtered()
+    if not ctx.papers:  # a profile with metrics only: no work to lay out
+        return ctx.abstain([])
     if not papers:
         return ctx.answer(f"None of {ctx.owner}'s listed papers matches{describe_filters(ctx.plan.filters)}.", [])
     themes = group_into_themes(papers, ctx.paper_vectors, OVERVIEW_THEMES if not ctx.plan.topic else 3)
