@@ -63,6 +63,8 @@ HALVES = [
     "check29",
     "check30",
     "check31",
+    "check32",
+    "check33",
 ]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 

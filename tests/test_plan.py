@@ -674,6 +674,7 @@ def test_layout_words_keep_a_topic_the_question_names() -> None:
         ("snapshot of 2020 for him: what was he working on that year?", {"year": 2020}),
         ("2022 was his busiest year. what did that year's output cover? overview pls", {"year": 2022}),
         ("rundown of his 2024 and 2025 papers and what they're about", {"year_from": 2024, "year_to": 2025}),
+        ("what was igor working on back in 2021? give me a rundown of that year's papers", {"year": 2021}),
     ],
 )
 def test_an_overview_of_a_period_lays_out_that_periods_work(question: str, filters: dict) -> None:
@@ -834,3 +835,9 @@ def test_filters_in_more_words_leave_no_topic(question: str, expected: dict) -> 
 )
 def test_metric_cues_in_yet_more_words(question: str, metrics: list[str]) -> None:
     assert set(metrics) <= set(plan(question).metrics)
+
+
+def test_a_period_overview_beside_its_peak_keeps_no_metric_word_as_topic() -> None:
+    question = "2022 was apparently his busiest year. what themes were his 2022 papers about?"
+    planned = plan_question(question, CONTEXT, {"listing": 0.6, "overview": 0.4})
+    assert (planned.intent, planned.topic, planned.metrics) == ("overview", "", [])

@@ -642,7 +642,7 @@ FILLER = frozenset(
     couple bunch several full entire whole complete together whatever anyway ship ships shipped shipping thx
     gimme wanna gonna kinda sorta exactly roughly quick quickly mostly mainly side matter matters care cares filed
     listed split arxiv looking specifically counts e.g eg i.e ie dealt dated besides they're theyre snapshot
-    touches touched touching restricted restrict called titled
+    touches touched touching restricted restrict called titled back apparently
     """.split()
 )
 
@@ -840,6 +840,12 @@ def plan_question(
             if metric_spans:
                 topic = _topic(text, [span for span in consumed if span not in metric_spans], context, filters.category)
         intent = _intent(text, (papers, compared, filters, topic, metrics, missing))
+    timed = filters.year is not None or filters.year_from is not None or filters.year_to is not None
+    laid_out = SURELY_OVERVIEW.search(text) and not re.search(r"\b(?:list|enumerate)\b", text, re.IGNORECASE)
+    period = intent != "not_in_profile" and not papers and not topic and timed and laid_out
+    if period and set(metrics) <= YEAR_METRICS:
+        # "snapshot of 2020: what was he working on?", "his busiest year. what themes?": that year's work laid out
+        intent, metrics, metric_spans = "overview", [], []  # (the metric's words are no topic either)
     if intent != "not_in_profile":
         missing = None
     if intent != "metrics":
@@ -866,10 +872,6 @@ def plan_question(
     layout = BREADTH.search(text) and re.search(r"\b(?:his|he)\b", text) and not ON_A_TOPIC.search(text)
     if not papers and not metrics and intent in LAYOUT_READS and layout:
         intent = "overview"
-    timed = filters.year is not None or filters.year_from is not None or filters.year_to is not None
-    laid_out = SURELY_OVERVIEW.search(text) and not re.search(r"\b(?:list|enumerate)\b", text, re.IGNORECASE)
-    if not papers and not topic and timed and set(metrics) <= YEAR_METRICS and laid_out:
-        intent, metrics = "overview", []  # "snapshot of 2020: what was he working on?": that year's work laid out
     if intent == "overview" and (TIMELINE.search(text) or layout):
         topic = ""
     examples, alternatives = "", []
