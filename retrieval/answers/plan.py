@@ -499,13 +499,13 @@ YEAR_COUNT = re.compile(
     rf"\b(?:number|count|how many)\b[\w ]{{0,30}}\b{YEAR}\b",
     re.IGNORECASE,
 )
-# "newest work of his on X?", not "latest overview of his research", "most recent few years: what themes?"
 # the papers like the one named: "the implicit BC family", "in the decision-transformer style"
 LINE_OF_WORK = re.compile(
     r"\bline of (?:work|research|papers)\b|(?<!the )(?<!a )\bfamily\b(?! of)|\blineage\b|\bdescendants\b|"
     r"\bstyle\b(?! of)|\bseries of papers\b",
     re.IGNORECASE,
 )
+# "newest work of his on X?", not "latest overview of his research", "most recent few years: what themes?"
 ASKS_NEWEST = re.compile(
     rf"^\s*(?:what(?:'s| is| was) )?(?:the |his )?(?:newest|latest|most recent) (?:{PAPER_NOUN}|thing|one)\b",
     re.IGNORECASE,
