@@ -300,6 +300,17 @@ def test_the_newest_paper_on_a_topic_uses_its_words_unless_it_is_the_best_match(
     assert newest.citations and newest.citations[0].title.startswith("Gemini 1.5")
 
 
+def test_the_newest_paper_on_a_topic_may_be_one_using_its_phrase_that_scores_low(
+    seeded_service: ResearchService,
+) -> None:
+    # GenMS (2024) builds on "a diffusion model" deep in its abstract; Scalable Diffusion (2023) scores far higher
+    newest = seeded_service.ask("which is his most recent paper that uses a diffusion model?")
+    assert newest.citations and newest.citations[0].title.startswith("Generative Hierarchical Materials Search")
+    # one word is no phrase: "continual" alone does not make Gemini 1.5 ("continued") a paper on it
+    lifelong = seeded_service.ask("whats the latest thing he's done on continual / lifelong learning")
+    assert lifelong.citations and lifelong.citations[0].year == 2020
+
+
 def test_a_filtered_topic_listing_takes_the_papers_before_a_clear_break(seeded_service: ResearchService) -> None:
     listed = seeded_service.ask("2023 papers of his about LLMs doing math or arithmetic, list pls")
     titles = {citation.title[:24] for citation in listed.citations}

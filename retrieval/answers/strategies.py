@@ -146,6 +146,7 @@ WORDED_RELATIVE = 0.5
 # a paper scoring this close to the best is on the topic without its rarest words; for the newest paper only the
 # best is: a newer paper brushing the topic often scores close ("low-resource languages": GenMS beside Gemini 1.5)
 CLOSE_TO_BEST = 0.9
+NEWEST_WORDED = 0.3  # a newest-first candidate using the topic's phrase scores at least this share of the best
 COVERAGE_HITS = 5  # the coverage model reads the sentences of this many top papers
 
 
@@ -770,9 +771,10 @@ def _on_topic(ctx: AnswerContext, topic: str, k: int, use: TopicUse) -> list[Pap
     least TOPIC_RELATIVE of the best, or WORDED_RELATIVE when they use the topic's words. For an overview, those
     before the largest drop in score among the top ones instead, when that drop is clear, and never fewer than two
     when others come within OVERVIEW_RELATIVE; for a filtered listing, those too when that drop comes later (one
-    paper missed costs more than one more among the few a filter leaves). Then a paper must also use the topic's
-    most specific words (one of the two rarest), unless it scores CLOSE_TO_BEST (for the newest: unless it is the
-    best), as one stray paper shows."""
+    paper missed costs more than one more among the few a filter leaves); for the newest, those using the topic's
+    phrase at NEWEST_WORDED of the best too (a long abstract mentions "a diffusion model" once). Then a paper
+    must also use the topic's most specific words (one of the two rarest), unless it scores CLOSE_TO_BEST (for
+    the newest: unless it is the best), as one stray paper shows."""
     hits = ctx.search(topic, k)
     if not hits or not covers(ctx, topic, hits):
         return None
@@ -794,6 +796,12 @@ def _on_topic(ctx: AnswerContext, topic: str, k: int, use: TopicUse) -> list[Pap
     if use == "overview" and len(papers) < 2:
         papers = [hit for hit in hits if hit.score >= OVERVIEW_RELATIVE * best]
     keys = sorted(dict.fromkeys(present), key=index.idf, reverse=True)[:2]  # ties in question order: no hash order
+    if use == "newest" and len(set(present)) > 1:  # a paper using a phrase ("a diffusion model") is on it
+        papers += [
+            hit
+            for hit in hits
+            if hit not in papers and hit.score >= NEWEST_WORDED * best and index.uses_words(topic, hit.paper.id)
+        ]
     if keys:
         papers = [
             hit
