@@ -65,6 +65,11 @@ HALVES = [
     "check31",
     "check32",
     "check33",
+    "check34",
+    "check35",
+    "check36",
+    "check37",
+    "check38",
 ]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 

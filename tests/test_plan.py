@@ -841,3 +841,65 @@ def test_a_period_overview_beside_its_peak_keeps_no_metric_word_as_topic() -> No
     question = "2022 was apparently his busiest year. what themes were his 2022 papers about?"
     planned = plan_question(question, CONTEXT, {"listing": 0.6, "overview": 0.4})
     assert (planned.intent, planned.topic, planned.metrics) == ("overview", "", [])
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("of the few papers that link a github repo, which came out last?", {"has_code": True}),
+        (
+            "from 2022 on, which papers have a code release? need the full list for a reproducibility audit",
+            {"year_from": 2022, "has_code": True},
+        ),
+        ("I'm compiling his pre-2020 output: list every paper dated 2019 or earlier", {"year_to": 2019}),
+        ("which 2021 paper of his has the latest date, like november-ish?", {"year": 2021}),
+        ("since 2022, what are his computation & language (CL) papers?", {"year_from": 2022, "category": "CL"}),
+    ],
+)
+def test_filters_amid_chatter_leave_no_topic(question: str, expected: dict) -> None:
+    planned = plan(question)
+    assert planned.topic == ""
+    assert expected.items() <= planned.filters.model_dump(exclude_defaults=True).items()
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("which paper is listed as his oldest, and which as his newest?", ["first_paper", "last_paper"]),
+        (
+            "what was the very first paper on his profile, and what's the latest one? titles pls",
+            ["first_paper", "last_paper"],
+        ),
+        ("how productive was 2021 for him, number-of-papers wise?", ["by_year"]),
+    ],
+)
+def test_both_ends_and_a_years_output_are_metrics(question: str, metrics: list[str]) -> None:
+    assert set(metrics) <= set(plan(question).metrics)
+
+
+def test_a_code_count_beside_a_years_count_is_two_counts_but_in_one_clause_a_filtered_one() -> None:
+    two = plan("2021 paper count please, plus how many of his listed papers have a code release")
+    assert set(two.metrics) == {"by_year", "with_code"} and not two.filters.has_code
+    one = plan("how many papers with code in 2021?")
+    assert (one.intent, one.topic, one.metrics) == ("listing", "", [])
+    assert (one.filters.year, one.filters.has_code) == (2021, True)
+    since = plan("how many papers with code since 2020?")
+    assert (since.intent, since.topic, since.filters.has_code) == ("listing", "", True)
+
+
+def test_who_an_explanation_is_for_is_no_data_asked_for() -> None:
+    planned = plan("can u explain implicit behavioral cloning like i'm a first year grad student")
+    assert (planned.intent, planned.missing, planned.topic) == ("definition", None, "")
+
+
+def test_a_paper_called_by_two_title_words_joined_by_a_plus() -> None:
+    planned = plan("what's the training setup in the hallucinations + detectability paper?")
+    assert [TITLES[paper] for paper in planned.papers] == [
+        next(title for title in TITLES.values() if "Detectability" in title)
+    ]
+
+
+def test_an_overview_asked_for_is_no_missing_data_by_the_classifier_alone() -> None:
+    question = "overview of his cs.RO-category work: what robotics problems do those papers go after?"
+    planned = plan_question(question, CONTEXT, {"not_in_profile": 0.6, "overview": 0.4})
+    assert (planned.intent, planned.missing, planned.filters.category) == ("overview", None, "RO")

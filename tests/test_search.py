@@ -13,6 +13,7 @@ from retrieval.index import lexical_cache
 from retrieval.index import search as search_module
 from retrieval.models import Paper, PaperFilter
 from retrieval.service import ResearchService
+from retrieval.text.lexical import terms
 from tests.conftest import service_at
 
 
@@ -212,6 +213,11 @@ def test_hyphenated_and_joined_spellings_meet(seeded_service: ResearchService) -
     joined = title_of(seeded_service, "multiagent debate", "bm25")
     hyphenated = title_of(seeded_service, "multi-agent debate", "bm25")
     assert joined == hyphenated and "Multiagent Debate" in joined[0]
+
+
+def test_an_acronyms_plural_is_the_acronym() -> None:
+    assert terms("LLMs EBMs GNNs") == terms("LLM EBM GNN") == ["llm", "ebm", "gnn"]
+    assert terms("gyms its crystals") == ["gym", "it", "crystal"]  # words with a vowel are the stemmer's
 
 
 @pytest.mark.parametrize("query", ["robots that follow language instructions", "RT-2", "energy landscapes"])

@@ -130,7 +130,8 @@ HAS_CODE = re.compile(
     r"available)\s+"
     r"(?:their |the |any |its |some )?code\b|"
     r"\bcode (?:is |was )?(?:available|released|public|out)\b|\bcode[- ]released\b|\bopen[- ]sourced?\b|"
-    r"\bgithub (?:repo|code|link)s?\b",
+    r"\bgithub (?:repo|code|link)s?\b|\bcode (?:repo(?:sitor(?:y|ies))?|releases?)s?\b|"
+    r"\blinks? (?:to )?(?:a |the |their |its )?(?:code repo\w*|code|repo\w*|github(?: repo\w*)?)\b",
     re.IGNORECASE,
 )
 RECENCY = re.compile(
@@ -384,22 +385,22 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         ),
         (("novelty",), r"\bnovelty\b"),
         (("ai_score",), r"\bai[- ]?scores?\b"),
+        (  # (before a year's count, which spans "2022 ... how many": "2022 count, plus how many have code")
+            ("with_code",),
+            # the last "how many" before "code": "how many papers has he claimed, and how many have code"
+            r"\b(?:how many|number of)\b(?:(?!\b(?:how many|number of)\b).)*?\bcode\b|\bshare\b.*\bcode\b|"
+            r"\b(?:percent(?:age)?|fraction|proportion)\b.*\bcode\b",
+        ),
         # before the paper count: "how many papers in 2021" is a count for a year
         (
             ("by_year",),
             rf"{PER_YEAR.pattern}|\bhow many\b.*\b(?:19|20)\d\d\b|\b(?:19|20)\d\d\b.*\bhow many\b|"
-            r"\bbusy year\b|\byearly\b|\byear[- ]by[- ]year\b|"
+            r"\bbusy year\b|\byearly\b|\byear[- ]by[- ]year\b|\bhow productive\b(?=[^?]*\b(?:19|20)\d\d\b)|"
             r"\b(?:spread|distribut\w*|breakdown|output) (?:across|over|by) (?:the )?years\b",
         ),
         (
-            ("with_code",),
-            # the last "how many" before "code": "how many papers has he claimed, and how many have code"
-            r"\bhow many\b(?:(?!\bhow many\b).)*?\bcode\b|\bshare\b.*\bcode\b|"
-            r"\b(?:percent(?:age)?|fraction|proportion)\b.*\bcode\b",
-        ),
-        (
             ("papers_claimed", "papers_listed"),
-            r"\bhow many (?:papers|publications|articles)\b|\bnumber of (?:papers|publications)\b|"
+            r"\bhow many (?:papers|publications|articles)\b|\bnumber[- ]of[- ](?:papers|publications)\b|"
             r"\b(?:paper|publication|output) count\b|\bclaim(?:s|ed)?\b|\blisted\b|\bpapers (?:shown|displayed) on\b|"
             r"\bcount of (?:papers|publications) (?:shown|displayed|listed)\b|"
             r"\bpapers? (?:does he|has he) (?:have|got)\b",
@@ -421,7 +422,8 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"publications?))|"
             r"\b(?:earliest|oldest|first)(?:[- ]dated)? (?:listed |published )?(?:papers?|publications?|articles?|"
             r"thing)\b|"
-            r"\b(?:earliest|oldest) one\b(?=(?: listed| on (?:his|the) profile| called| titled)?\s*[?.!]*$)",
+            r"\b(?:earliest|oldest) one\b(?=(?: listed| on (?:his|the) profile| called| titled)?\s*[?.!]*$)|"
+            r"\bas (?:his |the )?(?:earliest|oldest|first)\b(?= *[,?.!]| and\b)",
         ),
         (
             ("last_paper",),
@@ -510,6 +512,11 @@ ASKS_NEWEST = re.compile(
     rf"^\s*(?:what(?:'s| is| was) )?(?:the |his )?(?:newest|latest|most recent) (?:{PAPER_NOUN}|thing|one)\b",
     re.IGNORECASE,
 )
+BOTH_ENDS = re.compile(
+    r"\b(?:earliest|oldest|first)\b.*\b(?:latest|newest|most recent)\b|"
+    r"\b(?:latest|newest|most recent|last)\b.*\b(?:earliest|oldest|first)\b",
+    re.IGNORECASE,
+)
 LAST_ONE = re.compile(r"\b(?:last|final)\b", re.IGNORECASE)
 # the researcher's other work, beside the papers named
 WHAT_ELSE = re.compile(
@@ -534,11 +541,18 @@ ASIDES = re.compile(
     r"\b(?:marked|flagged|tagged|labell?ed|listed) as\b|\b(?:list|show|give me|name) (?:'?em|them)(?: all)?\b|"
     r"\bmatching (?:both|all|these|those|them|each)\b|\bthat match(?:es)? (?:both|all|these|those|them)\b|"
     # why it is asked: "asking for my thesis", "need it for my bib file"
-    r"\b(?:asking|need (?:it|this|that|them)) for (?:my|a|our) [\w-]+(?: (?:file|project|class|report))?\b|"
+    r"\b(?:asking|need (?:it|this|that|them|the (?:whole|full|complete) (?:set|list))) for (?:my|a|an|our) [\w-]+"
+    r"(?: (?:file|project|class|report|audit|review|survey))?\b|"
     r"\b(?:main|key|(?:a )?few|some|\d+|two|three|four|five) points?\b|\bthe point\b|"
     r"\b(?:right|correct)\s*\?|"  # a tag: "he has a couple of virtualhome papers right?"
     # his papers by another name: "that year's output", "his research output"
-    r"\b(?:his|(?:that |the |this )?year's|research|publication|paper) output\b",
+    r"\b(?:his(?: [\w-]+){0,2}|(?:that |the |this )?year's|research|publication|paper) output\b",
+    re.IGNORECASE,
+)
+# who the answer is for, not what is asked: "explain it like i'm a first year grad student"
+AUDIENCE = re.compile(
+    r"\b(?:like (?:i'?m|i am)|to|for) (?:a |an )?(?:five|5|\d+[- ]year[- ]old|(?:first|second|1st|2nd)[- ]year|new|"
+    r"non[- ]?expert|layperson|beginner|undergrad\w*|high[- ]school\w*)\b(?: (?:grad|phd|ml|cs)?(?: ?students?)?)?",
     re.IGNORECASE,
 )
 # asks for the work laid out, whatever else it asks: "snapshot of 2020", "what did that year's output cover?"
@@ -643,6 +657,7 @@ FILLER = frozenset(
     gimme wanna gonna kinda sorta exactly roughly quick quickly mostly mainly side matter matters care cares filed
     listed split arxiv looking specifically counts e.g eg i.e ie dealt dated besides they're theyre snapshot
     touches touched touching restricted restrict called titled back apparently
+    handful counting compiling compile i'm im set deals date dates attached after before exact
     """.split()
 )
 
@@ -714,6 +729,7 @@ def plan_question(
     resolved by a conversation (retrieval/conversation/); they count as named, first."""
     # "papers w/ sherry yang", "newest paper w wenlong"; "RT-1 vs. RT-2" (the dot is no sentence end)
     text = " ".join(re.sub(r"\bvs\.", "vs", re.sub(r"(?<![\w'’])w/?(?![\w'’])", "with", question)).split())
+    text = text.replace(" & ", " and ")  # "computation & language"
     text = replace_person(text, context.owner if context.person else "", "he", "his")  # "igor's" → "his"
     set_aside = " ".join(match.group() for match in NEGATED.finditer(text))
     text = NEGATED.sub(" ", text).strip()  # "(not the robot ones)": what is not asked for is no topic or filter
@@ -739,7 +755,7 @@ def plan_question(
         consumed[:] = [span for span in consumed if span not in category_spans]
         filters = filters.model_copy(update={"category": None})
     # "if he gave a keynote on his papers, what would its sections be?": what the if-clause supposes is not asked for
-    asked = PURPOSE.sub(" ", HYPOTHETICAL.sub(" ", text))
+    asked = AUDIENCE.sub(" ", PURPOSE.sub(" ", HYPOTHETICAL.sub(" ", text)))
     missing = next((what for pattern, what in NOT_IN_PROFILE if pattern.search(asked)), None)
     if papers and missing is None and re.search(r"\bcit(?:ed|ations?)\b", text, re.IGNORECASE):
         missing = PAPER_CITATIONS  # "How many citations does RT-2 have?"
@@ -747,12 +763,25 @@ def plan_question(
     before_metrics = list(consumed)
     metrics = [key for keys, pattern in METRIC_CUES for key in keys if _take(pattern, text, consumed, year_spans)]
     metric_spans = [span for span in consumed if span not in before_metrics]
+    if {"first_paper", "last_paper"} & set(metrics) and BOTH_ENDS.search(text):  # "his earliest, and his newest?"
+        metrics = list(dict.fromkeys([*metrics, "first_paper", "last_paper"]))
     if filters.author and missing is None and set(metrics) & PERSON_METRICS and not set(metrics) - PERSON_METRICS:
         missing = f"{filters.author}'s own metrics"  # "what's yilun du's h-index?": only the owner's are held
     if missing is None and set(metrics) & PERSON_METRICS and OTHER_PEOPLE.search(text):
         missing = "other researchers' metrics"
     # ("line of work", "style": no topic words, whether or not a paper is named)
-    for pattern in (RECENCY, HAS_CODE, OVERVIEW, TIMELINE, COMPARISON, DEFINITION, ASIDES, PURPOSE, LINE_OF_WORK):
+    for pattern in (
+        RECENCY,
+        HAS_CODE,
+        OVERVIEW,
+        TIMELINE,
+        COMPARISON,
+        DEFINITION,
+        ASIDES,
+        PURPOSE,
+        AUDIENCE,
+        LINE_OF_WORK,
+    ):
         _take(pattern, text, consumed)
     topic = _topic(text, consumed, context, filters.category)
     if soft and topic:  # "multi-agent stuff, including the LLM society things": the area is part of the topic
@@ -779,7 +808,9 @@ def plan_question(
         metrics = [key for key in metrics if key != "by_category"]
     if "with_code" in metrics and not CLAIMED.search(text):  # "how many papers have code?" asks one count
         metrics = [key for key in metrics if key not in TOTAL_COUNTS]
-    # "how many papers with Pieter Abbeel since 2020?", "his LG paper count": the filtered listing states the count
+    # "how many papers with Pieter Abbeel since 2020?", "his LG paper count", "how many papers with code in 2021?":
+    # the filtered listing states the count
+    code_in_year = filters.year is not None and _in_one_clause(text, YEAR_ONLY, HAS_CODE)
     filtered_count = (
         bool(metrics)
         and set(metrics) <= COUNT_METRICS
@@ -789,12 +820,15 @@ def plan_question(
             or filters.category
             or filters.year_from
             or filters.year_to
-            or (filters.has_code and "with_code" not in metrics)
+            or (filters.has_code and ("with_code" not in metrics or code_in_year))
         )
     )
     if filtered_count:
         metrics = []
+    elif "with_code" in metrics:  # "2022's count, plus how many papers have a code release": two counts, no filter
+        filters = filters.model_copy(update={"has_code": None})
     compared = _compared(text, name_spans, context)
+    laid_out = SURELY_OVERVIEW.search(text) and not re.search(r"\b(?:list|enumerate)\b", text, re.IGNORECASE)
     researcher_wide = False
     if intent_scores and not missing:  # (a kind of data the rules know the profile lacks decides by itself)
         pure_metrics = bool(metrics) and not topic and not papers
@@ -819,7 +853,7 @@ def plan_question(
             # one: definition or look-up by form, below; "X, Y and Z. contrast them": what a comparison cue joins
             joined = len(papers) + len(compared) >= 2 and JOINING_COMPARISON.search(text)
             intent = "comparison" if len(papers) >= 2 or joined else "lookup"
-        elif intent == "not_in_profile" and topic and not RESULT_ASKED.search(text):
+        elif intent == "not_in_profile" and topic and not RESULT_ASKED.search(text) and not laid_out:
             missing = "that"  # (a result asked for is looked up: the strategy says when the abstract lacks it)
         elif intent == "not_in_profile":  # "the first one": no words of its own say what the profile lacks
             others = {label: score for label, score in intent_scores.items() if label != "not_in_profile"}
@@ -838,10 +872,9 @@ def plan_question(
         if not (metrics and not topic and not papers and not missing):
             metrics = []
             if metric_spans:
-                topic = _topic(text, [span for span in consumed if span not in metric_spans], context, filters.category)
+                topic = _topic_without(metric_spans, text, consumed, context, filters.category)
         intent = _intent(text, (papers, compared, filters, topic, metrics, missing))
     timed = filters.year is not None or filters.year_from is not None or filters.year_to is not None
-    laid_out = SURELY_OVERVIEW.search(text) and not re.search(r"\b(?:list|enumerate)\b", text, re.IGNORECASE)
     period = intent != "not_in_profile" and not papers and not topic and timed and laid_out
     if period and set(metrics) <= YEAR_METRICS:
         # "snapshot of 2020: what was he working on?", "his busiest year. what themes?": that year's work laid out
@@ -851,7 +884,7 @@ def plan_question(
     if intent != "metrics":
         metrics = []
         if metric_spans:  # "how do agents collaborate in debate?": the cue word is part of the topic
-            topic = _topic(text, [span for span in consumed if span not in metric_spans], context, filters.category)
+            topic = _topic_without(metric_spans, text, consumed, context, filters.category)
     if intent_scores and papers and intent == "lookup":  # "how many tasks did RT-1 learn?" asks a fact
         intent = "definition" if DEFINITION.search(text) or not topic else "lookup"
     if researcher_wide:
@@ -996,6 +1029,14 @@ OPERAND_SPLIT = re.compile(
 )
 
 
+COUNT_CLAUSES = re.compile(r"[,;?!]|\.(?=\s)|\b(?:plus|also|and how many|and the number)\b", re.IGNORECASE)
+
+
+def _in_one_clause(text: str, first: re.Pattern[str], second: re.Pattern[str]) -> bool:
+    """Both patterns match within one clause: "how many papers with code in 2021?" asks one count, not two."""
+    return any(first.search(clause) and second.search(clause) for clause in COUNT_CLAUSES.split(text))
+
+
 def _take(
     pattern: re.Pattern[str], text: str, consumed: list[tuple[int, int]], ignore: list[tuple[int, int]] = ()
 ) -> bool:
@@ -1015,7 +1056,7 @@ def _take(
 # a paper called by words of its title: "the adversarial arithmetic paper", "in 'implicit offline RL via
 # supervised learning'": words in quotes or between "the" and "paper", two of them specific to one title
 CALLED_BY_WORDS = re.compile(
-    r"\b(?:the|that|this|his|their) ((?:[\w-]+ ){2,3})(?:paper|report|preprint|one)\b|"
+    r"\b(?:the|that|this|his|their) ((?:[\w-]+ (?:[+&] )?){2,3})(?:paper|report|preprint|one)\b|"
     r"(?:^|(?<=[\s(]))['‘\"“]([^'‘’\"“”]{3,80})['’\"”](?=[\s,.;:?!)]|$)",
     re.IGNORECASE,
 )
@@ -1263,7 +1304,7 @@ def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] |
 
 
 # numbers, "-wise" words, negations, and an arXiv code the filter did not take ("cs.RO" in "cs.LG or cs.RO")
-NOT_TOPIC = re.compile(r"\d+|[\w-]+-wise|\w+n[’']t|cs\.\w\w")
+NOT_TOPIC = re.compile(r"\d+|[\w-]+-(?:wise|ish)|\w+n[’']t|cs\.\w\w")
 
 
 # where a phrase of the topic ends: punctuation, or a word joining it to the rest ("robot policies with RL")
@@ -1316,6 +1357,16 @@ def _topic(text: str, consumed: list[tuple[int, int]], context: PlanContext, cat
     if category and {word.casefold() for word in kept} <= CATEGORY_TOPIC_WORDS.get(category, set()):
         return ""
     return " ".join(kept)
+
+
+def _topic_without(
+    spans: list[tuple[int, int]], text: str, consumed: list[tuple[int, int]], context: PlanContext, category: str | None
+) -> str:
+    """The topic once the words of `spans` (metric cues) are given back; the code cue they hid takes its own
+    ("how many papers with code since 2020" is no topic "code")."""
+    kept = [span for span in consumed if span not in spans]
+    _take(HAS_CODE, text, kept)
+    return _topic(text, kept, context, category)
 
 
 def has_filter(paper_filter: PaperFilter) -> bool:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT = 3  # bump when LexicalIndex or the tokenisation changes (2: each paper's names, no term sets; 3: swept)
+FORMAT = 4  # bump when LexicalIndex or the tokenisation changes (2: names, no term sets; 3: swept; 4: "llms" is "llm")
 
 
 def header(store_id: str, revision: int, title_repeat: int) -> tuple[object, ...]:

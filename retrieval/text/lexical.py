@@ -16,6 +16,7 @@ STOPWORDS = frozenset(STOPWORDS_EN) | {"paper", "papers", "work", "works", "does
 # Sentence ends: '.', '!' or '?' followed by a space and an upper-case letter or a digit, except after
 # abbreviations that never end a sentence in these abstracts.
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+ACRONYM_PLURAL = re.compile(r"[b-df-hj-np-tv-xz]{2,5}s")  # "llms", "ebms", "gnns": no vowel
 ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "vs.", "cf.", "etc.", "approx.", "Fig.", "Eq.")
 
 
@@ -34,7 +35,8 @@ def terms(text: str) -> list[str]:
             word = word.replace("-", "")  # "multi-agent" and "multiagent" are one term
         words.extend([word, *parts] if len(parts) > 1 else parts)
     kept = [word for word in words if word not in STOPWORDS]
-    return _stemmer().stemWords(kept)
+    # the stemmer keeps the "s" of a word with no vowel: "LLMs", "EBMs", "GNNs" are the plurals of "LLM", ...
+    return [word[:-1] if ACRONYM_PLURAL.fullmatch(word) else word for word in _stemmer().stemWords(kept)]
 
 
 def split_sentences(text: str) -> list[str]:
