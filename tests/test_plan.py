@@ -806,6 +806,7 @@ def test_a_line_of_work_named_by_one_paper_is_a_topic() -> None:
         ("when's the next neural mmo competition and how do i sign up?", "upcoming events or sign-ups"),
         ("what framework is the LOLA repo written in, tensorflow or pytorch?", BEYOND_ABSTRACTS),
         ("does igor personally prefer jax or pytorch?", BEYOND_ABSTRACTS),
+        ("what review scores did the VeLO submission get on openreview?", "peer reviews or submission histories"),
     ],
 )
 def test_still_more_data_the_profile_lacks(question: str, missing: str) -> None:

@@ -320,6 +320,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bpdfs?\b|\bfull text\b|\bsupplementary\b|\bappendix\b", "full texts"),
         (
             r"\b(?:peer|openreview) reviews?\b|\bwhat did (?:the )?reviewers\b|\breviewer (?:scores?|comments?)\b|"
+            r"\bopenreview\b|\b(?:review|reviewer|acceptance) (?:ratings?|scores?|decisions?)\b|"
             # a paper rejected, not "rejection sampling"
             r"\breviews? (?:of|for) (?:the |that |this )?paper\b|\b(?:got|was|were|been|be) rejected\b|"
             r"\brejected (?:by|from|at|somewhere|anywhere|before)\b|\bresubmi(?:tted|ssions?)\b|"
