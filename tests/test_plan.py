@@ -904,3 +904,9 @@ def test_an_overview_asked_for_is_no_missing_data_by_the_classifier_alone() -> N
     question = "overview of his cs.RO-category work: what robotics problems do those papers go after?"
     planned = plan_question(question, CONTEXT, {"not_in_profile": 0.6, "overview": 0.4})
     assert (planned.intent, planned.missing, planned.filters.category) == ("overview", None, "RO")
+
+
+def test_what_it_is_asked_for_only_when_nothing_about_it_follows() -> None:
+    assert plan("PaLM-E - what is it exactly?").intent == "definition"
+    assert plan("the RT-1 paper: what is it trained on?").intent == "lookup"
+    assert plan("VeLO's learned optimizers, what are they optimized for?").intent == "lookup"

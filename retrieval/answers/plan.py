@@ -617,7 +617,9 @@ JOINING_COMPARISON = re.compile(
 DEFINITION = re.compile(
     r"^\s*(?:what(?:'s| is| are|s)|define|definition of|explain|eli5|describe|tell me about|who is|"
     r"what does .+ (?:do|mean))\b|"
-    r"\bwhat (?:is|are) (?:it|they)\b|\bin a (?:couple|few) sentences\b",
+    # "what is it?", "what is it exactly"; not "what are they optimized for", "what is it conditioned on"
+    r"\bwhat (?:is|are) (?:it|they)\b(?!\s+(?:[a-z]+(?:ed|ing)|(?:in)?dependent|made|meant|good|better|bad)\b)|"
+    r"\bin a (?:couple|few) sentences\b",
     re.IGNORECASE,
 )
 LISTING = re.compile(
