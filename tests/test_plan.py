@@ -910,3 +910,44 @@ def test_what_it_is_asked_for_only_when_nothing_about_it_follows() -> None:
     assert plan("PaLM-E - what is it exactly?").intent == "definition"
     assert plan("the RT-1 paper: what is it trained on?").intent == "lookup"
     assert plan("VeLO's learned optimizers, what are they optimized for?").intent == "lookup"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # the review's false positives: topics about code, counting, sets, dates and reviews stay topics
+        ("papers about code repositories", "code repositories"),
+        ("papers that link code and natural language", "link code natural language"),
+        ("papers on object counting", "object counting"),
+        ("papers about exact inference", "exact inference"),
+        ("papers on training set contamination", "training set contamination"),
+        ("any papers on agents negotiating deals?", "agents negotiating deals"),
+        ("any papers on predicting review ratings with LLMs?", "predicting review ratings LLMs"),
+    ],
+)
+def test_words_of_chatter_elsewhere_stay_in_a_topic(question: str, expected: str) -> None:
+    planned = plan(question)
+    assert (planned.topic, planned.filters.has_code, planned.missing) == (expected, None, None)
+
+
+def test_a_code_count_stays_one_filtered_count_unless_a_second_count_is_asked() -> None:
+    assert plan("in 2021, how many of his papers had code?").filters.model_dump(exclude_defaults=True) == {
+        "year": 2021,
+        "has_code": True,
+    }
+    generated = plan("how many papers in 2022 generate code?")  # code the papers generate is a topic
+    assert (generated.metrics, generated.topic) == ([], "generate code")
+    topical = plan("how many papers with code are about energy-based models?")
+    assert (topical.filters.has_code, topical.topic) == (True, "energy-based models")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["is he looking for first year phd students?", "what advice does he give to a new phd student?"],
+)
+def test_students_asked_about_are_not_an_audience(question: str) -> None:
+    assert plan(question).intent == "not_in_profile"
+
+
+def test_first_author_is_no_earliest_paper() -> None:
+    assert plan("what's his latest paper and who is the first author?").metrics == ["last_paper"]

@@ -36,7 +36,8 @@ def _share(count: int, report: MetricsReport) -> str:
 
 def _per_year(year: int | None, report: MetricsReport) -> str:
     if year is not None:
-        return f"{_share(report.by_year.get(year, 0), report)} are from {year}."
+        count = report.by_year.get(year, 0)
+        return f"{_share(count, report)} {'is' if count == 1 else 'are'} from {year}."
     return "Papers per year: " + ", ".join(f"{year}: {count}" for year, count in report.by_year.items()) + "."
 
 
@@ -62,7 +63,10 @@ BREAKDOWN = re.compile(
 def _category(question: str, report: MetricsReport) -> str:
     named = [cat for cat in report.by_category if re.search(rf"\b{re.escape(cat)}\b", question)]
     if named and not BREAKDOWN.search(question):
-        return " ".join(f"{_share(report.by_category[cat], report)} are in {cat}." for cat in named)
+        return " ".join(
+            f"{_share(report.by_category[cat], report)} {'is' if report.by_category[cat] == 1 else 'are'} in {cat}."
+            for cat in named
+        )
     return "Papers per category: " + ", ".join(f"{cat}: {count}" for cat, count in report.by_category.items()) + "."
 
 
@@ -88,7 +92,8 @@ def answer_metrics(
         )
     if intent == "code":
         titles = "; ".join(paper.title for paper in papers if paper.has_code)
-        return f"{_share(report.with_code, report)} ({report.with_code_share:.0%}) have code" + (
+        verb = "has" if report.with_code == 1 else "have"
+        return f"{_share(report.with_code, report)} ({report.with_code_share:.0%}) {verb} code" + (
             f": {titles}." if titles else "."
         )
     if intent == "coauthor":

@@ -128,10 +128,10 @@ PAPER_NOUN = r"(?:papers?|work|stuff|publications?|research|articles?|preprints?
 HAS_CODE = re.compile(
     r"\b(?:with|have|has|had|having|comes? with|released?|releasing|ship(?:s|ped)?|open[- ]?sourced?|public|"
     r"available)\s+"
-    r"(?:their |the |any |its |some )?code\b|"
+    r"(?:a |an |their |the |any |its |some )?code(?: repos?(?:itor(?:y|ies))?| releases?)?\b|"
     r"\bcode (?:is |was )?(?:available|released|public|out)\b|\bcode[- ]released\b|\bopen[- ]sourced?\b|"
-    r"\bgithub (?:repo|code|link)s?\b|\bcode (?:repo(?:sitor(?:y|ies))?|releases?)s?\b|"
-    r"\blinks? (?:to )?(?:a |the |their |its )?(?:code repo\w*|code|repo\w*|github(?: repo\w*)?)\b",
+    r"\bgithub (?:repo|code|link)s?\b|\bcode (?:release|repo\w*) (?:attached|linked)\b|"
+    r"\blinks? (?:to )?(?:a |the |their |its )?(?:code repo\w*|github(?: repo\w*)?)\b",
     re.IGNORECASE,
 )
 RECENCY = re.compile(
@@ -320,7 +320,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bpdfs?\b|\bfull text\b|\bsupplementary\b|\bappendix\b", "full texts"),
         (
             r"\b(?:peer|openreview) reviews?\b|\bwhat did (?:the )?reviewers\b|\breviewer (?:scores?|comments?)\b|"
-            r"\bopenreview\b|\b(?:review|reviewer|acceptance) (?:ratings?|scores?|decisions?)\b|"
+            r"\bopenreview\b|\bwhat (?:review |reviewer )?(?:ratings?|scores?) did\b|"
             # a paper rejected, not "rejection sampling"
             r"\breviews? (?:of|for) (?:the |that |this )?paper\b|\b(?:got|was|were|been|be) rejected\b|"
             r"\brejected (?:by|from|at|somewhere|anywhere|before)\b|\bresubmi(?:tted|ssions?)\b|"
@@ -375,6 +375,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 # --- metrics: (key(s), pattern); several may match one question ---
+NOT_ANOTHER_COUNT = r"(?:(?!\b(?:how many|plus|also)\b).)"  # a character before another count is asked
 METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
     (keys, re.compile(pattern, re.IGNORECASE))
     for keys, pattern in (
@@ -386,18 +387,22 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         ),
         (("novelty",), r"\bnovelty\b"),
         (("ai_score",), r"\bai[- ]?scores?\b"),
-        (  # (before a year's count, which spans "2022 ... how many": "2022 count, plus how many have code")
-            ("with_code",),
-            # the last "how many" before "code": "how many papers has he claimed, and how many have code"
-            r"\b(?:how many|number of)\b(?:(?!\b(?:how many|number of)\b).)*?\bcode\b|\bshare\b.*\bcode\b|"
-            r"\b(?:percent(?:age)?|fraction|proportion)\b.*\bcode\b",
-        ),
         # before the paper count: "how many papers in 2021" is a count for a year
         (
             ("by_year",),
-            rf"{PER_YEAR.pattern}|\bhow many\b.*\b(?:19|20)\d\d\b|\b(?:19|20)\d\d\b.*\bhow many\b|"
+            # (not across another count: "how many have code, and how many in 2017", "2022? plus how many have code")
+            rf"{PER_YEAR.pattern}|\bhow many\b{NOT_ANOTHER_COUNT}*?\b(?:19|20)\d\d\b|"
+            rf"\b(?:19|20)\d\d\b{NOT_ANOTHER_COUNT}*?\bhow many\b|"
             r"\bbusy year\b|\byearly\b|\byear[- ]by[- ]year\b|\bhow productive\b(?=[^?]*\b(?:19|20)\d\d\b)|"
             r"\b(?:spread|distribut\w*|breakdown|output) (?:across|over|by) (?:the )?years\b",
+        ),
+        (
+            ("with_code",),
+            # the last "how many" before "code": "how many papers has he claimed, and how many have code"
+            r"\b(?:how many|number of)\b(?:(?!\b(?:how many|number of)\b).)*?\b(?:have|has|had|with|ship\w*|"
+            r"release\w*|includ\w*|provid\w*|public|open[- ]?sourced?|link\w*)\s+"
+            r"(?:a |an |the |their |its |any |some )?code\b|\bshare\b.*\bcode\b|"
+            r"\b(?:percent(?:age)?|fraction|proportion)\b.*\bcode\b",
         ),
         (
             ("papers_claimed", "papers_listed"),
@@ -499,7 +504,7 @@ OVERVIEW = re.compile(
 # a year's paper count asked beside another metric ("papers in 2022 + novelty", "2024 paper count and ...")
 YEAR_COUNT = re.compile(
     rf"\bpapers? (?:in|from|for|dated) {YEAR}\b|\b{YEAR} (?:papers?|paper count|count|publications?)\b|"
-    rf"\b(?:number|count|how many)\b[\w ]{{0,30}}\b{YEAR}\b",
+    rf"\b(?:number|count|how many)\b[\w ]{{0,30}}\b{YEAR}\b|\b{YEAR}\b.{{0,50}}\b(?:paper|publication) count\b",
     re.IGNORECASE,
 )
 # the papers like the one named: "the implicit BC family", "in the decision-transformer style"
@@ -513,9 +518,9 @@ ASKS_NEWEST = re.compile(
     rf"^\s*(?:what(?:'s| is| was) )?(?:the |his )?(?:newest|latest|most recent) (?:{PAPER_NOUN}|thing|one)\b",
     re.IGNORECASE,
 )
+FIRST_END = r"(?:earliest|oldest|first (?:paper|publication|one listed))"  # not "first author", "first, ..."
 BOTH_ENDS = re.compile(
-    r"\b(?:earliest|oldest|first)\b.*\b(?:latest|newest|most recent)\b|"
-    r"\b(?:latest|newest|most recent|last)\b.*\b(?:earliest|oldest|first)\b",
+    rf"\b{FIRST_END}\b.*\b(?:latest|newest|most recent)\b|\b(?:latest|newest|most recent|last)\b.*\b{FIRST_END}\b",
     re.IGNORECASE,
 )
 LAST_ONE = re.compile(r"\b(?:last|final)\b", re.IGNORECASE)
@@ -547,14 +552,22 @@ ASIDES = re.compile(
     r"\b(?:main|key|(?:a )?few|some|\d+|two|three|four|five) points?\b|\bthe point\b|"
     r"\b(?:right|correct)\s*\?|"  # a tag: "he has a couple of virtualhome papers right?"
     # his papers by another name: "that year's output", "his research output"
-    r"\b(?:his(?: [\w-]+){0,2}|(?:that |the |this )?year's|research|publication|paper) output\b",
+    r"\b(?:his(?: (?:pre|post)-?\d{4}| \d{4}s?)?|(?:that |the |this )?year's|research|publication|paper) output\b|"
+    # chatter around a set asked for: "counting only 2021 and later", "the complete set", "the exact paper count",
+    # "i'm compiling", "has the latest date", "that deals with", "what problems do they go after"
+    r"\bcounting only\b|\b(?:the |a )?(?:whole|full|complete|entire) (?:set|list)\b|"
+    r"\bexact(?= (?:paper |publication )?(?:count|number|titles?)\b)|\bi'?m (?:compiling|putting together)\b|"
+    r"(?<=latest |newest |oldest )dates?\b|\bdeals? with\b|\bgo(?:es)? after\b",
     re.IGNORECASE,
 )
 # who the answer is for, not what is asked: "explain it like i'm a first year grad student"
 AUDIENCE = re.compile(
-    r"\b(?:like (?:i'?m|i am)|to|for) (?:a |an )?(?:five|5|\d+[- ]year[- ]old|(?:first|second|1st|2nd)[- ]year|new|"
+    r"\b(?:like (?:i'?m|i am)|to|for) (?:a |an )?(?:\d+[- ]year[- ]old|five|5|(?:first|second|1st|2nd)[- ]year|new|"
     r"non[- ]?expert|layperson|beginner|undergrad\w*|high[- ]school\w*)\b(?: (?:grad|phd|ml|cs)?(?: ?students?)?)?",
     re.IGNORECASE,
+)
+EXPLAINED = re.compile(
+    r"\b(?:explain|eli5|describe|define|summari[sz]e|walk me through|break down|what(?:'s| is))\b", re.I
 )
 # asks for the work laid out, whatever else it asks: "snapshot of 2020", "what did that year's output cover?"
 SURELY_OVERVIEW = re.compile(
@@ -660,7 +673,7 @@ FILLER = frozenset(
     gimme wanna gonna kinda sorta exactly roughly quick quickly mostly mainly side matter matters care cares filed
     listed split arxiv looking specifically counts e.g eg i.e ie dealt dated besides they're theyre snapshot
     touches touched touching restricted restrict called titled back apparently
-    handful counting compiling compile i'm im set deals date dates attached after before exact
+    handful i'm im attached
     """.split()
 )
 
@@ -758,7 +771,9 @@ def plan_question(
         consumed[:] = [span for span in consumed if span not in category_spans]
         filters = filters.model_copy(update={"category": None})
     # "if he gave a keynote on his papers, what would its sections be?": what the if-clause supposes is not asked for
-    asked = AUDIENCE.sub(" ", PURPOSE.sub(" ", HYPOTHETICAL.sub(" ", text)))
+    asked = PURPOSE.sub(" ", HYPOTHETICAL.sub(" ", text))
+    if EXPLAINED.search(text):  # "explain it like i'm a first year grad student" asks nothing about students
+        asked = AUDIENCE.sub(" ", asked)
     missing = next((what for pattern, what in NOT_IN_PROFILE if pattern.search(asked)), None)
     if papers and missing is None and re.search(r"\bcit(?:ed|ations?)\b", text, re.IGNORECASE):
         missing = PAPER_CITATIONS  # "How many citations does RT-2 have?"
@@ -773,19 +788,10 @@ def plan_question(
     if missing is None and set(metrics) & PERSON_METRICS and OTHER_PEOPLE.search(text):
         missing = "other researchers' metrics"
     # ("line of work", "style": no topic words, whether or not a paper is named)
-    for pattern in (
-        RECENCY,
-        HAS_CODE,
-        OVERVIEW,
-        TIMELINE,
-        COMPARISON,
-        DEFINITION,
-        ASIDES,
-        PURPOSE,
-        AUDIENCE,
-        LINE_OF_WORK,
-    ):
+    for pattern in (RECENCY, HAS_CODE, OVERVIEW, TIMELINE, COMPARISON, DEFINITION, ASIDES, PURPOSE, LINE_OF_WORK):
         _take(pattern, text, consumed)
+    if EXPLAINED.search(text):
+        _take(AUDIENCE, text, consumed)
     topic = _topic(text, consumed, context, filters.category)
     if soft and topic:  # "multi-agent stuff, including the LLM society things": the area is part of the topic
         consumed.remove(soft[0])
@@ -828,8 +834,6 @@ def plan_question(
     )
     if filtered_count:
         metrics = []
-    elif "with_code" in metrics:  # "2022's count, plus how many papers have a code release": two counts, no filter
-        filters = filters.model_copy(update={"has_code": None})
     compared = _compared(text, name_spans, context)
     laid_out = SURELY_OVERVIEW.search(text) and not re.search(r"\b(?:list|enumerate)\b", text, re.IGNORECASE)
     researcher_wide = False
@@ -884,6 +888,8 @@ def plan_question(
         intent, metrics, metric_spans = "overview", [], []  # (the metric's words are no topic either)
     if intent != "not_in_profile":
         missing = None
+    if intent == "metrics" and "with_code" in metrics:  # "2022's count, plus how many have a code release": two
+        filters = filters.model_copy(update={"has_code": None})  # counts, not 2022's papers with code
     if intent != "metrics":
         metrics = []
         if metric_spans:  # "how do agents collaborate in debate?": the cue word is part of the topic
@@ -1032,7 +1038,10 @@ OPERAND_SPLIT = re.compile(
 )
 
 
-COUNT_CLAUSES = re.compile(r"[,;?!]|\.(?=\s)|\b(?:plus|also|and how many|and the number)\b", re.IGNORECASE)
+# what starts another count: "2022's count? plus how many have code"; not "in 2021, how many had code?"
+COUNT_CLAUSES = re.compile(
+    r"[;?!]|\.(?=\s)|\b(?:plus|also|as well as)\b|(?:,\s*|\b)and (?:how many|the number|what)\b", re.IGNORECASE
+)
 
 
 def _in_one_clause(text: str, first: re.Pattern[str], second: re.Pattern[str]) -> bool:

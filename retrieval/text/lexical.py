@@ -16,7 +16,8 @@ STOPWORDS = frozenset(STOPWORDS_EN) | {"paper", "papers", "work", "works", "does
 # Sentence ends: '.', '!' or '?' followed by a space and an upper-case letter or a digit, except after
 # abbreviations that never end a sentence in these abstracts.
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
-ACRONYM_PLURAL = re.compile(r"[b-df-hj-np-tv-xz]{2,5}s")  # "llms", "ebms", "gnns": no vowel
+ACRONYM_PLURAL = re.compile(r"[b-df-hj-np-tv-xz]{3,5}s")  # "llms", "ebms", "gnns": no vowel (not "rts" → "rt")
+SHORT_FORMS = {"math": "mathemat", "maths": "mathemat"}  # the stem of the word they shorten ("mathematical")
 ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "vs.", "cf.", "etc.", "approx.", "Fig.", "Eq.")
 
 
@@ -36,7 +37,8 @@ def terms(text: str) -> list[str]:
         words.extend([word, *parts] if len(parts) > 1 else parts)
     kept = [word for word in words if word not in STOPWORDS]
     # the stemmer keeps the "s" of a word with no vowel: "LLMs", "EBMs", "GNNs" are the plurals of "LLM", ...
-    return [word[:-1] if ACRONYM_PLURAL.fullmatch(word) else word for word in _stemmer().stemWords(kept)]
+    stems = _stemmer().stemWords(kept)
+    return [SHORT_FORMS.get(word, word[:-1] if ACRONYM_PLURAL.fullmatch(word) else word) for word in stems]
 
 
 def split_sentences(text: str) -> list[str]:
