@@ -951,3 +951,49 @@ def test_students_asked_about_are_not_an_audience(question: str) -> None:
 
 def test_first_author_is_no_earliest_paper() -> None:
     assert plan("what's his latest paper and who is the first author?").metrics == ["last_paper"]
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("h index plus the count of papers with released code", ["h_index", "with_code"]),
+        ("novelty % and ai_score pls", ["novelty", "ai_score"]),
+        ("what does his profile start with (oldest), and what's the newest entry?", ["first_paper", "last_paper"]),
+        ("what was his 2021 tally, paper-wise?", ["by_year"]),
+        ("how many papers so far in 2024, and which year holds the record?", ["by_year", "peak_year"]),
+        ("how many CL papers vs RO papers?", ["by_category"]),
+    ],
+)
+def test_metric_cues_in_still_more_words(question: str, metrics: list[str]) -> None:
+    assert set(metrics) <= set(plan(question).metrics)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("of the yilun du papers, which is newest if i skip 2022 onwards?", {"year_to": 2021}),
+        ("2020-21 window, LG category: the last one he published?", {"year_from": 2020, "year_to": 2021}),
+        ("most recent RO paper with a public repo?", {"category": "RO", "has_code": True}),
+    ],
+)
+def test_more_filters_in_words(question: str, expected: dict) -> None:
+    assert expected.items() <= plan(question).filters.model_dump(exclude_defaults=True).items()
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("is igor fluent in french?", "personal life"),
+        ("on which papers did he personally write the code?", "who did what on each paper"),
+        ("which of his papers list equal contribution?", "who did what on each paper"),
+        ("what's the h-index of his coauthor yilun du?", "Yilun Du's own metrics"),
+    ],
+)
+def test_yet_more_data_the_profile_lacks(question: str, missing: str) -> None:
+    assert plan(question).missing == missing
+
+
+def test_a_coined_names_words_name_its_paper_but_a_fields_do_not() -> None:
+    masking = plan("what is forgetful causal masking?")
+    assert [TITLES[paper].startswith("Towards Better Few-Shot") for paper in masking.papers] == [True]
+    assert plan("his 2023 papers on reinforcement learning").papers == []

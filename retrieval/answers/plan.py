@@ -52,6 +52,7 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for pattern, kind in (
         (
             rf"\bbetween {YEAR} and {YEAR}\b|\bfrom {YEAR} (?:to|until|through|-) ?{YEAR}\b|\b{YEAR} ?[-–] ?{YEAR}\b|"
+            rf"\b{YEAR}[-–/](\d\d)\b(?![-–.\d])|"  # "2021-22"
             rf"\b{YEAR} (?:and|or|&|\+) {YEAR}\b",
             "range",
         ),
@@ -86,6 +87,11 @@ EXCLUDED_YEARS = re.compile(
 EXCLUDED_SIDE = re.compile(
     rf"\b(?:ignoring|excluding|except(?: for)?|not counting|leaving out|setting aside|minus|skipping|skip) "
     rf"(?:anything|everything|papers|stuff|work|what came out) (?P<side>after|since|from|before|prior to) {YEAR}\b",
+    re.IGNORECASE,
+)
+EXCLUDED_ONWARDS = re.compile(
+    rf"\b(?:ignor(?:e|ing)|exclud(?:e|ing)|skip(?:ping)?|leav(?:e|ing) out|not counting|drop(?:ping)?) {YEAR}"
+    rf"(?: and)? (?P<side>onwards?|on|later|after|beyond|newer|earlier|before|older)\b",
     re.IGNORECASE,
 )
 # metrics that count papers: under a filter other than one year they become the filtered listing
@@ -131,12 +137,13 @@ HAS_CODE = re.compile(
     r"(?:a |an |their |the |any |its |some )?code(?: repos?(?:itor(?:y|ies))?| releases?)?\b|"
     r"\bcode (?:is |was )?(?:available|released|public|out)\b|\bcode[- ]released\b|\bopen[- ]sourced?\b|"
     r"\bgithub (?:repo|code|link)s?\b|\bcode (?:release|repo\w*) (?:attached|linked)\b|"
+    r"\bpublic (?:code |github )?repo\w*\b|"
     r"\blinks? (?:to )?(?:a |the |their |its )?(?:code repo\w*|github(?: repo\w*)?)\b",
     re.IGNORECASE,
 )
 RECENCY = re.compile(
     r"\b(?:recent(?:ly)?|latest|newest|lately|most recent|new(?:er)? (?:papers?|work|stuff)|these days|nowadays|"
-    r"last (?:year|few months)|currently|up to lately|fresh)\b",
+    r"last (?:year|few months)|currently|up to lately|fresh(?:est)?)\b",
     re.IGNORECASE,
 )
 
@@ -360,8 +367,14 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\bhobb(?:y|ies)\b|\blanguages? (?:does|did|can) he speak\b|\bgr[eo]w(?:n)? up\b|\bnationality\b|"
             r"\bwhere is he (?:originally )?from\b|\bhometown\b|\bmarried\b|\bfree time\b|"
             r"\boutside (?:of )?(?:work|research)\b|\bprogramming languages? (?:does|did|do) (?:he|she)\b|"
-            r"\b(?:he|she) (?:actually )?codes? in\b",
+            r"\b(?:he|she) (?:actually )?codes? in\b|\bfluent\b|\b(?:he|igor|mordatch) speaks?\b",
             "personal life",
+        ),
+        (
+            r"\bequal contribution\b|\bco-?first authors?(?:hip)?\b|\bauthor contributions?\b|"
+            r"\b(?:personally|himself) (?:wr[io]te|written|writes|coded?|implement\w*)\b|"
+            r"\bwho (?:wrote|implemented) the code\b",
+            "who did what on each paper",
         ),
         (r"\bconsult(?:ing|s|ant|ancy)\b|\badvisory boards?\b|\bboard of\b", "consulting or board roles"),
         (
@@ -386,7 +399,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"\bhow (?:often|much) (?:is )?he (?:is )?cited\b|\bhow many times (?:[\w']+ ){0,3}cited\b",
         ),
         (("novelty",), r"\bnovelty\b"),
-        (("ai_score",), r"\bai[- ]?scores?\b"),
+        (("ai_score",), r"\bai[- _]?scores?\b"),
         # before the paper count: "how many papers in 2021" is a count for a year
         (
             ("by_year",),
@@ -394,6 +407,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             rf"{PER_YEAR.pattern}|\bhow many\b{NOT_ANOTHER_COUNT}*?\b(?:19|20)\d\d\b|"
             rf"\b(?:19|20)\d\d\b{NOT_ANOTHER_COUNT}*?\bhow many\b|"
             r"\bbusy year\b|\byearly\b|\byear[- ]by[- ]year\b|\bhow productive\b(?=[^?]*\b(?:19|20)\d\d\b)|"
+            r"\b(?:19|20)\d\d (?:paper |publication )?tally\b|"
             r"\b(?:spread|distribut\w*|breakdown|output) (?:across|over|by) (?:the )?years\b",
         ),
         (
@@ -401,7 +415,9 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             # the last "how many" before "code": "how many papers has he claimed, and how many have code"
             r"\b(?:how many|number of)\b(?:(?!\b(?:how many|number of)\b).)*?\b(?:have|has|had|with|ship\w*|"
             r"release\w*|includ\w*|provid\w*|public|open[- ]?sourced?|link\w*)\s+"
-            r"(?:a |an |the |their |its |any |some )?code\b|\bshare\b.*\bcode\b|"
+            r"(?:a |an |the |their |its |any |some )?code\b|\bshare\b.*\bcode\b|\bwith[- ]code count\b|"
+            r"\bcount of (?:papers |publications )?(?:with|that have|having) "
+            r"(?:released |public |open[- ]source )?code\b|"
             r"\b(?:percent(?:age)?|fraction|proportion)\b.*\bcode\b",
         ),
         (
@@ -429,13 +445,16 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"\b(?:earliest|oldest|first)(?:[- ]dated)? (?:listed |published )?(?:papers?|publications?|articles?|"
             r"thing)\b|"
             r"\b(?:earliest|oldest) one\b(?=(?: listed| on (?:his|the) profile| called| titled)?\s*[?.!]*$)|"
-            r"\bas (?:his |the )?(?:earliest|oldest|first)\b(?= *[,?.!]| and\b)",
+            r"\bas (?:his |the )?(?:earliest|oldest|first)\b(?= *[,?.!]| and\b)|"
+            r"\b(?:profile|listing|list) (?:starts?|begins?) with\b|\bstarts? with \((?:oldest|earliest)\)|"
+            r"\bkicks? off (?:his|the) (?:listing|list|profile)\b",
         ),
         (
             ("last_paper",),
             r"\b(?:latest|newest|most recent|last) (?:listed |published )?(?:papers?|publications?|articles?|thing)\b"
             r"(?= (?:in|on) (?:his|the) profile| listed| (?:he|she) (?:has )?listed|,|\)| and\b|\s*\?*$)|"
             r"\bwhich (?:one|paper)(?:'s| is) the (?:latest|newest|most recent)\b|"
+            r"\b(?:latest|newest|most recent|last) entry\b|"
             r"\b(?:latest|newest|most recent|last) listed one\b|"
             r"\b(?:latest|newest|most recent) one (?:on|in) (?:his|the) profile\b|"
             r"(?<=, )(?:the )?(?:latest|newest|most recent) one\b(?=,| and\b)|"
@@ -446,6 +465,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (
             ("peak_year",),
             r"\b(?:which|what) year\b.*\b(?:most|fewest|least)\b|\bmost productive\b|\bpeak (?:\w+ )?year\b|"
+            r"\b(?:which|what) year (?:holds|has|had|set) the record\b|"
             r"\bbusiest(?: year)?\b|\bmost prolific\b(?! co-?authors?| collaborators?)|\byear with (?:the )?most\b|"
             r"\byears?\b[^?.]{0,50}\b(?:paper count|output|papers?|publications?)\b[^?.]{0,20}\bpeak(?:ed|s)?\b|"
             r"\b(?:which|what) (?:of those )?years? (?:is|was) (?:the )?peak\b|"
@@ -518,7 +538,9 @@ ASKS_NEWEST = re.compile(
     rf"^\s*(?:what(?:'s| is| was) )?(?:the |his )?(?:newest|latest|most recent) (?:{PAPER_NOUN}|thing|one)\b",
     re.IGNORECASE,
 )
-FIRST_END = r"(?:earliest|oldest|first (?:paper|publication|one listed))"  # not "first author", "first, ..."
+COUNTS_ASKED = re.compile(r"\bhow many\b|\bcounts?\b|\bnumber of\b|\btally\b", re.IGNORECASE)
+# not "first author", "first, ..."
+FIRST_END = r"(?:earliest|oldest|first (?:paper|publication|one listed)|kicks? off|starts? with)"
 BOTH_ENDS = re.compile(
     rf"\b{FIRST_END}\b.*\b(?:latest|newest|most recent)\b|\b(?:latest|newest|most recent|last)\b.*\b{FIRST_END}\b",
     re.IGNORECASE,
@@ -673,7 +695,7 @@ FILLER = frozenset(
     gimme wanna gonna kinda sorta exactly roughly quick quickly mostly mainly side matter matters care cares filed
     listed split arxiv looking specifically counts e.g eg i.e ie dealt dated besides they're theyre snapshot
     touches touched touching restricted restrict called titled back apparently
-    handful i'm im attached
+    handful i'm im attached chronologically chronological entry entries grab read
     """.split()
 )
 
@@ -781,9 +803,15 @@ def plan_question(
     before_metrics = list(consumed)
     metrics = [key for keys, pattern in METRIC_CUES for key in keys if _take(pattern, text, consumed, year_spans)]
     metric_spans = [span for span in consumed if span not in before_metrics]
+    named_categories = _categories_named(text, context)
+    unfiltered = not (filters.year or filters.year_from or filters.year_to or filters.author or filters.has_code)
+    if len(named_categories) >= 2 and COUNTS_ASKED.search(text) and unfiltered:  # "how many LG papers vs RO papers?"
+        metrics = list(dict.fromkeys([*metrics, "by_category"]))
+        _take(re.compile(rf"\b(?:(?:cs|stat)\.)?(?:{'|'.join(map(re.escape, named_categories))})\b"), text, consumed)
     if {"first_paper", "last_paper"} & set(metrics) and BOTH_ENDS.search(text):  # "his earliest, and his newest?"
         metrics = list(dict.fromkeys([*metrics, "first_paper", "last_paper"]))
-    if filters.author and missing is None and set(metrics) & PERSON_METRICS and not set(metrics) - PERSON_METRICS:
+    asked_metrics = set(metrics) - {"top_coauthors"}  # ("his most frequent coauthor, yilun du": who is asked of)
+    if filters.author and missing is None and asked_metrics & PERSON_METRICS and not asked_metrics - PERSON_METRICS:
         missing = f"{filters.author}'s own metrics"  # "what's yilun du's h-index?": only the owner's are held
     if missing is None and set(metrics) & PERSON_METRICS and OTHER_PEOPLE.search(text):
         missing = "other researchers' metrics"
@@ -1189,6 +1217,13 @@ def _filters(
         if max(years) >= every[-1]:
             values["year_to"] = left[-1]
         consumed.append(excluded.span())  # a year in the middle cannot be left out: it filters nothing
+    if onwards := EXCLUDED_ONWARDS.search(text):  # "if i ignore 2023 onwards": up to 2022
+        year = int(onwards.group(1))
+        if onwards.group("side").lower() in ("earlier", "before", "older"):
+            values["year_from"] = year + 1
+        else:
+            values["year_to"] = year - 1
+        consumed.append(onwards.span())
     if side := EXCLUDED_SIDE.search(text):
         year = int(side.group(2))
         if side.group("side").lower() in ("before", "prior to"):
@@ -1201,6 +1236,7 @@ def _filters(
         if not match:
             continue
         years = [int(year) for year in match.groups() if year]
+        years = [year + years[0] // 100 * 100 if year < 100 else year for year in years]  # "2021-22"
         two_years = kind == "range" and re.fullmatch(rf"{YEAR} (?:and|or|&|\+) {YEAR}", match.group())
         if two_years and max(years) - min(years) != 1:
             continue  # "his 2017 and 2024 papers" is two years, not the eight between; "2023 and 2024" is a span

@@ -42,6 +42,9 @@ _COINED = re.compile(
 )
 
 
+FIELD_ENDINGS = frozenset({"learning", "intelligence", "processing", "vision", "control", "optimization"})
+
+
 class PaperNames(NamedTuple):
     """A tuple, not a dataclass of sets: 100k of them unpickle several times faster."""
 
@@ -128,7 +131,27 @@ def _introduced_acronyms(text: str) -> set[str]:
             text[window_start : match.start()], match.group(1)
         ):
             found.add(match.group(1))
+            expansion = _expansion(text[window_start : match.start()], match.group(1))
+            if expansion:  # "Forgetful Causal Masking (FCM)": the words it stands for name the paper too
+                found.add(expansion)
     return found
+
+
+def _expansion(before: str, acronym: str) -> str | None:
+    """The three to five capitalised words just before an acronym whose capitals (each word's first letter and any
+    inner capital: "PreTraining") spell it: "Action Limited PreTraining" for ALPT. Not a field's name, which other
+    papers use too: "deep reinforcement learning (RL)", "Multi-Agent Reinforcement Learning (MARL)"."""
+    words = re.findall(r"[A-Za-z]+", before)
+    letters = "".join(char for char in acronym if char.isalpha()).upper()
+    if words and words[-1].casefold() in FIELD_ENDINGS:
+        return None
+    for count in range(3, min(5, len(words)) + 1):
+        run = words[-count:]
+        capitals = "".join(word[0] + "".join(c for c in word[1:] if c.isupper()) for word in run).upper()
+        initials = "".join(word[0] for word in run).upper()
+        if letters in (capitals, initials):
+            return " ".join(run) if all(word[0].isupper() for word in run) else None
+    return None
 
 
 def _spelled_from_words(before: str, acronym: str) -> bool:
