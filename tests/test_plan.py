@@ -997,3 +997,9 @@ def test_a_coined_names_words_name_its_paper_but_a_fields_do_not() -> None:
     masking = plan("what is forgetful causal masking?")
     assert [TITLES[paper].startswith("Towards Better Few-Shot") for paper in masking.papers] == [True]
     assert plan("his 2023 papers on reinforcement learning").papers == []
+
+
+def test_a_ranked_coauthor_named_beside_the_ranking_is_no_filter() -> None:
+    ranked = plan("who's his #2 most frequent coauthor, after yilun du?")
+    assert (ranked.metrics, ranked.filters.author) == (["top_coauthors"], None)
+    assert plan("which papers did Daniel Freeman co-author?").filters.author == "C. Daniel Freeman"

@@ -538,6 +538,7 @@ ASKS_NEWEST = re.compile(
     rf"^\s*(?:what(?:'s| is| was) )?(?:the |his )?(?:newest|latest|most recent) (?:{PAPER_NOUN}|thing|one)\b",
     re.IGNORECASE,
 )
+RANKED = re.compile(r"\b(?:most|frequent\w*|top|second|third|2nd|3rd|next)\b|#\d", re.IGNORECASE)
 COUNTS_ASKED = re.compile(r"\bhow many\b|\bcounts?\b|\bnumber of\b|\btally\b", re.IGNORECASE)
 # not "first author", "first, ..."
 FIRST_END = r"(?:earliest|oldest|first (?:paper|publication|one listed)|kicks? off|starts? with)"
@@ -839,7 +840,9 @@ def plan_question(
         or ("with_code" not in metrics and filters.has_code)
     ):
         metrics = [key for key in metrics if key not in ("first_paper", "last_paper")]
-    if filters.author:  # "which papers did Daniel Freeman co-author?" lists papers with him
+    if filters.author and "top_coauthors" in metrics and RANKED.search(text):
+        filters = filters.model_copy(update={"author": None})  # "his #2 most frequent coauthor, after yilun du?"
+    elif filters.author:  # "which papers did Daniel Freeman co-author?" lists papers with him
         metrics = [key for key in metrics if key != "top_coauthors"]
     if filters.category and len(_categories_named(text, context)) < 2:  # "his papers in the cs.MA category"
         metrics = [key for key in metrics if key != "by_category"]
