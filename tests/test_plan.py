@@ -1000,6 +1000,8 @@ def test_a_coined_names_words_name_its_paper_but_a_fields_do_not() -> None:
 
 
 def test_a_ranked_coauthor_named_beside_the_ranking_is_no_filter() -> None:
-    ranked = plan("who's his #2 most frequent coauthor, after yilun du?")
+    ranked = plan_question(
+        "who's his #2 most frequent coauthor, after yilun du?", CONTEXT, {"metrics": 0.6, "recency": 0.4}
+    )
     assert (ranked.metrics, ranked.filters.author) == (["top_coauthors"], None)
     assert plan("which papers did Daniel Freeman co-author?").filters.author == "C. Daniel Freeman"
