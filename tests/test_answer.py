@@ -315,3 +315,9 @@ def test_a_filtered_topic_listing_takes_the_papers_before_a_clear_break(seeded_s
     listed = seeded_service.ask("2023 papers of his about LLMs doing math or arithmetic, list pls")
     titles = {citation.title[:24] for citation in listed.citations}
     assert {"Frontier Language Models", "Beyond Human Data: Scali", "Improving Factuality and"} <= titles
+
+
+@pytest.mark.parametrize(("year", "title"), [(2022, "Bi-Manual Manipulation"), (2023, "Bi-Manual Block Assembly")])
+def test_a_compared_things_year_picks_among_its_like(seeded_service: ResearchService, year: int, title: str) -> None:
+    compared = seeded_service.ask(f"compare VeLO with the {year} bimanual xarm sim2real paper")
+    assert [citation.title[:22] for citation in compared.citations][1:] == [title[:22]]

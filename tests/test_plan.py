@@ -1005,3 +1005,10 @@ def test_a_ranked_coauthor_named_beside_the_ranking_is_no_filter() -> None:
     )
     assert (ranked.metrics, ranked.filters.author) == (["top_coauthors"], None)
     assert plan("which papers did Daniel Freeman co-author?").filters.author == "C. Daniel Freeman"
+
+
+def test_the_most_recent_paper_with_a_coauthor_keeps_the_coauthor() -> None:
+    planned = plan_question(
+        "the most recent paper where fei xia is a coauthor?", CONTEXT, {"recency": 0.6, "metrics": 0.4}
+    )
+    assert (planned.intent, planned.filters.author) == ("recency", "Fei Xia")

@@ -538,7 +538,7 @@ ASKS_NEWEST = re.compile(
     rf"^\s*(?:what(?:'s| is| was) )?(?:the |his )?(?:newest|latest|most recent) (?:{PAPER_NOUN}|thing|one)\b",
     re.IGNORECASE,
 )
-RANKED = re.compile(r"\b(?:most|frequent\w*|top|second|third|2nd|3rd|next)\b|#\d", re.IGNORECASE)
+RANKED = re.compile(r"\bmost (?:frequent\w*|common|often)\b|\b(?:top|second|third|2nd|3rd)\b|#\d", re.IGNORECASE)
 COUNTS_ASKED = re.compile(r"\bhow many\b|\bcounts?\b|\bnumber of\b|\btally\b", re.IGNORECASE)
 # not "first author", "first, ..."
 FIRST_END = r"(?:earliest|oldest|first (?:paper|publication|one listed)|kicks? off|starts? with)"
@@ -1057,7 +1057,8 @@ def _compared(text: str, consumed: list[tuple[int, int]], context: PlanContext) 
             continue  # names a known paper
         words = _topic(part.replace("(", " ").replace(")", " "), [], context).split()
         if words:  # a long part ("the consensus paper both have an LM generate ...") names its thing first
-            operands.append(" ".join(words[:OPERAND_WORDS]))
+            year = YEAR_ONLY.search(part)  # "the 2022 connect task paper": the year picks among its like
+            operands.append(" ".join(words[:OPERAND_WORDS]) + (f" {year.group()}" if year else ""))
     return operands
 
 

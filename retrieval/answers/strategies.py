@@ -132,6 +132,7 @@ SINGULAR_RECENT = re.compile(
 )
 OPERAND_MIN_SCORE = 0.3  # a compared thing that names no paper must find one at least this well
 MOST_COMPARED = 4  # papers side by side in one comparison
+OPERAND_CANDIDATES = 5  # papers a compared thing that names none may be
 OVERVIEW_THEMES = 5
 THEME_PAPERS = 4
 TOPIC_CANDIDATES = 15
@@ -519,6 +520,15 @@ def _asked_sentence(ctx: AnswerContext, paper: Paper, shown: tuple[str | None, .
     return best[0].text if best and best[0].text not in shown else None
 
 
+def _operand_hits(ctx: AnswerContext, operand: str) -> list[SearchHit]:
+    """The papers a compared thing may be; of its year when it gives one ("the 2022 connect task paper")."""
+    year = re.search(r"\b(?:19|20)\d\d$", operand)
+    if year is None:
+        return ctx.search(operand, OPERAND_CANDIDATES)
+    of_year = [hit for hit in ctx.search(operand, TOPIC_CANDIDATES) if hit.paper.year == int(year.group())]
+    return of_year[:OPERAND_CANDIDATES]
+
+
 def answer_comparison(ctx: AnswerContext) -> Answer:
     papers = [ctx.by_id[paper_id] for paper_id in ctx.plan.papers]
     # each unnamed operand gets its paper: by title words ("the zero-shot planners paper"), else by search; the
@@ -534,7 +544,7 @@ def answer_comparison(ctx: AnswerContext) -> Answer:
             (hit.score, i, hit.paper)
             for i, operand in enumerate(ctx.plan.compared)
             if i not in resolved
-            for hit in ctx.search(operand, 5)
+            for hit in _operand_hits(ctx, operand)
             if hit.score >= OPERAND_MIN_SCORE
         ),
         key=lambda pair: -pair[0],
