@@ -321,3 +321,10 @@ def test_a_filtered_topic_listing_takes_the_papers_before_a_clear_break(seeded_s
 def test_a_compared_things_year_picks_among_its_like(seeded_service: ResearchService, year: int, title: str) -> None:
     compared = seeded_service.ask(f"compare VeLO with the {year} bimanual xarm sim2real paper")
     assert [citation.title[:22] for citation in compared.citations][1:] == [title[:22]]
+
+
+def test_a_one_word_topic_overview_cites_only_papers_using_the_word(seeded_service: ResearchService) -> None:
+    # only Brax uses "compile"; the papers scoring near it for "compilers" never do
+    overview = seeded_service.ask("has he worked on compilers?")
+    assert all(citation.title.startswith("Brax") for citation in overview.citations)
+    assert "themes (" not in overview.answer or "1 paper)" in overview.answer

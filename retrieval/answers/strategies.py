@@ -628,7 +628,7 @@ def answer_overview(ctx: AnswerContext) -> Answer:
     lines = [
         f"{ctx.owner}'s work"
         + (f" on {ctx.plan.topic}" if ctx.plan.topic else "")
-        + f" in {len(themes)} themes ({len(papers)} papers):"
+        + f" in {_counted(len(themes), 'theme')} ({_counted(len(papers), 'paper')}):"
     ]
     citations: list[Citation] = []
     for label, members in themes:
@@ -645,6 +645,10 @@ def answer_overview(ctx: AnswerContext) -> Answer:
         more = f" and {len(members) - len(shown)} more" if len(members) > len(shown) else ""
         lines.append(f"• {label} ({years}): " + "; ".join(numbers) + more)
     return ctx.answer("\n".join(lines), citations)
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def group_into_themes(
@@ -819,7 +823,9 @@ def _on_topic(ctx: AnswerContext, topic: str, k: int, use: TopicUse) -> list[Pap
             if any(key in index.terms_of(hit.paper.id) for key in keys)
             or hit.score >= (1.0 if use == "newest" else CLOSE_TO_BEST) * best
         ]
-    if use == "overview" and len(papers) < 2:  # an overview of one paper is a look-up: the rarest words were examples
+    if use == "overview" and len(papers) < 2 and len(set(present)) > len(keys):
+        # an overview of one paper is a look-up: the rarest words were examples (not the whole topic: "compilers"
+        # is used by Brax alone, and the papers scoring near it never use it)
         papers = [hit for hit in hits if hit.score >= OVERVIEW_RELATIVE * best]
     return [hit.paper for hit in papers]
 
