@@ -30,14 +30,15 @@ def _ranking(counts: dict[str, int], limit: int = 3) -> str:
     return ", ".join(f"{name} ({count})" for name, count in list(counts.items())[:limit])
 
 
-def _share(count: int, report: MetricsReport) -> str:
-    return f"{count} of the {report.papers_listed} listed papers"
+def _share(count: int, report: MetricsReport, verb: str) -> str:
+    """ "5 of the 50 listed papers have", "1 of the 50 listed papers is": the verb ("are"/"have") agrees."""
+    singular = {"are": "is", "have": "has"}[verb]
+    return f"{count} of the {report.papers_listed} listed papers {singular if count == 1 else verb}"
 
 
 def _per_year(year: int | None, report: MetricsReport) -> str:
     if year is not None:
-        count = report.by_year.get(year, 0)
-        return f"{_share(count, report)} {'is' if count == 1 else 'are'} from {year}."
+        return f"{_share(report.by_year.get(year, 0), report, 'are')} from {year}."
     return "Papers per year: " + ", ".join(f"{year}: {count}" for year, count in report.by_year.items()) + "."
 
 
@@ -64,10 +65,7 @@ BREAKDOWN = re.compile(
 def _category(question: str, report: MetricsReport) -> str:
     named = [cat for cat in report.by_category if re.search(rf"\b{re.escape(cat)}\b", question)]
     if named and not BREAKDOWN.search(question):
-        return " ".join(
-            f"{_share(report.by_category[cat], report)} {'is' if report.by_category[cat] == 1 else 'are'} in {cat}."
-            for cat in named
-        )
+        return " ".join(f"{_share(report.by_category[cat], report, 'are')} in {cat}." for cat in named)
     return "Papers per category: " + ", ".join(f"{cat}: {count}" for cat, count in report.by_category.items()) + "."
 
 
@@ -93,8 +91,7 @@ def answer_metrics(
         )
     if intent == "code":
         titles = "; ".join(paper.title for paper in papers if paper.has_code)
-        verb = "has" if report.with_code == 1 else "have"
-        return f"{_share(report.with_code, report)} ({report.with_code_share:.0%}) {verb} code" + (
+        return f"{_share(report.with_code, report, 'have')} code ({report.with_code_share:.0%})" + (
             f": {titles}." if titles else "."
         )
     if intent == "coauthor":

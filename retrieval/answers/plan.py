@@ -77,20 +77,25 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 YEAR_ONLY = re.compile(YEAR)
 PER_YEAR = re.compile(r"\byear[- ]by[- ]year\b|\b(?:per|each|every|by)[- ]year\b|\byearly\b", re.IGNORECASE)
 # years left out at one end of the work: "ignoring 2024 and 2025", "excluding 2017"
+# the verbs that leave years out: "ignoring 2024", "skip 2023 onwards", "excluding anything after 2022"
+EXCLUDING = (
+    r"(?:ignor(?:e|ing)|exclud(?:e|ing)|except(?: for)?|not counting|leav(?:e|ing) out|setting aside|minus|"
+    r"skip(?:ping)?|drop(?:ping)?)"
+)
 EXCLUDED_YEARS = re.compile(
-    rf"\b(?:ignoring|excluding|except(?: for)?|not counting|leaving out|setting aside|minus) "
+    rf"\b{EXCLUDING} "
     rf"(?:(?:anything|everything|papers|stuff|work) (?:from|in) )?(?:the )?(?:years? )?"
     rf"{YEAR}(?:(?: ?(?:and|,|&|or|-|–|to) ?){YEAR})?\b",
     re.IGNORECASE,
 )
 # "ignoring anything after 2022": the years kept are the other side
 EXCLUDED_SIDE = re.compile(
-    rf"\b(?:ignoring|excluding|except(?: for)?|not counting|leaving out|setting aside|minus|skipping|skip) "
+    rf"\b{EXCLUDING} "
     rf"(?:anything|everything|papers|stuff|work|what came out) (?P<side>after|since|from|before|prior to) {YEAR}\b",
     re.IGNORECASE,
 )
 EXCLUDED_ONWARDS = re.compile(
-    rf"\b(?:ignor(?:e|ing)|exclud(?:e|ing)|skip(?:ping)?|leav(?:e|ing) out|not counting|drop(?:ping)?) {YEAR}"
+    rf"\b{EXCLUDING} {YEAR}"
     rf"(?: and)? (?P<side>onwards?|on|later|after|beyond|newer|earlier|before|older)\b",
     re.IGNORECASE,
 )

@@ -32,6 +32,7 @@ from retrieval.answers.plan import (
     RESULT_ASKED,
     SET_INTENTS,
     TOTAL_COUNTS,
+    YEAR,
     QueryPlan,
     has_filter,
 )
@@ -522,7 +523,7 @@ def _asked_sentence(ctx: AnswerContext, paper: Paper, shown: tuple[str | None, .
 
 def _operand_hits(ctx: AnswerContext, operand: str) -> list[SearchHit]:
     """The papers a compared thing may be; of its year when it gives one ("the 2022 connect task paper")."""
-    year = re.search(r"\b(?:19|20)\d\d$", operand)
+    year = re.search(rf"\b{YEAR}$", operand)
     if year is None:
         return ctx.search(operand, OPERAND_CANDIDATES)
     of_year = [hit for hit in ctx.search(operand, TOPIC_CANDIDATES) if hit.paper.year == int(year.group())]
