@@ -1012,3 +1012,40 @@ def test_the_most_recent_paper_with_a_coauthor_keeps_the_coauthor() -> None:
         "the most recent paper where fei xia is a coauthor?", CONTEXT, {"recency": 0.6, "metrics": 0.4}
     )
     assert (planned.intent, planned.filters.author) == ("recency", "Fei Xia")
+
+
+def test_a_leading_sentence_of_context_asks_for_no_missing_data() -> None:
+    grant = plan("drafting the collaborators part of a grant. can you sum up his research themes?")
+    assert (grant.intent, grant.missing) == ("overview", None)
+    club = plan("trivia night at journal club: which of his papers is the newest?")
+    assert club.missing is None
+    # a sentence about him is what is asked, even before a short question
+    assert plan("his github stars. how many are there?").missing == "GitHub activity or download statistics"
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [("irony detection in tweets, has he done any?", None), ("does he tweet about new papers?", "contact details")],
+)
+def test_tweets_are_his_account_only_when_his(question: str, missing: str | None) -> None:
+    found = plan(question).missing
+    assert (found if found is None else found.split(" or ")[0]) == missing
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("annual paper counts for the whole profile, please", ["by_year"]),
+        ("which paper is the very first, and how many came out in 2021?", ["first_paper", "by_year"]),
+        ("h-index + the newest listed paper", ["h_index", "last_paper"]),
+        ("how many in 2022, and which year was the high-water mark?", ["by_year", "peak_year"]),
+        ("which paper kicks the profile off?", ["first_paper"]),
+    ],
+)
+def test_metric_cues_of_a_fresh_set(question: str, metrics: list[str]) -> None:
+    assert set(metrics) <= set(plan(question).metrics)
+
+
+def test_a_listing_for_a_calendar_year_keeps_no_topic() -> None:
+    listed = plan("for our year-in-review doc: enumerate each paper dated calendar year 2023, nothing from other years")
+    assert (listed.filters.year, listed.topic) == (2023, "")

@@ -59,7 +59,7 @@ def states_figure(sentence: str, paper: Paper, question: str) -> bool:
 
 ASK_CLAUSE_SPLIT = re.compile(
     r"(?<=[.?!;:])\s+|\s+[-–—]\s+|,\s+(?=(?:what|which|how|who|when|where|why|did|does|do|is|are|was|were|can)\b)|"
-    r",?\s+and\s+(?=(?:what|which|how|who|when|where|why)\b)",
+    r",?\s+(?:and|plus)\s+(?=(?:what|which|how|who|when|where|why)\b)",
     re.IGNORECASE,
 )
 ASK_WORD = re.compile(r"\b(?:what|which|how|who|when|where|why|did|does|do|is|are|was|were|can)\b", re.IGNORECASE)

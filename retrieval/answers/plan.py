@@ -242,13 +242,18 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (
             # an address, not a topic ("spam email detection")
             r"\bhis e-?mail\b|\be-?mail (?:address|him)\b|\bphone number\b|"
-            r"\bcontact (?:him|details|info)\b|\btwitter\b|\bhomepage\b|"
+            r"\bcontact (?:him|details|info)\b|\bhomepage\b|"
+            # his account, not a topic ("sarcasm detection in tweets")
+            r"\b(?:his|is he on|does he (?:have|use)) (?:a )?(?:twitter|x)\b|"
+            r"\btwitter (?:handle|account|profile|bio)\b|"
+            r"\b(?:he|his) tweet(?:s|ed)?\b|\btweet(?:s|ed)? (?:by|from) (?:him|igor)\b|"
+            r"\bfollowers\b|"
             r"\bbluesky\b|\bmastodon\b|\blinkedin\b|"
             r"\b(?:discord|slack)(?: (?:handle|username|id|account))?\b(?! variables?)|"
             r"\bhis handle\b|"
             # social media as his, not a topic ("misinformation detection on social media")
             r"\b(?:his|is he on|does he have|does he use) (?:any )?social media\b|"
-            r"\bsocial media (?:accounts?|profiles?|handles?|presence)\b|\btweet(?:s|ed)?\b|"
+            r"\bsocial media (?:accounts?|profiles?|handles?|presence)\b|"
             r"\b(?:personal )?(?:website|web ?page|blog)\b",
             "contact details or personal pages",
         ),
@@ -412,6 +417,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             rf"{PER_YEAR.pattern}|\bhow many\b{NOT_ANOTHER_COUNT}*?\b(?:19|20)\d\d\b|"
             rf"\b(?:19|20)\d\d\b{NOT_ANOTHER_COUNT}*?\bhow many\b|"
             r"\bbusy year\b|\byearly\b|\byear[- ]by[- ]year\b|\bhow productive\b(?=[^?]*\b(?:19|20)\d\d\b)|"
+            r"\b(?:annual|per[- ]year) (?:paper |publication |output )?(?:counts?|totals?|tall(?:y|ies))\b|"
             r"\b(?:19|20)\d\d (?:paper |publication )?tally\b|"
             r"\b(?:spread|distribut\w*|breakdown|output) (?:across|over|by) (?:the )?years\b",
         ),
@@ -452,12 +458,14 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"\b(?:earliest|oldest) one\b(?=(?: listed| on (?:his|the) profile| called| titled)?\s*[?.!]*$)|"
             r"\bas (?:his |the )?(?:earliest|oldest|first)\b(?= *[,?.!]| and\b)|"
             r"\b(?:profile|listing|list) (?:starts?|begins?) with\b|\bstarts? with \((?:oldest|earliest)\)|"
-            r"\bkicks? off (?:his|the) (?:listing|list|profile)\b",
+            r"\bkicks? (?:off (?:his|the) (?:listing|list|profile)|(?:his|the) (?:listing|list|profile) off)\b|"
+            r"\bwhich (?:one|paper)(?:'s| is) the (?:very )?(?:first|earliest|oldest)\b"
+            r"(?! (?:to|in|on|of|that|where)\b)",
         ),
         (
             ("last_paper",),
             r"\b(?:latest|newest|most recent|last) (?:listed |published )?(?:papers?|publications?|articles?|thing)\b"
-            r"(?= (?:in|on) (?:his|the) profile| listed| (?:he|she) (?:has )?listed|,|\)| and\b|\s*\?*$)|"
+            r"(?= (?:in|on) (?:his|the) profile| listed| (?:he|she) (?:has )?listed|,|\)| and\b| ?\+|\s*\?*$)|"
             r"\bwhich (?:one|paper)(?:'s| is) the (?:latest|newest|most recent)\b|"
             r"\b(?:latest|newest|most recent|last) entry\b|"
             r"\b(?:latest|newest|most recent|last) listed one\b|"
@@ -470,7 +478,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (
             ("peak_year",),
             r"\b(?:which|what) year\b.*\b(?:most|fewest|least)\b|\bmost productive\b|\bpeak (?:\w+ )?year\b|"
-            r"\b(?:which|what) year (?:holds|has|had|set) the record\b|"
+            r"\b(?:which|what) year (?:holds|has|had|set) the record\b|\bhigh[- ]water mark\b|"
             r"\bbusiest(?: year)?\b|\bmost prolific\b(?! co-?authors?| collaborators?)|\byear with (?:the )?most\b|"
             r"\byears?\b[^?.]{0,50}\b(?:paper count|output|papers?|publications?)\b[^?.]{0,20}\bpeak(?:ed|s)?\b|"
             r"\b(?:which|what) (?:of those )?years? (?:is|was) (?:the )?peak\b|"
@@ -573,6 +581,8 @@ EXAMPLES = re.compile(
 # phrasing that carries no topic: "marked as having code", "list 'em all"
 ASIDES = re.compile(
     r"\b(?:marked|flagged|tagged|labell?ed|listed) as\b|\b(?:list|show|give me|name) (?:'?em|them)(?: all)?\b|"
+    r"\b(?:for )?(?:our|my|the|a) ['\"]?year[- ]in[- ]review['\"]?(?: doc(?:ument)?| post| page)?\b|"
+    r"\bnothing (?:from|outside|before|after) (?:other|those|that|the other) years?\b|\bcalendar year\b|"
     r"\bmatching (?:both|all|these|those|them|each)\b|\bthat match(?:es)? (?:both|all|these|those|them)\b|"
     # why it is asked: "asking for my thesis", "need it for my bib file"
     r"\b(?:asking|need (?:it|this|that|them|the (?:whole|full|complete) (?:set|list))) for (?:my|a|an|our) [\w-]+"
@@ -631,6 +641,31 @@ PURPOSE = re.compile(
     re.IGNORECASE,
 )
 HYPOTHETICAL = re.compile(r"^\s*if\b[^,?]*,(?=.*\bwould\b)", re.IGNORECASE)
+# a leading sentence that asks nothing is the asker's context: "writing a grant section. can you sum up his
+# themes?", "trivia for journal club: what's his newest paper?", "chem PhD here: which of his is the newest?"
+LEAD_SENTENCE = re.compile(r"^[^?.!:]*?[\w)'\"](?:[.!:]|\s[-–—])\s+(?=\S)")
+ASKS = re.compile(
+    r"\?|\b(?:what|what's|whats|which|how|who|whom|whose|when|where|why|can|could|would|is|are|was|were|does|did|do|"
+    r"has|have|any|list|give|gimme|show|tell|name|sum|summari[sz]e|enumerate|compare|explain|describe|find|pull|"
+    r"need|want|looking)\b",
+    re.IGNORECASE,
+)
+
+
+def without_context(text: str, owner: str) -> str:
+    """`text` without its leading sentences that neither ask nor speak of him, if a sentence that asks is left ("his
+    github stars. what are they?" keeps its first sentence)."""
+    of_him = re.compile(rf"\b(?:he|his|him|himself|{'|'.join(map(re.escape, name_tokens(owner)))})\b", re.IGNORECASE)
+    while (
+        (lead := LEAD_SENTENCE.match(text))
+        and not ASKS.search(lead.group())
+        and not of_him.search(lead.group())
+        and ASKS.search(text[lead.end() :])
+    ):
+        text = text[lead.end() :]
+    return text
+
+
 # the whole work laid out: "group them by theme", "the tracks", "the range of application domains", "the overall mix"
 BREADTH = re.compile(
     r"\b(?:group|sort|organi[sz]e|cluster|bucket|split|divide|break)(?:s|ed|ing)?\b[^?.!]{0,40}\b(?:by|into|per) "
@@ -702,6 +737,7 @@ FILLER = frozenset(
     listed split arxiv looking specifically counts e.g eg i.e ie dealt dated besides they're theyre snapshot
     touches touched touching restricted restrict called titled back apparently
     handful i'm im attached chronologically chronological entry entries grab read
+    listing enumerate
     """.split()
 )
 
@@ -799,7 +835,7 @@ def plan_question(
         consumed[:] = [span for span in consumed if span not in category_spans]
         filters = filters.model_copy(update={"category": None})
     # "if he gave a keynote on his papers, what would its sections be?": what the if-clause supposes is not asked for
-    asked = PURPOSE.sub(" ", HYPOTHETICAL.sub(" ", text))
+    asked = PURPOSE.sub(" ", HYPOTHETICAL.sub(" ", without_context(text, context.owner)))
     if EXPLAINED.search(text):  # "explain it like i'm a first year grad student" asks nothing about students
         asked = AUDIENCE.sub(" ", asked)
     missing = next((what for pattern, what in NOT_IN_PROFILE if pattern.search(asked)), None)
