@@ -69,10 +69,7 @@ class StoreSettings(_Group):
 class SearchSettings(_Group):
     """Hybrid search: dense (best passage cosine) + BM25, fused by a weighted sum."""
 
-    dense_weight: float = Field(
-        0.3,
-        description="Weight of the dense cosine in the fusion, each score in units of its spread; BM25 gets the rest.",
-    )
+    dense_weight: float = Field(0.85, description="Weight of the dense cosine in the fusion; BM25 gets the rest.")
     bm25_title_repeat: int = Field(2, description="Times the title is indexed, so title words outweigh the abstract.")
     search_candidates: int = Field(
         30, description="Papers each ranking contributes before fusion (the dense query reads 2× as many passages)."

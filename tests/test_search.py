@@ -311,31 +311,3 @@ def test_a_paper_uses_a_topics_words_only_side_by_side(seeded_service: ResearchS
     assert index.uses_words("visual generation", composing.id)
     assert index.uses_words("generation visual", composing.id)  # any order
     assert not index.uses_words("energy generation", composing.id)  # both words, never side by side
-
-
-def fusion_paper(n: int) -> Paper:
-    return Paper(
-        id=f"p{n}", title=f"Paper {n}", date="2020-01-01", year=2020, category="LG", has_code=False,
-        authors=[], et_al=False, affiliations=[], abstract="", profile="p",
-    )  # fmt: skip
-
-
-def test_fusion_lets_the_mode_whose_scores_spread_decide() -> None:
-    papers = [fusion_paper(n) for n in range(4)]
-    # cosines nearly equal (paper 0 a hair ahead); BM25 puts paper 2 far ahead of the rest
-    dense = search_module.Ranking([(papers[0], 0.51), (papers[1], 0.50), (papers[2], 0.50), (papers[3], 0.49)], 0.007)
-    lexical = search_module.Ranking([(papers[2], 9.0), (papers[0], 1.0)], 3.7)
-    assert [paper.id for paper, _ in search_module.fused(dense, lexical, 0.3)][:2] == ["p2", "p0"]
-    # cosines far apart, BM25 scores close for how widely they spread over the papers: the cosine decides
-    dense = search_module.Ranking([(papers[1], 0.8), (papers[2], 0.3)], 0.25)
-    lexical = search_module.Ranking([(papers[2], 5.0), (papers[1], 4.8)], 2.0)
-    ranked = search_module.fused(dense, lexical, 0.3)
-    assert ranked[0][0].id == "p1"
-    assert all(0.0 <= score <= 1.0 for _, score in ranked)  # a weighted mean of cosine and BM25 / best BM25
-
-
-def test_fusion_of_a_query_no_paper_shares_a_word_with_is_the_cosine() -> None:
-    papers = [fusion_paper(n) for n in range(2)]
-    dense = search_module.Ranking([(papers[0], 0.4), (papers[1], 0.2)], 0.1)
-    ranked = search_module.fused(dense, search_module.Ranking([], 0.0), 0.3)
-    assert ranked == [(papers[0], 0.4), (papers[1], 0.2)]

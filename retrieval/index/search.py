@@ -1,5 +1,4 @@
-"""Hybrid paper search: dense (Chroma + MiniLM) and BM25 (bm25s) scores fused by a weighted sum, each score in units
-of its spread over the papers searched.
+"""Hybrid paper search: dense (Chroma + MiniLM) and BM25 (bm25s) scores fused by a weighted sum.
 
 The BM25 index covers every paper in the store; it is built on first use and rebuilt whenever the
 store's revision counter moves (any ingest, in this process or another). Filters are applied to
@@ -248,12 +247,12 @@ class HybridSearcher:
         index = self.lexical_index()  # once per search: each call reads the store's revision
         allowed = self._allowed_ids(index, paper_filter)
         if mode == "dense":
-            ranked = self._dense(index, query, allowed, paper_filter).scored
+            ranked = self._dense(index, query, allowed, paper_filter)
         elif mode == "bm25":
-            ranked = self._lexical(index, query, allowed).scored
+            ranked = self._lexical(index, query, allowed)
         else:
             dense = self._dense(index, query, allowed, paper_filter)
-            ranked = fused(dense, self._lexical(index, query, allowed), self.settings.dense_weight)
+            ranked = self._fused(dense, self._lexical(index, query, allowed))
         return [SearchHit(paper=paper, score=score, rank=rank) for rank, (paper, score) in enumerate(ranked[:k], 1)]
 
     def _allowed_ids(self, index: LexicalIndex, paper_filter: PaperFilter | None) -> set[str] | None:
@@ -271,24 +270,22 @@ class HybridSearcher:
 
     def _dense(
         self, index: LexicalIndex, query: str, allowed: set[str] | None, paper_filter: PaperFilter | None
-    ) -> Ranking:
-        """One profile's passages are ranked in memory, every allowed paper scored (the spread is theirs); across
-        profiles, Chroma ranks them within the filter's metadata (`where`), and the spread is the candidates'.
-        The papers come from memory."""
+    ) -> list[tuple[Paper, float]]:
+        """One profile's passages are ranked in memory; across profiles, Chroma ranks them within the filter's
+        metadata (`where`). The papers come from memory."""
         if allowed is not None and not allowed:
-            return Ranking([], 0.0)
+            return []
         k = self.settings.search_candidates
         if paper_filter is not None and paper_filter.profile:
             vector = np.asarray(self.store.embeddings.embed_query(query), dtype=np.float32)
-            best = self.profile_passages(paper_filter.profile, index.revision).best(vector, allowed, len(allowed or ()))
+            best = self.profile_passages(paper_filter.profile, index.revision).best(vector, allowed, k)
         else:
             best = self.store.best_passages(query, k, paper_filter, index.revision, index.swept)
-        scored = [
+        return [
             (index.by_id[paper_id], score)
             for paper_id, score in best.items()
             if paper_id in index.by_id and (allowed is None or paper_id in allowed)
         ]
-        return Ranking(scored, float(np.std([score for _, score in scored])) if scored else 0.0)
 
     def profile_passages(self, profile_id: str, revision: int) -> ProfilePassages:
         """The profile's passage vectors at this revision: kept in memory for the most recently asked profiles."""
@@ -306,51 +303,35 @@ class HybridSearcher:
                 self._profile_passages.popitem(last=False)
         return passages
 
-    def _lexical(self, index: LexicalIndex, query: str, allowed: set[str] | None) -> Ranking:
+    def _lexical(self, index: LexicalIndex, query: str, allowed: set[str] | None) -> list[tuple[Paper, float]]:
         """The best-scoring papers among the allowed ones (only their scores are looked at: a profile's 50 papers,
-        not the thousands of others a common word scores), best first; equal scores in index order. The spread is
-        over every allowed paper, the zeros included."""
+        not the thousands of others a common word scores), best first; equal scores in index order."""
         scores = index.scores(query)
         if allowed is None:
-            spread = float(scores.std()) if len(scores) else 0.0
             scored = np.flatnonzero(scores > 0)
         else:
             candidates = np.sort(np.asarray([index.position[id_] for id_ in allowed], dtype=np.intp))
-            spread = float(scores[candidates].std())
             scored = candidates[scores[candidates] > 0]
         wanted = self.settings.search_candidates
         if len(scored) > wanted:  # only the top scores (ties kept) need sorting
             threshold = np.partition(scores[scored], len(scored) - wanted)[len(scored) - wanted]
             scored = scored[scores[scored] >= threshold]
         best = scored[np.argsort(-scores[scored], kind="stable")][:wanted]
-        return Ranking([(index.papers[position], float(scores[position])) for position in best], spread)
+        return [(index.papers[position], float(scores[position])) for position in best]
 
+    def _fused(self, dense: list[tuple[Paper, float]], lexical: list[tuple[Paper, float]]) -> list[tuple[Paper, float]]:
+        """Weighted score: dense_weight * cosine + (1 - dense_weight) * BM25 / best BM25 of this query.
 
-@dataclass(frozen=True)
-class Ranking:
-    """One mode's best papers with their scores, best first, and how widely its scores spread (their standard
-    deviation) over the papers searched."""
-
-    scored: list[tuple[Paper, float]]
-    spread: float
-
-
-def fused(dense: Ranking, lexical: Ranking, dense_weight: float) -> list[tuple[Paper, float]]:
-    """A weighted mean of the cosine and BM25 / best BM25, each weighted by `dense_weight` (BM25: the rest) over its
-    spread: the order of the z-score fusion, on the cosine's scale (so the answers' relative cut-offs keep their
-    meaning). A query whose cosines barely differ lets BM25 decide, and one whose BM25 scores barely differ lets
-    the cosines decide; a fixed mix (0.85 cosine + 0.15 BM25) ranked look-ups below BM25 alone (RESULTS.md)."""
-    best_lexical = max((score for _, score in lexical.scored), default=0.0) or 1.0
-    dense_part = dense_weight / dense.spread if dense.spread > 0 else 0.0
-    lexical_part = (1.0 - dense_weight) * best_lexical / lexical.spread if lexical.spread > 0 else 0.0
-    if dense_part == lexical_part == 0.0:
-        dense_part = 1.0
-    total = dense_part + lexical_part
-    papers = {paper.id: paper for paper, _ in dense.scored + lexical.scored}
-    scores = dict.fromkeys(papers, 0.0)
-    for paper, cosine in dense.scored:
-        scores[paper.id] += dense_part / total * cosine
-    for paper, score in lexical.scored:
-        scores[paper.id] += lexical_part / total * score / best_lexical
-    order = sorted(scores, key=lambda paper_id: scores[paper_id], reverse=True)
-    return [(papers[paper_id], scores[paper_id]) for paper_id in order]
+        Chosen over reciprocal-rank fusion by measurement on the dev set (see Settings.dense_weight):
+        RRF discards how far ahead the top BM25 hit is, which is exactly what identifies acronym look-ups.
+        """
+        weight = self.settings.dense_weight
+        best_lexical = max((score for _, score in lexical), default=0.0) or 1.0
+        papers = {paper.id: paper for paper, _ in dense + lexical}
+        fused = dict.fromkeys(papers, 0.0)
+        for paper, cosine in dense:
+            fused[paper.id] += weight * cosine
+        for paper, score in lexical:
+            fused[paper.id] += (1.0 - weight) * score / best_lexical
+        order = sorted(fused, key=lambda paper_id: fused[paper_id], reverse=True)
+        return [(papers[paper_id], fused[paper_id]) for paper_id in order]
