@@ -74,6 +74,9 @@ HALVES = [
     "check38",
     "check39",
     "check40",
+    "check41",
+    "check42",
+    "check43",
 ]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 
