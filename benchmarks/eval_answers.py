@@ -4,7 +4,7 @@ A question counts as right when the answer does what its intent needs (see `grad
 first, every compared paper cited, a complete listing, every asked metric's value, an abstention for an
 uncovered topic, and so on. `--show-wrong` prints what went wrong.
 
-    python benchmarks/eval_answers.py [--half tune|check] [--show-wrong] [--rules]
+    python benchmarks/eval_answers.py [--half SET [SET ...]] [--intent INTENT] [--show-wrong] [--search] [--rules]
 
 The intent classifier and the coverage model learn from these same questions (retrieval/answers/intent_examples.jsonl,
 benchmarks/fit_coverage.py), so each half is answered by models fitted without that half's questions: the figures
@@ -77,6 +77,9 @@ HALVES = [
     "check41",
     "check42",
     "check43",
+    "check44",
+    "check45",
+    "check46",
 ]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 
@@ -231,13 +234,16 @@ def search_mrr(service: ResearchService, rows: list[dict]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--half", choices=HALVES)
+    parser.add_argument("--half", choices=HALVES, nargs="+", help="only these halves (sets)")
     parser.add_argument("--show-wrong", action="store_true")
     parser.add_argument("--search", action="store_true", help="also the MRR of each search mode per half")
     parser.add_argument("--rules", action="store_true", help="intents by the cue rules, no classifier")
+    parser.add_argument("--intent", choices=[*INTENTS, "uncovered"], help="only the questions of this intent")
     args = parser.parse_args()
     all_rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    rows = [row for row in all_rows if args.half in (None, row["half"])]
+    rows = [
+        row for row in all_rows if (not args.half or row["half"] in args.half) and args.intent in (None, row["intent"])
+    ]
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(_env_file=None, chroma_path=Path(folder), llm=None, learned_intents=not args.rules)
         service = ResearchService(settings)

@@ -169,6 +169,8 @@ class PaperFilter(BaseModel):
     year: int | None = None
     year_from: int | None = None
     year_to: int | None = None
+    date_from: dt.date | None = Field(None, description="Published on or after ('after RT-1 came out').")
+    date_to: dt.date | None = Field(None, description="Published on or before ('by the end of May 2023').")
     category: str | None = None
     author: str | None = None
     has_code: bool | None = None

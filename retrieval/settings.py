@@ -89,7 +89,12 @@ class AnswerSettings(_Group):
     )
     abstain_topic_max_terms: int = Field(6, description="Topics of at most this many terms get the absent-word test.")
     abstain_uncovered_probability: float = Field(
-        0.5, description="Abstain when the coverage model (retrieval/answers/coverage.py) gives at least this."
+        0.45, description="Abstain when the coverage model (retrieval/answers/coverage.py) gives at least this."
+    )
+    chatter_topic_cosine: float = Field(
+        0.25,
+        description="Under a year or code filter, a listing's or newest-first topic whose best cosine to an abstract "
+        "sentence is below this is chat, not a topic ('2023 papers, kindly'): the filter alone answers.",
     )
     answer_sources: int = Field(3, description="Top search hits whose abstracts an answer may quote.")
     answer_overlap_weight: float = Field(0.5, description="Weight of word overlap next to cosine in sentence ranking.")

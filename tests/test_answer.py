@@ -328,3 +328,18 @@ def test_a_one_word_topic_overview_cites_only_papers_using_the_word(seeded_servi
     overview = seeded_service.ask("has he worked on compilers?")
     assert all(citation.title.startswith("Brax") for citation in overview.citations)
     assert "themes (" not in overview.answer or "1 paper)" in overview.answer
+
+
+def test_papers_on_a_topic_ruled_out_are_left_out(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask("newest yilun du collab that has nothing to do with language models?")
+    assert answer.intent == "recency" and answer.citations
+    assert not any("Language" in citation.title for citation in answer.citations)
+
+
+def test_chat_under_a_year_filter_is_no_topic_but_a_near_topic_abstains(seeded_service: ResearchService) -> None:
+    """Words far from every abstract under a year filter are chat: the year's papers, said to be by the filter
+    alone; a topic near the papers that none covers still abstains."""
+    chat = seeded_service.ask("every paper of his dated 2021, kindly")
+    in_2021 = {paper.id for paper in seeded_service.papers() if paper.year == 2021}
+    assert not chat.abstained and {citation.id for citation in chat.citations} == in_2021
+    assert seeded_service.ask("his 2021 papers on drone swarms").abstained

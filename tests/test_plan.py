@@ -1049,3 +1049,41 @@ def test_metric_cues_of_a_fresh_set(question: str, metrics: list[str]) -> None:
 def test_a_listing_for_a_calendar_year_keeps_no_topic() -> None:
     listed = plan("for our year-in-review doc: enumerate each paper dated calendar year 2023, nothing from other years")
     assert (listed.filters.year, listed.topic) == (2023, "")
+
+
+def test_a_topic_ruled_out_is_set_aside_not_searched() -> None:
+    plan = plan_question("newest yilun du collab that has nothing to do with language models?", CONTEXT)
+    assert plan.set_aside == "language models" and not plan.topic
+    assert plan.filters.author == "Yilun Du"
+    plan = plan_question("his RO papers that don't involve a vision-language model at all", CONTEXT)
+    assert plan.set_aside == "vision-language model" and plan.filters.category == "RO"
+
+
+def test_a_word_after_a_shared_name_picks_the_paper_whose_title_has_it() -> None:
+    """ "the neural mmo platform paper" is "The Neural MMO Platform ...", though "original" is said of another."""
+    plan = plan_question("neural mmo platform paper vs the original melting pot paper, which came out later?", CONTEXT)
+    assert [TITLES[paper_id].split(":")[0] for paper_id in plan.papers] == [
+        "The Neural MMO Platform for Massively Multiagent Research",
+        "Scalable Evaluation of Multi-Agent Reinforcement Learning with Melting Pot",
+    ]
+
+
+def test_a_slash_between_two_words_offers_those_words_only() -> None:
+    plan = plan_question("which multi-agent RL environment/benchmark paper of his is the most recent one?", CONTEXT)
+    assert plan.alternatives == ["multi-agent RL environment", "multi-agent RL benchmark"]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("robotics-category papers of his that come with code", {"category": "RO", "has_code": True}),
+        ("stopping the clock at end of 2023, his latest on LLM hallucinations?", {"year_to": 2023}),
+        ("within 2023, what's the latest paper on LLM debate?", {"year": 2023}),
+        ("every paper since the start of 2022 with yilun du", {"year_from": 2022, "author": "Yilun Du"}),
+        ("his computer-vision-tagged papers from 2021", {"year": 2021, "category": "CV"}),
+    ],
+)
+def test_filters_in_a_fresh_sets_words(question: str, expected: dict) -> None:
+    plan = plan_question(question, CONTEXT)
+    assert plan.filters.model_dump(exclude_defaults=True) == expected
+    assert not {"category", "end", "within", "robotics-category"} & set(plan.topic.split())

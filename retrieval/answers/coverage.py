@@ -26,7 +26,6 @@ from retrieval.text.lexical import WORD, terms
 
 FEATURES = (
     "absent_share",  # share of the topic's words that no paper uses
-    "length",  # topic words, capped at 8, over 8
     "topic_sentence_cosine",  # best cosine of the topic to a sentence of the top hits
     "question_sentence_cosine",  # the same for the whole question
     "adjacent_share",  # share of the topic's consecutive term pairs that occur consecutively in some paper
@@ -34,43 +33,88 @@ FEATURES = (
     "rarest_idf",  # the topic's rarest term's idf, over 5
     "paper_term_share",  # the largest idf-weighted share of the topic's terms that one of the top papers has
     "absent_centrality",  # how much a word no paper uses carries the topic's meaning (see `absent_centrality`)
+    "central_absent_share",  # the share of the topic's meaning (its words' cosines to it) in words no paper uses
+    "central_paper_share",  # the largest share of the question's meaning in topic words one top paper has
 )
 
 
 def coverage_features(
     topic: str, question: str, hits: list[SearchHit], index: LexicalIndex, vectors: SentenceVectors
 ) -> list[float]:
+    """The signals of FEATURES. Chat left in the topic ("before 2022 rolled around") lengthens it and adds words no
+    paper uses; weighting each word by its cosine to the topic or question lets the words that carry it count most."""
     words = topic_words(topic)
     topic_terms = terms(topic)
-    sentences = np.vstack([vectors.of(hit.paper)[1] for hit in hits]) if hits else np.zeros((1, 1))
     embeddings = vectors.embeddings
+    topic_vector, question_vector = (
+        np.asarray(embeddings.embed_query(topic)),
+        np.asarray(embeddings.embed_query(question)),
+    )
 
-    def best_cosine(text: str) -> float:
-        return float((sentences @ np.asarray(embeddings.embed_query(text))).max()) if hits else 0.0
+    def best_cosine(vector: np.ndarray) -> float:
+        return best_sentence_cosine(vector, hits, vectors)
 
     pairs = list(itertools.pairwise(topic_terms))
+    centrality = word_centrality(topic, index, embeddings, topic_vector, question_vector)
     return [
         len(uncovered_terms(topic, index)) / max(1, len(words)),
-        min(len(words), 8) / 8,
-        best_cosine(topic),
-        best_cosine(question),
+        best_cosine(topic_vector),
+        best_cosine(question_vector),
         sum(pair in index.adjacent_pairs for pair in pairs) / max(1, len(pairs)),
         hits[0].score if hits else 0.0,
         max((index.idf(term) for term in topic_terms), default=0.0) / 5,
         max((index.coverage(topic, hit.paper.id) for hit in hits), default=0.0),
-        absent_centrality(topic, index, embeddings),
+        max((to_topic for _, to_topic, _, absent in centrality if absent), default=0.0),
+        _weighted_share([(to_topic, absent) for _, to_topic, _, absent in centrality]),
+        max(
+            (
+                _weighted_share(
+                    [
+                        (to_question, bool(set(terms(word)) & index.terms_of(hit.paper.id)))
+                        for word, _, to_question, _ in centrality
+                    ]
+                )
+                for hit in hits
+            ),
+            default=0.0,
+        ),
     ]
+
+
+def best_sentence_cosine(vector: np.ndarray, hits: list[SearchHit], vectors: SentenceVectors) -> float:
+    """The best cosine of `vector` to a sentence of the hits' abstracts; 0 without hits."""
+    if not hits:
+        return 0.0
+    return float((np.vstack([vectors.of(hit.paper)[1] for hit in hits]) @ vector).max())
+
+
+def word_centrality(
+    topic: str, index: LexicalIndex, embeddings: Embeddings, topic_vector: np.ndarray, question_vector: np.ndarray
+) -> list[tuple[str, float, float, bool]]:
+    """Each word of the topic: its cosine to the topic, to the question, and whether no paper uses it."""
+    words = [match.group() for match in WORD.finditer(topic)]
+    if not words:
+        return []
+    vectors = np.asarray([embeddings.embed_query(word) for word in words])  # (query vectors are cached: words recur)
+    return [
+        (word, float(vector @ topic_vector), float(vector @ question_vector), bool(uncovered_terms(word, index)))
+        for word, vector in zip(words, vectors, strict=True)
+    ]
+
+
+def _weighted_share(weighted: list[tuple[float, bool]]) -> float:
+    """The share of the (non-negative) weight on the items marked true."""
+    total = sum(max(weight, 0.0) for weight, _ in weighted)
+    return sum(max(weight, 0.0) for weight, marked in weighted if marked) / total if total > 0 else 0.0
 
 
 def absent_centrality(topic: str, index: LexicalIndex, embeddings: Embeddings) -> float:
     """The best cosine between the whole topic and one of its words that no paper uses; 0 when every word is used.
     A missing word that names the topic ("SLAM" in "visual SLAM for robot navigation") is close to it; a missing
     filler or aside ("etc", "walk or hop" after "locomotion") is not, so the share of missing words alone misleads."""
-    missing = [match.group() for match in WORD.finditer(topic) if uncovered_terms(match.group(), index)]
-    if not missing:
-        return 0.0
-    whole = np.asarray(embeddings.embed_query(topic))
-    return max(float(np.asarray(vector) @ whole) for vector in embeddings.embed_documents(missing))
+    topic_vector = np.asarray(embeddings.embed_query(topic))
+    centrality = word_centrality(topic, index, embeddings, topic_vector, topic_vector)
+    return max((to_topic for _, to_topic, _, absent in centrality if absent), default=0.0)
 
 
 @dataclass(frozen=True)

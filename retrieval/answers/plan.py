@@ -8,6 +8,7 @@ count. The plan is the input of one answer strategy per intent (retrieval/answer
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import re
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from retrieval.answers.dates import month_bounds, paper_bound
 from retrieval.index.paper_lookup import paper_names, title_phrases
 from retrieval.index.paper_names import NameTable, compact_key, phrase_words
 from retrieval.models import Paper, PaperFilter
@@ -43,6 +45,10 @@ class QueryPlan(BaseModel):
         default_factory=list,
         description="For a topic naming alternatives (“math or arithmetic”): each one, with the words they share.",
     )
+    set_aside: str = Field(
+        "",
+        description="A topic the question rules out (“nothing to do with language models”): its papers are left out.",
+    )
 
 
 # --- years ---
@@ -57,7 +63,8 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "range",
         ),
         (
-            rf"\b(?:since|after|starting(?: in)?|post|(?<!no )(?<!not )(?:newer|later) than)[ -]{YEAR}\b|"
+            rf"\b(?:since|after|starting(?: in)?|post|(?<!no )(?<!not )(?:newer|later) than)[ -]"
+            rf"(?:the (?:start|beginning) of )?{YEAR}\b|"
             rf"\b(?:from )?{YEAR}[ -](?:and|or)[ -](?:later|after|onwards?|newer|beyond)\b|"
             # "2020 onwards", "2020 on?", "from 2021 on, …"; not a place ("2020 on his profile") or a topic ("in 2023
             # on crystals")
@@ -67,10 +74,10 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (
             rf"\b(?:before|prior to|until|up to|pre|older than|earlier than)[ -](?:and including )?(?:the end of )?"
             rf"{YEAR}\b|\b(?:through|thru|by the end of|no later than|in or before)(?: the end of)? {YEAR}\b|"
-            rf"\b{YEAR}[ -](?:and|or)[ -](?:earlier|before|older)\b",
+            rf"\b{YEAR}[ -](?:and|or)[ -](?:earlier|before|older)\b|\b(?:(?:at|by) )?(?:the )?end of {YEAR}\b",
             "to",
         ),
-        (rf"\b{YEAR}\b", "year"),
+        (rf"\b(?:(?:within|during|throughout) )?{YEAR}\b", "year"),
     )
 )
 
@@ -503,6 +510,14 @@ NEGATED = re.compile(
     r"(?: category)?\b",
     re.IGNORECASE,
 )
+# "that has nothing to do with language models", "doesn't involve a language model at all": a topic ruled out
+RULED_OUT = re.compile(
+    r"\b(?:(?:that|which|and|but) )?(?:(?:has|have|had) nothing to do with|(?:does|do|did|is|are|was)(?:n't| not) "
+    r"(?:involve|use|touch|include|cover|deal with|have anything to do with|about|involving|using|on)|"
+    r"(?:nothing|none) (?:about|involving|using|on))"
+    r" (?:any |an? |the )?(?P<topic>[^,;?.!()]+?)(?: at all| whatsoever)?(?=\s*(?:[,;?.!()]|$))",
+    re.IGNORECASE,
+)
 CLAIMED = re.compile(r"\bclaim(?:s|ed)?\b|\bin total\b|\btotal number\b", re.IGNORECASE)
 
 # "what exact success rate ...?", "accuracy on MATH, exact number": a measured figure is asked for, in digits
@@ -547,6 +562,13 @@ LINE_OF_WORK = re.compile(
     re.IGNORECASE,
 )
 # "newest work of his on X?", not "latest overview of his research", "most recent few years: what themes?"
+# "RT-1 or RT-2, which came out later?": the named papers' dates compared, the newest (or oldest) of them asked for
+DATES_COMPARED = re.compile(
+    r"\bwhich\b[^?.]{0,60}?\b(?:came out|come out|published|released|appeared|dropped|posted|out|landed|is|was|one|"
+    r"paper|first|last)\s+(?:later|earlier|first|last|newer|older|more recent(?:ly)?|sooner|most recent(?:ly)?)\b|"
+    r"\bwhich (?:one |paper )?(?:is |was )?(?:the )?(?:newer|older|more recent|later|earlier|oldest|newest)\b",
+    re.IGNORECASE,
+)
 ASKS_NEWEST = re.compile(
     rf"^\s*(?:what(?:'s| is| was) )?(?:the |his )?(?:newest|latest|most recent) (?:{PAPER_NOUN}|thing|one)\b",
     re.IGNORECASE,
@@ -629,6 +651,13 @@ TIMELINE = re.compile(
     # past tenses and "his research trajectory": "environments that change", "trajectory data" are topics
     r"\b(?:shifted|evolved|changed|(?:his|research|career) trajectory|over the years|over time|progressed|"
     r"progression)\b|\b(?:did|has|have) (?:his|he)\b(?: [\w-]+){0,4} (?:change|shift|evolve)\b",
+    re.IGNORECASE,
+)
+# "from LOLA in 2017 to the 2025 robot paper, what has he kept coming back to?": his work across the years between
+ERA_SPAN = re.compile(rf"\bfrom\b[^?]{{0,40}}?{YEAR}[^?]{{0,60}}?\bto\b[^?]{{0,40}}?{YEAR}", re.IGNORECASE)
+DRIFT = re.compile(
+    r"\b(?:drift(?:ed)?|mov(?:e|ed)|shift(?:ed)?|evolv(?:e|ed)|chang(?:e|ed)|coming back|recurr\w*|trace|themes?|"
+    r"interests?|focus)\b",
     re.IGNORECASE,
 )
 # what the answer is for, not what is asked: "for a podcast intro: what are his signature areas?"
@@ -735,7 +764,7 @@ FILLER = frozenset(
     couple bunch several full entire whole complete together whatever anyway ship ships shipped shipping thx
     gimme wanna gonna kinda sorta exactly roughly quick quickly mostly mainly side matter matters care cares filed
     listed split arxiv looking specifically counts e.g eg i.e ie dealt dated besides they're theyre snapshot
-    touches touched touching restricted restrict called titled back apparently
+    touches touched touching restricted restrict called titled back apparently deals builds
     handful i'm im attached chronologically chronological entry entries grab read
     listing enumerate
     """.split()
@@ -758,6 +787,7 @@ class PlanContext:
     versioned: frozenset[str] = frozenset()  # ids of papers whose title carries a version ("Melting Pot 2.0")
     pairs: dict[tuple[str, ...], str] = field(default_factory=dict)  # two specific title words -> paper id
     title_words: dict[str, frozenset[str]] = field(default_factory=dict)  # paper id -> its title's words
+    dates: dict[str, dt.date] = field(default_factory=dict)  # paper id -> its date ("before RT-2 came out")
 
     @classmethod
     def of(cls, owner: str, papers: list[Paper], names: NameTable | None = None, *, person: bool = True) -> PlanContext:
@@ -795,6 +825,7 @@ class PlanContext:
             versioned,
             title_phrases(papers, names, size=2),
             {paper.id: frozenset(names.of(paper).phrase_words) for paper in papers},
+            {paper.id: paper.date for paper in papers},
         )
 
 
@@ -813,10 +844,13 @@ def plan_question(
     text = replace_person(text, context.owner if context.person else "", "he", "his")  # "igor's" → "his"
     set_aside = " ".join(match.group() for match in NEGATED.finditer(text))
     text = NEGATED.sub(" ", text).strip()  # "(not the robot ones)": what is not asked for is no topic or filter
+    ruled_out = " ".join(match.group("topic") for match in RULED_OUT.finditer(text))
+    text = RULED_OUT.sub(" ", text).strip()
     consumed: list[tuple[int, int]] = []  # spans taken by names, filters and cues
 
     phrase_spans: list[tuple[tuple[int, int], str]] = []
-    papers = _named_papers(text, context, consumed, phrase_spans)
+    name_at: dict[str, tuple[int, int]] = {}
+    papers = _named_papers(text, context, consumed, phrase_spans, name_at)
     if phrase_spans and (OVERVIEW.search(text) or RECENCY.search(text) or WHICH_PAPERS.search(text)):
         # "what has he done on bi-manual manipulation?": title words there name a topic, not one paper
         for span, paper_id in phrase_spans:
@@ -825,10 +859,13 @@ def plan_question(
     family = bool(papers) and bool(LINE_OF_WORK.search(text)) and not COMPARISON.search(text)
     if family:  # "the implicit BC family", "the neural mmo line of work": the papers like the one named, a topic
         papers, consumed = [], []
+    dated, dated_spans = _papers_as_dates(text, context, papers, name_at, consumed)
     papers = list(dict.fromkeys([*referred, *papers]))
-    name_spans = list(consumed)
+    name_spans = [span for span in consumed if span not in dated_spans]
     soft: list[tuple[int, int]] = []
     filters = _filters(text, context, consumed, soft)
+    if dated:
+        filters = filters.model_copy(update=dated)
     waived = _category(set_aside, context) if set_aside and filters.category else None
     if waived and waived[0] == filters.category:  # "robotics papers, doesn't have to be filed under cs.RO"
         category_spans = (_category(text, context) or ("", []))[1]
@@ -970,6 +1007,8 @@ def plan_question(
         intent = "definition" if DEFINITION.search(text) or not topic else "lookup"
     if researcher_wide:
         topic = ""
+    if len(papers) >= 2 and DATES_COMPARED.search(text):  # "RT-1 or RT-2, which came out later?"
+        intent = "recency"
     if intent == "comparison":  # "COMET vs the 2020 EBM paper": the year picks a paper, it filters nothing
         filters = PaperFilter()
     if "by_year" in metrics and PER_YEAR.search(text):  # "counts per year, like 2017: x": the year is an example
@@ -986,6 +1025,10 @@ def plan_question(
     layout = BREADTH.search(text) and re.search(r"\b(?:his|he)\b", text) and not ON_A_TOPIC.search(text)
     if not papers and not metrics and intent in LAYOUT_READS and layout:
         intent = "overview"
+    if not metrics and ERA_SPAN.search(text) and DRIFT.search(text):  # his whole work over the years between
+        years = sorted(int(year) for year in YEAR_ONLY.findall(text))
+        intent, papers, topic = "overview", [], ""
+        filters = PaperFilter(year_from=years[0], year_to=years[-1])
     if intent == "overview" and (TIMELINE.search(text) or layout):
         topic = ""
     examples, alternatives = "", []
@@ -1007,6 +1050,7 @@ def plan_question(
         metrics=metrics,
         missing=missing,
         exclude=exclude,
+        set_aside=_topic(ruled_out, [], context) if intent in (*SET_INTENTS, "overview") else "",
         examples=examples,
         alternatives=alternatives,
     )
@@ -1148,9 +1192,14 @@ CALLED_BY_WORDS = re.compile(
 
 
 def _named_papers(
-    text: str, context: PlanContext, consumed: list[tuple[int, int]], phrase_spans: list[tuple[tuple[int, int], str]]
+    text: str,
+    context: PlanContext,
+    consumed: list[tuple[int, int]],
+    phrase_spans: list[tuple[tuple[int, int], str]],
+    spans: dict[str, tuple[int, int]] | None = None,
 ) -> list[str]:
-    """Papers named by a short name or acronym ("RT-2", "palm-e", "ReST^EM", "decision transformer"), longest first."""
+    """Papers named by a short name or acronym ("RT-2", "palm-e", "ReST^EM", "decision transformer"), longest first;
+    where each is named goes into `spans`."""
     tokens = list(re.finditer(r"[^\s,;:?!()\"“”]+", text))
     found: list[tuple[int, str]] = []
     taken: set[int] = set()
@@ -1171,8 +1220,14 @@ def _named_papers(
                 None,
             )
             if paper_id is None:
+                around = (span[0].start(), span[-1].end())
                 paper_id = next(
-                    (_settle(context, text, context.shared_names[k]) for k in keys if k in context.shared_names), None
+                    (
+                        _settle(context, text, context.shared_names[k], around)
+                        for k in keys
+                        if k in context.shared_names
+                    ),
+                    None,
                 )
             key = min(keys, key=len)
             if paper_id and len(key) >= 3 and paper_id not in {found_id for _, found_id in found}:
@@ -1205,7 +1260,32 @@ def _named_papers(
                 found.append((span[0], paper_id))
                 consumed.append(span)
                 phrase_spans.append((span, paper_id))  # a topic when the question asks for papers on it
+    for (_, paper_id), span in zip(found, consumed[len(consumed) - len(found) :], strict=True):
+        if spans is not None:
+            spans.setdefault(paper_id, span)
     return list(dict.fromkeys(paper_id for _, paper_id in sorted(found)))
+
+
+def _papers_as_dates(
+    text: str,
+    context: PlanContext,
+    papers: list[str],
+    name_at: dict[str, tuple[int, int]],
+    consumed: list[tuple[int, int]],
+) -> tuple[dict[str, dt.date], list[tuple[int, int]]]:
+    """Named papers used as dates ("the newest before RT-2 came out"): taken out of `papers`, their words'
+    spans in `consumed` widened to the whole phrase; the date bounds and those spans."""
+    dated: dict[str, dt.date] = {}
+    spans = []
+    for paper_id, span in name_at.items():
+        if paper_id not in papers or span not in consumed or paper_id not in context.dates:
+            continue
+        if bound := paper_bound(text, span, context.dates[paper_id]):
+            dated |= bound[0]
+            papers.remove(paper_id)
+            consumed[consumed.index(span)] = bound[1]
+            spans.append(bound[1])
+    return dated, spans
 
 
 def _words_of_title(called: str, title_words: frozenset[str], quoted: bool) -> bool:
@@ -1220,17 +1300,26 @@ ORIGINAL = re.compile(r"\b(?:original|first|earliest|older|old)\b", re.IGNORECAS
 FOLLOW_UP = re.compile(r"\b(?:newer|newest|latest|follow[- ]?up|sequel|second|2\.0)\b", re.IGNORECASE)
 
 
-def _settle(context: PlanContext, text: str, paper_ids: list[str]) -> str | None:
-    """Which of the papers sharing a name the question means: the one of a year it gives, the original or the
-    follow-up, else the one whose title has no version; None when it does not say."""
+def _settle(context: PlanContext, text: str, paper_ids: list[str], span: tuple[int, int]) -> str | None:
+    """Which of the papers sharing a name (at `span`) the question means: the one whose title has the word after
+    the name ("the neural mmo platform paper"), the one of a year it gives, the original or the follow-up (said
+    next to the name first: "neural mmo vs the original melting pot"), else the one whose title has no version;
+    None when it does not say."""
+    following = re.match(r"\W+([^\W_]+)", text[span[1] :])
+    if following and context.title_words:
+        word = phrase_words(following.group(1))
+        titled = [paper_id for paper_id in paper_ids if word and set(word) <= context.title_words.get(paper_id, set())]
+        if len(titled) == 1:
+            return titled[0]
     years = {int(year) for year in YEAR_ONLY.findall(text)}
     by_year = [paper_id for paper_id in paper_ids if context.years[paper_id] in years]
     if len(by_year) == 1:
         return by_year[0]
-    if ORIGINAL.search(text):
-        return paper_ids[0]
-    if FOLLOW_UP.search(text):
-        return paper_ids[-1]
+    for window in (text[max(0, span[0] - 20) : span[1] + 20], text):
+        if ORIGINAL.search(window):
+            return paper_ids[0]
+        if FOLLOW_UP.search(window):
+            return paper_ids[-1]
     unversioned = [paper_id for paper_id in paper_ids if paper_id not in context.versioned]
     if len(unversioned) == 1:  # "melting pot" is not "Melting Pot 2.0": a bare name is the one without a version
         return unversioned[0]
@@ -1251,7 +1340,7 @@ def _filters(
     text: str, context: PlanContext, consumed: list[tuple[int, int]], soft: list[tuple[int, int]]
 ) -> PaperFilter:
     """Filters written in words. A category read from "<area> stuff/work/research" is `soft`: it yields to a topic."""
-    values: dict[str, object] = {}
+    values: dict[str, object] = dict(month_bounds(text, consumed))
     excluded = EXCLUDED_YEARS.search(text)
     if excluded and context.years:  # "ignoring 2024 and 2025": the years left at the profile's ends
         years = {int(year) for year in excluded.groups() if year}
@@ -1344,9 +1433,10 @@ def _category_in_words(text: str, category: str) -> re.Match[str] | None:
         return None
     noun = "category" if category in TOPIC_FIRST_CATEGORIES else f"{PAPER_NOUN}|category"
     return re.search(
-        rf"\b(?:{words})(?:[- ]related)?(?: \([\w. ]+\))?\s+(?:{noun})\b|"
+        rf"\b(?:{words})(?:[- ]related)?(?: \([\w. ]+\))?(?:\s+|-)(?:{noun})\b|"
         rf"\b(?:in|under) (?:the )?(?:{words})(?: \([\w. ]+\))? (?:category|section|area)\b|"
-        rf"\bcategory (?:of )?(?:{words})\b|\b(?:tagged|filed|labell?ed|marked) (?:as |under )?(?:{words})\b",
+        rf"\bcategory (?:of )?(?:{words})\b|\b(?:tagged|filed|labell?ed|marked) (?:as |under )?(?:{words})\b|"
+        rf"\b(?:{words})-(?:tagged|filed|labell?ed)\b",
         text,
         re.IGNORECASE,
     )
@@ -1425,7 +1515,10 @@ def _alternatives(text: str, consumed: list[tuple[int, int]], context: PlanConte
     bounds = [0, *(m.start() for m in PHRASE_END.finditer(plain)), len(plain)]
     for start, end in itertools.pairwise(bounds):
         phrase = plain[start:end]
-        sides = ALTERNATIVE.split(SLASHED.sub(r"\1 or \2", phrase))
+        sides = ALTERNATIVE.split(phrase)
+        slashed = SLASHED.search(phrase)
+        if len(sides) < 2 and slashed:  # "RL environment/benchmark": the slash offers its two words only
+            sides = [phrase[: slashed.start()] + word + phrase[slashed.end() :] for word in slashed.groups()]
         if len(sides) < 2:
             continue
         offered = [_topic(side, [], context, category) for side in sides]

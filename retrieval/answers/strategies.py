@@ -15,7 +15,7 @@ from typing import Literal
 
 import numpy as np
 
-from retrieval.answers.coverage import CoverageModel, coverage_features
+from retrieval.answers.coverage import CoverageModel, best_sentence_cosine, coverage_features
 from retrieval.answers.extractive import (
     abstention,
     extractive_answer,
@@ -40,14 +40,14 @@ from retrieval.answers.sentence_filters import POINTER
 from retrieval.errors import UserFacingError
 from retrieval.index.paper_lookup import PaperIndex
 from retrieval.index.paper_names import title_head
-from retrieval.index.search import HybridSearcher
+from retrieval.index.search import HybridSearcher, matches
 from retrieval.index.sentence_vectors import SentenceVectors, quotable_sentences
 from retrieval.metrics import compute_metrics
 from retrieval.models import Answer, Citation, MetricSnapshot, MetricsReport, Paper, PaperFilter, SearchHit
 from retrieval.settings import Settings
 from retrieval.text.figures import figures, states_a_figure
 from retrieval.text.lexical import STOPWORDS, split_sentences, terms
-from retrieval.text.names import name_tokens, paper_has_author, replace_person
+from retrieval.text.names import name_tokens, replace_person
 
 INTRODUCES = re.compile(
     r"\b(?:we (?:propose|present|introduce|call|develop|describe|study|investigate|consider|train)|this (?:paper|work) "
@@ -148,6 +148,7 @@ WORDED_RELATIVE = 0.5
 # a paper scoring this close to the best is on the topic without its rarest words; for the newest paper only the
 # best is: a newer paper brushing the topic often scores close ("low-resource languages": GenMS beside Gemini 1.5)
 CLOSE_TO_BEST = 0.9
+FILTERED_KEY_RELATIVE = 0.3  # a filtered listing's paper using the topic's rarest word scores at least this share
 NEWEST_WORDED = 0.3  # a newest-first candidate using the topic's phrase scores at least this share of the best
 COVERAGE_HITS = 5  # the coverage model reads the sentences of this many top papers
 
@@ -187,7 +188,7 @@ class AnswerContext:
 
     def filtered(self) -> list[Paper]:
         wanted, excluded = self.plan.filters, set(self.plan.exclude)
-        return [paper for paper in self.papers if _passes(paper, wanted) and paper.id not in excluded]
+        return [paper for paper in self.papers if matches(paper, wanted) and paper.id not in excluded]
 
     def search(self, text: str, k: int) -> list[SearchHit]:
         excluded = set(self.plan.exclude)
@@ -203,7 +204,7 @@ class AnswerContext:
             "route": "papers",
             "citations": citations,
             "intent": self.plan.intent,
-            "plan": self.plan.model_dump(exclude={"question"}, exclude_defaults=True),
+            "plan": self.plan.model_dump(mode="json", exclude={"question"}, exclude_defaults=True),
         }
         return Answer(**{**values, **fields})
 
@@ -215,20 +216,9 @@ class AnswerContext:
         return answer.model_copy(
             update={
                 "intent": self.plan.intent,
-                "plan": self.plan.model_dump(exclude={"question"}, exclude_defaults=True),
+                "plan": self.plan.model_dump(mode="json", exclude={"question"}, exclude_defaults=True),
             }
         )
-
-
-def _passes(paper: Paper, wanted: PaperFilter) -> bool:
-    return (
-        (wanted.year is None or paper.year == wanted.year)
-        and (wanted.year_from is None or paper.year >= wanted.year_from)
-        and (wanted.year_to is None or paper.year <= wanted.year_to)
-        and (wanted.category is None or paper.category == wanted.category)
-        and (wanted.has_code is None or paper.has_code == wanted.has_code)
-        and (wanted.author is None or paper_has_author(wanted.author, paper.authors))
-    )
 
 
 # --- sentences ---
@@ -399,7 +389,7 @@ def answer_listing(ctx: AnswerContext) -> Answer:
     note = ""
     if ctx.plan.topic:
         relevant = topic_papers(ctx, len(papers) or 1, "listing")
-        if relevant is None and not _names_a_set(ctx.plan.filters):
+        if relevant is None and not _filter_is_the_question(ctx):
             return ctx.abstain(ctx.search(ctx.plan.topic, ctx.settings.answer_sources))
         if relevant is None:  # "sherry yang collabs? need the full list": the filter is the question
             note, ctx = _without_topic(ctx)
@@ -424,6 +414,19 @@ def _names_a_set(paper_filter: PaperFilter) -> bool:
     return bool(paper_filter.author or paper_filter.category)
 
 
+def _filter_is_the_question(ctx: AnswerContext) -> bool:
+    """Whether a filtered question whose topic no paper covers is answered by its filter (with a note saying so)
+    rather than abstaining: a co-author or a category names the set; under a year or code filter, words far from
+    every abstract are chat ("all of 2023, kindly"), while a near topic ("2023 papers on drones") abstains."""
+    if _names_a_set(ctx.plan.filters):
+        return True
+    if not has_filter(ctx.plan.filters):
+        return False
+    hits = ctx.searcher.search(ctx.plan.topic, k=COVERAGE_HITS, paper_filter=PaperFilter(profile=ctx.profile_id))
+    topic_vector = np.asarray(ctx.vectors.embeddings.embed_query(ctx.plan.topic))
+    return best_sentence_cosine(topic_vector, hits, ctx.vectors) < ctx.settings.chatter_topic_cosine
+
+
 def _without_topic(ctx: AnswerContext) -> tuple[str, AnswerContext]:
     """A filtered question whose leftover words no paper covers: say so, then answer by the filter alone."""
     note = f"No paper{describe_filters(ctx.plan.filters)} is about “{ctx.plan.topic}”; by the filter alone:\n"
@@ -442,6 +445,10 @@ def describe_filters(paper_filter: PaperFilter) -> str:
         parts.append(f" since {paper_filter.year_from}")
     elif paper_filter.year_to is not None:
         parts.append(f" up to {paper_filter.year_to}")
+    if paper_filter.date_from is not None:
+        parts.append(f" since {paper_filter.date_from:%-d %b %Y}")
+    if paper_filter.date_to is not None:
+        parts.append(f" up to {paper_filter.date_to:%-d %b %Y}")
     if paper_filter.author:
         parts.append(f" with {paper_filter.author}")
     if paper_filter.has_code:
@@ -449,10 +456,28 @@ def describe_filters(paper_filter: PaperFilter) -> str:
     return "".join(parts)
 
 
+# "which came out first?": the oldest of the named papers is asked for
+EARLIER = re.compile(r"\b(?:earlier|first|older|oldest|sooner)\b", re.IGNORECASE)
+
+
+def _named_by_date(ctx: AnswerContext) -> Answer:
+    """ "RT-1 or RT-2, which came out later?": the named papers by date, the one asked for first."""
+    named = [ctx.by_id[paper_id] for paper_id in ctx.plan.papers if paper_id in ctx.by_id]
+    ordered = sorted(named, key=lambda paper: paper.date, reverse=not EARLIER.search(ctx.question))
+    first, *others = ordered
+    text = f"{'The earliest' if EARLIER.search(ctx.question) else 'The newest'} is {short_name(first)} "
+    text += f"({first.date:%-d %b %Y}) [1]; " + "; ".join(
+        f"{short_name(paper)} came out {paper.date:%-d %b %Y} [{n}]" for n, paper in enumerate(others, 2)
+    )
+    return ctx.answer(text + ".", [citation(n, paper) for n, paper in enumerate(ordered, 1)], generated_by="metadata")
+
+
 def answer_recency(ctx: AnswerContext) -> Answer:
+    if len(ctx.plan.papers) >= 2:
+        return _named_by_date(ctx)
     note = ""
     relevant = topic_papers(ctx, TOPIC_CANDIDATES, "newest") if ctx.plan.topic else None
-    if ctx.plan.topic and relevant is None and not _names_a_set(ctx.plan.filters):
+    if ctx.plan.topic and relevant is None and not _filter_is_the_question(ctx):
         return ctx.abstain(ctx.search(ctx.plan.topic, ctx.settings.answer_sources))
     if ctx.plan.topic and relevant is None:  # "latest w philipp wu, whatever it's on": the filter is the question
         note, ctx = _without_topic(ctx)
@@ -817,6 +842,16 @@ def _on_topic(ctx: AnswerContext, topic: str, k: int, use: TopicUse) -> list[Pap
             for hit in hits
             if hit not in papers and hit.score >= NEWEST_WORDED * best and index.uses_words(topic, hit.paper.id)
         ]
+    if use == "listing" and has_filter(ctx.plan.filters) and keys:
+        # a filtered listing wants every paper: one using the topic's rarest word is on it ("which 2022 papers
+        # evaluate on atari games?": the Decision Transformer scores low beside the multi-game one)
+        papers += [
+            hit
+            for hit in hits
+            if hit not in papers
+            and hit.score >= FILTERED_KEY_RELATIVE * best
+            and keys[0] in index.terms_of(hit.paper.id)
+        ]
     if keys:
         papers = [
             hit
@@ -832,9 +867,12 @@ def _on_topic(ctx: AnswerContext, topic: str, k: int, use: TopicUse) -> list[Pap
 
 
 def covers(ctx: AnswerContext, topic: str, hits: list[SearchHit]) -> bool:
-    """The papers speak of `topic`: none of the extractive answer's abstention tests fires."""
+    """The papers speak of `topic`: none of the extractive answer's abstention tests fires. Under a filter the
+    share of words no paper uses is left to the coverage model, which weighs them: chat inside a date window
+    ("before 2022 rolled around, the latest paper reporting Atari results") adds such words."""
     index = ctx.searcher.lexical_index()
-    if topic_is_foreign(topic, index, ctx.settings) or off_profile(ctx, topic, hits):
+    foreign = not has_filter(ctx.plan.filters) and topic_is_foreign(topic, index, ctx.settings)
+    if foreign or off_profile(ctx, topic, hits):
         return False
     answer = extractive_answer(topic, hits[: ctx.settings.answer_sources], ctx.owner, ctx.vectors, index, ctx.settings)
     return not answer.abstained
@@ -888,6 +926,10 @@ def _beyond_the_abstract(ctx: AnswerContext) -> bool:
 
 
 def answer_question(ctx: AnswerContext) -> Answer:
+    if ctx.plan.set_aside:  # "newest paper with yilun du that has nothing to do with language models"
+        ruled_out = _on_topic(ctx, ctx.plan.set_aside, TOPIC_CANDIDATES, "listing") or []
+        plan = ctx.plan.model_copy(update={"exclude": [*ctx.plan.exclude, *(paper.id for paper in ruled_out)]})
+        ctx = replace(ctx, plan=plan)
     if ctx.plan.intent == "lookup" and _beyond_the_abstract(ctx):
         return _beyond_the_named_abstract(ctx, ctx.by_id[ctx.plan.papers[0]])
     answer = STRATEGIES[ctx.plan.intent](ctx)

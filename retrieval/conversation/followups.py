@@ -142,8 +142,8 @@ def reruns_with_topic(turn: Turn) -> bool:
     return turn.kind == "answer" and plan is not None and not plan.papers and plan.intent in TOPICAL
 
 
-FILTER_KINDS = {"years": ("year", "year_from", "year_to"), "category": ("category",), "author": ("author",),
-                "code": ("has_code",)}  # fmt: skip
+FILTER_KINDS = {"years": ("year", "year_from", "year_to", "date_from", "date_to"), "category": ("category",),
+                "author": ("author",), "code": ("has_code",)}  # fmt: skip
 
 
 def merge_filters(old: PaperFilter, new: PaperFilter) -> tuple[PaperFilter, dict[str, object], dict[str, object]]:

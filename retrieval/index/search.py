@@ -172,6 +172,8 @@ def matches(paper: Paper, paper_filter: PaperFilter) -> bool:
         and (f.year is None or paper.year == f.year)
         and (f.year_from is None or paper.year >= f.year_from)
         and (f.year_to is None or paper.year <= f.year_to)
+        and (f.date_from is None or paper.date >= f.date_from)
+        and (f.date_to is None or paper.date <= f.date_to)
         and (f.category is None or paper.category == f.category.upper())
         and (f.has_code is None or paper.has_code == f.has_code)
         and (f.author is None or paper_has_author(f.author, paper.authors))

@@ -605,6 +605,11 @@ def chroma_where(paper_filter: PaperFilter | None) -> dict[str, Any] | None:
         clauses.append({"year": {"$gte": paper_filter.year_from}})
     if paper_filter.year_to is not None:
         clauses.append({"year": {"$lte": paper_filter.year_to}})
+    # dates narrow to their years here; `matches` checks the day (the store keeps the date as text)
+    if paper_filter.date_from is not None:
+        clauses.append({"year": {"$gte": paper_filter.date_from.year}})
+    if paper_filter.date_to is not None:
+        clauses.append({"year": {"$lte": paper_filter.date_to.year}})
     if paper_filter.category:
         clauses.append({"category": paper_filter.category.upper()})
     if paper_filter.has_code is not None:

@@ -1,0 +1,96 @@
+"""Dates finer than a year, written in words: "by the end of May 2023", "the first half of 2022", "since March
+2021", and dates relative to a paper the question names ("before the Gemini 1.5 report landed"). The planner
+(plan.py) reads them into `PaperFilter.date_from` / `date_to` (both inclusive)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+MONTHS = (
+    {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+    | {name.lower(): number for number, name in enumerate(calendar.month_abbr) if name and name != "May"}
+    | {"sept": 9}
+)
+SEASONS = {"spring": (3, 5), "summer": (6, 8), "fall": (9, 11), "autumn": (9, 11)}  # (first, last month)
+MONTH = r"(" + "|".join(sorted([*MONTHS, *SEASONS], key=len, reverse=True)) + r")\.?"
+YEAR = r"((?:19|20)\d\d)"
+
+MONTH_TO = re.compile(
+    rf"\b(before|prior to|until|till|up to|through|thru|by|no later than|in or before)(?: the)?(?: end of)?"
+    rf" {MONTH}(?: of)?,? {YEAR}\b",
+    re.IGNORECASE,
+)
+MONTH_FROM = re.compile(
+    rf"\b(since|after|from|starting(?: in)?|beginning(?: in)?|in or after)(?: the)?(?: (?:start|beginning) of)?"
+    rf" {MONTH}(?: of)?,? {YEAR}\b",
+    re.IGNORECASE,
+)
+HALF = re.compile(rf"\b(?:the )?(first|1st|second|2nd) half of {YEAR}\b|\bH([12]) {YEAR}\b", re.IGNORECASE)
+
+# "before GenMS came out", "right before RT-1 appeared", "after the gemini 1.5 report landed": the words before
+# a named paper that make it a date, and those after it that only say it was released
+DATED_BY = re.compile(
+    r"\b(?:(?:right|just|shortly|immediately|soon) )?(before|prior to|until|preceding|after|since|following)\s+"
+    r"(?:the\s+|his\s+|that\s+|this\s+)?$",
+    re.IGNORECASE,
+)
+RELEASED = re.compile(
+    r"(?:\s+(?:paper|report|tech report|technical report|one|model|preprint))?"
+    r"(?:\s+(?:came out|comes out|come out|appeared|landed|dropped|was released|got released|was published|"
+    r"got published|showed up|was out|went up|hit arxiv|was posted))?"
+    rf"(?:\s+(?:in|on) (?:\w+ )?{YEAR})?",
+    re.IGNORECASE,
+)
+
+
+def _months(word: str) -> tuple[int, int]:
+    """The first and last month a month's or a season's name covers."""
+    word = word.lower().rstrip(".")
+    return SEASONS[word] if word in SEASONS else (MONTHS[word], MONTHS[word])
+
+
+def _last_day(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def month_bounds(text: str, consumed: list[tuple[int, int]]) -> dict[str, dt.date]:
+    """`date_from` / `date_to` from months and halves of a year; their spans join `consumed`."""
+    bounds: dict[str, dt.date] = {}
+    for match in MONTH_TO.finditer(text):  # the tightest when several say it ("before summer, by end of May")
+        (first, last), year = _months(match.group(2)), int(match.group(3))
+        if match.group(1).lower() in ("before", "prior to"):  # "before May 2023": up to the end of April
+            bound = dt.date(year, first, 1) - dt.timedelta(days=1)
+        else:
+            bound = _last_day(year, last)
+        bounds["date_to"] = min(bound, bounds.get("date_to", bound))
+        consumed.append(match.span())
+    for match in MONTH_FROM.finditer(text):
+        (first, last), year = _months(match.group(2)), int(match.group(3))
+        if match.group(1).lower() == "after":  # "after March 2021": from April
+            bound = _last_day(year, last) + dt.timedelta(days=1)
+        else:
+            bound = dt.date(year, first, 1)
+        bounds["date_from"] = max(bound, bounds.get("date_from", bound))
+        consumed.append(match.span())
+    if match := HALF.search(text):
+        first = (match.group(1) or match.group(3)).lower() in ("first", "1st", "1")
+        year = int(match.group(2) or match.group(4))
+        bounds["date_from"], bounds["date_to"] = (
+            (dt.date(year, 1, 1), dt.date(year, 6, 30)) if first else (dt.date(year, 7, 1), dt.date(year, 12, 31))
+        )
+        consumed.append(match.span())
+    return bounds
+
+
+def paper_bound(text: str, span: tuple[int, int], date: dt.date) -> tuple[dict[str, dt.date], tuple[int, int]] | None:
+    """A named paper (at `span`, published on `date`) used as a date: the bound, and the span of the words that say
+    so ("before the gemini 1.5 report landed"); None when the paper is not used as a date."""
+    before = DATED_BY.search(text[: span[0]])
+    if not before:
+        return None
+    end = RELEASED.match(text, span[1]).end()
+    if before.group(1).lower() in ("before", "prior to", "until", "preceding"):
+        return {"date_to": date - dt.timedelta(days=1)}, (before.start(), end)
+    return {"date_from": date + dt.timedelta(days=1)}, (before.start(), end)
