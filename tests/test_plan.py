@@ -67,7 +67,8 @@ def test_intents(question: str, intent: str) -> None:
         ("give me an overview of RT-2", {"overview": 0.9, "lookup": 0.1}, "definition"),
         ("list the papers related to RT-1", {"listing": 0.9, "lookup": 0.1}, "definition"),
         ("how recent is the VeLO paper?", {"recency": 0.9, "lookup": 0.1}, "definition"),
-        ("which is newer, RT-1 or RT-2?", {"not_in_profile": 0.6, "comparison": 0.4}, "comparison"),
+        # two named papers' dates compared: the newer one, by date (not what the profile lacks)
+        ("which is newer, RT-1 or RT-2?", {"not_in_profile": 0.6, "comparison": 0.4}, "recency"),
         # a named paper: definition (what it is) or look-up (a fact about it) by the question's form
         ("How many tasks did RT-1 learn in 2022?", {"definition": 0.9, "lookup": 0.1}, "lookup"),
     ],

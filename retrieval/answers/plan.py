@@ -764,7 +764,7 @@ FILLER = frozenset(
     couple bunch several full entire whole complete together whatever anyway ship ships shipped shipping thx
     gimme wanna gonna kinda sorta exactly roughly quick quickly mostly mainly side matter matters care cares filed
     listed split arxiv looking specifically counts e.g eg i.e ie dealt dated besides they're theyre snapshot
-    touches touched touching restricted restrict called titled back apparently deals builds
+    touches touched touching restricted restrict called titled back apparently builds
     handful i'm im attached chronologically chronological entry entries grab read
     listing enumerate
     """.split()
