@@ -173,6 +173,7 @@ class PaperFilter(BaseModel):
     date_to: dt.date | None = Field(None, description="Published on or before ('by the end of May 2023').")
     category: str | None = None
     author: str | None = None
+    first_author: str | None = Field(None, description="The paper's first author ('where Shuang Li is first author').")
     has_code: bool | None = None
 
 

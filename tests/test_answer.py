@@ -343,3 +343,9 @@ def test_chat_under_a_year_filter_is_no_topic_but_a_near_topic_abstains(seeded_s
     in_2021 = {paper.id for paper in seeded_service.papers() if paper.year == 2021}
     assert not chat.abstained and {citation.id for citation in chat.citations} == in_2021
     assert seeded_service.ask("his 2021 papers on drone swarms").abstained
+
+
+def test_a_first_author_listing_holds_exactly_the_papers_led_by_them(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask("list the papers shuang li first-authored")
+    led = {paper.id for paper in seeded_service.papers() if paper.authors and "Shuang Li" in paper.authors[0]}
+    assert led and {citation.id for citation in answer.citations} == led

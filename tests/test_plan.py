@@ -1088,3 +1088,17 @@ def test_filters_in_a_fresh_sets_words(question: str, expected: dict) -> None:
     plan = plan_question(question, CONTEXT)
     assert plan.filters.model_dump(exclude_defaults=True) == expected
     assert not {"category", "end", "within", "robotics-category"} & set(plan.topic.split())
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "latest paper where shuang li is the FIRST author?",
+        "most recent shuang li first-author paper on the profile?",
+        "list the papers shuang li first-authored",
+    ],
+)
+def test_a_first_author_is_a_filter(question: str) -> None:
+    plan = plan_question(question, CONTEXT)
+    assert plan.filters.first_author == "Shuang Li"
+    assert not {"first-author", "first-authored", "FIRST"} & set(plan.topic.split())

@@ -518,6 +518,9 @@ RULED_OUT = re.compile(
     r" (?:any |an? |the )?(?P<topic>[^,;?.!()]+?)(?: at all| whatsoever)?(?=\s*(?:[,;?.!()]|$))",
     re.IGNORECASE,
 )
+FIRST_AUTHOR = re.compile(
+    r"\b(?:is |was |as )?(?:the )?(?:first|lead)[- ]author(?:ed)?\b|\bfirst-authored by\b", re.IGNORECASE
+)
 CLAIMED = re.compile(r"\bclaim(?:s|ed)?\b|\bin total\b|\btotal number\b", re.IGNORECASE)
 
 # "what exact success rate ...?", "accuracy on MATH, exact number": a measured figure is asked for, in digits
@@ -1399,6 +1402,9 @@ def _filters(
     if person:
         values["author"] = person[0]
         consumed.append(person[1])
+        if lead := FIRST_AUTHOR.search(text):  # "the latest paper where shuang li is the first author"
+            values["first_author"] = person[0]
+            consumed.append(lead.span())
     if HAS_CODE.search(text):
         values["has_code"] = True
     return PaperFilter(**values)

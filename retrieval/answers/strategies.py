@@ -449,7 +449,9 @@ def describe_filters(paper_filter: PaperFilter) -> str:
         parts.append(f" since {paper_filter.date_from:%-d %b %Y}")
     if paper_filter.date_to is not None:
         parts.append(f" up to {paper_filter.date_to:%-d %b %Y}")
-    if paper_filter.author:
+    if paper_filter.first_author:
+        parts.append(f" with {paper_filter.first_author} as first author")
+    elif paper_filter.author:
         parts.append(f" with {paper_filter.author}")
     if paper_filter.has_code:
         parts.append(" with code")
