@@ -15,7 +15,7 @@ MONTHS = (
 )
 SEASONS = {"spring": (3, 5), "summer": (6, 8), "fall": (9, 11), "autumn": (9, 11)}  # (first, last month)
 MONTH = r"(" + "|".join(sorted([*MONTHS, *SEASONS], key=len, reverse=True)) + r")\.?"
-YEAR = r"((?:19|20)\d\d)"
+YEAR = r"((?:19|20)\d\d)"  # a year as a regex group (plan.py reads years with it too)
 
 MONTH_TO = re.compile(
     rf"\b(before|prior to|until|till|up to|through|thru|by|no later than|in or before)(?: the)?(?: end of)?"

@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from retrieval.answers.dates import month_bounds, paper_bound
+from retrieval.answers.dates import YEAR, month_bounds, paper_bound
 from retrieval.index.paper_lookup import paper_names, title_phrases
 from retrieval.index.paper_names import NameTable, compact_key, phrase_words
 from retrieval.models import Paper, PaperFilter
@@ -52,7 +52,6 @@ class QueryPlan(BaseModel):
 
 
 # --- years ---
-YEAR = r"((?:19|20)\d\d)"
 YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), kind)
     for pattern, kind in (
