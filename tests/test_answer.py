@@ -349,3 +349,26 @@ def test_a_first_author_listing_holds_exactly_the_papers_led_by_them(seeded_serv
     answer = seeded_service.ask("list the papers shuang li first-authored")
     led = {paper.id for paper in seeded_service.papers() if paper.authors and "Shuang Li" in paper.authors[0]}
     assert led and {citation.id for citation in answer.citations} == led
+
+
+def test_papers_on_either_topic_ruled_out_are_left_out(seeded_service: ResearchService) -> None:
+    """ "LLMs" is spelled out to find the papers that say "language models"; the newest left is the graphene one."""
+    answer = seeded_service.ask("newest 2023 paper, skipping anything about LLMs or robots")
+    assert answer.intent == "recency" and answer.citations
+    assert answer.citations[0].title.startswith("Learning and Controlling Silicon Dopant Transitions")
+
+
+def test_a_compared_thing_named_by_its_author_is_that_authors_paper(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask("VeLO vs shuang li's LM-initialized policies in virtualhome: how do they differ?")
+    titles = [citation.title for citation in answer.citations]
+    assert answer.intent == "comparison" and "Pre-Trained Language Models for Interactive Decision-Making" in titles
+
+
+def test_a_question_about_animals_is_not_about_him(seeded_service: ResearchService) -> None:
+    """ "their tails" is no possessive of his: the question abstains rather than saying his profile lacks it."""
+    answer = seeded_service.ask("why do dogs wag their tails?")
+    assert answer.abstained and answer.intent != "not_in_profile"
+
+
+def test_a_long_topic_no_paper_covers_abstains_under_a_category(seeded_service: ResearchService) -> None:
+    assert seeded_service.ask("crop yield forecasting from satellite imagery, any robotics papers from him?").abstained

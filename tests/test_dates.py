@@ -91,3 +91,33 @@ def test_named_papers_ordered_by_date(seeded_service: ResearchService, question:
     dates = [next(p.date for p in PARSED.papers if p.id == citation.id) for citation in answer.citations]
     assert answer.intent == "recency" and len(dates) == 2
     assert dates == sorted(dates, reverse=newest_first)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("over the summer of 2022", {"date_from": dt.date(2022, 6, 1), "date_to": dt.date(2022, 8, 31)}),
+        ("june-august 2021", {"date_from": dt.date(2021, 6, 1), "date_to": dt.date(2021, 8, 31)}),
+        # a bound without its year takes the one year the question names
+        ("in 2020, before the summer", {"date_to": dt.date(2020, 5, 31)}),
+        ("in 2022 (june to august)", {"date_from": dt.date(2022, 6, 1), "date_to": dt.date(2022, 8, 31)}),
+        # with no year, or two, a month alone bounds nothing
+        ("anything before the summer?", {}),
+        ("from 2020 to 2022, before the summer", {}),
+    ],
+)
+def test_months_spans_and_months_in_the_years_named(text: str, expected: dict) -> None:
+    assert month_bounds(text, []) == expected
+
+
+def test_a_paper_newest_when_another_came_out() -> None:
+    plan = plan_question("when RT-1 came out, what was his newest paper?", CONTEXT)
+    assert plan.filters.date_to == BY_TITLE["RT-1"].date - dt.timedelta(days=1)
+    assert BY_TITLE["RT-1"].id not in plan.papers and plan.intent == "recency"
+    # what a paper showed when it came out asks about the paper
+    assert plan_question("what did RT-1 show when it came out?", CONTEXT).papers == [BY_TITLE["RT-1"].id]
+
+
+def test_the_latest_paper_within_part_of_a_year_is_no_metric() -> None:
+    plan = plan_question("in 2020, before the summer, his latest paper?", CONTEXT)
+    assert (plan.intent, plan.metrics, plan.filters.year) == ("recency", [], 2020)

@@ -1102,3 +1102,67 @@ def test_a_first_author_is_a_filter(question: str) -> None:
     plan = plan_question(question, CONTEXT)
     assert plan.filters.first_author == "Shuang Li"
     assert not {"first-author", "first-authored", "FIRST"} & set(plan.topic.split())
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("what are the titles of his first and most recent listed ones?", ["first_paper", "last_paper"]),
+        ("oldest entry on the profile?", ["first_paper"]),
+        ("newest listed paper plus the 2021 count", ["last_paper", "by_year"]),
+    ],
+)
+def test_the_ends_of_the_listing_in_more_words(question: str, metrics: list[str]) -> None:
+    assert set(metrics) <= set(plan(question).metrics)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "i'm a biologist who just joined this server. broadly, what does he work on?",
+        "planning a workshop panel and need to know his main research areas",
+    ],
+)
+def test_the_askers_situation_asks_for_no_missing_data(question: str) -> None:
+    assert (plan(question).intent, plan(question).missing) == ("overview", None)
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("who are the best-known labs citing RT-1?", "papers citing his papers"),
+        ("what did the meta-review say about the VeLO paper?", "peer reviews or submission histories"),
+        ("carbon footprint of training gemini 1.5?", BEYOND_ABSTRACTS),
+        ("when was the last commit on the brax repo?", "GitHub activity or download statistics"),
+    ],
+)
+def test_data_about_a_named_paper_the_profile_lacks(question: str, missing: str) -> None:
+    assert plan(question).missing == missing
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("every levine-coauthored paper", {"author": "Sergey Levine"}),
+        ("his 2022 papers with a public codebase", {"year": 2022, "has_code": True}),
+    ],
+)
+def test_filters_joined_to_other_words(question: str, expected: dict) -> None:
+    assert plan(question).filters.model_dump(exclude_defaults=True) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "set_aside"),
+    [
+        ("newest 2023 paper, skipping anything about language models or robots", "language models, robots"),
+        ("newest RO paper where no language model is involved", "language model"),
+        ("his latest paper ignoring 2024 and 2025?", ""),  # years left out are a filter, no topic
+    ],
+)
+def test_more_ways_to_rule_a_topic_out(question: str, set_aside: str) -> None:
+    assert plan(question).set_aside == set_aside
+
+
+def test_an_aside_in_brackets_describes_an_operand_but_is_none() -> None:
+    compared = plan("Brax (a physics engine), VeLO (learned optimizers) and ReST: how do their approaches line up?")
+    assert compared.intent == "comparison" and compared.compared == ["ReST"]

@@ -27,6 +27,18 @@ MONTH_FROM = re.compile(
     rf" {MONTH}(?: of)?,? {YEAR}\b",
     re.IGNORECASE,
 )
+# a month or season as a whole: "over the summer of 2022", "in march 2021", "during spring 2020"
+MONTH_SPAN = re.compile(rf"\b(?:in|during|over|within|across|from)(?: the)? {MONTH}(?: of)?,? {YEAR}\b", re.IGNORECASE)
+# a bound without its year, where the question names one year: "in 2020, before the summer (so through may)"
+MONTH_TO_SAME_YEAR = re.compile(
+    rf"\b(before|prior to|until|till|up to|through|thru|by|no later than)(?: the)?(?: end of)? {MONTH}\b(?! \d)",
+    re.IGNORECASE,
+)
+MONTH_FROM_SAME_YEAR = re.compile(
+    rf"\b(since|after|from|starting(?: in)?|beginning(?: in)?)(?: the)?(?: (?:start|beginning) of)? {MONTH}\b(?! \d)",
+    re.IGNORECASE,
+)
+MONTH_RANGE = re.compile(rf"\b{MONTH}\s*(?:-|–|to|through|thru)\s*{MONTH}(?:,? {YEAR})?", re.IGNORECASE)
 HALF = re.compile(rf"\b(?:the )?(first|1st|second|2nd) half of {YEAR}\b|\bH([12]) {YEAR}\b", re.IGNORECASE)
 
 # "before GenMS came out", "right before RT-1 appeared", "after the gemini 1.5 report landed": the words before
@@ -34,6 +46,13 @@ HALF = re.compile(rf"\b(?:the )?(first|1st|second|2nd) half of {YEAR}\b|\bH([12]
 DATED_BY = re.compile(
     r"\b(?:(?:right|just|shortly|immediately|soon) )?(before|prior to|until|preceding|after|since|following)\s+"
     r"(?:the\s+|his\s+|that\s+|this\s+)?$",
+    re.IGNORECASE,
+)
+# "when decision transformer came out, his most recent paper": the papers before it
+WHEN_RELEASED = re.compile(r"\b(?:when|by the time|at the time|as of when|back when)\s+(?:the\s+|his\s+)?$", re.I)
+RELEASE_VERB = re.compile(
+    r"came out|comes out|come out|appeared|landed|dropped|released|published|showed up|was out|"
+    r"went up|hit arxiv|was posted",
     re.IGNORECASE,
 )
 RELEASED = re.compile(
@@ -58,16 +77,33 @@ def _last_day(year: int, month: int) -> dt.date:
 def month_bounds(text: str, consumed: list[tuple[int, int]]) -> dict[str, dt.date]:
     """`date_from` / `date_to` from months and halves of a year; their spans join `consumed`."""
     bounds: dict[str, dt.date] = {}
-    for match in MONTH_TO.finditer(text):  # the tightest when several say it ("before summer, by end of May")
-        (first, last), year = _months(match.group(2)), int(match.group(3))
+    years = set(re.findall(YEAR, text))
+    only_year = int(years.pop()) if len(years) == 1 else None
+    to_bounds = [(match, int(match.group(3))) for match in MONTH_TO.finditer(text)]
+    from_bounds = [(match, int(match.group(3))) for match in MONTH_FROM.finditer(text)]
+    if only_year is not None:
+        to_bounds += [(match, only_year) for match in MONTH_TO_SAME_YEAR.finditer(text)]
+        from_bounds += [(match, only_year) for match in MONTH_FROM_SAME_YEAR.finditer(text)]
+    for match in MONTH_RANGE.finditer(text):  # "june-august 2022", "(june-august)" beside "the summer of 2022"
+        year = int(match.group(3)) if match.group(3) else only_year
+        if year is not None:
+            bounds["date_from"] = dt.date(year, _months(match.group(1))[0], 1)
+            bounds["date_to"] = _last_day(year, _months(match.group(2))[1])
+            consumed.append(match.span())
+    for match in MONTH_SPAN.finditer(text):
+        (first, last), year = _months(match.group(1)), int(match.group(2))
+        bounds["date_from"], bounds["date_to"] = dt.date(year, first, 1), _last_day(year, last)
+        consumed.append(match.span())
+    for match, year in to_bounds:  # the tightest when several say it ("before summer, by end of May")
+        first, last = _months(match.group(2))
         if match.group(1).lower() in ("before", "prior to"):  # "before May 2023": up to the end of April
             bound = dt.date(year, first, 1) - dt.timedelta(days=1)
         else:
             bound = _last_day(year, last)
         bounds["date_to"] = min(bound, bounds.get("date_to", bound))
         consumed.append(match.span())
-    for match in MONTH_FROM.finditer(text):
-        (first, last), year = _months(match.group(2)), int(match.group(3))
+    for match, year in from_bounds:
+        first, last = _months(match.group(2))
         if match.group(1).lower() == "after":  # "after March 2021": from April
             bound = _last_day(year, last) + dt.timedelta(days=1)
         else:
@@ -88,9 +124,12 @@ def paper_bound(text: str, span: tuple[int, int], date: dt.date) -> tuple[dict[s
     """A named paper (at `span`, published on `date`) used as a date: the bound, and the span of the words that say
     so ("before the gemini 1.5 report landed"); None when the paper is not used as a date."""
     before = DATED_BY.search(text[: span[0]])
+    end = RELEASED.match(text, span[1]).end()
+    when = WHEN_RELEASED.search(text[: span[0]])
+    if not before and when and RELEASE_VERB.search(text, span[1], end):
+        return {"date_to": date - dt.timedelta(days=1)}, (when.start(), end)
     if not before:
         return None
-    end = RELEASED.match(text, span[1]).end()
     if before.group(1).lower() in ("before", "prior to", "until", "preceding"):
         return {"date_to": date - dt.timedelta(days=1)}, (before.start(), end)
     return {"date_from": date + dt.timedelta(days=1)}, (before.start(), end)

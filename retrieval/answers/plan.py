@@ -47,7 +47,10 @@ class QueryPlan(BaseModel):
     )
     set_aside: str = Field(
         "",
-        description="A topic the question rules out (“nothing to do with language models”): its papers are left out.",
+        description=(
+            "Topics the question rules out, comma-separated (“nothing to do with language models”, “skipping "
+            "anything about LLMs or robots”): their papers are left out."
+        ),
     )
 
 
@@ -145,7 +148,7 @@ PAPER_NOUN = r"(?:papers?|work|stuff|publications?|research|articles?|preprints?
 HAS_CODE = re.compile(
     r"\b(?:with|have|has|had|having|comes? with|released?|releasing|ship(?:s|ped)?|open[- ]?sourced?|public|"
     r"available)\s+"
-    r"(?:a |an |their |the |any |its |some )?code(?: repos?(?:itor(?:y|ies))?| releases?)?\b|"
+    r"(?:a |an |their |the |any |its |some )?code(?: ?base| repos?(?:itor(?:y|ies))?| releases?)?\b|"
     r"\bcode (?:is |was )?(?:available|released|public|out)\b|\bcode[- ]released\b|\bopen[- ]sourced?\b|"
     r"\bgithub (?:repo|code|link)s?\b|\bcode (?:release|repo\w*) (?:attached|linked)\b|"
     r"\bpublic (?:code |github )?repo\w*\b|"
@@ -185,6 +188,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\b(?:who|which papers|what papers|which works)\b (?:has |have )?(?:cited|cites?)\b"
             r"(?! (?:their|its|an?|sources?)\b)|"
             r"\bciting (?:papers|work|articles)\b|\bcited by (?:whom|which|what|others|other papers)\b|"
+            r"\b(?:researchers|people|authors|groups|labs) (?:who (?:are |have )?)?(?:citing|cite|cited)\b|"
             r"\bcited (?:in|by) (?:any )?(?:government|policy|regulat\w+|news|the press|media|patents?|textbooks?)\b",
             "papers citing his papers",
         ),
@@ -217,6 +221,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (
             r"\bgithub stars?\b|\bstars on github\b|\bforks?\b|\bdownloads?\b|\bpull requests?\b|\bcommits\b|"
+            r"\b(?:last|latest|recent|first) commit\b|\bopen issues\b|"
             r"\bgithub (?:activity|contributions?|profile|account)\b",
             "GitHub activity or download statistics",
         ),
@@ -335,6 +340,13 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (r"\bself-?citations?\b", "citation counts without self-citations"),
         (
+            # what running or training a model cost, which no abstract states ("carbon" alone is an element)
+            r"\bcarbon (?:footprint|emissions?|cost|impact)\b|\bcarbon\b(?=[^?!]{0,40}\b(?:emit\w*|footprint)\b)|"
+            r"\bco2\b|\bgreenhouse\b|\bgpu (?:memory|hours|requirements?)\b|\bvram\b|"
+            r"\bhow much (?:gpu|memory|compute|ram)\b",
+            BEYOND_ABSTRACTS,
+        ),
+        (
             # "a grant report" is where the answer goes, not a grant
             r"\bfund(?:ed|ing)\b|\bgrants?\b(?! (?:report|proposal|application))|\bhis salary\b|\bawards?\b|"
             r"\bprizes?\b|\bhonou?rs?\b",
@@ -342,7 +354,8 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (r"\bpdfs?\b|\bfull text\b|\bsupplementary\b|\bappendix\b", "full texts"),
         (
-            r"\b(?:peer|openreview) reviews?\b|\bwhat did (?:the )?reviewers\b|\breviewer (?:scores?|comments?)\b|"
+            r"\b(?:peer|openreview|meta)[- ]?reviews?\b|\barea chairs?\b|\bwhat did (?:the )?reviewers\b|"
+            r"\breviewer (?:scores?|comments?)\b|"
             r"\bopenreview\b|\bwhat (?:review |reviewer )?(?:ratings?|scores?) did\b|"
             # a paper rejected, not "rejection sampling"
             r"\breviews? (?:of|for) (?:the |that |this )?paper\b|\b(?:got|was|were|been|be) rejected\b|"
@@ -457,8 +470,9 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         ),
         (
             ("first_paper",),
-            r"\b(?:earliest|oldest|first)\b(?= (?:and|&) (?:the )?(?:latest|newest|last|most recent) (?:papers?|"
-            r"publications?))|"
+            r"\b(?:earliest|oldest|first)\b(?= (?:and|&) (?:the )?(?:latest|newest|last|most recent) (?:listed )?"
+            r"(?:papers?|publications?|ones?))|"
+            r"\b(?:earliest|oldest|first) entry\b|"
             r"\b(?:earliest|oldest|first)(?:[- ]dated)? (?:listed |published )?(?:papers?|publications?|articles?|"
             r"thing)\b|"
             r"\b(?:earliest|oldest) one\b(?=(?: listed| on (?:his|the) profile| called| titled)?\s*[?.!]*$)|"
@@ -471,10 +485,10 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (
             ("last_paper",),
             r"\b(?:latest|newest|most recent|last) (?:listed |published )?(?:papers?|publications?|articles?|thing)\b"
-            r"(?= (?:in|on) (?:his|the) profile| listed| (?:he|she) (?:has )?listed|,|\)| and\b| ?\+|\s*\?*$)|"
+            r"(?= (?:in|on) (?:his|the) profile| listed| (?:he|she) (?:has )?listed|,|\)| and\b| plus\b| ?\+|\s*\?*$)|"
             r"\bwhich (?:one|paper)(?:'s| is) the (?:latest|newest|most recent)\b|"
             r"\b(?:latest|newest|most recent|last) entry\b|"
-            r"\b(?:latest|newest|most recent|last) listed one\b|"
+            r"\b(?:latest|newest|most recent|last) listed ones?\b|"
             r"\b(?:latest|newest|most recent) one (?:on|in) (?:his|the) profile\b|"
             r"(?<=, )(?:the )?(?:latest|newest|most recent) one\b(?=,| and\b)|"
             r"\btitle of the (?:latest|newest|most recent)\b(?=\s*(?:[,;?]|and\b|$))|"
@@ -509,13 +523,22 @@ NEGATED = re.compile(
     r"(?: category)?\b",
     re.IGNORECASE,
 )
-# "that has nothing to do with language models", "doesn't involve a language model at all": a topic ruled out
-RULED_OUT = re.compile(
-    r"\b(?:(?:that|which|and|but) )?(?:(?:has|have|had) nothing to do with|(?:does|do|did|is|are|was)(?:n't| not) "
-    r"(?:involve|use|touch|include|cover|deal with|have anything to do with|about|involving|using|on)|"
-    r"(?:nothing|none) (?:about|involving|using|on))"
-    r" (?:any |an? |the )?(?P<topic>[^,;?.!()]+?)(?: at all| whatsoever)?(?=\s*(?:[,;?.!()]|$))",
-    re.IGNORECASE,
+# a topic ruled out: "that has nothing to do with language models", "doesn't involve a language model at all",
+# "skipping anything about LLMs or robots", "where no language model is involved anywhere"
+RULED_OUT = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        r"\b(?:(?:that|which|and|but) )?(?:(?:has|have|had) nothing to do with|(?:does|do|did|is|are|was)(?:n't| not) "
+        r"(?:involve|use|touch|include|cover|deal with|have anything to do with|about|involving|using|on)|"
+        r"(?:nothing|none) (?:about|involving|using|on))"
+        r" (?:any |an? |the )?(?P<topic>[^,;?.!()]+?)(?: at all| whatsoever)?(?=\s*(?:[,;?.!()]|$))",
+        r"\b(?:skipping|skip|excluding|exclude|ignoring|ignore|leaving out|leave out|minus|except(?: for)?|"
+        r"other than|apart from|aside from) (?:anything|everything|any(?: papers?| ones?| work)?|the (?:ones|papers)|"
+        r"papers|ones)(?: (?:that (?:are|is) )?(?:about|on|involving|with|using|related to|touching))?"
+        r" (?P<topic>(?!(?:19|20)\d\d)[a-z][^,;?.!()]*?)(?=\s*(?:[,;?.!():]|$))",
+        r"\b(?:where|in which|with) no (?P<topic>[\w -]{2,40}?) (?:is|are|was|were|gets?) (?:involved|used|present)\b"
+        r"(?: anywhere| at all)?",
+    )
 )
 FIRST_AUTHOR = re.compile(
     r"\b(?:is |was |as )?(?:the )?(?:first|lead)[- ]author(?:ed)?\b|\bfirst-authored by\b", re.IGNORECASE
@@ -671,16 +694,21 @@ PURPOSE = re.compile(
     r"report|presentation|seminar|lecture|poster|wiki(?: page)?|post|episode|interview)(?: intro)?\s*[:,]",
     re.IGNORECASE,
 )
+# what the answer is needed for: "conference bio needs his h-index", "assigning reviewers for a workshop and need to
+# know his areas"
+NEEDED_FOR = re.compile(r"^\s*(?:[\w'-]+ ){1,8}?(?:and )?(?:i |we )?(?:needs?|wants?)(?: to know)?\b", re.IGNORECASE)
 HYPOTHETICAL = re.compile(r"^\s*if\b[^,?]*,(?=.*\bwould\b)", re.IGNORECASE)
 # a leading sentence that asks nothing is the asker's context: "writing a grant section. can you sum up his
 # themes?", "trivia for journal club: what's his newest paper?", "chem PhD here: which of his is the newest?"
 LEAD_SENTENCE = re.compile(r"^[^?.!:]*?[\w)'\"](?:[.!:]|\s[-–—])\s+(?=\S)")
-ASKS = re.compile(
-    r"\?|\b(?:what|what's|whats|which|how|who|whom|whose|when|where|why|can|could|would|is|are|was|were|does|did|do|"
+ASK_WORDS = (
+    r"(?:what|what's|whats|which|how|who|whom|whose|when|where|why|can|could|would|is|are|was|were|does|did|do|"
     r"has|have|any|list|give|gimme|show|tell|name|sum|summari[sz]e|enumerate|compare|explain|describe|find|pull|"
-    r"need|want|looking)\b",
-    re.IGNORECASE,
+    r"need|want|looking)\b"
 )
+ASKS = re.compile(rf"\?|\b{ASK_WORDS}", re.IGNORECASE)
+# a sentence that opens with one ("im a chemist who got added here." asks nothing)
+OPENS_ASKING = re.compile(rf"^\W*(?:(?:hey|hi|ok|okay|so|also|and|but|pls|please|yo)\W+)*{ASK_WORDS}", re.I)
 
 
 def without_context(text: str, owner: str) -> str:
@@ -689,7 +717,7 @@ def without_context(text: str, owner: str) -> str:
     of_him = re.compile(rf"\b(?:he|his|him|himself|{'|'.join(map(re.escape, name_tokens(owner)))})\b", re.IGNORECASE)
     while (
         (lead := LEAD_SENTENCE.match(text))
-        and not ASKS.search(lead.group())
+        and not OPENS_ASKING.search(lead.group())
         and not of_him.search(lead.group())
         and ASKS.search(text[lead.end() :])
     ):
@@ -713,7 +741,8 @@ ON_A_TOPIC = re.compile(r"\b(?:work|papers?|research|publications) (?:on|about) 
 LAYOUT_READS = ("overview", "lookup", "definition", "comparison")
 COMPARISON = re.compile(
     r"\b(?:compare[ds]?|comparison|comparing|vs\.?|versus|differen(?:t|ce|ces|tly)|differ|distinguish|contrast|"
-    r"similarit(?:y|ies)|in common|better than|relate to|relation(?:ship)? between)\b",
+    r"similarit(?:y|ies)|in common|better than|relate to|relation(?:ship)? between|(?:line|stack|measure) up|"
+    r"(?:how|what) (?:does|did|do|would) each(?: one| of them)?|how alike)\b",
     re.IGNORECASE,
 )
 # a cue that joins the things named into one comparison ("X, Y and Z. contrast them"), unlike "compared against"
@@ -768,7 +797,7 @@ FILLER = frozenset(
     listed split arxiv looking specifically counts e.g eg i.e ie dealt dated besides they're theyre snapshot
     touches touched touching restricted restrict called titled back apparently builds
     handful i'm im attached chronologically chronological entry entries grab read
-    listing enumerate
+    listing enumerate carries carry bears before after
     """.split()
 )
 
@@ -846,8 +875,16 @@ def plan_question(
     text = replace_person(text, context.owner if context.person else "", "he", "his")  # "igor's" → "his"
     set_aside = " ".join(match.group() for match in NEGATED.finditer(text))
     text = NEGATED.sub(" ", text).strip()  # "(not the robot ones)": what is not asked for is no topic or filter
-    ruled_out = " ".join(match.group("topic") for match in RULED_OUT.finditer(text))
-    text = RULED_OUT.sub(" ", text).strip()
+    # each topic apart: "skipping anything about LLMs or robots" rules out the papers on either
+    ruled_out = [
+        topic
+        for pattern in RULED_OUT
+        for match in pattern.finditer(text)
+        for side in re.split(r"\s+(?:or|and|nor)\s+|\s*/\s*", match.group("topic"), flags=re.IGNORECASE)
+        if (topic := _topic(side, [], context))
+    ]
+    for pattern in RULED_OUT:
+        text = pattern.sub(" ", text).strip()
     consumed: list[tuple[int, int]] = []  # spans taken by names, filters and cues
 
     phrase_spans: list[tuple[tuple[int, int], str]] = []
@@ -874,7 +911,7 @@ def plan_question(
         consumed[:] = [span for span in consumed if span not in category_spans]
         filters = filters.model_copy(update={"category": None})
     # "if he gave a keynote on his papers, what would its sections be?": what the if-clause supposes is not asked for
-    asked = PURPOSE.sub(" ", HYPOTHETICAL.sub(" ", without_context(text, context.owner)))
+    asked = NEEDED_FOR.sub(" ", PURPOSE.sub(" ", HYPOTHETICAL.sub(" ", without_context(text, context.owner))))
     if EXPLAINED.search(text):  # "explain it like i'm a first year grad student" asks nothing about students
         asked = AUDIENCE.sub(" ", asked)
     missing = next((what for pattern, what in NOT_IN_PROFILE if pattern.search(asked)), None)
@@ -917,6 +954,8 @@ def plan_question(
         or filters.author
         or filters.year_from
         or filters.year_to
+        or filters.date_from
+        or filters.date_to
         or ("with_code" not in metrics and filters.has_code)
     ):
         metrics = [key for key in metrics if key not in ("first_paper", "last_paper")]
@@ -1052,7 +1091,7 @@ def plan_question(
         metrics=metrics,
         missing=missing,
         exclude=exclude,
-        set_aside=_topic(ruled_out, [], context) if intent in (*SET_INTENTS, "overview") else "",
+        set_aside=", ".join(ruled_out) if intent in (*SET_INTENTS, "overview") else "",
         examples=examples,
         alternatives=alternatives,
     )
@@ -1135,10 +1174,12 @@ def _compared(text: str, consumed: list[tuple[int, int]], context: PlanContext) 
     # then the one with the most operands
     clause = max(clauses, key=lambda c: (names_in(c), len(OPERAND_SPLIT.findall(c))))
     offset = text.index(clause)
+    # an aside in brackets describes an operand, it is none ("ALPT (fills in missing actions)")
+    masked = re.sub(r"\([^()]*\)", lambda aside: " " * len(aside.group()), text)
     operands = []
     position = offset
-    for part in OPERAND_SPLIT.split(clause):
-        start = text.index(part, position) if part else position
+    for part in OPERAND_SPLIT.split(masked[offset : offset + len(clause)]):
+        start = masked.index(part, position) if part else position
         position = start + len(part)
         if any(s < start + len(part) and start < e for s, e in consumed):
             continue  # names a known paper
@@ -1477,7 +1518,9 @@ def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] |
         if authors:
             return authors[0], match.span(1)
     for match in re.finditer(
-        r"\b([A-Za-z]{5,})(?:['’]s)?\s+(?:collabs?|collaborations?|co-?authored|papers?|work)\b", text, re.IGNORECASE
+        r"\b([A-Za-z]{5,})(?:['’]s)?(?:\s+|-)(?:collabs?|collaborations?|co-?authored|papers?|work)\b",
+        text,
+        re.IGNORECASE,
     ):  # "abbeel collabs", "levine papers": a surname only one co-author has
         authors = context.by_surname.get(match.group(1).casefold(), [])
         if len(authors) == 1:

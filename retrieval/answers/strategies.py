@@ -22,6 +22,7 @@ from retrieval.answers.extractive import (
     llm_cited_answer,
     score_sentences,
     topic_is_foreign,
+    topic_words,
 )
 from retrieval.answers.metadata import answer_metrics, citation, paper_listing
 from retrieval.answers.plan import (
@@ -46,7 +47,7 @@ from retrieval.metrics import compute_metrics
 from retrieval.models import Answer, Citation, MetricSnapshot, MetricsReport, Paper, PaperFilter, SearchHit
 from retrieval.settings import Settings
 from retrieval.text.figures import figures, states_a_figure
-from retrieval.text.lexical import STOPWORDS, split_sentences, terms
+from retrieval.text.lexical import STOPWORDS, spelled_out, split_sentences, terms
 from retrieval.text.names import name_tokens, replace_person
 
 INTRODUCES = re.compile(
@@ -95,7 +96,7 @@ def asks_about_person(question: str, owner: str) -> bool:
     """A question about the person, not a research topic: "what's his erdos number", "is igor's group hiring",
     "what languages does igor code in"."""
     names = [re.escape(token) for token in name_tokens(owner)]
-    possessive = r"\b(?:" + "|".join(["his", "her", "their", *(f"{name}['’]?s" for name in names)]) + ")"
+    possessive = r"\b(?:" + "|".join(["his", "her", *(f"{name}['’]?s" for name in names)]) + ")"
     subject = r"\b(?:does|did|do|would|will|can|could) (?:" + "|".join(["he", "she", *names]) + r")\s+"
     return (
         any(
@@ -148,6 +149,8 @@ WORDED_RELATIVE = 0.5
 # a paper scoring this close to the best is on the topic without its rarest words; for the newest paper only the
 # best is: a newer paper brushing the topic often scores close ("low-resource languages": GenMS beside Gemini 1.5)
 CLOSE_TO_BEST = 0.9
+CHATTER_WORDS = 2  # the most words the chat beside a filter has ("kindly", "for the wiki")
+RULED_OUT_RELATIVE = 0.6  # a ruled-out topic's papers: those scoring this share of its best
 FILTERED_KEY_RELATIVE = 0.3  # a filtered listing's paper using the topic's rarest word scores at least this share
 NEWEST_WORDED = 0.3  # a newest-first candidate using the topic's phrase scores at least this share of the best
 COVERAGE_HITS = 5  # the coverage model reads the sentences of this many top papers
@@ -408,20 +411,15 @@ def answer_listing(ctx: AnswerContext) -> Answer:
     )
 
 
-def _names_a_set(paper_filter: PaperFilter) -> bool:
-    """A co-author or a category picks a set of papers the question is about ("sherry yang collabs? need the
-    full list"); a year alone does not ("who won the 2018 world cup?")."""
-    return bool(paper_filter.author or paper_filter.category)
-
-
 def _filter_is_the_question(ctx: AnswerContext) -> bool:
     """Whether a filtered question whose topic no paper covers is answered by its filter (with a note saying so)
-    rather than abstaining: a co-author or a category names the set; under a year or code filter, words far from
-    every abstract are chat ("all of 2023, kindly"), while a near topic ("2023 papers on drones") abstains."""
-    if _names_a_set(ctx.plan.filters):
+    rather than abstaining: a co-author names the set ("sherry yang collabs? need the full list"); under a year,
+    category or code filter, words far from every abstract are chat ("all of 2023, kindly"), while a near topic
+    ("2023 papers on drones", "wind turbine maintenance, any ML papers?") abstains."""
+    if ctx.plan.filters.author:
         return True
-    if not has_filter(ctx.plan.filters):
-        return False
+    if not has_filter(ctx.plan.filters) or len(topic_words(ctx.plan.topic)) > CHATTER_WORDS:
+        return False  # (a long topic far from every abstract is a subject no paper has, not chat)
     hits = ctx.searcher.search(ctx.plan.topic, k=COVERAGE_HITS, paper_filter=PaperFilter(profile=ctx.profile_id))
     topic_vector = np.asarray(ctx.vectors.embeddings.embed_query(ctx.plan.topic))
     return best_sentence_cosine(topic_vector, hits, ctx.vectors) < ctx.settings.chatter_topic_cosine
@@ -549,12 +547,17 @@ def _asked_sentence(ctx: AnswerContext, paper: Paper, shown: tuple[str | None, .
 
 
 def _operand_hits(ctx: AnswerContext, operand: str) -> list[SearchHit]:
-    """The papers a compared thing may be; of its year when it gives one ("the 2022 connect task paper")."""
+    """The papers a compared thing may be; of its year when it gives one ("the 2022 connect task paper"), by an
+    author it names when one is ("shuang li's LM-initialized policies")."""
     year = re.search(rf"\b{YEAR}$", operand)
-    if year is None:
-        return ctx.search(operand, OPERAND_CANDIDATES)
-    of_year = [hit for hit in ctx.search(operand, TOPIC_CANDIDATES) if hit.paper.year == int(year.group())]
-    return of_year[:OPERAND_CANDIDATES]
+    hits = ctx.search(operand, OPERAND_CANDIDATES if year is None else TOPIC_CANDIDATES)
+    if year is not None:
+        hits = [hit for hit in hits if hit.paper.year == int(year.group())]
+    written = operand.casefold()
+    by_named = [
+        hit for hit in hits if any(author.casefold() in written for author in hit.paper.authors if author != ctx.owner)
+    ]
+    return (by_named or hits)[:OPERAND_CANDIDATES]
 
 
 def answer_comparison(ctx: AnswerContext) -> Answer:
@@ -929,8 +932,8 @@ def _beyond_the_abstract(ctx: AnswerContext) -> bool:
 
 def answer_question(ctx: AnswerContext) -> Answer:
     if ctx.plan.set_aside:  # "newest paper with yilun du that has nothing to do with language models"
-        ruled_out = _on_topic(ctx, ctx.plan.set_aside, TOPIC_CANDIDATES, "listing") or []
-        plan = ctx.plan.model_copy(update={"exclude": [*ctx.plan.exclude, *(paper.id for paper in ruled_out)]})
+        ruled_out = [paper_id for topic in ctx.plan.set_aside.split(", ") for paper_id in _ruled_out(ctx, topic)]
+        plan = ctx.plan.model_copy(update={"exclude": [*ctx.plan.exclude, *ruled_out]})
         ctx = replace(ctx, plan=plan)
     if ctx.plan.intent == "lookup" and _beyond_the_abstract(ctx):
         return _beyond_the_named_abstract(ctx, ctx.by_id[ctx.plan.papers[0]])
@@ -939,6 +942,15 @@ def answer_question(ctx: AnswerContext) -> Answer:
         # "does igor enjoy hiking?": no paper covers it because it is about him, not his research
         return _as_missing(ctx, "that (it holds no personal or biographical details)")
     return answer
+
+
+def _ruled_out(ctx: AnswerContext, topic: str) -> list[str]:
+    """The papers on a topic the question rules out, generously: one left in by mistake is the wrong answer, while
+    one too many left out rarely is the one asked for."""
+    hits = ctx.search(spelled_out(topic), TOPIC_CANDIDATES)
+    if not hits or not covers(ctx, topic, hits):
+        return []
+    return [hit.paper.id for hit in hits if hit.score >= RULED_OUT_RELATIVE * hits[0].score]
 
 
 def _beyond_the_named_abstract(ctx: AnswerContext, paper: Paper) -> Answer:

@@ -19,6 +19,23 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 ACRONYM_PLURAL = re.compile(r"[b-df-hj-np-tv-xz]{3,5}s")  # "llms", "ebms", "gnns": no vowel (not "rts" → "rt")
 SHORT_FORMS = {"math": "mathemat", "maths": "mathemat"}  # the stem of the word they shorten ("mathematical")
 ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "vs.", "cf.", "etc.", "approx.", "Fig.", "Eq.")
+# the field's acronyms, written out where a paper may spell the words instead ("LLMs" in a question, "large
+# language models" in an abstract)
+ACRONYMS = {
+    "llm": "large language model",
+    "lm": "language model",
+    "vlm": "vision-language model",
+    "rl": "reinforcement learning",
+    "marl": "multi-agent reinforcement learning",
+    "nlp": "natural language processing",
+    "ebm": "energy-based model",
+}
+ACRONYM = re.compile(rf"\b({'|'.join(ACRONYMS)})s?\b", re.IGNORECASE)
+
+
+def spelled_out(text: str) -> str:
+    """`text` with the field's acronyms followed by their words: "LLMs" → "LLMs (large language model)"."""
+    return ACRONYM.sub(lambda match: f"{match.group()} ({ACRONYMS[match.group(1).casefold()]})", text)
 
 
 @lru_cache(maxsize=1)
