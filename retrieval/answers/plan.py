@@ -170,6 +170,12 @@ PAPER_LINKS = "links, DOIs or BibTeX entries for papers"
 BEYOND_ABSTRACTS = (
     "details beyond the abstracts (results not stated there, hyperparameters, costs, page counts, code upkeep)"
 )
+# what running or training a named paper's model cost, which no abstract states ("carbon" alone is an element)
+RUNNING_COSTS = re.compile(
+    r"\bcarbon (?:footprint|emissions?|cost|impact)\b|\bcarbon\b(?=[^?!]{0,40}\b(?:emit\w*|footprint)\b)|"
+    r"\bco2\b|\bgreenhouse\b|\bgpu (?:memory|hours|requirements?)\b|\bvram\b|\bhow much (?:gpu|vram|ram)\b",
+    re.IGNORECASE,
+)
 NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), missing)
     for pattern, missing in (
@@ -339,19 +345,6 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "employment history",
         ),
         (r"\bself-?citations?\b", "citation counts without self-citations"),
-        (
-            # what running or training a model cost, which no abstract states ("carbon" alone is an element)
-            r"\bcarbon (?:footprint|emissions?|cost|impact)\b|\bcarbon\b(?=[^?!]{0,40}\b(?:emit\w*|footprint)\b)|"
-            r"\bco2\b|\bgreenhouse\b|\bgpu (?:memory|hours|requirements?)\b|\bvram\b|"
-            r"\bhow much (?:gpu|memory|compute|ram)\b",
-            BEYOND_ABSTRACTS,
-        ),
-        (
-            # "a grant report" is where the answer goes, not a grant
-            r"\bfund(?:ed|ing)\b|\bgrants?\b(?! (?:report|proposal|application))|\bhis salary\b|\bawards?\b|"
-            r"\bprizes?\b|\bhonou?rs?\b",
-            "funding or awards",
-        ),
         (r"\bpdfs?\b|\bfull text\b|\bsupplementary\b|\bappendix\b", "full texts"),
         (
             r"\b(?:peer|openreview|meta)[- ]?reviews?\b|\barea chairs?\b|\bwhat did (?:the )?reviewers\b|"
@@ -535,7 +528,8 @@ RULED_OUT = tuple(
         r"\b(?:skipping|skip|excluding|exclude|ignoring|ignore|leaving out|leave out|minus|except(?: for)?|"
         r"other than|apart from|aside from) (?:anything|everything|any(?: papers?| ones?| work)?|the (?:ones|papers)|"
         r"papers|ones)(?: (?:that (?:are|is) )?(?:about|on|involving|with|using|related to|touching))?"
-        r" (?P<topic>(?!(?:19|20)\d\d)[a-z][^,;?.!()]*?)(?=\s*(?:[,;?.!():]|$))",
+        r" (?P<topic>(?!(?:19|20)\d\d|(?:from|in|before|after|since|until|prior|dated|published|released)\b)"
+        r"[a-z][^,;?.!()]*?)(?=\s*(?:[,;?.!():]|$))",
         r"\b(?:where|in which|with) no (?P<topic>[\w -]{2,40}?) (?:is|are|was|were|gets?) (?:involved|used|present)\b"
         r"(?: anywhere| at all)?",
     )
@@ -694,9 +688,6 @@ PURPOSE = re.compile(
     r"report|presentation|seminar|lecture|poster|wiki(?: page)?|post|episode|interview)(?: intro)?\s*[:,]",
     re.IGNORECASE,
 )
-# what the answer is needed for: "conference bio needs his h-index", "assigning reviewers for a workshop and need to
-# know his areas"
-NEEDED_FOR = re.compile(r"^\s*(?:[\w'-]+ ){1,8}?(?:and )?(?:i |we )?(?:needs?|wants?)(?: to know)?\b", re.IGNORECASE)
 HYPOTHETICAL = re.compile(r"^\s*if\b[^,?]*,(?=.*\bwould\b)", re.IGNORECASE)
 # a leading sentence that asks nothing is the asker's context: "writing a grant section. can you sum up his
 # themes?", "trivia for journal club: what's his newest paper?", "chem PhD here: which of his is the newest?"
@@ -709,6 +700,13 @@ ASK_WORDS = (
 ASKS = re.compile(rf"\?|\b{ASK_WORDS}", re.IGNORECASE)
 # a sentence that opens with one ("im a chemist who got added here." asks nothing)
 OPENS_ASKING = re.compile(rf"^\W*(?:(?:hey|hi|ok|okay|so|also|and|but|pls|please|yo)\W+)*{ASK_WORDS}", re.I)
+
+
+# what the answer is needed for: "conference bio needs his h-index", "assigning reviewers for a workshop and need to
+# know his areas" (not a question's own words: "how much GPU memory do you need")
+NEEDED_FOR = re.compile(
+    rf"^\s*(?!{ASK_WORDS})(?:[\w'-]+ ){{1,8}}?(?:and )?(?:i |we )?(?:needs?|wants?)(?: to know)?\b", re.IGNORECASE
+)
 
 
 def without_context(text: str, owner: str) -> str:
@@ -917,6 +915,8 @@ def plan_question(
     missing = next((what for pattern, what in NOT_IN_PROFILE if pattern.search(asked)), None)
     if papers and missing is None and re.search(r"\bcit(?:ed|ations?)\b", text, re.IGNORECASE):
         missing = PAPER_CITATIONS  # "How many citations does RT-2 have?"
+    if papers and missing is None and RUNNING_COSTS.search(asked):
+        missing = BEYOND_ABSTRACTS  # "the carbon footprint of training gemini 1.5?" (not "has he studied carbon …")
     year_spans = [span for span in consumed if YEAR_ONLY.fullmatch(text[span[0] : span[1]].split()[-1])]
     before_metrics = list(consumed)
     metrics = [key for keys, pattern in METRIC_CUES for key in keys if _take(pattern, text, consumed, year_spans)]
