@@ -413,14 +413,20 @@ def answer_listing(ctx: AnswerContext) -> Answer:
 
 def _filter_is_the_question(ctx: AnswerContext) -> bool:
     """Whether a filtered question whose topic no paper covers is answered by its filter (with a note saying so)
-    rather than abstaining: a co-author names the set ("sherry yang collabs? need the full list"); under a year,
-    category or code filter, words far from every abstract are chat ("all of 2023, kindly"), while a near topic
-    ("2023 papers on drones", "wind turbine maintenance, any ML papers?") abstains."""
+    rather than abstaining: a co-author names the set ("sherry yang collabs? need the full list"), and so does a
+    category when papers outside it cover the topic; under a year, category or code filter, a few words far from
+    every abstract are chat ("all of 2023, kindly"), while a near topic ("2023 papers on drones", "wind turbine
+    maintenance, any ML papers?") abstains."""
     if ctx.plan.filters.author:
         return True
-    if not has_filter(ctx.plan.filters) or len(topic_words(ctx.plan.topic)) > CHATTER_WORDS:
-        return False  # (a long topic far from every abstract is a subject no paper has, not chat)
+    if not has_filter(ctx.plan.filters):
+        return False
     hits = ctx.searcher.search(ctx.plan.topic, k=COVERAGE_HITS, paper_filter=PaperFilter(profile=ctx.profile_id))
+    unfiltered = replace(ctx, plan=ctx.plan.model_copy(update={"filters": PaperFilter()}))
+    if ctx.plan.filters.category and covers(unfiltered, ctx.plan.topic, hits):
+        return True  # "language models, only robotics, up to 2021": other papers have the topic, not these
+    if len(topic_words(ctx.plan.topic)) > CHATTER_WORDS:
+        return False  # (a long topic far from every abstract is a subject no paper has, not chat)
     topic_vector = np.asarray(ctx.vectors.embeddings.embed_query(ctx.plan.topic))
     return best_sentence_cosine(topic_vector, hits, ctx.vectors) < ctx.settings.chatter_topic_cosine
 
