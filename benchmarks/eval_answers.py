@@ -80,6 +80,9 @@ HALVES = [
     "check44",
     "check45",
     "check46",
+    "check47",
+    "check48",
+    "check49",
 ]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 
