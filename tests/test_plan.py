@@ -1166,3 +1166,49 @@ def test_more_ways_to_rule_a_topic_out(question: str, set_aside: str) -> None:
 def test_an_aside_in_brackets_describes_an_operand_but_is_none() -> None:
     compared = plan("Brax (a physics engine), VeLO (learned optimizers) and ReST: how do their approaches line up?")
     assert compared.intent == "comparison" and compared.compared == ["ReST"]
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("did brax ever win a best paper award?", "funding or awards"),
+        ("who funded the VeLO compute? any grant?", "funding or awards"),
+        ("is there a recorded talk on the γ-model paper?", "talks, slides or videos"),
+        # a topic whose words are also data the profile lacks, asked about as a topic
+        ("LLMs writing review comments on pull requests, anything like that from him?", None),
+        ("does he have a github profile?", "GitHub activity or download statistics"),
+    ],
+)
+def test_awards_talks_and_topics_worded_like_missing_data(question: str, missing: str | None) -> None:
+    assert plan(question).missing == missing
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "podcast host here, prepping to interview him. what are his main research areas?",
+        "what problems does he keep coming back to across his career? big picture pls",
+    ],
+)
+def test_an_overview_asked_beside_where_it_is_for_is_an_overview(question: str) -> None:
+    assert (plan(question).intent, plan(question).missing) == ("overview", None)
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("who he's published with most, and his h-index", ["top_coauthors", "h_index"]),
+        ("how many papers he had in 2021, and his total citation count", ["by_year", "citations"]),
+        ("what's the newest one called, and his novelty?", ["last_paper", "novelty"]),
+        ("how many papers in 2023, and was it actually his peak?", ["by_year", "peak_year"]),
+    ],
+)
+def test_metrics_asked_beside_others(question: str, metrics: list[str]) -> None:
+    planned = plan(question)
+    assert set(metrics) <= set(planned.metrics) and planned.missing is None
+
+
+def test_named_papers_with_what_they_share_are_ordered_by_date_unfiltered() -> None:
+    planned = plan("VeLO, ALPT and melting pot 2.0 all came out in nov 2022. which of the three is the latest?")
+    assert planned.intent == "recency" and len(planned.papers) == 3
+    assert planned.filters.model_dump(exclude_defaults=True) == {}

@@ -176,6 +176,17 @@ RUNNING_COSTS = re.compile(
     r"\bco2\b|\bgreenhouse\b|\bgpu (?:memory|hours|requirements?)\b|\bvram\b|\bhow much (?:gpu|vram|ram)\b",
     re.IGNORECASE,
 )
+# data the profile lacks whose words are often where the asker is or what the answer is for ("a podcast episode",
+# "our discord", "his career"): an overview asked for beside them is still an overview
+WHERE_ASKED = (
+    "publication venues",
+    "contact details or personal pages",
+    "talks, slides or videos",
+    "employment history",
+)
+# data the profile lacks whose words may name a research topic ("pull requests", "scanned PDFs")
+TOPIC_WORDS_TOO = ("GitHub activity or download statistics", "full texts")
+TOPIC_WORDS_TOO_LENGTH = 4  # the fewest words of a topic asked about ("his github activity" is no topic)
 NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), missing)
     for pattern, missing in (
@@ -214,7 +225,8 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             # not "total citations + how many papers he had in 2022": no paper count between
             r"\b(?:citations?|cites)\b(?:(?!\bpapers?\b).)*\b(?:grow|grown|growth|year over year|per year|each year|"
             r"trend|(?:19|20)\d\d\b(?! papers?\b))|"
-            r"\b(?:19|20)\d\d\b(?:(?!\bpapers?\b).)*\b(?:citations?|cites)\b",
+            # (not "papers he had in 2021, and his total citation count": another ask between)
+            r"\b(?:19|20)\d\d\b(?:(?!\bpapers?\b|,|\band\b).)*\b(?:citations?|cites)\b",
             "a year-by-year history of the h-index or citations",
         ),
         (
@@ -334,7 +346,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\b(?:any|his|some|recorded|invited|recent|given|gave|public) talks\b|\btalks\b(?! (?:about|to|with)\b)|"
             r"\bkeynotes?\b|\byoutube (?:channel|videos?|talks?|lectures?)\b|"
             r"\b(?:on|his) youtube\b|\bpodcasts?\b|\bslides\b|"
-            r"\binterviews?\b|\b(?:give|gave|a) talk\b|\brecorded lectures?\b",
+            r"\binterviews?\b|\b(?:give|gave|a) talk\b|\brecorded (?:lectures?|talks?|videos?)\b",
             "talks, slides or videos",
         ),
         (
@@ -345,6 +357,12 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "employment history",
         ),
         (r"\bself-?citations?\b", "citation counts without self-citations"),
+        (
+            # "a grant report" is where the answer goes, not a grant
+            r"\bfund(?:ed|ing)\b|\bgrants?\b(?! (?:report|proposal|application))|\bhis salary\b|\bawards?\b|"
+            r"\bprizes?\b|\bhonou?rs?\b",
+            "funding or awards",
+        ),
         (r"\bpdfs?\b|\bfull text\b|\bsupplementary\b|\bappendix\b", "full texts"),
         (
             r"\b(?:peer|openreview|meta)[- ]?reviews?\b|\barea chairs?\b|\bwhat did (?:the )?reviewers\b|"
@@ -454,7 +472,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             ("top_coauthors",),
             r"\bco-?authors?\b|\bco-?authored with\b|\bcollaborat\w*\b|\bworks? with (?:the )?most\b|"
             r"\bwho (?:does|has) he (?:work|written|write|publish)\w* with\b|"
-            r"\b(?:writes?|works?|publish(?:es)?) with (?:the )?most\b",
+            r"\b(?:wr(?:ites?|itten|ote)|work(?:s|ed)?|publish(?:es|ed)?) with (?:the )?most\b",
         ),
         (
             ("affiliations",),
@@ -484,7 +502,8 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"\b(?:latest|newest|most recent|last) listed ones?\b|"
             r"\b(?:latest|newest|most recent) one (?:on|in) (?:his|the) profile\b|"
             r"(?<=, )(?:the )?(?:latest|newest|most recent) one\b(?=,| and\b)|"
-            r"\btitle of the (?:latest|newest|most recent)\b(?=\s*(?:[,;?]|and\b|$))|"
+            r"\btitle of (?:the|his) (?:latest|newest|most recent)\b(?=\s*(?:[,;?]|and\b|$))|"
+            r"\b(?:latest|newest|most recent) one called\b|"
             # "the earliest paper on his profile and the most recent one"
             r"(?<=\band )(?:the |his )?(?:latest|newest|most recent|last) one\b(?=\s*\?*$)",
         ),
@@ -495,7 +514,8 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"\bbusiest(?: year)?\b|\bmost prolific\b(?! co-?authors?| collaborators?)|\byear with (?:the )?most\b|"
             r"\byears?\b[^?.]{0,50}\b(?:paper count|output|papers?|publications?)\b[^?.]{0,20}\bpeak(?:ed|s)?\b|"
             r"\b(?:which|what) (?:of those )?years? (?:is|was) (?:the )?peak\b|"
-            r"\byear (?:he|she) (?:published|put out|wrote) (?:the )?most\b",
+            r"\byear (?:he|she) (?:published|put out|wrote) (?:the )?most\b|"
+            r"\b(?:was|is) (?:it|that|(?:19|20)\d\d) (?:actually |really )?(?:his|the) peak\b",
         ),
         (
             ("by_category",),
@@ -585,7 +605,9 @@ LINE_OF_WORK = re.compile(
 DATES_COMPARED = re.compile(
     r"\bwhich\b[^?.]{0,60}?\b(?:came out|come out|published|released|appeared|dropped|posted|out|landed|is|was|one|"
     r"paper|first|last)\s+(?:later|earlier|first|last|newer|older|more recent(?:ly)?|sooner|most recent(?:ly)?)\b|"
-    r"\bwhich (?:one |paper )?(?:is |was )?(?:the )?(?:newer|older|more recent|later|earlier|oldest|newest)\b",
+    r"\bwhich (?:one |paper )?(?:of (?:the|these|those|them) (?:two|three|four|\d|papers|ones) |of (?:them|those) )?"
+    r"(?:is |was |came )?(?:the )?(?:newer|older|more recent|later|earlier|oldest|newest|latest|last|first|"
+    r"most recent|earliest)\b",
     re.IGNORECASE,
 )
 ASKS_NEWEST = re.compile(
@@ -651,6 +673,7 @@ EXPLAINED = re.compile(
 # asks for the work laid out, whatever else it asks: "snapshot of 2020", "what did that year's output cover?"
 SURELY_OVERVIEW = re.compile(
     r"\b(?:overview|summar(?:y|ize|ise)|rundown|run-down|recap|snapshot|big picture|themes)\b|"
+    r"\b(?:main|research) areas\b|\bareas of (?:research|expertise)\b|"
     r"\bwhat (?:was|were|is|has) he (?:been )?(?:working on|up to|doing)\b|\bbeen up to\b|"
     r"\bwhat did [\w' ]{0,30}\bcover\b",
     re.IGNORECASE,
@@ -707,6 +730,24 @@ OPENS_ASKING = re.compile(rf"^\W*(?:(?:hey|hi|ok|okay|so|also|and|but|pls|please
 NEEDED_FOR = re.compile(
     rf"^\s*(?!{ASK_WORDS})(?:[\w'-]+ ){{1,8}}?(?:and )?(?:i |we )?(?:needs?|wants?)(?: to know)?\b", re.IGNORECASE
 )
+
+
+# a question whether a topic is in the work at all ("has he worked on X", "any papers on X", "anything about X",
+# "X - has he written about it?", "X, did he work on that?": the question may open after a dash or a comma;
+# "X, anything from igor?"); the subject is a pronoun or one of the owner's names
+ASKS_IF_COVERED = re.compile(
+    r"(?:^|\s[-–—]\s|[,;:.]\s)\W*(?:so\s+|and\s+|hey\s+|also\s+)?(?:(?:has|did|does|have)\s+(?P<subject>\w+)|"
+    r"is there|are there)\b|"
+    r"\b(?:any|anything|something)\s+(?:\w+\s+){0,3}?(?:on|about|regarding|in|with|involving|from)\b",
+    re.IGNORECASE,
+)
+PRONOUNS = frozenset({"he", "she", "they", "him", "her", "his"})
+
+
+def asks_if_covered(question: str, owner: str) -> bool:
+    match = ASKS_IF_COVERED.search(question)
+    subject = match and match.group("subject")
+    return bool(match) and (not subject or subject.casefold() in PRONOUNS | set(name_tokens(owner)))
 
 
 def without_context(text: str, owner: str) -> str:
@@ -795,7 +836,7 @@ FILLER = frozenset(
     listed split arxiv looking specifically counts e.g eg i.e ie dealt dated besides they're theyre snapshot
     touches touched touching restricted restrict called titled back apparently builds
     handful i'm im attached chronologically chronological entry entries grab read
-    listing enumerate carries carry bears before after
+    listing enumerate carries carry bears before after close closes closed timeline
     """.split()
 )
 
@@ -913,6 +954,8 @@ def plan_question(
     if EXPLAINED.search(text):  # "explain it like i'm a first year grad student" asks nothing about students
         asked = AUDIENCE.sub(" ", asked)
     missing = next((what for pattern, what in NOT_IN_PROFILE if pattern.search(asked)), None)
+    if missing in WHERE_ASKED and SURELY_OVERVIEW.search(text):
+        missing = None  # "podcast host prepping an interview: his main research areas?" asks for his work laid out
     if papers and missing is None and re.search(r"\bcit(?:ed|ations?)\b", text, re.IGNORECASE):
         missing = PAPER_CITATIONS  # "How many citations does RT-2 have?"
     if papers and missing is None and RUNNING_COSTS.search(asked):
@@ -939,6 +982,9 @@ def plan_question(
     if EXPLAINED.search(text):
         _take(AUDIENCE, text, consumed)
     topic = _topic(text, consumed, context, filters.category)
+    topical = not papers and len(topic.split()) >= TOPIC_WORDS_TOO_LENGTH and asks_if_covered(text, context.owner)
+    if missing in TOPIC_WORDS_TOO and topical:
+        missing = None  # "pull requests reviewed by LLMs, anything from him?": a topic, not his GitHub's statistics
     if soft and topic:  # "multi-agent stuff, including the LLM society things": the area is part of the topic
         consumed.remove(soft[0])
         filters = filters.model_copy(update={"category": None})
@@ -1050,6 +1096,7 @@ def plan_question(
         topic = ""
     if len(papers) >= 2 and DATES_COMPARED.search(text):  # "RT-1 or RT-2, which came out later?"
         intent = "recency"
+        filters = PaperFilter()  # ("both 2021, both with code": what the papers named share filters nothing)
     if intent == "comparison":  # "COMET vs the 2020 EBM paper": the year picks a paper, it filters nothing
         filters = PaperFilter()
     if "by_year" in metrics and PER_YEAR.search(text):  # "counts per year, like 2017: x": the year is an example

@@ -35,6 +35,7 @@ from retrieval.answers.plan import (
     TOTAL_COUNTS,
     YEAR,
     QueryPlan,
+    asks_if_covered,
     has_filter,
 )
 from retrieval.answers.sentence_filters import POINTER
@@ -86,10 +87,13 @@ PERSONAL_NOUN = (
 # "does igor code in ...", "would he recommend ...": the owner doing something other than research
 PERSONAL_VERBS = r"(?:code|recommend|enjoy|love|hate|live|speak|feel|believe|vote|mentor|hire|earn|travel|eat|drink)s?"
 # after "his", words that qualify his work rather than name something personal ("his early work", "his RL papers")
-NOT_PERSONAL = frozenset(
-    "that which who whose own early earlier recent latest newest first last main other best most new old older "
-    "biggest key major favorite rl ml llm nlp robotics robot language".split()
-)
+NOT_PERSONAL = (
+    frozenset(
+        "that which who whose own early earlier recent latest newest first last main other best most new old older "
+        "biggest key major favorite rl ml llm nlp robotics robot language timeline".split()
+    )
+    | STOPWORDS
+)  # ("get her to stop": no noun follows)
 
 
 def asks_about_person(question: str, owner: str) -> bool:
@@ -108,24 +112,6 @@ def asks_about_person(question: str, owner: str) -> bool:
         )
         is not None
     )
-
-
-# a question whether a topic is in the work at all ("has he worked on X", "any papers on X", "anything about X",
-# "X - has he written about it?", "X, did he work on that?": the question may open after a dash or a comma;
-# "X, anything from igor?"); the subject is a pronoun or one of the owner's names
-ASKS_IF_COVERED = re.compile(
-    r"(?:^|\s[-–—]\s|[,;:.]\s)\W*(?:so\s+|and\s+|hey\s+|also\s+)?(?:(?:has|did|does|have)\s+(?P<subject>\w+)|"
-    r"is there|are there)\b|"
-    r"\b(?:any|anything|something)\s+(?:\w+\s+){0,3}?(?:on|about|regarding|in|with|involving|from)\b",
-    re.IGNORECASE,
-)
-PRONOUNS = frozenset({"he", "she", "they", "him", "her", "his"})
-
-
-def asks_if_covered(question: str, owner: str) -> bool:
-    match = ASKS_IF_COVERED.search(question)
-    subject = match and match.group("subject")
-    return bool(match) and (not subject or subject.casefold() in PRONOUNS | set(name_tokens(owner)))
 
 
 RECENT_COUNT = 3
