@@ -1212,3 +1212,17 @@ def test_named_papers_with_what_they_share_are_ordered_by_date_unfiltered() -> N
     planned = plan("VeLO, ALPT and melting pot 2.0 all came out in nov 2022. which of the three is the latest?")
     assert planned.intent == "recency" and len(planned.papers) == 3
     assert planned.filters.model_dump(exclude_defaults=True) == {}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("his last paper with yilun du before the calendar flipped to 2022?", {"year_to": 2021, "author": "Yilun Du"}),
+        ("which computation-and-language paper came last?", {"category": "CL"}),
+        ("every cs.CL paper from 2023 through now, don't skip the tech reports", {"year_from": 2023, "category": "CL"}),
+    ],
+)
+def test_filters_in_the_words_of_check47_to_49(question: str, expected: dict) -> None:
+    planned = plan(question)
+    assert planned.filters.model_dump(exclude_defaults=True) == expected
+    assert not {"calendar", "flipped", "computation-and-language", "now", "skip", "tech"} & set(planned.topic.split())

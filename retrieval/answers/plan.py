@@ -68,6 +68,7 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             rf"\b(?:since|after|starting(?: in)?|post|(?<!no )(?<!not )(?:newer|later) than)[ -]"
             rf"(?:the (?:start|beginning) of )?{YEAR}\b|"
             rf"\b(?:from )?{YEAR}[ -](?:and|or)[ -](?:later|after|onwards?|newer|beyond)\b|"
+            rf"\bfrom {YEAR} (?:through|to|until|till|up to) (?:now|today|the present|present|date)\b|"
             # "2020 onwards", "2020 on?", "from 2021 on, …"; not a place ("2020 on his profile") or a topic ("in 2023
             # on crystals")
             rf"\b(?:from )?{YEAR} (?:onwards?|on(?=\s*(?:[,.?!;:)]|$|and\b|or\b|pls\b|please\b)))",
@@ -76,7 +77,10 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (
             rf"\b(?:before|prior to|until|up to|pre|older than|earlier than)[ -](?:and including )?(?:the end of )?"
             rf"{YEAR}\b|\b(?:through|thru|by the end of|no later than|in or before)(?: the end of)? {YEAR}\b|"
-            rf"\b{YEAR}[ -](?:and|or)[ -](?:earlier|before|older)\b|\b(?:(?:at|by) )?(?:the )?end of {YEAR}\b",
+            rf"\b{YEAR}[ -](?:and|or)[ -](?:earlier|before|older)\b|\b(?:(?:at|by) )?(?:the )?end of {YEAR}\b|"
+            # "before the calendar flipped to 2022" (before 2022 itself)
+            rf"\bbefore (?:the )?(?:calendar|year|clock) (?:flipped|turned|rolled over|ticked over|switched) (?:in)?to "
+            rf"{YEAR}\b",
             "to",
         ),
         (rf"\b(?:(?:within|during|throughout) )?{YEAR}\b", "year"),
@@ -124,7 +128,7 @@ OTHER_PEOPLE = re.compile(
 # --- categories in words; only as a filter when they qualify the papers ("robotics papers", "in the CL category") ---
 CATEGORY_WORDS = {
     "RO": r"robotics?|robot",
-    "CL": r"computation and language|language|nlp|natural[- ]language|computational linguistics",
+    "CL": r"computation[- ]and[- ]language|language|nlp|natural[- ]language|computational linguistics",
     "CV": r"vision|computer[- ]vision",
     "MA": r"multi-?agent",
     "LG": r"machine[- ]learning",
@@ -528,6 +532,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
 # what the question sets aside: "(not the robot ones)", "not the 2.0 report", "not just gym-style benchmarks",
 # "doesn't have to be filed under cs.RO"
 NEGATED = re.compile(
+    r"\b(?:do not|don'?t|dont) (?:skip|leave out|forget|miss|exclude|drop|omit) [^,;?.!()]*|"  # what to include too
     r"\(not [^()]*\)|"  # "(not PaLM-E or the original PaLM)"
     r"\((?:the |that )?[^()]{1,30} (?:guy|person|dude|prof|professor|researcher)\)|"  # "daniel freeman (the brax guy)"
     r",\s*not (?:just|only|merely) [\w -]{1,30}(?=[?.!]*$)|"  # "tested on real hardware, not just sim?"
@@ -836,7 +841,7 @@ FILLER = frozenset(
     listed split arxiv looking specifically counts e.g eg i.e ie dealt dated besides they're theyre snapshot
     touches touched touching restricted restrict called titled back apparently builds
     handful i'm im attached chronologically chronological entry entries grab read
-    listing enumerate carries carry bears before after close closes closed timeline
+    listing enumerate carries carry bears before after close closes closed timeline stopping
     """.split()
 )
 
