@@ -17,27 +17,20 @@ SEASONS = {"spring": (3, 5), "summer": (6, 8), "fall": (9, 11), "autumn": (9, 11
 MONTH = r"(" + "|".join(sorted([*MONTHS, *SEASONS], key=len, reverse=True)) + r")\.?"
 YEAR = r"((?:19|20)\d\d)"  # a year as a regex group (plan.py reads years with it too)
 
+# a bound; without its year where the question names one year ("in 2020, before the summer (so through may)")
+OWN_YEAR = rf"(?:(?: of)?,? {YEAR}\b|\b(?! \d))"
 MONTH_TO = re.compile(
     rf"\b(before|prior to|until|till|up to|through|thru|by|no later than|in or before)(?: the)?(?: end of)?"
-    rf" {MONTH}(?: of)?,? {YEAR}\b",
+    rf" {MONTH}{OWN_YEAR}",
     re.IGNORECASE,
 )
 MONTH_FROM = re.compile(
     rf"\b(since|after|from|starting(?: in)?|beginning(?: in)?|in or after)(?: the)?(?: (?:start|beginning) of)?"
-    rf" {MONTH}(?: of)?,? {YEAR}\b",
+    rf" {MONTH}{OWN_YEAR}",
     re.IGNORECASE,
 )
 # a month or season as a whole: "over the summer of 2022", "in march 2021", "during spring 2020"
 MONTH_SPAN = re.compile(rf"\b(?:in|during|over|within|across|from)(?: the)? {MONTH}(?: of)?,? {YEAR}\b", re.IGNORECASE)
-# a bound without its year, where the question names one year: "in 2020, before the summer (so through may)"
-MONTH_TO_SAME_YEAR = re.compile(
-    rf"\b(before|prior to|until|till|up to|through|thru|by|no later than)(?: the)?(?: end of)? {MONTH}\b(?! \d)",
-    re.IGNORECASE,
-)
-MONTH_FROM_SAME_YEAR = re.compile(
-    rf"\b(since|after|from|starting(?: in)?|beginning(?: in)?)(?: the)?(?: (?:start|beginning) of)? {MONTH}\b(?! \d)",
-    re.IGNORECASE,
-)
 MONTH_RANGE = re.compile(rf"\b{MONTH}\s*(?:-|–|to|through|thru)\s*{MONTH}(?:,? {YEAR})?", re.IGNORECASE)
 HALF = re.compile(rf"\b(?:the )?(first|1st|second|2nd) half of {YEAR}\b|\bH([12]) {YEAR}\b", re.IGNORECASE)
 
@@ -50,14 +43,9 @@ DATED_BY = re.compile(
 )
 # "when decision transformer came out, his most recent paper": the papers before it
 WHEN_RELEASED = re.compile(r"\b(?:when|by the time|at the time|as of when|back when)\s+(?:the\s+|his\s+)?$", re.I)
-RELEASE_VERB = re.compile(
-    r"came out|comes out|come out|appeared|landed|dropped|released|published|showed up|was out|"
-    r"went up|hit arxiv|was posted",
-    re.IGNORECASE,
-)
 RELEASED = re.compile(
     r"(?:\s+(?:paper|report|tech report|technical report|one|model|preprint))?"
-    r"(?:\s+(?:came out|comes out|come out|appeared|landed|dropped|was released|got released|was published|"
+    r"(?:\s+(?P<verb>came out|comes out|come out|appeared|landed|dropped|was released|got released|was published|"
     r"got published|showed up|was out|went up|hit arxiv|was posted))?"
     rf"(?:\s+(?:in|on) (?:\w+ )?{YEAR})?",
     re.IGNORECASE,
@@ -79,11 +67,10 @@ def month_bounds(text: str, consumed: list[tuple[int, int]]) -> dict[str, dt.dat
     bounds: dict[str, dt.date] = {}
     years = set(re.findall(YEAR, text))
     only_year = int(years.pop()) if len(years) == 1 else None
-    to_bounds = [(match, int(match.group(3))) for match in MONTH_TO.finditer(text)]
-    from_bounds = [(match, int(match.group(3))) for match in MONTH_FROM.finditer(text)]
-    if only_year is not None:
-        to_bounds += [(match, only_year) for match in MONTH_TO_SAME_YEAR.finditer(text)]
-        from_bounds += [(match, only_year) for match in MONTH_FROM_SAME_YEAR.finditer(text)]
+    to_bounds, from_bounds = (
+        [(match, int(match.group(3) or only_year)) for match in pattern.finditer(text) if match.group(3) or only_year]
+        for pattern in (MONTH_TO, MONTH_FROM)
+    )
     for match in MONTH_RANGE.finditer(text):  # "june-august 2022", "(june-august)" beside "the summer of 2022"
         year = int(match.group(3)) if match.group(3) else only_year
         if year is not None:
@@ -124,9 +111,10 @@ def paper_bound(text: str, span: tuple[int, int], date: dt.date) -> tuple[dict[s
     """A named paper (at `span`, published on `date`) used as a date: the bound, and the span of the words that say
     so ("before the gemini 1.5 report landed"); None when the paper is not used as a date."""
     before = DATED_BY.search(text[: span[0]])
-    end = RELEASED.match(text, span[1]).end()
+    released = RELEASED.match(text, span[1])
+    end = released.end()
     when = WHEN_RELEASED.search(text[: span[0]])
-    if not before and when and RELEASE_VERB.search(text, span[1], end):
+    if not before and when and released.group("verb"):
         return {"date_to": date - dt.timedelta(days=1)}, (when.start(), end)
     if not before:
         return None

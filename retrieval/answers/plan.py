@@ -987,8 +987,12 @@ def plan_question(
     if EXPLAINED.search(text):
         _take(AUDIENCE, text, consumed)
     topic = _topic(text, consumed, context, filters.category)
-    topical = not papers and len(topic.split()) >= TOPIC_WORDS_TOO_LENGTH and asks_if_covered(text, context.owner)
-    if missing in TOPIC_WORDS_TOO and topical:
+    if (
+        missing in TOPIC_WORDS_TOO
+        and not papers
+        and len(topic.split()) >= TOPIC_WORDS_TOO_LENGTH
+        and asks_if_covered(text, context.owner)
+    ):
         missing = None  # "pull requests reviewed by LLMs, anything from him?": a topic, not his GitHub's statistics
     if soft and topic:  # "multi-agent stuff, including the LLM society things": the area is part of the topic
         consumed.remove(soft[0])
