@@ -84,6 +84,16 @@ def test_the_newest_before_a_named_paper(seeded_service: ResearchService) -> Non
     [
         ("RT-1 or RT-2, which one came out later?", True),
         ("between VeLO and Brax, which was published first?", False),
+        ("is RT-2 newer than PaLM-E?", True),  # a paper after "newer than" is compared, not a date bound
+        # papers described, not named: each found as a comparison's operand is
+        (
+            "the two 2020 EBM papers (the continual learning one and improved contrastive divergence), which is older?",
+            False,
+        ),
+        (
+            "the semi-supervised one-shot imitation paper and the knowledge-graph hallucination one: which is newer?",
+            True,
+        ),
     ],
 )
 def test_named_papers_ordered_by_date(seeded_service: ResearchService, question: str, newest_first: bool) -> None:
@@ -91,6 +101,27 @@ def test_named_papers_ordered_by_date(seeded_service: ResearchService, question:
     dates = [next(p.date for p in PARSED.papers if p.id == citation.id) for citation in answer.citations]
     assert answer.intent == "recency" and len(dates) == 2
     assert dates == sorted(dates, reverse=newest_first)
+
+
+def test_three_papers_named_or_described_are_ordered_by_date(seeded_service: ResearchService) -> None:
+    question = (
+        "UniMat, the adversarial arithmetic paper and the silicon dopant one: which is the most recent of the three?"
+    )
+    answer = seeded_service.ask(question)
+    titles = [citation.title for citation in answer.citations]
+    assert answer.intent == "recency" and len(titles) == 3
+    assert titles[0].startswith("Learning and Controlling Silicon Dopant")
+    assert any(
+        title.startswith("Frontier Language Models are not Robust to Adversarial Arithmetic") for title in titles
+    )
+
+
+def test_still_the_newest_asks_for_the_newest_of_all(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask(
+        "is the gemini 2.5 report still the newest thing on his profile, or has something come out since?"
+    )
+    newest = max(PARSED.papers, key=lambda paper: paper.date)
+    assert answer.intent == "recency" and answer.citations[0].id == newest.id
 
 
 @pytest.mark.parametrize(

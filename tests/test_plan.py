@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from retrieval.answers.intents import IntentClassifier, without_owner
@@ -1226,3 +1228,27 @@ def test_filters_in_the_words_of_check47_to_49(question: str, expected: dict) ->
     planned = plan(question)
     assert planned.filters.model_dump(exclude_defaults=True) == expected
     assert not {"calendar", "flipped", "computation-and-language", "now", "skip", "tech"} & set(planned.topic.split())
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # an acronym beside its own words is the same topic said twice
+        (
+            "giving a 20 min reading-group talk on energy-based models. which ones should i pull, and what job does "
+            "the EBM do?",
+            "energy-based models",
+        ),
+        ("been a while since i checked - what's the most recent igor paper and what's it about in a sentence?", ""),
+        ("his robotics-category papers from before the LLM wave, i.e. 2021 and earlier", ""),
+    ],
+)
+def test_chat_around_the_question_is_no_topic(question: str, topic: str) -> None:
+    assert plan(question).topic == topic
+
+
+def test_a_paper_after_newer_than_is_a_date() -> None:
+    rt2 = next(paper for paper in PARSED.papers if paper.title.startswith("RT-2"))
+    plan_ = plan("anything newer than RT-2 on robot learning?")
+    assert plan_.papers == [] and plan_.filters.date_from == rt2.date + dt.timedelta(days=1)
+    assert plan_.topic == "robot learning"

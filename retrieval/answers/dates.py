@@ -37,7 +37,8 @@ HALF = re.compile(rf"\b(?:the )?(first|1st|second|2nd) half of {YEAR}\b|\bH([12]
 # "before GenMS came out", "right before RT-1 appeared", "after the gemini 1.5 report landed": the words before
 # a named paper that make it a date, and those after it that only say it was released
 DATED_BY = re.compile(
-    r"\b(?:(?:right|just|shortly|immediately|soon) )?(before|prior to|until|preceding|after|since|following)\s+"
+    r"\b(?:(?:right|just|shortly|immediately|soon) )?(before|prior to|until|preceding|after|since|following|"
+    r"(?:older|earlier) than|(?:newer|later|more recent) than)\s+"
     r"(?:the\s+|his\s+|that\s+|this\s+)?$",
     re.IGNORECASE,
 )
@@ -118,6 +119,6 @@ def paper_bound(text: str, span: tuple[int, int], date: dt.date) -> tuple[dict[s
         return {"date_to": date - dt.timedelta(days=1)}, (when.start(), end)
     if not before:
         return None
-    if before.group(1).lower() in ("before", "prior to", "until", "preceding"):
+    if before.group(1).lower() in ("before", "prior to", "until", "preceding", "older than", "earlier than"):
         return {"date_to": date - dt.timedelta(days=1)}, (before.start(), end)
     return {"date_from": date + dt.timedelta(days=1)}, (before.start(), end)

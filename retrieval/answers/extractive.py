@@ -21,7 +21,7 @@ from retrieval.index.sentence_vectors import SentenceVectors
 from retrieval.models import Answer, Citation, Paper, SearchHit
 from retrieval.settings import Settings
 from retrieval.text.figures import figures
-from retrieval.text.lexical import WORD, terms
+from retrieval.text.lexical import ACRONYMS, WORD, terms
 
 FACT_QUESTION = re.compile(
     r"\b(how (many|much|large|big|long|fast|far|often|high|low)|by how much|up to how|what (percentage|percent|"
@@ -146,6 +146,9 @@ def uncovered_terms(topic: str, index: LexicalIndex) -> list[str]:
         )
         # chat shorthand for a word the papers use ("demos" for "demonstrations")
         full = SHORTHAND.get(word[0])
+        # an acronym of words the papers use ("VLMs": they write "vision-language models")
+        spelled = ACRONYMS.get(word[0].removesuffix("s"))
+        used = used or bool(spelled and not uncovered_terms(spelled, index))
         if not used and not (full and index.document_frequency.get(full, 0)):
             missing.append(word[0])
     return missing

@@ -21,6 +21,7 @@ from retrieval.answers.dates import YEAR, month_bounds, paper_bound
 from retrieval.index.paper_lookup import paper_names, title_phrases
 from retrieval.index.paper_names import NameTable, compact_key, phrase_words
 from retrieval.models import Paper, PaperFilter
+from retrieval.text.lexical import ACRONYM, ACRONYMS, terms
 from retrieval.text.names import author_matches, name_tokens, replace_person
 
 Intent = Literal["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
@@ -612,7 +613,25 @@ DATES_COMPARED = re.compile(
     r"paper|first|last)\s+(?:later|earlier|first|last|newer|older|more recent(?:ly)?|sooner|most recent(?:ly)?)\b|"
     r"\bwhich (?:one |paper )?(?:of (?:the|these|those|them) (?:two|three|four|\d|papers|ones) |of (?:them|those) )?"
     r"(?:is |was |came )?(?:the )?(?:newer|older|more recent|later|earlier|oldest|newest|latest|last|first|"
-    r"most recent|earliest)\b",
+    r"most recent|earliest)\b|\b(?:newer|older|more recent|later|earlier) than\b",
+    re.IGNORECASE,
+)
+# the dates of several things compared, the question ending on its comparative or superlative ("which is
+# newer?", "which was the last of the three?"); not "which older gemini model", "which later papers cite it"
+COUNTED_THINGS = r"(?: of (?:the|these|those|them)(?: (?P<count>two|three|four|2|3|4))?(?: papers| ones)?)?"
+DATES_OF_SEVERAL = re.compile(
+    rf"\bwhich(?: one| paper)?{COUNTED_THINGS}(?: (?:is|was|one|came out|come out|dropped|appeared|landed|"
+    r"got published|was published|was released|came))*(?: the)? (?:newer|older|later|earlier|sooner|more recent(?:ly)?|"
+    rf"newest|latest|most recent(?:ly)?|oldest|earliest|last|first)(?: one)?{COUNTED_THINGS.replace('count', 'then')}"
+    r"\s*(?:[?.!,;]|$)",
+    re.IGNORECASE,
+)
+COUNTS = {"two": 2, "three": 3, "four": 4, "2": 2, "3": 3, "4": 4}
+# whether a paper named is still his newest: the newest of all is asked for ("is the gemini 2.5 report still the
+# newest thing on his profile, or has something come out since?")
+STILL_NEWEST = re.compile(
+    r"\bstill (?:the |his )?(?:newest|latest|most recent|last)\b|"
+    r"\b(?:anything|something|any\w*) (?:newer(?! than)|(?:come|came|been) out since|since then)\b",
     re.IGNORECASE,
 )
 ASKS_NEWEST = re.compile(
@@ -659,11 +678,16 @@ ASIDES = re.compile(
     r"\b(?:right|correct)\s*\?|"  # a tag: "he has a couple of virtualhome papers right?"
     # his papers by another name: "that year's output", "his research output"
     r"\b(?:his(?: (?:pre|post)-?\d{4}| \d{4}s?)?|(?:that |the |this )?year's|research|publication|paper) output\b|"
+    r"(?<=['’]s )output\b|\bstart to finish\b|"
     # chatter around a set asked for: "counting only 2021 and later", "the complete set", "the exact paper count",
     # "i'm compiling", "has the latest date", "that deals with", "what problems do they go after"
     r"\bcounting only\b|\b(?:the |a )?(?:whole|full|complete|entire) (?:set|list)\b|"
     r"\bexact(?= (?:paper |publication )?(?:count|number|titles?)\b)|\bi'?m (?:compiling|putting together)\b|"
-    r"(?<=latest |newest |oldest )dates?\b|\bdeals? with\b|\bgo(?:es)? after\b",
+    r"(?<=latest |newest |oldest )dates?\b|\bdeals? with\b|\bgo(?:es)? after\b|"
+    # an era named for a date: "from before the LLM wave", "after the chatgpt boom"
+    r"\b(?:before|after|since|prior to|pre|post)[- ]the [\w-]+(?: [\w-]+)? (?:wave|era|boom|hype|craze)\b|"
+    # what the asker gives: "giving a 20 min talk on EBMs", "prepping slides about his RL work"
+    r"\b(?:talk|presentation|lecture|seminar|slides|session)(?= (?:on|about|covering)\b)",
     re.IGNORECASE,
 )
 # who the answer is for, not what is asked: "explain it like i'm a first year grad student"
@@ -842,6 +866,8 @@ FILLER = frozenset(
     touches touched touching restricted restrict called titled back apparently builds
     handful i'm im attached chronologically chronological entry entries grab read
     listing enumerate carries carry bears before after close closes closed timeline stopping
+    while checked sentence sentences dropped month months days apart since still
+    giving min mins example examples pull job through
     """.split()
 )
 
@@ -1103,8 +1129,12 @@ def plan_question(
         intent = "definition" if DEFINITION.search(text) or not topic else "lookup"
     if researcher_wide:
         topic = ""
-    if len(papers) >= 2 and DATES_COMPARED.search(text):  # "RT-1 or RT-2, which came out later?"
-        intent = "recency"
+    if len(papers) == 1 and STILL_NEWEST.search(text):  # the newest of all, whichever it is
+        intent, papers, filters = "recency", [], PaperFilter()
+        topic = topic if len(topic.split()) > 1 else ""  # ("the gemini 2.5 report": a word naming the paper)
+    dated_operands = _dated_operands(text, papers, name_spans, context)
+    if DATES_COMPARED.search(text) and len(papers) + len(dated_operands) >= 2:  # "RT-1 or RT-2, which came out later?"
+        intent, compared, topic = "recency", dated_operands, ""
         filters = PaperFilter()  # ("both 2021, both with code": what the papers named share filters nothing)
     if intent == "comparison":  # "COMET vs the 2020 EBM paper": the year picks a paper, it filters nothing
         filters = PaperFilter()
@@ -1142,7 +1172,7 @@ def plan_question(
         intent=intent,
         filters=filters,
         papers=papers,
-        compared=compared if intent == "comparison" else [],
+        compared=compared if intent == "comparison" or dated_operands else [],
         topic=topic,
         metrics=metrics,
         missing=missing,
@@ -1213,9 +1243,25 @@ def _intent(text: str, plan_parts: tuple[list[str], list[str], PaperFilter, str,
     return "lookup"
 
 
-def _compared(text: str, consumed: list[tuple[int, int]], context: PlanContext) -> list[str]:
-    """Operands of a comparison that name no known paper: "the multi-game one", "multiagent debate"."""
-    if not COMPARISON.search(text):
+def _dated_operands(text: str, papers: list[str], name_spans: list[tuple[int, int]], context: PlanContext) -> list[str]:
+    """The things whose dates are compared when they are not all named papers ("the adversarial arithmetic paper
+    and the silicon-in-graphene one: which is newer?"): operands as a comparison's; none if no dates are compared
+    or the papers named are all the question counts."""
+    asked = DATES_OF_SEVERAL.search(text)
+    count = asked and (asked.group("count") or asked.group("then"))
+    if not asked or (len(papers) >= 2 and (not count or COUNTS[count.casefold()] <= len(papers))):
+        return []
+    for aside in re.finditer(r"\(([^()]*)\)", text):  # "the two EBM papers (the continual one and the CD one)"
+        inside = aside.group(1)
+        if not papers and len(OPERAND_SPLIT.split(inside)) >= 2:
+            return _compared(inside, [], context, cued=True)
+    return _compared(text, name_spans, context, cued=True)
+
+
+def _compared(text: str, consumed: list[tuple[int, int]], context: PlanContext, cued: bool = False) -> list[str]:
+    """Operands of a comparison that name no known paper: "the multi-game one", "multiagent debate"; `cued` when
+    something other than a comparison's words says things are compared."""
+    if not (cued or COMPARISON.search(text)):
         return []
     # clauses end at punctuation before a space ("melting pot 2.0, neural mmo v1.3" is one clause)
     clauses = [c for c in re.split(r"[.:?;!](?=\s|$)", text) if OPERAND_SPLIT.search(c)]
@@ -1379,6 +1425,8 @@ def _papers_as_dates(
     for paper_id, span in name_at.items():
         if paper_id not in papers or span not in consumed or paper_id not in context.dates:
             continue
+        if len(papers) >= 2 and re.search(r"\bthan\s+(?:the\s+|his\s+)?$", text[: span[0]], re.IGNORECASE):
+            continue  # "is RT-2 newer than PaLM-E?" compares the two papers' dates
         if bound := paper_bound(text, span, context.dates[paper_id]):
             dated |= bound[0]
             papers.remove(paper_id)
@@ -1642,11 +1690,23 @@ def _topic(text: str, consumed: list[tuple[int, int]], context: PlanContext, cat
             continue
         word = match.group().strip(".'’").casefold()
         word = word.removesuffix("'s").removesuffix("’s")
-        if word and word not in FILLER and word not in owner and not NOT_TOPIC.fullmatch(word):
+        filler = word in FILLER or all(part in FILLER for part in word.split("-"))  # ("reading-group")
+        if word and not filler and word not in owner and not NOT_TOPIC.fullmatch(word):
             kept.append(match.group().strip(".'’"))
     if category and {word.casefold() for word in kept} <= CATEGORY_TOPIC_WORDS.get(category, set()):
         return ""
-    return " ".join(kept)
+    return " ".join(_without_restated_acronyms(kept))
+
+
+def _without_restated_acronyms(words: list[str]) -> list[str]:
+    """`words` without an acronym whose words are there too ("energy-based models (EBMs)" is one topic, and the
+    acronym would weigh its papers' most repeated word twice)."""
+    said = set(terms(" ".join(words)))
+    return [
+        word
+        for word in words
+        if not ((acronym := ACRONYM.fullmatch(word)) and set(terms(ACRONYMS[acronym.group(1).casefold()])) <= said)
+    ]
 
 
 def _topic_without(

@@ -453,9 +453,10 @@ EARLIER = re.compile(r"\b(?:earlier|first|older|oldest|sooner)\b", re.IGNORECASE
 
 
 def _named_by_date(ctx: AnswerContext) -> Answer:
-    """ "RT-1 or RT-2, which came out later?": the named papers by date, the one asked for first."""
-    named = [ctx.by_id[paper_id] for paper_id in ctx.plan.papers if paper_id in ctx.by_id]
-    ordered = sorted(named, key=lambda paper: paper.date, reverse=not EARLIER.search(ctx.question))
+    """ "RT-1 or RT-2, which came out later?": the papers named or described by date, the one asked for first."""
+    ordered = sorted(compared_papers(ctx), key=lambda paper: paper.date, reverse=not EARLIER.search(ctx.question))
+    if len(ordered) < 2:  # a described thing is no paper of the profile
+        return answer_lookup(ctx)
     first, *others = ordered
     text = f"{'The earliest' if EARLIER.search(ctx.question) else 'The newest'} is {short_name(first)} "
     text += f"({first.date:%-d %b %Y}) [1]; " + "; ".join(
@@ -465,7 +466,7 @@ def _named_by_date(ctx: AnswerContext) -> Answer:
 
 
 def answer_recency(ctx: AnswerContext) -> Answer:
-    if len(ctx.plan.papers) >= 2:
+    if len(ctx.plan.papers) + len(ctx.plan.compared) >= 2:
         return _named_by_date(ctx)
     note = ""
     relevant = topic_papers(ctx, TOPIC_CANDIDATES, "newest") if ctx.plan.topic else None
@@ -552,8 +553,9 @@ def _operand_hits(ctx: AnswerContext, operand: str) -> list[SearchHit]:
     return (by_named or hits)[:OPERAND_CANDIDATES]
 
 
-def answer_comparison(ctx: AnswerContext) -> Answer:
-    papers = [ctx.by_id[paper_id] for paper_id in ctx.plan.papers]
+def compared_papers(ctx: AnswerContext) -> list[Paper]:
+    """The papers named, then those the other compared things are (at most MOST_COMPARED)."""
+    papers = [ctx.by_id[paper_id] for paper_id in ctx.plan.papers if paper_id in ctx.by_id]
     # each unnamed operand gets its paper: by title words ("the zero-shot planners paper"), else by search; the
     # strongest operand-paper pairs are matched first
     resolved: dict[int, Paper] = {}
@@ -576,7 +578,11 @@ def answer_comparison(ctx: AnswerContext) -> Answer:
         if i not in resolved and paper not in papers and paper not in resolved.values():
             resolved[i] = paper
     papers += [resolved[i] for i in sorted(resolved)]
-    papers = papers[:MOST_COMPARED]
+    return papers[:MOST_COMPARED]
+
+
+def answer_comparison(ctx: AnswerContext) -> Answer:
+    papers = compared_papers(ctx)
     if len(papers) < 2:
         return answer_lookup(ctx)
     lines, citations = [], []
