@@ -91,6 +91,9 @@ class AnswerSettings(_Group):
     abstain_uncovered_probability: float = Field(
         0.45, description="Abstain when the coverage model (retrieval/answers/coverage.py) gives at least this."
     )
+    abstain_absent_waived_probability: float = Field(
+        0.15, description="The absent-word test is waived for topics the coverage model gives at most this."
+    )
     chatter_topic_cosine: float = Field(
         0.25,
         description="Under a year or code filter, a listing's or newest-first topic whose best cosine to an abstract "

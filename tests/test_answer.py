@@ -372,3 +372,13 @@ def test_a_question_about_animals_is_not_about_him(seeded_service: ResearchServi
 
 def test_a_long_topic_no_paper_covers_abstains_under_a_category(seeded_service: ResearchService) -> None:
     assert seeded_service.ask("crop yield forecasting from satellite imagery, any robotics papers from him?").abstained
+
+
+def test_a_word_no_paper_uses_does_not_overrule_a_sure_coverage_model(seeded_service: ResearchService) -> None:
+    """ "trivia" is in no abstract: a quarter of a short topic's words, but the coverage model, which weighs absent
+    words itself, is sure OpenAI Gym is covered."""
+    answer = seeded_service.ask(
+        "trivia for journal club: what's the newest paper of his whose abstract mentions OpenAI Gym?"
+    )
+    assert not answer.abstained and answer.intent == "recency"
+    assert answer.citations[0].title.startswith("Brax")

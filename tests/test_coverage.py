@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from retrieval.answers.coverage import absent_centrality
+from retrieval.answers.extractive import uncovered_terms
 from retrieval.service import ResearchService
 
 
@@ -24,3 +25,9 @@ def test_a_missing_word_that_names_the_topic_counts_more_than_a_missing_aside(
     ]
     assert min(named) > max(asides) > 0
     assert centrality("energy-based models") == 0.0
+
+
+def test_an_acronym_of_words_the_papers_use_is_no_absent_word(seeded_service: ResearchService) -> None:
+    """The papers write "vision-language models", not "VLMs"; "brains" they never use."""
+    index = seeded_service._answer_tools()[0].lexical_index()
+    assert uncovered_terms("VLMs as the brains of robots", index) == ["brain"]

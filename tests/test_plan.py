@@ -1241,6 +1241,14 @@ def test_filters_in_the_words_of_check47_to_49(question: str, expected: dict) ->
         ),
         ("been a while since i checked - what's the most recent igor paper and what's it about in a sentence?", ""),
         ("his robotics-category papers from before the LLM wave, i.e. 2021 and earlier", ""),
+        ("putting together a poster on his 2022 robotics output. need every RO-category paper, none missing", ""),
+        ("post-2023 check: which LG-category papers does the profile show for 2024 and 2025 combined?", ""),
+        # the categories a category filter sets apart are no topic
+        (
+            "what did he put out in 2023 that arXiv filed under machine learning (cs.LG) rather than robotics or NLP?",
+            "",
+        ),
+        ("wenlong huang's output with igor, start to finish: the complete set", ""),
     ],
 )
 def test_chat_around_the_question_is_no_topic(question: str, topic: str) -> None:

@@ -148,6 +148,8 @@ CATEGORY_TOPIC_WORDS = {
     "LG": {"machine", "learning"},
 }
 PAPER_NOUN = r"(?:papers?|work|stuff|publications?|research|articles?|preprints?)"
+ONE_CATEGORY = rf"(?:(?:cs|stat|cond-mat)\.[\w-]+|{'|'.join(CATEGORY_WORDS.values())})"
+CATEGORY_LIST = rf"{ONE_CATEGORY}(?:(?:\s*,\s*|\s*/\s*|\s+or\s+|\s+and\s+){ONE_CATEGORY})*"
 
 # --- other filters ---
 HAS_CODE = re.compile(
@@ -626,6 +628,7 @@ DATES_OF_SEVERAL = re.compile(
     r"\s*(?:[?.!,;]|$)",
     re.IGNORECASE,
 )
+COMPARATIVE = re.compile(r"\b(?:newer|older|later|earlier|sooner|more recent)\b", re.IGNORECASE)
 COUNTS = {"two": 2, "three": 3, "four": 4, "2": 2, "3": 3, "4": 4}
 # whether a paper named is still his newest: the newest of all is asked for ("is the gemini 2.5 report still the
 # newest thing on his profile, or has something come out since?")
@@ -678,12 +681,15 @@ ASIDES = re.compile(
     r"\b(?:right|correct)\s*\?|"  # a tag: "he has a couple of virtualhome papers right?"
     # his papers by another name: "that year's output", "his research output"
     r"\b(?:his(?: (?:pre|post)-?\d{4}| \d{4}s?)?|(?:that |the |this )?year's|research|publication|paper) output\b|"
-    r"(?<=['’]s )output\b|\bstart to finish\b|"
+    r"\bwalk (?:me|us|them) through\b|(?<=['’]s )output\b|\boutput(?=\s*(?:[.,;:?!]|$))|\bstart to finish\b|"
+    r"\bnone missing\b|"
     # chatter around a set asked for: "counting only 2021 and later", "the complete set", "the exact paper count",
     # "i'm compiling", "has the latest date", "that deals with", "what problems do they go after"
     r"\bcounting only\b|\b(?:the |a )?(?:whole|full|complete|entire) (?:set|list)\b|"
     r"\bexact(?= (?:paper |publication )?(?:count|number|titles?)\b)|\bi'?m (?:compiling|putting together)\b|"
     r"(?<=latest |newest |oldest )dates?\b|\bdeals? with\b|\bgo(?:es)? after\b|"
+    # the categories a filter sets apart: "filed under cs.LG rather than robotics or NLP"
+    rf"\b(?:rather than|instead of) (?:the |in |under )?{CATEGORY_LIST}\b|"
     # an era named for a date: "from before the LLM wave", "after the chatgpt boom"
     r"\b(?:before|after|since|prior to|pre|post)[- ]the [\w-]+(?: [\w-]+)? (?:wave|era|boom|hype|craze)\b|"
     # what the asker gives: "giving a 20 min talk on EBMs", "prepping slides about his RL work"
@@ -867,7 +873,8 @@ FILLER = frozenset(
     handful i'm im attached chronologically chronological entry entries grab read
     listing enumerate carries carry bears before after close closes closed timeline stopping
     while checked sentence sentences dropped month months days apart since still
-    giving min mins example examples pull job through
+    giving min mins example examples pull job through putting poster none combined check making retrospective
+    journal club
     """.split()
 )
 
@@ -1250,6 +1257,8 @@ def _dated_operands(text: str, papers: list[str], name_spans: list[tuple[int, in
     asked = DATES_OF_SEVERAL.search(text)
     count = asked and (asked.group("count") or asked.group("then"))
     if not asked or (len(papers) >= 2 and (not count or COUNTS[count.casefold()] <= len(papers))):
+        return []
+    if not (count or COMPARATIVE.search(asked.group())):  # "which came out most recently?" asks of a set
         return []
     for aside in re.finditer(r"\(([^()]*)\)", text):  # "the two EBM papers (the continual one and the CD one)"
         inside = aside.group(1)
@@ -1639,7 +1648,7 @@ def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] |
 
 
 # numbers, "-wise" words, negations, and an arXiv code the filter did not take ("cs.RO" in "cs.LG or cs.RO")
-NOT_TOPIC = re.compile(r"\d+|[\w-]+-(?:wise|ish)|\w+n[’']t|cs\.\w\w")
+NOT_TOPIC = re.compile(r"\d+|(?:pre|post)-\d{4}|[\w-]+-(?:wise|ish)|\w+n[’']t|cs\.\w\w")
 
 
 # where a phrase of the topic ends: punctuation, or a word joining it to the rest ("robot policies with RL")

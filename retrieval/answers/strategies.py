@@ -874,8 +874,13 @@ def covers(ctx: AnswerContext, topic: str, hits: list[SearchHit]) -> bool:
     share of words no paper uses is left to the coverage model, which weighs them: chat inside a date window
     ("before 2022 rolled around, the latest paper reporting Atari results") adds such words."""
     index = ctx.searcher.lexical_index()
-    foreign = not has_filter(ctx.plan.filters) and topic_is_foreign(topic, index, ctx.settings)
-    if foreign or off_profile(ctx, topic, hits):
+    uncovered = uncovered_probability(ctx, topic, hits)
+    if uncovered >= ctx.settings.abstain_uncovered_probability:
+        return False
+    # the model weighs absent words too: when it is sure the topic is covered, a word the papers don't use is chat
+    # ("where self-supervised learning is the core training signal")
+    weighed = uncovered <= ctx.settings.abstain_absent_waived_probability
+    if not weighed and not has_filter(ctx.plan.filters) and topic_is_foreign(topic, index, ctx.settings):
         return False
     answer = extractive_answer(topic, hits[: ctx.settings.answer_sources], ctx.owner, ctx.vectors, index, ctx.settings)
     return not answer.abstained
@@ -885,8 +890,12 @@ def off_profile(ctx: AnswerContext, topic: str, hits: list[SearchHit]) -> bool:
     """The coverage model's verdict (retrieval/answers/coverage.py): no paper is about this topic. Topical answers
     (overviews, listings, newest-first) and look-ups that ask whether a topic is covered at all ask it; other
     look-ups do not: it turned away descriptive paraphrases ("household chore plans written by GPT-3")."""
+    return uncovered_probability(ctx, topic, hits) >= ctx.settings.abstain_uncovered_probability
+
+
+def uncovered_probability(ctx: AnswerContext, topic: str, hits: list[SearchHit]) -> float:
     features = coverage_features(topic, ctx.question, hits[:COVERAGE_HITS], ctx.searcher.lexical_index(), ctx.vectors)
-    return ctx.coverage.uncovered_probability(features) >= ctx.settings.abstain_uncovered_probability
+    return ctx.coverage.uncovered_probability(features)
 
 
 STRATEGIES: dict[str, Callable[[AnswerContext], Answer]] = {
