@@ -408,6 +408,10 @@ def test_kinds_of_data_the_profile_lacks(question: str, missing: str) -> None:
         "has he built an email assistant agent?",
         "papers on LLMs generating social media posts",
         "how does RT-1 differ from the other 2 papers on robot transformers?",
+        "in the robotics (cs.RO) bucket, which papers have an LLM / language model somewhere in the pipeline?",
+        # what the answer is wanted for asks for nothing: a grant form, a citation dump
+        "what's his h-index? need it for a grant form",
+        "which papers on the profile have kevin lu as a coauthor? need all of them for a citation dump",
     ],
 )
 def test_words_of_missing_data_used_otherwise_ask_for_nothing_missing(question: str) -> None:

@@ -312,7 +312,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (
             r"\bunpublished\b|"
             r"\b(?:hasn'?t|has not|haven'?t|isn'?t|is not|not|yet to)(?: been| be)? published(?: yet)?\b|"
-            r"\bin the (?:pipeline|works)\b|\bupcoming (?:papers?|work|projects?)\b",
+            r"(?<!somewhere )\bin the (?:pipeline|works)\b(?! of)|\bupcoming (?:papers?|work|projects?)\b",
             "work not yet published",
         ),
         (
@@ -760,6 +760,12 @@ ASKS = re.compile(rf"\?|\b{ASK_WORDS}", re.IGNORECASE)
 OPENS_ASKING = re.compile(rf"^\W*(?:(?:hey|hi|ok|okay|so|also|and|but|pls|please|yo)\W+)*{ASK_WORDS}", re.I)
 
 
+# what the asker will do with the answer: "need all of them for a citation dump", "want it for our wiki page"
+WANTED_FOR = re.compile(
+    r"\b(?:need|want|needed|wanted)(?: (?:it|this|that|them|these|those|all|every one|all of them|the list|a list))+ "
+    r"for (?:a|an|my|our|the) [\w -]+",
+    re.IGNORECASE,
+)
 # what the answer is needed for: "conference bio needs his h-index", "assigning reviewers for a workshop and need to
 # know his areas" (not a question's own words: "how much GPU memory do you need")
 NEEDED_FOR = re.compile(
@@ -989,6 +995,7 @@ def plan_question(
         filters = filters.model_copy(update={"category": None})
     # "if he gave a keynote on his papers, what would its sections be?": what the if-clause supposes is not asked for
     asked = NEEDED_FOR.sub(" ", PURPOSE.sub(" ", HYPOTHETICAL.sub(" ", without_context(text, context.owner))))
+    asked = WANTED_FOR.sub(" ", asked)
     if EXPLAINED.search(text):  # "explain it like i'm a first year grad student" asks nothing about students
         asked = AUDIENCE.sub(" ", asked)
     missing = next((what for pattern, what in NOT_IN_PROFILE if pattern.search(asked)), None)
@@ -999,6 +1006,7 @@ def plan_question(
     if papers and missing is None and RUNNING_COSTS.search(asked):
         missing = BEYOND_ABSTRACTS  # "the carbon footprint of training gemini 1.5?" (not "has he studied carbon …")
     year_spans = [span for span in consumed if YEAR_ONLY.fullmatch(text[span[0] : span[1]].split()[-1])]
+    _take(WANTED_FOR, text, consumed)  # ("need all of them for a citation dump" asks no citation count)
     before_metrics = list(consumed)
     metrics = [key for keys, pattern in METRIC_CUES for key in keys if _take(pattern, text, consumed, year_spans)]
     metric_spans = [span for span in consumed if span not in before_metrics]
