@@ -129,6 +129,17 @@ def test_words_that_only_look_like_filters(question: str) -> None:
         ("latest paper w/ sherry yang?", {"author": "Sherry Yang"}),
         ("most recent thing he did with josh tenenbaum", {"author": "Joshua B. Tenenbaum"}),
         ("Which papers did P. Abbeel author?", {"author": "Pieter Abbeel"}),
+        # an author's place in the list, and the owner among the listed authors (profiles list the first few)
+        ("papers where yilun du is the second author", {"author": "Yilun Du", "author_position": 2}),
+        (
+            "what's the most recent paper where igor is the second author?",
+            {"author": "Igor Mordatch", "author_position": 2},
+        ),
+        (
+            "which cs.LG papers show igor's own name in the (truncated) author list?",
+            {"author": "Igor Mordatch", "category": "LG"},
+        ),
+        ("newest paper where his name is visible in the author list", {"author": "Igor Mordatch"}),
     ],
 )
 def test_filters_in_words(question: str, filters: dict) -> None:

@@ -11,10 +11,11 @@ import pytest
 from retrieval.errors import UserFacingError
 from retrieval.index import lexical_cache
 from retrieval.index import search as search_module
+from retrieval.ingest.profile_format import parse_profile_file
 from retrieval.models import Paper, PaperFilter
 from retrieval.service import ResearchService
 from retrieval.text.lexical import terms
-from tests.conftest import service_at
+from tests.conftest import SEED_PROFILE, service_at
 
 
 def title_of(service: ResearchService, query: str, mode: str = "hybrid", rank: int = 1) -> list[str]:
@@ -311,3 +312,10 @@ def test_a_paper_uses_a_topics_words_only_side_by_side(seeded_service: ResearchS
     assert index.uses_words("visual generation", composing.id)
     assert index.uses_words("generation visual", composing.id)  # any order
     assert not index.uses_words("energy generation", composing.id)  # both words, never side by side
+
+
+def test_an_authors_place_in_the_list_filters_papers() -> None:
+    paper = parse_profile_file(SEED_PROFILE).papers[0]
+    second = paper.authors[1]
+    assert search_module.matches(paper, PaperFilter(author=second, author_position=2))
+    assert not search_module.matches(paper, PaperFilter(author=second, author_position=1))

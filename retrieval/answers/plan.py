@@ -562,6 +562,19 @@ RULED_OUT = tuple(
         r"(?: anywhere| at all)?",
     )
 )
+# the owner among a paper's listed authors (profiles list the first few): "where igor is the second author",
+# "where his own name is visible in the author list", "where igor himself shows up among the listed authors"
+OWNER_LISTED = re.compile(
+    r"\b(?:is|as) (?:the )?(?:second|third|2nd|3rd) author\b|"
+    r"\bname (?:is )?(?:visible|shows up|appears|listed|is listed)\b|"
+    r"\b(?:shows? up|appears?|is listed|is visible) (?:among|in) (?:the )?(?:listed |visible |\(?truncated\)? )?"
+    r"authors?(?: list)?\b|"
+    r"\b(?:visible|listed|named) in the (?:\(?truncated\)? )?author list\b|"
+    r"\bname (?:in|among) (?:the )?(?:\(?truncated\)? )?(?:listed )?author(?:s| list)\b",
+    re.IGNORECASE,
+)
+AUTHOR_POSITION = re.compile(r"\b(?:is |as )?(?:the )?(second|third|2nd|3rd)[- ]author(?:ed)?\b", re.IGNORECASE)
+POSITIONS = {"second": 2, "2nd": 2, "third": 3, "3rd": 3}
 FIRST_AUTHOR = re.compile(
     r"\b(?:is |was |as )?(?:the )?(?:first|lead)[- ]author(?:ed)?\b|\bfirst-authored by\b", re.IGNORECASE
 )
@@ -1560,6 +1573,13 @@ def _filters(
         if re.search(r"\b(?:stuff|work|research)$", text[spans[0][0] : spans[0][1]], re.IGNORECASE):
             soft.append(spans[0])
     person = _co_author(text, context)
+    listed = OWNER_LISTED.search(text)
+    # "where igor is the second author", "where his own name is in the author list"
+    if not person and listed and not re.search(r"\bwho\b", text, re.IGNORECASE):
+        person = context.owner, listed.span()
+    if person and (position := AUTHOR_POSITION.search(text)):
+        values["author_position"] = POSITIONS[position.group(1).casefold()]
+        consumed.append(position.span())
     if person:
         values["author"] = person[0]
         consumed.append(person[1])

@@ -441,6 +441,8 @@ def describe_filters(paper_filter: PaperFilter) -> str:
         parts.append(f" up to {paper_filter.date_to:%-d %b %Y}")
     if paper_filter.first_author:
         parts.append(f" with {paper_filter.first_author} as first author")
+    elif paper_filter.author and paper_filter.author_position:
+        parts.append(f" listing {paper_filter.author} as author no. {paper_filter.author_position}")
     elif paper_filter.author:
         parts.append(f" with {paper_filter.author}")
     if paper_filter.has_code:

@@ -178,7 +178,12 @@ def matches(paper: Paper, paper_filter: PaperFilter) -> bool:
         and (f.has_code is None or paper.has_code == f.has_code)
         and (f.author is None or paper_has_author(f.author, paper.authors))
         and (f.first_author is None or paper_has_author(f.first_author, paper.authors[:1]))
+        and (f.author_position is None or _at_position(f.author, f.author_position, paper.authors))
     )
+
+
+def _at_position(author: str | None, position: int, authors: list[str]) -> bool:
+    return author is not None and len(authors) >= position and paper_has_author(author, [authors[position - 1]])
 
 
 @dataclass(frozen=True)
