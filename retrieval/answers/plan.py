@@ -566,11 +566,11 @@ RULED_OUT = tuple(
 # "where his own name is visible in the author list", "where igor himself shows up among the listed authors"
 OWNER_LISTED = re.compile(
     r"\b(?:is|as) (?:the )?(?:second|third|2nd|3rd) author\b|"
-    r"\bname (?:is )?(?:visible|shows up|appears|listed|is listed)\b|"
+    r"\b(?:his|own|\w['’]s) name (?:is )?(?:visible|shows up|appears|listed|is listed)\b|"
     r"\b(?:shows? up|appears?|is listed|is visible) (?:among|in) (?:the )?(?:listed |visible |\(?truncated\)? )?"
     r"authors?(?: list)?\b|"
     r"\b(?:visible|listed|named) in the (?:\(?truncated\)? )?author list\b|"
-    r"\bname (?:in|among) (?:the )?(?:\(?truncated\)? )?(?:listed )?author(?:s| list)\b",
+    r"\b(?:his|own|\w['’]s) name (?:in|among) (?:the )?(?:\(?truncated\)? )?(?:listed )?author(?:s| list)\b",
     re.IGNORECASE,
 )
 AUTHOR_POSITION = re.compile(r"\b(?:is |as )?(?:the )?(second|third|2nd|3rd)[- ]author(?:ed)?\b", re.IGNORECASE)
