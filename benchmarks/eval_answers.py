@@ -83,6 +83,9 @@ HALVES = [
     "check47",
     "check48",
     "check49",
+    "check50",
+    "check51",
+    "check52",
 ]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 

@@ -140,6 +140,19 @@ def test_words_that_only_look_like_filters(question: str) -> None:
             {"author": "Igor Mordatch", "category": "LG"},
         ),
         ("newest paper where his name is visible in the author list", {"author": "Igor Mordatch"}),
+        # chat around a filtered listing is no topic; "predates 2023" is up to 2022; "LG-tagged" a category
+        (
+            "building a citation graph: every yilun du co-authored paper dated 2022 or later",
+            {"author": "Yilun Du", "year_from": 2022},
+        ),
+        (
+            "the LG-tagged ones from 2023, i'm making a spreadsheet so i need every single one",
+            {"year": 2023, "category": "LG"},
+        ),
+        (
+            "quals committee wants me to have read everything robotics-tagged (RO) of his that predates 2023",
+            {"year_to": 2022, "category": "RO"},
+        ),
     ],
 )
 def test_filters_in_words(question: str, filters: dict) -> None:
@@ -423,6 +436,10 @@ def test_kinds_of_data_the_profile_lacks(question: str, missing: str) -> None:
         # what the answer is wanted for asks for nothing: a grant form, a citation dump
         "what's his h-index? need it for a grant form",
         "which papers on the profile have kevin lu as a coauthor? need all of them for a citation dump",
+        # where the asker is (a grant, an interview for his team) beside an overview or a complete listing
+        "interviewing for his team next week. give me the main themes of his research so i can ask smart questions",
+        "need to cite igor fairly in a grant. what are the main pillars of his work, w/ representative papers?",
+        "putting abbeel-lab connections in a grant appendix: every pieter abbeel coauthored paper dated 2021 or before",
     ],
 )
 def test_words_of_missing_data_used_otherwise_ask_for_nothing_missing(question: str) -> None:
@@ -1275,3 +1292,23 @@ def test_a_paper_after_newer_than_is_a_date() -> None:
     plan_ = plan("anything newer than RT-2 on robot learning?")
     assert plan_.papers == [] and plan_.filters.date_from == rt2.date + dt.timedelta(days=1)
     assert plan_.topic == "robot learning"
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("seminar poster blurb: novelty %, newest paper title, and total papers listed", {"novelty", "last_paper"}),
+        (
+            "is he slowing down? which year was his peak for paper count, and how many in 2025 so far",
+            {"peak_year", "by_year"},
+        ),
+        (
+            "was 2021 his most productive? give me 2021's count and whichever year actually topped it",
+            {"peak_year", "by_year"},
+        ),
+    ],
+)
+def test_metrics_asked_in_other_words(embeddings, question: str, metrics: set[str]) -> None:
+    scores = IntentClassifier(embeddings).scores(question, CONTEXT.owner)
+    result = plan_question(question, CONTEXT, scores)
+    assert result.intent == "metrics" and metrics <= set(result.metrics)

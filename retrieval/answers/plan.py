@@ -76,7 +76,8 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "from",
         ),
         (
-            rf"\b(?:before|prior to|until|up to|pre|older than|earlier than)[ -](?:and including )?(?:the end of )?"
+            rf"\b(?:before|prior to|until|up to|pre|older than|earlier than|predates?|predating)[ -](?:and including )?"
+            rf"(?:the end of )?"
             rf"{YEAR}\b|\b(?:through|thru|by the end of|no later than|in or before)(?: the end of)? {YEAR}\b|"
             rf"\b{YEAR}[ -](?:and|or)[ -](?:earlier|before|older)\b|\b(?:(?:at|by) )?(?:the )?end of {YEAR}\b|"
             # "before the calendar flipped to 2022" (before 2022 itself)
@@ -190,6 +191,8 @@ WHERE_ASKED = (
     "contact details or personal pages",
     "talks, slides or videos",
     "employment history",
+    "funding or awards",
+    "lab members or students",
 )
 # data the profile lacks whose words may name a research topic ("pull requests", "scanned PDFs")
 TOPIC_WORDS_TOO = ("GitHub activity or download statistics", "full texts")
@@ -455,7 +458,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             rf"\b(?:19|20)\d\d\b{NOT_ANOTHER_COUNT}*?\bhow many\b|"
             r"\bbusy year\b|\byearly\b|\byear[- ]by[- ]year\b|\bhow productive\b(?=[^?]*\b(?:19|20)\d\d\b)|"
             r"\b(?:annual|per[- ]year) (?:paper |publication |output )?(?:counts?|totals?|tall(?:y|ies))\b|"
-            r"\b(?:19|20)\d\d (?:paper |publication )?tally\b|"
+            r"\b(?:19|20)\d\d(?:['’]s)? (?:paper |publication )?(?:tally|count)\b|"
             r"\b(?:spread|distribut\w*|breakdown|output) (?:across|over|by) (?:the )?years\b",
         ),
         (
@@ -511,6 +514,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"(?<=, )(?:the )?(?:latest|newest|most recent) one\b(?=,| and\b)|"
             r"\btitle of (?:the|his) (?:latest|newest|most recent)\b(?=\s*(?:[,;?]|and\b|$))|"
             r"\b(?:latest|newest|most recent) one called\b|"
+            r"\b(?:latest|newest|most recent) (?:paper|publication)['’]?s? title\b|"
             # "the earliest paper on his profile and the most recent one"
             r"(?<=\band )(?:the |his )?(?:latest|newest|most recent|last) one\b(?=\s*\?*$)",
         ),
@@ -522,7 +526,8 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"\byears?\b[^?.]{0,50}\b(?:paper count|output|papers?|publications?)\b[^?.]{0,20}\bpeak(?:ed|s)?\b|"
             r"\b(?:which|what) (?:of those )?years? (?:is|was) (?:the )?peak\b|"
             r"\byear (?:he|she) (?:published|put out|wrote) (?:the )?most\b|"
-            r"\b(?:was|is) (?:it|that|(?:19|20)\d\d) (?:actually |really )?(?:his|the) peak\b",
+            r"\b(?:was|is) (?:it|that|(?:19|20)\d\d) (?:actually |really )?(?:his|the) peak\b|"
+            r"\b(?:which|what) year (?:was|is) (?:his|the) peak\b|\byear (?:actually |really )?(?:topped|beat) it\b",
         ),
         (
             ("by_category",),
@@ -695,7 +700,7 @@ ASIDES = re.compile(
     # his papers by another name: "that year's output", "his research output"
     r"\b(?:his(?: (?:pre|post)-?\d{4}| \d{4}s?)?|(?:that |the |this )?year's|research|publication|paper) output\b|"
     r"\bwalk (?:me|us|them) through\b|(?<=['’]s )output\b|\boutput(?=\s*(?:[.,;:?!]|$))|\bstart to finish\b|"
-    r"\bnone missing\b|"
+    r"\bnone missing\b|\bskip(?:ping)? (?:the )?other categories\b|"
     # chatter around a set asked for: "counting only 2021 and later", "the complete set", "the exact paper count",
     # "i'm compiling", "has the latest date", "that deals with", "what problems do they go after"
     r"\bcounting only\b|\b(?:the |a )?(?:whole|full|complete|entire) (?:set|list)\b|"
@@ -721,7 +726,7 @@ EXPLAINED = re.compile(
 # asks for the work laid out, whatever else it asks: "snapshot of 2020", "what did that year's output cover?"
 SURELY_OVERVIEW = re.compile(
     r"\b(?:overview|summar(?:y|ize|ise)|rundown|run-down|recap|snapshot|big picture|themes)\b|"
-    r"\b(?:main|research) areas\b|\bareas of (?:research|expertise)\b|"
+    r"\b(?:main|research) areas\b|\bareas of (?:research|expertise)\b|\bpillars\b|\barc of (?:his|the|her)\b|"
     r"\bwhat (?:was|were|is|has) he (?:been )?(?:working on|up to|doing)\b|\bbeen up to\b|"
     r"\bwhat did [\w' ]{0,30}\bcover\b",
     re.IGNORECASE,
@@ -729,7 +734,8 @@ SURELY_OVERVIEW = re.compile(
 # asks for every paper, not one: "list all", "every one about", "all the papers on"
 EXHAUSTIVE = re.compile(
     r"\b(?:list|enumerate) (?:all|every|them all|'?em all)\b|"
-    r"\ball (?:the |of )?(?:his |the )?(?:papers|publications|works?|ones)\b|\bevery (?:paper|publication|one)\b",
+    r"\ball (?:the |of )?(?:his |the )?(?:papers|publications|works?|ones)\b|\bevery (?:paper|publication|one)\b|"
+    r"\bevery\b[^?.;:]{0,40}\bpapers?\b|\b(?:complete|full) (?:list|set)\b|\bexhaustive\b",
     re.IGNORECASE,
 )
 # "which papers generate code with language models?": a list of the papers on a topic
@@ -776,7 +782,8 @@ OPENS_ASKING = re.compile(rf"^\W*(?:(?:hey|hi|ok|okay|so|also|and|but|pls|please
 # what the asker will do with the answer: "need all of them for a citation dump", "want it for our wiki page"
 WANTED_FOR = re.compile(
     r"\b(?:need|want|needed|wanted)(?: (?:it|this|that|them|these|those|all|every one|all of them|the list|a list))+ "
-    r"for (?:a|an|my|our|the) [\w -]+",
+    r"for (?:a|an|my|our|the) [\w -]+|"
+    r"\b(?:building|making|for) (?:a |my |our )?citation (?:graph|dump|network|list)\b",
     re.IGNORECASE,
 )
 # what the answer is needed for: "conference bio needs his h-index", "assigning reviewers for a workshop and need to
@@ -893,7 +900,7 @@ FILLER = frozenset(
     listing enumerate carries carry bears before after close closes closed timeline stopping
     while checked sentence sentences dropped month months days apart since still
     giving min mins example examples pull job through putting poster none combined check making retrospective
-    journal club
+    journal club exhaustive spreadsheet single appendix queue building quals committee wants half early
     """.split()
 )
 
@@ -1012,7 +1019,7 @@ def plan_question(
     if EXPLAINED.search(text):  # "explain it like i'm a first year grad student" asks nothing about students
         asked = AUDIENCE.sub(" ", asked)
     missing = next((what for pattern, what in NOT_IN_PROFILE if pattern.search(asked)), None)
-    if missing in WHERE_ASKED and SURELY_OVERVIEW.search(text):
+    if missing in WHERE_ASKED and (SURELY_OVERVIEW.search(text) or (has_filter(filters) and EXHAUSTIVE.search(text))):
         missing = None  # "podcast host prepping an interview: his main research areas?" asks for his work laid out
     if papers and missing is None and re.search(r"\bcit(?:ed|ations?)\b", text, re.IGNORECASE):
         missing = PAPER_CITATIONS  # "How many citations does RT-2 have?"
@@ -1600,7 +1607,7 @@ def _category(text: str, context: PlanContext) -> tuple[str, list[tuple[int, int
             re.finditer(
                 rf"\b(?:cs|stat)\.{code}\b|(?i:\b(?:cond-mat|physics|q-bio|math|eess)\.{code}\b)|"
                 rf"\({code}\)(?: category)?|\btagged (?:as )?{code}\b|\b{code} \([^()]*\)|"
-                rf"\b{code}[- ](?:category|papers?|section)\b|"
+                rf"\b{code}[- ](?:category|papers?|section)\b|\b{code}-(?:tagged|filed|labell?ed)\b|"
                 rf"\b(?:in|under) (?:the )?{code}(?: category)?\b(?! score)",
                 text,
             )
