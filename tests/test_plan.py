@@ -153,6 +153,7 @@ def test_words_that_only_look_like_filters(question: str) -> None:
             "quals committee wants me to have read everything robotics-tagged (RO) of his that predates 2023",
             {"year_to": 2022, "category": "RO"},
         ),
+        ("of the papers arXiv files under computer vision, which one is the most recent?", {"category": "CV"}),
     ],
 )
 def test_filters_in_words(question: str, filters: dict) -> None:
@@ -401,6 +402,13 @@ def test_final_is_no_topic() -> None:
             "is the neural mmo codebase still maintained?",
             BEYOND_ABSTRACTS,
         ),
+        ("bibtex q: what proceedings did the LatCo paper land in? need the booktitle field", "publication venues"),
+        ("what changed between the arxiv preprint and the camera-ready of grounded decoding?", "publication venues"),
+        (
+            "what were the main reviewer objections in the blocks assemble! rebuttal?",
+            "peer reviews or submission histories",
+        ),
+        ("has anyone independently replicated the U-shape bimanual sim2real results?", "replications by others"),
     ],
 )
 def test_kinds_of_data_the_profile_lacks(question: str, missing: str) -> None:

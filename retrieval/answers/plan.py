@@ -221,7 +221,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (
             r"\bvenues?\b|\bconferences?\b|\bjournals?\b|\bworkshops?\b|"
-            r"\b(?:accepted|appeared|presented) (?:at|in)\b|"
+            r"\b(?:accepted|appeared|presented) (?:at|in)\b|\bproceedings\b|\bbooktitle\b|\bcamera[- ]ready\b|"
             # a venue's name only where it is one: "ACL knee injury" is no conference
             rf"\b(?:at|in|to|for) {VENUE_NAMES}|{VENUE_NAMES}(?: ?'?\d\d(?:\d\d)?)? (?:papers?|submissions?|"
             r"publications?|orals?|spotlights?)\b",
@@ -376,13 +376,20 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bpdfs?\b|\bfull text\b|\bsupplementary\b|\bappendix\b", "full texts"),
         (
             r"\b(?:peer|openreview|meta)[- ]?reviews?\b|\barea chairs?\b|\bwhat did (?:the )?reviewers\b|"
-            r"\breviewer (?:scores?|comments?)\b|"
+            r"\breviewer (?:scores?|comments?)\b|\brebuttals?\b|"
+            r"\breviewers?\b[^?.]{0,30}\b(?:objections?|concerns?|criticisms?|complaints?|questions)\b|"
             r"\bopenreview\b|\bwhat (?:review |reviewer )?(?:ratings?|scores?) did\b|"
             # a paper rejected, not "rejection sampling"
             r"\breviews? (?:of|for) (?:the |that |this )?paper\b|\b(?:got|was|were|been|be) rejected\b|"
             r"\brejected (?:by|from|at|somewhere|anywhere|before)\b|\bresubmi(?:tted|ssions?)\b|"
             r"\b(?:was|were|got) (?:the |his |that |this )?(?:[\w-]+ ){1,3}(?:paper )?rejected\b",
             "peer reviews or submission histories",
+        ),
+        (
+            r"\b(?:independently|anyone|others?|other (?:labs|groups|people)) (?:\w+ )?(?:replicated|reproduced)\b|"
+            r"\b(?:replicated|reproduced) (?:by|independently|elsewhere)\b|"
+            r"\bindependent (?:replications?|reproductions?)\b",
+            "replications by others",
         ),
         (
             r"\b(?:phd|his|grad(?:uate)?) students?\b|\binterns\b(?! (?:at|to))|"
@@ -1629,7 +1636,7 @@ def _category_in_words(text: str, category: str) -> re.Match[str] | None:
     return re.search(
         rf"\b(?:{words})(?:[- ]related)?(?: \([\w. ]+\))?(?:\s+|-)(?:{noun})\b|"
         rf"\b(?:in|under) (?:the )?(?:{words})(?: \([\w. ]+\))? (?:category|section|area)\b|"
-        rf"\bcategory (?:of )?(?:{words})\b|\b(?:tagged|filed|labell?ed|marked) (?:as |under )?(?:{words})\b|"
+        rf"\bcategory (?:of )?(?:{words})\b|\b(?:tagged|filed|files|labell?ed|marked) (?:as |under )?(?:{words})\b|"
         rf"\b(?:{words})-(?:tagged|filed|labell?ed)\b",
         text,
         re.IGNORECASE,
