@@ -1289,6 +1289,11 @@ def test_filters_in_the_words_of_check47_to_49(question: str, expected: dict) ->
             "",
         ),
         ("wenlong huang's output with igor, start to finish: the complete set", ""),
+        # who wants the answer: "my roommate is a materials scientist and wants to know"
+        (
+            "my roommate is a materials scientist and wants to know what igor did on crystals, atoms, microscopy etc",
+            "crystals atoms microscopy",
+        ),
     ],
 )
 def test_chat_around_the_question_is_no_topic(question: str, topic: str) -> None:

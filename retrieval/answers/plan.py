@@ -907,7 +907,7 @@ FILLER = frozenset(
     listing enumerate carries carry bears before after close closes closed timeline stopping
     while checked sentence sentences dropped month months days apart since still
     giving min mins example examples pull job through putting poster none combined check making retrospective
-    journal club exhaustive spreadsheet single appendix queue building quals committee wants half early
+    journal club exhaustive spreadsheet single appendix queue building quals committee wants half early etc
     """.split()
 )
 
@@ -1050,7 +1050,18 @@ def plan_question(
     if missing is None and set(metrics) & PERSON_METRICS and OTHER_PEOPLE.search(text):
         missing = "other researchers' metrics"
     # ("line of work", "style": no topic words, whether or not a paper is named)
-    for pattern in (RECENCY, HAS_CODE, OVERVIEW, TIMELINE, COMPARISON, DEFINITION, ASIDES, PURPOSE, LINE_OF_WORK):
+    for pattern in (
+        RECENCY,
+        HAS_CODE,
+        OVERVIEW,
+        TIMELINE,
+        COMPARISON,
+        DEFINITION,
+        ASIDES,
+        PURPOSE,
+        LINE_OF_WORK,
+        NEEDED_FOR,
+    ):
         _take(pattern, text, consumed)
     if EXPLAINED.search(text):
         _take(AUDIENCE, text, consumed)
