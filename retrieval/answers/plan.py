@@ -574,19 +574,20 @@ RULED_OUT = tuple(
         r"(?: anywhere| at all)?",
     )
 )
+# an author's place in the list other than first (FIRST_AUTHOR): "where yilun du is the second author"
+AUTHOR_POSITION = re.compile(r"\b(?:is |as )?(?:the )?(second|third|2nd|3rd)[- ]author(?:ed)?\b", re.IGNORECASE)
+POSITIONS = {"second": 2, "2nd": 2, "third": 3, "3rd": 3}
 # the owner among a paper's listed authors (profiles list the first few): "where igor is the second author",
 # "where his own name is visible in the author list", "where igor himself shows up among the listed authors"
 OWNER_LISTED = re.compile(
-    r"\b(?:is|as) (?:the )?(?:second|third|2nd|3rd) author\b|"
-    r"\b(?:his|own|\w['’]s) name (?:is )?(?:visible|shows up|appears|listed|is listed)\b|"
+    r"\b(?:is|as) (?:the )?(?:second|third|2nd|3rd)[- ]author\b|"
+    r"\b(?:his|own|\w['’]s) name (?:(?:is )?(?:visible|shows up|appears|listed|is listed)\b|"
+    r"(?:in|among) (?:the )?(?:\(?truncated\)? )?(?:listed )?author(?:s| list)\b)|"
     r"\b(?:shows? up|appears?|is listed|is visible) (?:among|in) (?:the )?(?:listed |visible |\(?truncated\)? )?"
     r"authors?(?: list)?\b|"
-    r"\b(?:visible|listed|named) in the (?:\(?truncated\)? )?author list\b|"
-    r"\b(?:his|own|\w['’]s) name (?:in|among) (?:the )?(?:\(?truncated\)? )?(?:listed )?author(?:s| list)\b",
+    r"\b(?:visible|listed|named) in the (?:\(?truncated\)? )?author list\b",
     re.IGNORECASE,
 )
-AUTHOR_POSITION = re.compile(r"\b(?:is |as )?(?:the )?(second|third|2nd|3rd)[- ]author(?:ed)?\b", re.IGNORECASE)
-POSITIONS = {"second": 2, "2nd": 2, "third": 3, "3rd": 3}
 FIRST_AUTHOR = re.compile(
     r"\b(?:is |was |as )?(?:the )?(?:first|lead)[- ]author(?:ed)?\b|\bfirst-authored by\b", re.IGNORECASE
 )
