@@ -369,6 +369,9 @@ async def test_per_paper_citations_and_the_i10_index_answer_for_a_fetched_profil
     assert (most.intent, most.abstained) == ("metrics", False)
     assert [c.title for c in most.citations] == [p.title for p in by_count[:5]]
     assert f"{by_count[0].cited_by:,} citations" in most.answer
+    least = research.ask("which of his papers are the least cited?", profile="igor-mordatch")
+    fewest_first = sorted(by_count, key=lambda p: (p.cited_by or 0, p.date))
+    assert [c.title for c in least.citations] == [p.title for p in fewest_first[:5]]
     rt2 = next(p for p in by_count if p.title.startswith("RT-2"))
     one = research.ask("How many citations does RT-2 have?", profile="igor-mordatch")
     assert [c.title for c in one.citations] == [rt2.title] and f"{rt2.cited_by:,} citations" in one.answer

@@ -7,6 +7,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from typing import NamedTuple
 
 MONTHS = (
     {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
@@ -37,18 +38,25 @@ HALF = re.compile(rf"\b(?:the )?(first|1st|second|2nd) half of {YEAR}\b|\bH([12]
 # "before GenMS came out", "right before RT-1 appeared", "after the gemini 1.5 report landed": the words before
 # a named paper that make it a date, and those after it that only say it was released
 DATED_BY = re.compile(
-    r"\b(?:(?:right|just|shortly|immediately|soon) )?(before|prior to|until|preceding|after|since|following|"
-    r"(?:older|earlier) than|(?:newer|later|more recent) than)\s+"
+    r"(?:\b(?:came out|landed|dropped|appeared|was released|was published|was out)\s+)?"
+    r"\b(?:(?P<adjacent>right|just|shortly|immediately|directly) )?(before|prior to|until|preceding|after|since|"
+    r"following|(?:older|earlier) than|(?:newer|later|more recent) than)\s+"
     r"(?:the\s+|his\s+|that\s+|this\s+)?$",
+    re.IGNORECASE,
+)
+# "the gemini 2.5 report came out july 2025. which paper of his immediately preceded it?": the paper named before
+LATER_REFERENCE = re.compile(
+    r"\b(?:(?P<adjacent>right|just|shortly|immediately|directly) )?(?P<verb>preceded|came (?:out )?before|"
+    r"(?:landed|dropped|appeared) (?:right |just )?before|before)\s+(?:it|that(?: one)?|this(?: one)?)\b",
     re.IGNORECASE,
 )
 # "when decision transformer came out, his most recent paper": the papers before it
 WHEN_RELEASED = re.compile(r"\b(?:when|by the time|at the time|as of when|back when)\s+(?:the\s+|his\s+)?$", re.I)
 RELEASED = re.compile(
-    r"(?:\s+(?:paper|report|tech report|technical report|one|model|preprint))?"
+    r"(?:\s*\b(?:paper|report|tech report|technical report|one|model|preprint)\b)?"
     r"(?:\s+(?P<verb>came out|comes out|come out|appeared|landed|dropped|was released|got released|was published|"
     r"got published|showed up|was out|went up|hit arxiv|was posted))?"
-    rf"(?:\s+(?:in|on) (?:\w+ )?{YEAR})?",
+    rf"(?:\s+(?:(?:in|on) )?(?:\w+ )?{YEAR}|\s*\((?:\w+\.? )?{YEAR}\))?",
     re.IGNORECASE,
 )
 
@@ -108,17 +116,39 @@ def month_bounds(text: str, consumed: list[tuple[int, int]]) -> dict[str, dt.dat
     return bounds
 
 
-def paper_bound(text: str, span: tuple[int, int], date: dt.date) -> tuple[dict[str, dt.date], tuple[int, int]] | None:
-    """A named paper (at `span`, published on `date`) used as a date: the bound, and the span of the words that say
-    so ("before the gemini 1.5 report landed"); None when the paper is not used as a date."""
+# "the newest before the materials work started (i.e. before unimat)": words that say the bound a paper gives again
+RESTATED_BOUND = re.compile(
+    r"\b(?:before|after|since|prior to)\s+(?:the|his)\s+[\w/\- ]{1,40}?\s+(?:work|stuff|line|papers?|era|phase|"
+    r"period)(?:\s+(?:started|began|kicked off|took off|came along))?(?=[\s,.;:?!()]|$)",
+    re.IGNORECASE,
+)
+
+
+class PaperBound(NamedTuple):
+    """A named paper used as a date: the bound, the words that say so, and whether the paper right next to it is
+    asked for ("just before RT-1", "immediately preceded it": the newest before it)."""
+
+    bounds: dict[str, dt.date]
+    spans: list[tuple[int, int]]
+    adjacent: bool
+
+
+def paper_bound(text: str, span: tuple[int, int], date: dt.date) -> PaperBound | None:
+    """A named paper (at `span`, published on `date`) used as a date ("before the gemini 1.5 report landed", "the
+    gemini 2.5 report came out july 2025. which paper immediately preceded it?"); None when it is not one."""
     before = DATED_BY.search(text[: span[0]])
     released = RELEASED.match(text, span[1])
     end = released.end()
     when = WHEN_RELEASED.search(text[: span[0]])
+    day_before = {"date_to": date - dt.timedelta(days=1)}
     if not before and when and released.group("verb"):
-        return {"date_to": date - dt.timedelta(days=1)}, (when.start(), end)
+        return PaperBound(day_before, [(when.start(), end)], False)
     if not before:
-        return None
-    if before.group(1).lower() in ("before", "prior to", "until", "preceding", "older than", "earlier than"):
-        return {"date_to": date - dt.timedelta(days=1)}, (before.start(), end)
-    return {"date_from": date + dt.timedelta(days=1)}, (before.start(), end)
+        later = LATER_REFERENCE.search(text, end)
+        if later is None:
+            return None
+        return PaperBound(day_before, [(span[0], end), later.span()], True)
+    adjacent = bool(before.group("adjacent"))
+    if before.group(2).lower() in ("before", "prior to", "until", "preceding", "older than", "earlier than"):
+        return PaperBound(day_before, [(before.start(), end)], adjacent)
+    return PaperBound({"date_from": date + dt.timedelta(days=1)}, [(before.start(), end)], adjacent)

@@ -246,8 +246,35 @@ def extractive_answer(
         part = [c for c in score_sentences(clause, sources, vectors, index, settings) if c.source in (named or {0})]
         if part and (part[0].source, part[0].position) not in {(c.source, c.position) for c in chosen}:
             chosen.append(part[0])
+    chosen += _figures_asked(question, candidates, chosen, sources)
     text, citations = compose(chosen, sources)
     return Answer(question=question, answer=text, abstained=False, route="papers", citations=citations)
+
+
+# "both percentages", "which number goes with which step": more than one figure is asked for
+SEVERAL_FIGURES = re.compile(
+    r"\b(?:both|two|three|all|the) (?:\w+ )?(?:numbers|figures|percentages|rates|gains|margins|improvements)\b|"
+    r"\bwhich (?:number|figure|percentage|%) goes with\b",
+    re.IGNORECASE,
+)
+
+
+def _figures_asked(
+    question: str, candidates: list[Candidate], chosen: list[Candidate], hits: list[SearchHit]
+) -> list[Candidate]:
+    """Sentences of the best paper to add: the one with a figure the question quotes ("my notes say 25.1% from
+    behavior cloning, right?": the sentence saying 25.1% settles it), and, when several figures are asked for, the
+    best ones stating a figure; at most one sentence over MAX_SENTENCES in all."""
+    if not chosen:
+        return []
+    best = chosen[0].source
+    quoted = set(figures(question)) - set(figures(hits[best].paper.title))
+    mine = [c for c in candidates if c.source == best and c not in chosen]
+    added = [c for c in mine if quoted & set(figures(c.text))]
+    if SEVERAL_FIGURES.search(question):
+        stating = sum(states_figure(c.text, hits[best].paper, "") for c in chosen if c.source == best)
+        added += [c for c in mine if c not in added and states_figure(c.text, hits[best].paper, "")][: 2 - stating]
+    return added[: max(0, MAX_SENTENCES + 1 - len(chosen))]
 
 
 def llm_cited_answer(

@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from retrieval.answers.dates import YEAR, month_bounds, paper_bound
+from retrieval.answers.dates import RELEASED, RESTATED_BOUND, YEAR, month_bounds, paper_bound
 from retrieval.index.paper_lookup import paper_names, title_phrases
 from retrieval.index.paper_names import NameTable, compact_key, phrase_words
 from retrieval.models import Paper, PaperFilter
@@ -551,9 +551,18 @@ NEGATED = re.compile(
     r"\(not [^()]*\)|"  # "(not PaLM-E or the original PaLM)"
     r"\((?:the |that )?[^()]{1,30} (?:guy|person|dude|prof|professor|researcher)\)|"  # "daniel freeman (the brax guy)"
     r",\s*not (?:just|only|merely) [\w -]{1,30}(?=[?.!]*$)|"  # "tested on real hardware, not just sim?"
+    # "shuang li did way more than EBMs with him": what else was done is asked for, not that
+    r"\b(?:did|does|do|has done|have done) (?:way |much |a lot |far )?more than (?:just )?[\w -]{1,30}?"
+    r"(?= with\b|[,.;?!]|$)|"
     r"\(?\bnot (?:the |just |only |a |an )?(?:[\w.+/-]+ ){0,4}?(?:ones?|thing|stuff|papers?|report|version|kind)\b\)?|"
     r"\b(?:does|do)(?:n't| not) (?:have|need) to be (?:filed |tagged |listed )?(?:under|in|as) (?:the )?[\w.]+"
     r"(?: category)?\b",
+    re.IGNORECASE,
+)
+# what NEGATED set aside that names papers on a topic: "(not the LLM society/debate stuff)"; not "(not just robots)"
+NOT_THE_ONES = re.compile(
+    r"\bnot (?:the |any |his )?(?P<topic>(?!just\b|only\b|merely\b|an?\b)[\w.+/-]+(?: [\w.+/-]+){0,3}?) "
+    r"(?:ones?|stuff|papers?|work)\b",
     re.IGNORECASE,
 )
 # a topic ruled out: "that has nothing to do with language models", "doesn't involve a language model at all",
@@ -849,7 +858,8 @@ ON_A_TOPIC = re.compile(r"\b(?:work|papers?|research|publications) (?:on|about) 
 LAYOUT_READS = ("overview", "lookup", "definition", "comparison")
 COMPARISON = re.compile(
     r"\b(?:compare[ds]?|comparison|comparing|vs\.?|versus|differen(?:t|ce|ces|tly)|differ|distinguish|contrast|"
-    r"similarit(?:y|ies)|in common|better than|relate to|relation(?:ship)? between|(?:line|stack|measure) up|"
+    r"similarit(?:y|ies)|in common|better than|relate to|relation(?:ship)? between|"
+    r"(?:line|stack|measure)(?: (?:them|these|those|(?:all|the) (?:two|three|four)))? up|side[- ]by[- ]side|"
     r"(?:how|what) (?:does|did|do|would) each(?: one| of them)?|how alike)\b",
     re.IGNORECASE,
 )
@@ -895,7 +905,7 @@ FILLER = frozenset(
     three four five quick stats stat et al prolific
     available frequent frequently often appear appears appeared usually typically author authors authored
     co-author co-authors co-authored coauthor coauthors coauthored co-write co-wrote co-written cowrote collab collabs
-    among amongst
+    among amongst rest
     tl dr tldr presenting present
     reading group monday tuesday wednesday thursday friday saturday sunday today tomorrow week cover across threads
     thread should helped help build built got onwards onward far gist deal wise u ur pls bullet bullets
@@ -927,9 +937,10 @@ class PlanContext:
     categories: frozenset[str]
     person: bool  # the owner is one person, whose names the rules read as "he" (not "the lab")
     versioned: frozenset[str] = frozenset()  # ids of papers whose title carries a version ("Melting Pot 2.0")
-    pairs: dict[tuple[str, ...], str] = field(default_factory=dict)  # two specific title words -> paper id
+    pairs: dict[tuple[str, ...], str] = field(default_factory=dict)  # two title words, one specific -> paper id
     title_words: dict[str, frozenset[str]] = field(default_factory=dict)  # paper id -> its title's words
     dates: dict[str, dt.date] = field(default_factory=dict)  # paper id -> its date ("before RT-2 came out")
+    long_phrases: dict[tuple[str, ...], str] = field(default_factory=dict)  # four title words, one specific
 
     @classmethod
     def of(cls, owner: str, papers: list[Paper], names: NameTable | None = None, *, person: bool = True) -> PlanContext:
@@ -965,9 +976,10 @@ class PlanContext:
             categories,
             person,
             versioned,
-            title_phrases(papers, names, size=2),
+            title_phrases(papers, names, size=2, specific=1),
             {paper.id: frozenset(names.of(paper).phrase_words) for paper in papers},
             {paper.id: paper.date for paper in papers},
+            title_phrases(papers, names, size=4, specific=1),
         )
 
 
@@ -985,13 +997,14 @@ def plan_question(
     text = text.replace(" & ", " and ")  # "computation & language"
     text = replace_person(text, context.owner if context.person else "", "he", "his")  # "igor's" → "his"
     set_aside = " ".join(match.group() for match in NEGATED.finditer(text))
+    # "(not the LLM society/debate stuff)": the papers on it are left out too
+    set_apart = [match.group("topic") for match in NOT_THE_ONES.finditer(set_aside)]
     text = NEGATED.sub(" ", text).strip()  # "(not the robot ones)": what is not asked for is no topic or filter
     # each topic apart: "skipping anything about LLMs or robots" rules out the papers on either
     ruled_out = [
         topic
-        for pattern in RULED_OUT
-        for match in pattern.finditer(text)
-        for side in re.split(r"\s+(?:or|and|nor)\s+|\s*/\s*", match.group("topic"), flags=re.IGNORECASE)
+        for ruled in [*(match.group("topic") for pattern in RULED_OUT for match in pattern.finditer(text)), *set_apart]
+        for side in re.split(r"\s+(?:or|and|nor)\s+|\s*/\s*", ruled, flags=re.IGNORECASE)
         if (topic := _topic(side, [], context))
     ]
     for pattern in RULED_OUT:
@@ -1009,13 +1022,15 @@ def plan_question(
     family = bool(papers) and bool(LINE_OF_WORK.search(text)) and not COMPARISON.search(text)
     if family:  # "the implicit BC family", "the neural mmo line of work": the papers like the one named, a topic
         papers, consumed = [], []
-    dated, dated_spans = _papers_as_dates(text, context, papers, name_at, consumed)
+    dated, dated_spans, adjacent = _papers_as_dates(text, context, papers, name_at, consumed)
+    left_out = _papers_left_out(text, papers, name_at, consumed)
     papers = list(dict.fromkeys([*referred, *papers]))
     name_spans = [span for span in consumed if span not in dated_spans]
     soft: list[tuple[int, int]] = []
     filters = _filters(text, context, consumed, soft)
     if dated:
         filters = filters.model_copy(update=dated)
+        consumed.extend(match.span() for match in RESTATED_BOUND.finditer(text))
     waived = _category(set_aside, context) if set_aside and filters.category else None
     if waived and waived[0] == filters.category:  # "robotics papers, doesn't have to be filed under cs.RO"
         category_spans = (_category(text, context) or ("", []))[1]
@@ -1196,12 +1211,14 @@ def plan_question(
         filters = filters.model_copy(update={"year": None})
     if "by_category" in metrics:  # the split over every category, whichever the question names
         filters = filters.model_copy(update={"category": None})
-    if intent == "recency" and filters.year is not None and not RECENCY.search(text) and not LAST_ONE.search(text):
+    if adjacent and intent not in ("comparison", "metrics", "not_in_profile"):
+        intent = "recency"  # "which paper landed just before the debate one?": the newest before it
+    elif intent == "recency" and filters.year is not None and not RECENCY.search(text) and not LAST_ONE.search(text):
         intent = "listing"  # "what came out in 2020": that year's papers, not its newest three
-    exclude: list[str] = []
+    exclude: list[str] = left_out
     if papers and intent != "comparison" and WHAT_ELSE.search(text):
         # "i only know him from decision transformer. what else does he work on?": all but the papers named
-        intent, exclude, papers = "overview", papers, []
+        intent, exclude, papers = "overview", [*left_out, *papers], []
     # "if his papers were sorted into tracks, what would they be?"; not "the full picture of his work on robots"
     layout = BREADTH.search(text) and re.search(r"\b(?:his|he)\b", text) and not ON_A_TOPIC.search(text)
     if not papers and not metrics and intent in LAYOUT_READS and layout:
@@ -1351,7 +1368,9 @@ def _compared(text: str, consumed: list[tuple[int, int]], context: PlanContext, 
 OPERAND_WORDS = 6
 OPERAND_SPLIT = re.compile(
     r"\s*(?:\bvs\.?|\bversus\b|\band\b|\bor\b|,|\bcompared (?:to|with)\b|\bdifferent from\b|\bdiffer from\b|"
-    r"\bbetween\b|\bcompare\b|\bwith\b)\s*",
+    # "between" after a comparison's noun; "consensus between pretrained models" is one operand
+    r"\b(?:differences?|relation(?:ship)?s?|similarit(?:y|ies)|contrast|comparison|choose|pick|overlap|links?|"
+    r"trade-?offs?|distinguish)\s+between\b|\bcompare\b|\bwith\b)\s*",
     re.IGNORECASE,
 )
 
@@ -1381,6 +1400,18 @@ def _take(
         consumed.append(span)
         found = True
     return found
+
+
+# abbreviations a question uses for words titles spell out
+SPELLED_OUT = {
+    "rl": ("reinforcement", "learning"),
+    "marl": ("multi", "agent", "reinforcement", "learning"),
+    "lm": ("language", "model"),
+    "lms": ("language", "models"),
+    "llm": ("large", "language", "model"),
+    "llms": ("large", "language", "models"),
+    "bc": ("behavioral", "cloning"),
+}
 
 
 # a paper called by words of its title: "the adversarial arithmetic paper", "in 'implicit offline RL via
@@ -1435,17 +1466,28 @@ def _named_papers(
                 found.append((span[0].start(), paper_id))
                 taken |= set(range(start, start + size))
                 consumed.append((span[0].start(), span[-1].end()))
-    words = list(re.finditer(r"[^\W_]+", text))
-    kept = [match for match in words if phrase_words(match.group())]
-    for i in range(len(kept) - 2):
-        run = tuple(phrase_words(" ".join(match.group() for match in kept[i : i + 3])))
-        paper_id = context.phrases.get(run)
-        if paper_id and paper_id not in {found_id for _, found_id in found}:
-            span = (kept[i].start(), kept[i + 2].end())
-            if not any(start < span[1] and span[0] < end for start, end in consumed):
-                found.append((span[0], paper_id))
-                consumed.append(span)
-                phrase_spans.append((span, paper_id))
+    # the question's words as titles spell them ("offline RL" is "offline reinforcement learning"), with their spans
+    kept = [
+        (word, match.span())
+        for match in re.finditer(r"[^\W_]+", text)
+        for word in SPELLED_OUT.get(match.group().lower(), phrase_words(match.group()))
+    ]
+    for size, phrases in ((4, context.long_phrases), (3, context.phrases)):
+        for i in range(len(kept) - size + 1):
+            paper_id = phrases.get(tuple(word for word, _ in kept[i : i + size]))
+            one_word = kept[i][1] == kept[i + size - 1][1]  # "MARL" alone names a field, not a paper
+            broken = any(  # "melting pot, not 2.0" is not "Melting Pot 2.0"
+                re.search(r"[,.;:?!()]", text[kept[j][1][1] : kept[j + 1][1][0]]) for j in range(i, i + size - 1)
+            )
+            if paper_id and not one_word and not broken and paper_id not in {found_id for _, found_id in found}:
+                last = i + size - 1
+                while last + 1 < len(kept) and _continues_title(text, kept[last], kept[last + 1], context, paper_id):
+                    last += 1  # "... through energy minimization": the rest of the title is its name too
+                span = (kept[i][1][0], kept[last][1][1])
+                if not any(start < span[1] and span[0] < end for start, end in consumed):
+                    found.append((span[0], paper_id))
+                    consumed.append(span)
+                    phrase_spans.append((span, paper_id))
     for match in CALLED_BY_WORDS.finditer(text):
         group = 1 if match.group(1) else 2
         words = list(re.finditer(r"[^\W_]+", match.group(group)))
@@ -1467,28 +1509,70 @@ def _named_papers(
     return list(dict.fromkeys(paper_id for _, paper_id in sorted(found)))
 
 
+def _continues_title(
+    text: str,
+    word: tuple[str, tuple[int, int]],
+    following: tuple[str, tuple[int, int]],
+    context: PlanContext,
+    paper_id: str,
+) -> bool:
+    """The next word is in the paper's title too, with only spaces or function words between them."""
+    between = text[word[1][1] : following[1][0]]
+    return following[0] in context.title_words.get(paper_id, ()) and not (
+        re.search(r"[,.;:?!()]", between) or phrase_words(between)
+    )
+
+
 def _papers_as_dates(
     text: str,
     context: PlanContext,
     papers: list[str],
     name_at: dict[str, tuple[int, int]],
     consumed: list[tuple[int, int]],
-) -> tuple[dict[str, dt.date], list[tuple[int, int]]]:
+) -> tuple[dict[str, dt.date], list[tuple[int, int]], bool]:
     """Named papers used as dates ("the newest before RT-2 came out"): taken out of `papers`, their words'
-    spans in `consumed` widened to the whole phrase; the date bounds and those spans."""
+    spans in `consumed` widened to the whole phrase; the date bounds, those spans, and whether the paper right next
+    to one is asked for."""
     dated: dict[str, dt.date] = {}
     spans = []
+    adjacent = False
     for paper_id, span in name_at.items():
         if paper_id not in papers or span not in consumed or paper_id not in context.dates:
             continue
         if len(papers) >= 2 and re.search(r"\bthan\s+(?:the\s+|his\s+)?$", text[: span[0]], re.IGNORECASE):
             continue  # "is RT-2 newer than PaLM-E?" compares the two papers' dates
         if bound := paper_bound(text, span, context.dates[paper_id]):
-            dated |= bound[0]
+            dated |= bound.bounds
             papers.remove(paper_id)
-            consumed[consumed.index(span)] = bound[1]
-            spans.append(bound[1])
-    return dated, spans
+            consumed.remove(span)
+            consumed.extend(bound.spans)
+            spans.extend(bound.spans)
+            adjacent = adjacent or bound.adjacent
+    return dated, spans, adjacent
+
+
+# "excluding the 2025 self-improving EFM one", "other than RT-2": the words before a named paper left out
+LEFT_OUT_BY = re.compile(
+    rf"\b(?:{EXCLUDING}|other than|besides|apart from|aside from|but not)\s+(?:the\s+|his\s+|that\s+)?"
+    rf"(?:{YEAR}\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _papers_left_out(
+    text: str, papers: list[str], name_at: dict[str, tuple[int, int]], consumed: list[tuple[int, int]]
+) -> list[str]:
+    """Named papers the question leaves out of what it asks about ("kamyar's papers excluding the self-improving
+    EFM one"): taken out of `papers`, their spans in `consumed` widened to the whole phrase."""
+    left_out = []
+    for paper_id, span in name_at.items():
+        if paper_id not in papers or span not in consumed:
+            continue
+        if by := LEFT_OUT_BY.search(text[: span[0]]):
+            papers.remove(paper_id)
+            consumed[consumed.index(span)] = (by.start(), RELEASED.match(text, span[1]).end())
+            left_out.append(paper_id)
+    return left_out
 
 
 def _words_of_title(called: str, title_words: frozenset[str], quoted: bool) -> bool:
@@ -1545,6 +1629,8 @@ def _filters(
     """Filters written in words. A category read from "<area> stuff/work/research" is `soft`: it yields to a topic."""
     values: dict[str, object] = dict(month_bounds(text, consumed))
     excluded = EXCLUDED_YEARS.search(text)
+    if excluded and any(start <= excluded.start() < end for start, end in consumed):
+        excluded = None  # "excluding the 2025 self-improving one" leaves out a paper, not a year
     if excluded and context.years:  # "ignoring 2024 and 2025": the years left at the profile's ends
         years = {int(year) for year in excluded.groups() if year}
         every = sorted(set(context.years.values()))

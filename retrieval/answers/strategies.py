@@ -318,7 +318,7 @@ def answer_paper_links(ctx: AnswerContext, papers: list[Paper]) -> Answer:
     return replace(ctx, plan=plan).answer(text + ".", citations, route="metrics", generated_by="metadata")
 
 
-FEWEST_CITED = re.compile(r"(?:least|fewest|lowest)", re.IGNORECASE)
+FEWEST_CITED = re.compile(r"\b(?:least|fewest|lowest)\b", re.IGNORECASE)
 
 
 # the i10-index: data a profile file lacks and an OpenAlex profile holds
