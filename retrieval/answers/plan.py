@@ -356,7 +356,8 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\b(?:any|his|some|recorded|invited|recent|given|gave|public) talks\b|\btalks\b(?! (?:about|to|with)\b)|"
             r"\bkeynotes?\b|\byoutube (?:channel|videos?|talks?|lectures?)\b|"
             r"\b(?:on|his) youtube\b|\bpodcasts?\b|\bslides\b|"
-            r"\binterviews?\b|\b(?:give|gave|a) talk\b|\brecorded (?:lectures?|talks?|videos?)\b",
+            r"\binterviews?\b|\b(?:give|gave|a) talk\b|\brecorded (?:lectures?|talks?|videos?)\b|"
+            r"\b(?:recording|video) of (?:him|her|\w+) (?:presenting|talking|giving|explaining)\b",
             "talks, slides or videos",
         ),
         (
@@ -404,7 +405,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (
             # of code, weights or data; not a driver's license
-            r"\b(?:what|which) licen[cs]e\b|\blicen[cs]ed? under\b|"
+            r"\b(?:what|which) (?:\w+ )?(?:\w+ )?licen[cs]e\b|\blicen[cs]ed? under\b|"
             r"\b(?:code|software|repo|weights?|model|dataset)(?:'s)? licen[cs](?:es?|ing)\b|"
             r"\blicen[cs](?:es?|ing) (?:of|for|on) (?:the |its )?(?:code|software|repo|weights?|model|dataset)\b",
             "software licenses",
@@ -466,6 +467,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"\bbusy year\b|\byearly\b|\byear[- ]by[- ]year\b|\bhow productive\b(?=[^?]*\b(?:19|20)\d\d\b)|"
             r"\b(?:annual|per[- ]year) (?:paper |publication |output )?(?:counts?|totals?|tall(?:y|ies))\b|"
             r"\b(?:19|20)\d\d(?:['’]s)? (?:paper |publication )?(?:tally|count)\b|"
+            r"\b(?:is|was) (?:19|20)\d\d (?:empty|blank|a blank)\b|"  # "is 2019 empty on his profile?"
             r"\b(?:spread|distribut\w*|breakdown|output) (?:across|over|by) (?:the )?years\b",
         ),
         (
@@ -487,7 +489,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         ),
         (
             ("top_coauthors",),
-            r"\bco-?authors?\b|\bco-?authored with\b|\bcollaborat\w*\b|\bworks? with (?:the )?most\b|"
+            r"\bco-?authors?\b|\bco-?authored (?:with|(?:the )?most)\b|\bcollaborat\w*\b|\bworks? with (?:the )?most\b|"
             r"\bwho (?:does|has) he (?:work|written|write|publish)\w* with\b|"
             r"\b(?:wr(?:ites?|itten|ote)|work(?:s|ed)?|publish(?:es|ed)?) with (?:the )?most\b",
         ),
@@ -557,12 +559,6 @@ NEGATED = re.compile(
     r"\(?\bnot (?:the |just |only |a |an )?(?:[\w.+/-]+ ){0,4}?(?:ones?|thing|stuff|papers?|report|version|kind)\b\)?|"
     r"\b(?:does|do)(?:n't| not) (?:have|need) to be (?:filed |tagged |listed )?(?:under|in|as) (?:the )?[\w.]+"
     r"(?: category)?\b",
-    re.IGNORECASE,
-)
-# what NEGATED set aside that names papers on a topic: "(not the LLM society/debate stuff)"; not "(not just robots)"
-NOT_THE_ONES = re.compile(
-    r"\bnot (?:the |any |his )?(?P<topic>(?!just\b|only\b|merely\b|an?\b)[\w.+/-]+(?: [\w.+/-]+){0,3}?) "
-    r"(?:ones?|stuff|papers?|work)\b",
     re.IGNORECASE,
 )
 # a topic ruled out: "that has nothing to do with language models", "doesn't involve a language model at all",
@@ -860,7 +856,9 @@ COMPARISON = re.compile(
     r"\b(?:compare[ds]?|comparison|comparing|vs\.?|versus|differen(?:t|ce|ces|tly)|differ|distinguish|contrast|"
     r"similarit(?:y|ies)|in common|better than|relate to|relation(?:ship)? between|"
     r"(?:line|stack|measure)(?: (?:them|these|those|(?:all|the) (?:two|three|four)))? up|side[- ]by[- ]side|"
-    r"(?:how|what) (?:does|did|do|would) each(?: one| of them)?|how alike)\b",
+    r"(?:how|what) (?:does|did|do|would) each(?: one| of them)?|how alike|"
+    r"(?:the )?same (?:[\w-]+ ){0,2}(?:idea|thing|approach|method|trick|setup|recipe)(?: or not)?|"
+    r"(?:in|for) each(?: one| of them| case| paper)?(?=\s*[?.!]*$))\b",
     re.IGNORECASE,
 )
 # a cue that joins the things named into one comparison ("X, Y and Z. contrast them"), unlike "compared against"
@@ -905,7 +903,7 @@ FILLER = frozenset(
     three four five quick stats stat et al prolific
     available frequent frequently often appear appears appeared usually typically author authors authored
     co-author co-authors co-authored coauthor coauthors coauthored co-write co-wrote co-written cowrote collab collabs
-    among amongst rest
+    among amongst rest sanity
     tl dr tldr presenting present
     reading group monday tuesday wednesday thursday friday saturday sunday today tomorrow week cover across threads
     thread should helped help build built got onwards onward far gist deal wise u ur pls bullet bullets
@@ -937,7 +935,7 @@ class PlanContext:
     categories: frozenset[str]
     person: bool  # the owner is one person, whose names the rules read as "he" (not "the lab")
     versioned: frozenset[str] = frozenset()  # ids of papers whose title carries a version ("Melting Pot 2.0")
-    pairs: dict[tuple[str, ...], str] = field(default_factory=dict)  # two title words, one specific -> paper id
+    pairs: dict[tuple[str, ...], str] = field(default_factory=dict)  # two specific title words (or one unique)
     title_words: dict[str, frozenset[str]] = field(default_factory=dict)  # paper id -> its title's words
     dates: dict[str, dt.date] = field(default_factory=dict)  # paper id -> its date ("before RT-2 came out")
     long_phrases: dict[tuple[str, ...], str] = field(default_factory=dict)  # four title words, one specific
@@ -976,7 +974,7 @@ class PlanContext:
             categories,
             person,
             versioned,
-            title_phrases(papers, names, size=2, specific=1),
+            title_phrases(papers, names, size=2) | title_phrases(papers, names, size=2, specific=1, rare=1),
             {paper.id: frozenset(names.of(paper).phrase_words) for paper in papers},
             {paper.id: paper.date for paper in papers},
             title_phrases(papers, names, size=4, specific=1),
@@ -997,14 +995,13 @@ def plan_question(
     text = text.replace(" & ", " and ")  # "computation & language"
     text = replace_person(text, context.owner if context.person else "", "he", "his")  # "igor's" → "his"
     set_aside = " ".join(match.group() for match in NEGATED.finditer(text))
-    # "(not the LLM society/debate stuff)": the papers on it are left out too
-    set_apart = [match.group("topic") for match in NOT_THE_ONES.finditer(set_aside)]
     text = NEGATED.sub(" ", text).strip()  # "(not the robot ones)": what is not asked for is no topic or filter
     # each topic apart: "skipping anything about LLMs or robots" rules out the papers on either
     ruled_out = [
         topic
-        for ruled in [*(match.group("topic") for pattern in RULED_OUT for match in pattern.finditer(text)), *set_apart]
-        for side in re.split(r"\s+(?:or|and|nor)\s+|\s*/\s*", ruled, flags=re.IGNORECASE)
+        for pattern in RULED_OUT
+        for match in pattern.finditer(text)
+        for side in re.split(r"\s+(?:or|and|nor)\s+|\s*/\s*", match.group("topic"), flags=re.IGNORECASE)
         if (topic := _topic(side, [], context))
     ]
     for pattern in RULED_OUT:
@@ -1472,18 +1469,21 @@ def _named_papers(
         for match in re.finditer(r"[^\W_]+", text)
         for word in SPELLED_OUT.get(match.group().lower(), phrase_words(match.group()))
     ]
+    spelled = {match.span() for match in re.finditer(r"[^\W_]+", text) if match.group().lower() in SPELLED_OUT}
     for size, phrases in ((4, context.long_phrases), (3, context.phrases)):
         for i in range(len(kept) - size + 1):
             paper_id = phrases.get(tuple(word for word, _ in kept[i : i + size]))
-            one_word = kept[i][1] == kept[i + size - 1][1]  # "MARL" alone names a field, not a paper
             broken = any(  # "melting pot, not 2.0" is not "Melting Pot 2.0"
                 re.search(r"[,.;:?!()]", text[kept[j][1][1] : kept[j + 1][1][0]]) for j in range(i, i + size - 1)
             )
-            if paper_id and not one_word and not broken and paper_id not in {found_id for _, found_id in found}:
+            if paper_id and not broken and paper_id not in {found_id for _, found_id in found}:
                 last = i + size - 1
                 while last + 1 < len(kept) and _continues_title(text, kept[last], kept[last + 1], context, paper_id):
                     last += 1  # "... through energy minimization": the rest of the title is its name too
                 span = (kept[i][1][0], kept[last][1][1])
+                written = sum(word_span not in spelled for _, word_span in kept[i : last + 1])
+                if written < 3:  # "multi-agent RL" names a field, not the paper titled "... multi-agent RL with ..."
+                    continue
                 if not any(start < span[1] and span[0] < end for start, end in consumed):
                     found.append((span[0], paper_id))
                     consumed.append(span)

@@ -119,6 +119,7 @@ SINGULAR_RECENT = re.compile(
     r"\b(?:the|his) (?:most recent|latest|newest|last) (?:paper|work|one|publication)\b(?! and)", re.IGNORECASE
 )
 OPERAND_MIN_SCORE = 0.3  # a compared thing that names no paper must find one at least this well
+NAMED_AUTHOR_BOOST = 1.5  # ... or two thirds as well, when it is by an author the thing names
 MOST_COMPARED = 4  # papers side by side in one comparison
 OPERAND_CANDIDATES = 5  # papers a compared thing that names none may be
 OVERVIEW_THEMES = 5
@@ -549,10 +550,24 @@ def _operand_hits(ctx: AnswerContext, operand: str) -> list[SearchHit]:
     if year is not None:
         hits = [hit for hit in hits if hit.paper.year == int(year.group())]
     written = operand.casefold()
-    by_named = [
-        hit for hit in hits if any(author.casefold() in written for author in hit.paper.authors if author != ctx.owner)
+    by_named = [  # by full name, or by a surname ("florence et al's energy-based BC policies")
+        hit
+        for hit in hits
+        if any(
+            author.casefold() in written or _surname_in(author, written)
+            for author in hit.paper.authors
+            if author != ctx.owner
+        )
     ]
-    return (by_named or hits)[:OPERAND_CANDIDATES]
+    # a paper of an author the operand names needs a weaker match ("florence et al's energy-based BC policies")
+    return [
+        hit.model_copy(update={"score": hit.score * NAMED_AUTHOR_BOOST}) for hit in by_named[:OPERAND_CANDIDATES]
+    ] or hits[:OPERAND_CANDIDATES]
+
+
+def _surname_in(author: str, written: str) -> bool:
+    surname = author.split()[-1].casefold() if author.split() else ""
+    return len(surname) >= 4 and re.search(rf"\b{re.escape(surname)}\b", written) is not None
 
 
 def compared_papers(ctx: AnswerContext) -> list[Paper]:

@@ -131,12 +131,12 @@ def _ambiguous(query: str, papers: list[Paper]) -> AmbiguousPaperError:
 
 
 def title_phrases(
-    papers: list[Paper], names: NameTable, size: int = 3, specific: int | None = None
+    papers: list[Paper], names: NameTable, size: int = 3, specific: int | None = None, rare: int = 2
 ) -> dict[tuple[str, ...], str]:
     """`size` consecutive title words → paper id, for runs that pick out one title and are specific: `specific`
-    of their words (by default two of three, both of two) are in at most two titles. "geometry-aware multi-task",
-    "zero-shot planners", "adversarial arithmetic"; of four words one is enough ("iterative reasoning through
-    energy minimization")."""
+    of their words (by default two of three, both of two) are in at most `rare` titles. "geometry-aware
+    multi-task", "zero-shot planners", "adversarial arithmetic"; of four words one is enough ("iterative reasoning
+    through energy minimization"), of two one in no other title ("multiagent debate")."""
     specific = min(size, 2) if specific is None else specific
     titles = {paper.id: names.of(paper).phrase_words for paper in papers}
     spread = Counter(word for words in titles.values() for word in set(words))
@@ -144,7 +144,7 @@ def title_phrases(
     for paper_id, words in titles.items():
         for i in range(len(words) - size + 1):
             run = tuple(words[i : i + size])
-            if sum(spread[word] <= 2 and len(word) >= 4 for word in run) >= specific:
+            if sum(spread[word] <= rare and len(word) >= 4 for word in run) >= specific:
                 owners.setdefault(run, set()).add(paper_id)
     return {run: next(iter(ids)) for run, ids in owners.items() if len(ids) == 1}
 
