@@ -714,6 +714,9 @@ ASIDES = re.compile(
     r"\b(?:his(?: (?:pre|post)-?\d{4}| \d{4}s?)?|(?:that |the |this )?year's|research|publication|paper) output\b|"
     r"\bwalk (?:me|us|them) through\b|(?<=['’]s )output\b|\boutput(?=\s*(?:[.,;:?!]|$))|\bstart to finish\b|"
     r"\bnone missing\b|\bskip(?:ping)? (?:the )?other categories\b|"
+    # what the asker is making: "building a reproduction queue: ...", "putting together a reading list"
+    r"\b(?:building|making|compiling|assembling|putting together) (?:a|an|my|our) [\w-]+(?: [\w-]+)? "
+    r"(?:queue|list|spreadsheet|syllabus|doc|deck|backlog)\b|\b(?:arxiv|it) (?:calls|lists|files)\b|"
     # chatter around a set asked for: "counting only 2021 and later", "the complete set", "the exact paper count",
     # "i'm compiling", "has the latest date", "that deals with", "what problems do they go after"
     r"\bcounting only\b|\b(?:the |a )?(?:whole|full|complete|entire) (?:set|list)\b|"
@@ -903,7 +906,7 @@ FILLER = frozenset(
     three four five quick stats stat et al prolific
     available frequent frequently often appear appears appeared usually typically author authors authored
     co-author co-authors co-authored coauthor coauthors coauthored co-write co-wrote co-written cowrote collab collabs
-    among amongst rest sanity
+    among amongst rest sanity inclusive
     tl dr tldr presenting present
     reading group monday tuesday wednesday thursday friday saturday sunday today tomorrow week cover across threads
     thread should helped help build built got onwards onward far gist deal wise u ur pls bullet bullets
@@ -1735,7 +1738,8 @@ def _category_in_words(text: str, category: str) -> re.Match[str] | None:
         rf"\b(?:{words})(?:[- ]related)?(?: \([\w. ]+\))?(?:\s+|-)(?:{noun})\b|"
         rf"\b(?:in|under) (?:the )?(?:{words})(?: \([\w. ]+\))? (?:category|section|area)\b|"
         rf"\bcategory (?:of )?(?:{words})\b|\b(?:tagged|filed|files|labell?ed|marked) (?:as |under )?(?:{words})\b|"
-        rf"\b(?:{words})-(?:tagged|filed|labell?ed)\b",
+        rf"\b(?:{words})-(?:tagged|filed|labell?ed)\b|"
+        rf"\b(?:{words}) \((?:(?:cs|stat)\.)?[A-Za-z-]+\)",  # "machine learning (cs.LG)"
         text,
         re.IGNORECASE,
     )

@@ -127,6 +127,7 @@ THEME_PAPERS = 4
 TOPIC_CANDIDATES = 15
 # a paper belongs to a topic when its hybrid score is at least this share of the best paper's
 TOPIC_RELATIVE = 0.7
+NEWEST_RELATIVE = 0.7
 BREAK_WITHIN, BREAK_DROP = 9, 0.1  # a natural break: the largest drop among the top 9, if >= 10% of the best
 # an overview of one paper is a look-up: when one paper stands far ahead, those within this share of it count too
 OVERVIEW_RELATIVE = 0.55
@@ -768,8 +769,10 @@ def answer_lookup(ctx: AnswerContext) -> Answer:
     )
     if ctx.settings.llm and not answer.abstained:
         answer = llm_cited_answer(ctx.question, hits, ctx.owner, ctx.vectors, ctx.settings, answer)
-    if ctx.plan.papers and ASKS_FOR_LINK.search(ctx.question) and not answer.abstained:
-        answer = with_links(answer, [ctx.by_id[paper_id] for paper_id in ctx.plan.papers])
+    if ASKS_FOR_LINK.search(ctx.question) and not answer.abstained and (ctx.plan.papers or answer.citations):
+        # the papers named, else the one the answer found ("the project page of the latent collocation paper")
+        linked = ctx.plan.papers or [answer.citations[0].id]
+        answer = with_links(answer, [ctx.by_id[paper_id] for paper_id in linked if paper_id in ctx.by_id])
     return ctx.tag(answer)
 
 
@@ -844,7 +847,7 @@ def _on_topic(ctx: AnswerContext, topic: str, k: int, use: TopicUse) -> list[Pap
     papers = [
         hit
         for hit in hits
-        if hit.score >= TOPIC_RELATIVE * best
+        if hit.score >= (NEWEST_RELATIVE if use == "newest" else TOPIC_RELATIVE) * best
         or (hit.score >= WORDED_RELATIVE * best and index.uses_words(topic, hit.paper.id))
     ]
     drops = [(hits[i - 1].score - hits[i].score, i) for i in range(2, min(BREAK_WITHIN, len(hits)))]
