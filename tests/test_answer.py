@@ -382,3 +382,41 @@ def test_a_word_no_paper_uses_does_not_overrule_a_sure_coverage_model(seeded_ser
     )
     assert not answer.abstained and answer.intent == "recency"
     assert answer.citations[0].title.startswith("Brax")
+
+
+@pytest.mark.parametrize(
+    ("question", "figures"),
+    [
+        # a figure the question quotes: the sentence saying it settles whether it is right
+        ("my notes say active data gathering beat the best virtualhome baseline by 43.6%. is that right?", ["25.1%"]),
+        # several figures asked for: a sentence for each
+        (
+            "i need both percentages from the LM-initialized policy paper in virtualhome: the behavior cloning gain "
+            "and the margin active data gathering got over the best baseline",
+            ["43.6%", "25.1%"],
+        ),
+    ],
+)
+def test_look_ups_keep_each_figure_asked_about(seeded_service: ResearchService, question: str, figures: list) -> None:
+    answer = seeded_service.ask(question)
+    assert answer.citations[0].title.startswith("Pre-Trained Language Models for Interactive Decision-Making")
+    assert all(figure in answer.answer for figure in figures)
+
+
+def test_a_link_asked_of_a_described_paper(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask(
+        "where can i find the project page for the paper that casts model-based RL as a game between a policy "
+        "player and a model player?"
+    )
+    assert answer.citations[0].title.startswith("A Game Theoretic Framework for Model Based")
+    assert "https://sites.google.com/view/mbrl-game" in answer.answer
+
+
+def test_a_compared_thing_is_found_by_its_authors_surname(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask(
+        "florence et al's energy-based BC policies vs philipp wu's masked trajectory models: how does each work?"
+    )
+    titles = [citation.title for citation in answer.citations]
+    assert answer.intent == "comparison"
+    assert any(title.startswith("Implicit Behavioral Cloning") for title in titles)
+    assert any(title.startswith("Masked Trajectory Models") for title in titles)

@@ -152,3 +152,22 @@ def test_a_paper_newest_when_another_came_out() -> None:
 def test_the_latest_paper_within_part_of_a_year_is_no_metric() -> None:
     plan = plan_question("in 2020, before the summer, his latest paper?", CONTEXT)
     assert (plan.intent, plan.metrics, plan.filters.year) == ("recency", [], 2020)
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("which paper of his came out right before the multiagent debate one?", "Improving Factuality"),
+        ("the gemini 2.5 report came out in july 2025. which of his papers immediately preceded it?", "Gemini 2.5"),
+        (
+            "what's the newest paper he had out before the materials generation work started (i.e. before UniMat)?",
+            "Scalable Diffusion for Materials",
+        ),
+    ],
+)
+def test_the_paper_right_before_a_named_one(seeded_service: ResearchService, question: str, title: str) -> None:
+    named = next(paper for paper in PARSED.papers if paper.title.startswith(title))
+    answer = seeded_service.ask(question)
+    older = max((paper for paper in PARSED.papers if paper.date < named.date), key=lambda paper: paper.date)
+    assert answer.intent == "recency" and answer.citations[0].id == older.id
+    assert not answer.plan.get("topic")  # "came out", "started", "the materials generation work" restate the date

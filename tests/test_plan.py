@@ -1319,9 +1319,84 @@ def test_a_paper_after_newer_than_is_a_date() -> None:
             "was 2021 his most productive? give me 2021's count and whichever year actually topped it",
             {"peak_year", "by_year"},
         ),
+        ("quick check: is 2018 empty on his profile? and his h-index", {"by_year", "h_index"}),
+        ("the person who's coauthored the most papers with him, and his main institution", {"top_coauthors"}),
     ],
 )
 def test_metrics_asked_in_other_words(embeddings, question: str, metrics: set[str]) -> None:
     scores = IntentClassifier(embeddings).scores(question, CONTEXT.owner)
     result = plan_question(question, CONTEXT, scores)
     assert result.intent == "metrics" and metrics <= set(result.metrics)
+
+
+def _titled(start: str) -> str:
+    return next(paper.id for paper in PARSED.papers if paper.title.startswith(start))
+
+
+@pytest.mark.parametrize(
+    ("question", "titles"),
+    [
+        # four words of one title name it, the rest of the title with them; "RL" is spelled out as titles spell it
+        ("how does iterative reasoning through energy minimization think longer?", ["Learning Iterative Reasoning"]),
+        ("in implicit offline RL via supervised learning, what is the extra signal?", ["Implicit Offline"]),
+        # an abbreviation does not name the paper it is in the title of: a field is no paper
+        ("setting up a new multi-agent RL project: which of his tools help?", []),
+        # "melting pot, not 2.0" is not "Melting Pot 2.0"
+        ("what does melting pot evaluate (the original melting pot, not 2.0)?", ["Scalable Evaluation of Multi-Agent"]),
+    ],
+)
+def test_papers_named_by_words_of_their_titles(question: str, titles: list[str]) -> None:
+    assert plan(question).papers == [_titled(title) for title in titles]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "the silicon dopant paper and ALPT both learn a model from data. what is it used for in each?",
+        "RT-1 and the decision transformer paper loop over tokens. is it the same idea or not?",
+    ],
+)
+def test_cues_that_join_things_into_a_comparison(question: str) -> None:
+    assert plan(question).intent == "comparison"
+
+
+@pytest.mark.parametrize(
+    ("question", "left_out"),
+    [
+        ("what's his newest paper other than the gemini 2.5 report?", "Gemini 2.5"),
+        (
+            "kamyar ghasemipour collabs excluding the 2025 self-improving embodied FM one: which is the latest?",
+            "Self-Improving",
+        ),
+    ],
+)
+def test_a_named_paper_left_out(question: str, left_out: str) -> None:
+    result = plan(question)
+    assert result.exclude == [_titled(left_out)] and result.papers == []
+    assert result.intent == "recency" and result.filters.year_to is None  # "the 2025 ... one" is no year bound
+
+
+@pytest.mark.parametrize(
+    ("question", "filters"),
+    [
+        ("building a reproduction queue: every paper from 2021 onward that ships code", {"year_from", "has_code"}),
+        ("wenlong huang's papers that arXiv calls machine learning (cs.LG)", {"author", "category"}),
+        ("every cs.CL paper between 2022 and 2024 inclusive", {"year_from", "year_to", "category"}),
+    ],
+)
+def test_filtered_listings_with_no_topic_left(question: str, filters: set[str]) -> None:
+    result = plan(question)
+    assert result.intent == "listing" and not result.topic
+    assert {key for key, value in result.filters.model_dump().items() if value is not None} == filters
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("which creative commons license is the multiagent debate preprint under?", "software licenses"),
+        ("is there a recording of igor presenting the multiagent debate paper?", "talks, slides or videos"),
+    ],
+)
+def test_missing_data_asked_of_a_named_paper(question: str, missing: str) -> None:
+    result = plan(question)
+    assert (result.intent, result.missing) == ("not_in_profile", missing)

@@ -74,19 +74,30 @@ def _last_day(year: int, month: int) -> dt.date:
 def month_bounds(text: str, consumed: list[tuple[int, int]]) -> dict[str, dt.date]:
     """`date_from` / `date_to` from months and halves of a year; their spans join `consumed`."""
     bounds: dict[str, dt.date] = {}
+    taken = list(consumed)  # "RT-2 came out in july 2023": what dates a paper named is no bound
+
+    def free(match: re.Match[str]) -> bool:
+        return not any(start <= match.start() < end for start, end in taken)
+
     years = set(re.findall(YEAR, text))
     only_year = int(years.pop()) if len(years) == 1 else None
     to_bounds, from_bounds = (
-        [(match, int(match.group(3) or only_year)) for match in pattern.finditer(text) if match.group(3) or only_year]
+        [
+            (match, int(match.group(3) or only_year))
+            for match in pattern.finditer(text)
+            if (match.group(3) or only_year) and free(match)
+        ]
         for pattern in (MONTH_TO, MONTH_FROM)
     )
-    for match in MONTH_RANGE.finditer(text):  # "june-august 2022", "(june-august)" beside "the summer of 2022"
+    for match in filter(
+        free, MONTH_RANGE.finditer(text)
+    ):  # "june-august 2022", "(june-august)" beside "the summer of 2022"
         year = int(match.group(3)) if match.group(3) else only_year
         if year is not None:
             bounds["date_from"] = dt.date(year, _months(match.group(1))[0], 1)
             bounds["date_to"] = _last_day(year, _months(match.group(2))[1])
             consumed.append(match.span())
-    for match in MONTH_SPAN.finditer(text):
+    for match in filter(free, MONTH_SPAN.finditer(text)):
         (first, last), year = _months(match.group(1)), int(match.group(2))
         bounds["date_from"], bounds["date_to"] = dt.date(year, first, 1), _last_day(year, last)
         consumed.append(match.span())
@@ -106,7 +117,7 @@ def month_bounds(text: str, consumed: list[tuple[int, int]]) -> dict[str, dt.dat
             bound = dt.date(year, first, 1)
         bounds["date_from"] = max(bound, bounds.get("date_from", bound))
         consumed.append(match.span())
-    if match := HALF.search(text):
+    if (match := HALF.search(text)) and free(match):
         first = (match.group(1) or match.group(3)).lower() in ("first", "1st", "1")
         year = int(match.group(2) or match.group(4))
         bounds["date_from"], bounds["date_to"] = (

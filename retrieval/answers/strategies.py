@@ -127,7 +127,7 @@ THEME_PAPERS = 4
 TOPIC_CANDIDATES = 15
 # a paper belongs to a topic when its hybrid score is at least this share of the best paper's
 TOPIC_RELATIVE = 0.7
-NEWEST_RELATIVE = 0.7
+NEWEST_RELATIVE = 0.8  # the newest on a topic: a stray recent paper must come closer (0.7: 410/467, 0.8: 415)
 BREAK_WITHIN, BREAK_DROP = 9, 0.1  # a natural break: the largest drop among the top 9, if >= 10% of the best
 # an overview of one paper is a look-up: when one paper stands far ahead, those within this share of it count too
 OVERVIEW_RELATIVE = 0.55
