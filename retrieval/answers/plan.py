@@ -906,7 +906,7 @@ FILLER = frozenset(
     three four five quick stats stat et al prolific
     available frequent frequently often appear appears appeared usually typically author authors authored
     co-author co-authors co-authored coauthor coauthors coauthored co-write co-wrote co-written cowrote collab collabs
-    among amongst rest sanity inclusive
+    among amongst rest sanity inclusive bucket buckets categorized categorised classified
     tl dr tldr presenting present
     reading group monday tuesday wednesday thursday friday saturday sunday today tomorrow week cover across threads
     thread should helped help build built got onwards onward far gist deal wise u ur pls bullet bullets
@@ -1484,9 +1484,9 @@ def _named_papers(
                 while last + 1 < len(kept) and _continues_title(text, kept[last], kept[last + 1], context, paper_id):
                     last += 1  # "... through energy minimization": the rest of the title is its name too
                 span = (kept[i][1][0], kept[last][1][1])
-                written = sum(word_span not in spelled for _, word_span in kept[i : last + 1])
-                if written < 3:  # "multi-agent RL" names a field, not the paper titled "... multi-agent RL with ..."
-                    continue
+                written = [word for word, word_span in kept[i : last + 1] if word_span not in spelled]
+                if len(written) < 3 and not any(_only_in(context, paper_id, word) for word in written):
+                    continue  # "multi-agent RL" names a field, not the paper titled "... multi-agent RL with ..."
                 if not any(start < span[1] and span[0] < end for start, end in consumed):
                     found.append((span[0], paper_id))
                     consumed.append(span)
@@ -1510,6 +1510,11 @@ def _named_papers(
         if spans is not None:
             spans.setdefault(paper_id, span)
     return list(dict.fromkeys(paper_id for _, paper_id in sorted(found)))
+
+
+def _only_in(context: PlanContext, paper_id: str, word: str) -> bool:
+    """No other title has the word ("offline" of "implicit offline RL")."""
+    return not any(word in words for other, words in context.title_words.items() if other != paper_id)
 
 
 def _continues_title(
