@@ -86,6 +86,9 @@ HALVES = [
     "check50",
     "check51",
     "check52",
+    "check53",
+    "check54",
+    "check55",
 ]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 

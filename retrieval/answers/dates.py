@@ -46,8 +46,9 @@ DATED_BY = re.compile(
 )
 # "the gemini 2.5 report came out july 2025. which paper of his immediately preceded it?": the paper named before
 LATER_REFERENCE = re.compile(
-    r"\b(?:(?P<adjacent>right|just|shortly|immediately|directly) )?(?P<verb>preceded|came (?:out )?before|"
-    r"(?:landed|dropped|appeared) (?:right |just )?before|before)\s+(?:it|that(?: one)?|this(?: one)?)\b",
+    r"\b(?:(?P<adjacent>right|just|shortly|immediately|directly) (?:preceded|before)|preceded|"
+    r"(?:came out|came|landed|dropped|appeared) (?:right |just |immediately )?before)"
+    r"\s+(?:it|that(?: one)?|this(?: one)?)\b",
     re.IGNORECASE,
 )
 # "when decision transformer came out, his most recent paper": the papers before it
@@ -158,7 +159,7 @@ def paper_bound(text: str, span: tuple[int, int], date: dt.date) -> PaperBound |
         later = LATER_REFERENCE.search(text, end)
         if later is None:
             return None
-        return PaperBound(day_before, [(span[0], end), later.span()], True)
+        return PaperBound(day_before, [(span[0], end), later.span()], True)  # (the paper right before it)
     adjacent = bool(before.group("adjacent"))
     if before.group(2).lower() in ("before", "prior to", "until", "preceding", "older than", "earlier than"):
         return PaperBound(day_before, [(before.start(), end)], adjacent)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -18,6 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from retrieval.answers.dates import RELEASED, RESTATED_BOUND, YEAR, month_bounds, paper_bound
+from retrieval.answers.derived_filters import papers_as_filters, profile_facts_as_filters
 from retrieval.index.paper_lookup import paper_names, title_phrases
 from retrieval.index.paper_names import NameTable, compact_key, phrase_words
 from retrieval.models import Paper, PaperFilter
@@ -158,7 +160,7 @@ HAS_CODE = re.compile(
     r"available)\s+"
     r"(?:a |an |their |the |any |its |some )?code(?: ?base| repos?(?:itor(?:y|ies))?| releases?)?\b|"
     r"\bcode (?:is |was )?(?:available|released|public|out)\b|\bcode[- ]released\b|\bopen[- ]sourced?\b|"
-    r"\bgithub (?:repo|code|link)s?\b|\bcode (?:release|repo\w*) (?:attached|linked)\b|"
+    r"\bgithub (?:repo|code|link)s?\b|\bcode (?:release|repo\w*) (?:attached|linked)\b|\bcode releases\b|"
     r"\bpublic (?:code |github )?repo\w*\b|"
     r"\blinks? (?:to )?(?:a |the |their |its )?(?:code repo\w*|github(?: repo\w*)?)\b",
     re.IGNORECASE,
@@ -906,7 +908,7 @@ FILLER = frozenset(
     three four five quick stats stat et al prolific
     available frequent frequently often appear appears appeared usually typically author authors authored
     co-author co-authors co-authored coauthor coauthors coauthored co-write co-wrote co-written cowrote collab collabs
-    among amongst rest sanity inclusive bucket buckets categorized categorised classified
+    among amongst rest sanity inclusive bucket buckets categorized categorised classified once twice shown releases two
     tl dr tldr presenting present
     reading group monday tuesday wednesday thursday friday saturday sunday today tomorrow week cover across threads
     thread should helped help build built got onwards onward far gist deal wise u ur pls bullet bullets
@@ -942,6 +944,9 @@ class PlanContext:
     title_words: dict[str, frozenset[str]] = field(default_factory=dict)  # paper id -> its title's words
     dates: dict[str, dt.date] = field(default_factory=dict)  # paper id -> its date ("before RT-2 came out")
     long_phrases: dict[tuple[str, ...], str] = field(default_factory=dict)  # four title words, one specific
+    category_of: dict[str, str] = field(default_factory=dict)  # paper id -> its category ("LOLA's category")
+    first_authors: dict[str, str] = field(default_factory=dict)  # paper id -> its first author
+    coauthor_ranking: tuple[str, ...] = ()  # co-authors, most papers with the owner first (as the metric ranks)
 
     @classmethod
     def of(cls, owner: str, papers: list[Paper], names: NameTable | None = None, *, person: bool = True) -> PlanContext:
@@ -966,6 +971,9 @@ class PlanContext:
         years = {paper.id: paper.year for paper in papers}
         phrases = title_phrases(papers, names)
         versioned = frozenset(paper.id for paper in papers if VERSION.search(paper.title))
+        coauthors = Counter(
+            author for paper in papers for author in dict.fromkeys(paper.authors) if not author_matches(owner, author)
+        )
         return cls(
             owner,
             unique_names,
@@ -981,6 +989,9 @@ class PlanContext:
             {paper.id: frozenset(names.of(paper).phrase_words) for paper in papers},
             {paper.id: paper.date for paper in papers},
             title_phrases(papers, names, size=4, specific=1),
+            {paper.id: paper.category for paper in papers},
+            {paper.id: paper.authors[0] for paper in papers if paper.authors},
+            tuple(author for author, _ in coauthors.most_common()),
         )
 
 
@@ -1024,10 +1035,14 @@ def plan_question(
         papers, consumed = [], []
     dated, dated_spans, adjacent = _papers_as_dates(text, context, papers, name_at, consumed)
     left_out = _papers_left_out(text, papers, name_at, consumed)
+    by_paper, by_paper_spans = papers_as_filters(text, context, papers, name_at, consumed)
     papers = list(dict.fromkeys([*referred, *papers]))
-    name_spans = [span for span in consumed if span not in dated_spans]
+    name_spans = [span for span in consumed if span not in dated_spans and span not in by_paper_spans]
     soft: list[tuple[int, int]] = []
+    by_profile = profile_facts_as_filters(text, context, consumed)
     filters = _filters(text, context, consumed, soft)
+    if by_paper or by_profile:  # "the same year RT-2 came out", "his most productive year"
+        filters = filters.model_copy(update=by_paper | by_profile)
     if dated:
         filters = filters.model_copy(update=dated)
         consumed.extend(match.span() for match in RESTATED_BOUND.finditer(text))
