@@ -1400,3 +1400,43 @@ def test_filtered_listings_with_no_topic_left(question: str, filters: set[str]) 
 def test_missing_data_asked_of_a_named_paper(question: str, missing: str) -> None:
     result = plan(question)
     assert (result.intent, result.missing) == ("not_in_profile", missing)
+
+
+def _year_counts() -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for paper in PARSED.papers:
+        counts[paper.year] = counts.get(paper.year, 0) + 1
+    return counts
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # a named paper standing for its year, its category or its first author
+        ("which cs.CL papers came out in the same year as RT-2?", {"year": "RT-2"}),
+        ("decision transformer came out the same year as a few others. list that year's papers", {"year": "Decision"}),
+        ("list the papers that share LOLA's arXiv category", {"category": "Learning with Opponent"}),
+        ("newest paper with the first author of RT-1 on it?", {"author": "RT-1"}),
+    ],
+)
+def test_filters_given_by_a_named_paper(question: str, expected: dict[str, str]) -> None:
+    result = plan(question)
+    values = {}
+    for key, value in expected.items():
+        paper = next(paper for paper in PARSED.papers if paper.title.startswith(value))
+        values[key] = {"year": paper.year, "category": paper.category, "author": paper.authors[0]}[key]
+    assert {key: getattr(result.filters, key) for key in values} == values
+    assert result.papers == [] and result.intent in ("listing", "recency")
+
+
+def test_filters_given_by_profile_facts() -> None:
+    counts = _year_counts()
+    peak = max(year for year, count in counts.items() if count == max(counts.values()))
+    assert plan("list the cs.RO papers from his most productive year").filters.year == peak
+    assert plan("which papers came out after his peak year?").filters.year_from == peak + 1
+    assert plan("everything from the same year as his latest paper").filters.year == max(counts)
+    second = plan("his second most frequent coauthor: what's the newest paper the two of them have together?")
+    assert second.filters.author and second.intent == "recency"
+    # the person or the year asked for is a metric, not a filter
+    assert "top_coauthors" in plan("who's his most frequent coauthor, and how many papers does he have?").metrics
+    assert plan("did he slow down after his peak year? which year was it?").filters.year_from is None
