@@ -715,7 +715,7 @@ ASIDES = re.compile(
     # his papers by another name: "that year's output", "his research output"
     r"\b(?:his(?: (?:pre|post)-?\d{4}| \d{4}s?)?|(?:that |the |this )?year's|research|publication|paper) output\b|"
     r"\bwalk (?:me|us|them) through\b|(?<=['’]s )output\b|\boutput(?=\s*(?:[.,;:?!]|$))|\bstart to finish\b|"
-    r"\bnone missing\b|\bskip(?:ping)? (?:the )?other categories\b|"
+    r"\bnone missing\b|\bskip(?:ping)? (?:the )?other categories\b|\b(?:of|among) the rest\b|"
     # what the asker is making: "building a reproduction queue: ...", "putting together a reading list"
     r"\b(?:building|making|compiling|assembling|putting together) (?:a|an|my|our) [\w-]+(?: [\w-]+)? "
     r"(?:queue|list|spreadsheet|syllabus|doc|deck|backlog)\b|\b(?:arxiv|it) (?:calls|lists|files)\b|"
@@ -854,6 +854,10 @@ BREADTH = re.compile(
     r"\b(?:two|three|2|3) axes\b|\bmethod families\b|\bapplication (?:areas|domains)\b",
     re.IGNORECASE,
 )
+# "what did the papers say about energy-based models for continual learning?": a topic, though a title's words,
+# and what the abstracts say about it, not an overview
+NARROW_TOPIC_WORDS = 4  # a topic of a few words, not a list of aspects to lay out
+PAPERS_SAY = re.compile(r"\b(?:the|his) papers (?:say|said|show|showed|find|found) (?:about|on)\b", re.IGNORECASE)
 ON_A_TOPIC = re.compile(r"\b(?:work|papers?|research|publications) (?:on|about) (?!(?:two|three|\d) axes)\w", re.I)
 # the intents BREADTH overrules ("method families vs application areas" compares no papers)
 LAYOUT_READS = ("overview", "lookup", "definition", "comparison")
@@ -908,7 +912,7 @@ FILLER = frozenset(
     three four five quick stats stat et al prolific
     available frequent frequently often appear appears appeared usually typically author authors authored
     co-author co-authors co-authored coauthor coauthors coauthored co-write co-wrote co-written cowrote collab collabs
-    among amongst rest sanity inclusive bucket buckets categorized categorised classified once twice shown releases two
+    among amongst sanity inclusive bucket buckets categorized categorised classified once twice shown releases two
     tl dr tldr presenting present
     reading group monday tuesday wednesday thursday friday saturday sunday today tomorrow week cover across threads
     thread should helped help build built got onwards onward far gist deal wise u ur pls bullet bullets
@@ -1025,7 +1029,9 @@ def plan_question(
     phrase_spans: list[tuple[tuple[int, int], str]] = []
     name_at: dict[str, tuple[int, int]] = {}
     papers = _named_papers(text, context, consumed, phrase_spans, name_at)
-    if phrase_spans and (OVERVIEW.search(text) or RECENCY.search(text) or WHICH_PAPERS.search(text)):
+    if phrase_spans and (
+        OVERVIEW.search(text) or RECENCY.search(text) or WHICH_PAPERS.search(text) or PAPERS_SAY.search(text)
+    ):
         # "what has he done on bi-manual manipulation?": title words there name a topic, not one paper
         for span, paper_id in phrase_spans:
             consumed.remove(span)
@@ -1226,6 +1232,9 @@ def plan_question(
         filters = filters.model_copy(update={"year": None})
     if "by_category" in metrics:  # the split over every category, whichever the question names
         filters = filters.model_copy(update={"category": None})
+    narrow = 0 < len(topic.split()) <= NARROW_TOPIC_WORDS
+    if intent == "overview" and narrow and PAPERS_SAY.search(text) and not SURELY_OVERVIEW.search(text):
+        intent = "lookup"  # "what did the papers say about EBMs for continual learning?": what they say, quoted
     if adjacent and intent not in ("comparison", "metrics", "not_in_profile"):
         intent = "recency"  # "which paper landed just before the debate one?": the newest before it
     elif intent == "recency" and filters.year is not None and not RECENCY.search(text) and not LAST_ONE.search(text):
