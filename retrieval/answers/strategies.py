@@ -551,7 +551,7 @@ def _operand_hits(ctx: AnswerContext, operand: str) -> list[SearchHit]:
     if year is not None:
         hits = [hit for hit in hits if hit.paper.year == int(year.group())]
     written = operand.casefold()
-    by_named = [  # by full name, or by a surname ("florence et al's energy-based BC policies")
+    by_named = [  # by full name or by surname
         hit
         for hit in hits
         if any(
