@@ -11,15 +11,20 @@ TOP_N = 10
 TRACKED = ("h_index", "citations", "i10_index", "papers_claimed", "novelty", "ai_score", "papers_listed")
 
 
+def coauthor_counts(owner: str, papers: list[Paper]) -> Counter[str]:
+    """Papers per co-author (the owner left out), most first by `most_common()`."""
+    return Counter(
+        author for paper in papers for author in dict.fromkeys(paper.authors) if not author_matches(owner, author)
+    )
+
+
 def compute_metrics(snapshots: list[MetricSnapshot], papers: list[Paper]) -> MetricsReport:
     """`snapshots` oldest first (at least one); `papers` of the same profile."""
     latest = snapshots[-1]
     by_year = Counter(paper.year for paper in papers)
     by_category = Counter(paper.category for paper in papers)
     affiliations = Counter(aff for paper in papers for aff in dict.fromkeys(paper.affiliations))
-    coauthors = Counter(
-        author for paper in papers for author in dict.fromkeys(paper.authors) if not author_matches(latest.name, author)
-    )
+    coauthors = coauthor_counts(latest.name, papers)
     with_code = sum(paper.has_code for paper in papers)
     by_date = sorted(papers, key=lambda paper: (paper.date, paper.title))
     return MetricsReport(

@@ -22,6 +22,7 @@ from retrieval.answers.dates import RELEASED, RESTATED_BOUND, YEAR, month_bounds
 from retrieval.answers.derived_filters import papers_as_filters, profile_facts_as_filters
 from retrieval.index.paper_lookup import paper_names, title_phrases
 from retrieval.index.paper_names import NameTable, compact_key, phrase_words
+from retrieval.metrics import coauthor_counts
 from retrieval.models import Paper, PaperFilter
 from retrieval.text.lexical import ACRONYM, ACRONYMS, terms
 from retrieval.text.names import author_matches, name_tokens, replace_person
@@ -951,6 +952,7 @@ class PlanContext:
     category_of: dict[str, str] = field(default_factory=dict)  # paper id -> its category ("LOLA's category")
     first_authors: dict[str, str] = field(default_factory=dict)  # paper id -> its first author
     coauthor_ranking: tuple[str, ...] = ()  # co-authors, most papers with the owner first (as the metric ranks)
+    single_title_words: frozenset[str] = frozenset()  # title words no other title has ("offline")
 
     @classmethod
     def of(cls, owner: str, papers: list[Paper], names: NameTable | None = None, *, person: bool = True) -> PlanContext:
@@ -975,9 +977,7 @@ class PlanContext:
         years = {paper.id: paper.year for paper in papers}
         phrases = title_phrases(papers, names)
         versioned = frozenset(paper.id for paper in papers if VERSION.search(paper.title))
-        coauthors = Counter(
-            author for paper in papers for author in dict.fromkeys(paper.authors) if not author_matches(owner, author)
-        )
+        title_spread = Counter(word for paper in papers for word in set(names.of(paper).phrase_words))
         return cls(
             owner,
             unique_names,
@@ -995,7 +995,8 @@ class PlanContext:
             title_phrases(papers, names, size=4, specific=1),
             {paper.id: paper.category for paper in papers},
             {paper.id: paper.authors[0] for paper in papers if paper.authors},
-            tuple(author for author, _ in coauthors.most_common()),
+            tuple(author for author, _ in coauthor_counts(owner, papers).most_common()),
+            frozenset(word for word, count in title_spread.items() if count == 1),
         )
 
 
@@ -1509,7 +1510,7 @@ def _named_papers(
                     last += 1  # "... through energy minimization": the rest of the title is its name too
                 span = (kept[i][1][0], kept[last][1][1])
                 written = [word for word, word_span in kept[i : last + 1] if word_span not in spelled]
-                if len(written) < 3 and not any(_only_in(context, paper_id, word) for word in written):
+                if len(written) < 3 and not set(written) & context.single_title_words:
                     continue  # "multi-agent RL" names a field, not the paper titled "... multi-agent RL with ..."
                 if not any(start < span[1] and span[0] < end for start, end in consumed):
                     found.append((span[0], paper_id))
@@ -1534,11 +1535,6 @@ def _named_papers(
         if spans is not None:
             spans.setdefault(paper_id, span)
     return list(dict.fromkeys(paper_id for _, paper_id in sorted(found)))
-
-
-def _only_in(context: PlanContext, paper_id: str, word: str) -> bool:
-    """No other title has the word ("offline" of "implicit offline RL")."""
-    return not any(word in words for other, words in context.title_words.items() if other != paper_id)
 
 
 def _continues_title(
