@@ -796,6 +796,18 @@ ASK_WORDS = (
 ASKS = re.compile(rf"\?|\b{ASK_WORDS}", re.IGNORECASE)
 # a sentence that opens with one ("im a chemist who got added here." asks nothing)
 OPENS_ASKING = re.compile(rf"^\W*(?:(?:hey|hi|ok|okay|so|also|and|but|pls|please|yo)\W+)*{ASK_WORDS}", re.I)
+# the asker's own words in a leading sentence: "reproducibility reading group:", "timeline check for my notes:"
+ASKERS_OWN = re.compile(
+    r"\b(?:i|i'm|im|me|my|we|we're|our|us)\b|\b(?:reading group|club|syllabus|survey|slides?|deck|audit)\b", re.I
+)
+# a leading sentence about the asker, though it names him: "new phd student here, starting in his orbit next month.",
+# "I'm preparing an interview with Igor Mordatch for our lab podcast.", "interviewing for a role on his team."
+ABOUT_THE_ASKER = re.compile(
+    r"^\W*(?:(?:i|i'm|im|i am|i've|we|we're|we are|our|my)\b|"
+    r"(?:preparing|prepping|interviewing|joining|starting|writing|drafting|planning|putting together|building)\b|"
+    r"(?:new )?[\w-]+(?: [\w-]+)? here\b)",
+    re.IGNORECASE,
+)
 
 
 # what the asker will do with the answer: "need all of them for a citation dump", "want it for our wiki page"
@@ -830,14 +842,18 @@ def asks_if_covered(question: str, owner: str) -> bool:
     return bool(match) and (not subject or subject.casefold() in PRONOUNS | set(name_tokens(owner)))
 
 
+def _the_askers(lead: str) -> bool:
+    return bool(ASKERS_OWN.search(lead) or ABOUT_THE_ASKER.search(lead))
+
+
 def without_context(text: str, owner: str) -> str:
-    """`text` without its leading sentences that neither ask nor speak of him, if a sentence that asks is left ("his
-    github stars. what are they?" keeps its first sentence)."""
+    """`text` without its leading sentences that neither ask nor speak of him (unless they speak of the asker), if a
+    sentence that asks is left ("his github stars. what are they?" keeps its first sentence)."""
     of_him = re.compile(rf"\b(?:he|his|him|himself|{'|'.join(map(re.escape, name_tokens(owner)))})\b", re.IGNORECASE)
     while (
         (lead := LEAD_SENTENCE.match(text))
         and not OPENS_ASKING.search(lead.group())
-        and not of_him.search(lead.group())
+        and (not of_him.search(lead.group()) or ABOUT_THE_ASKER.search(lead.group()))
         and ASKS.search(text[lead.end() :])
     ):
         text = text[lead.end() :]
@@ -1254,6 +1270,11 @@ def plan_question(
         filters = PaperFilter(year_from=years[0], year_to=years[-1])
     if intent == "overview" and (TIMELINE.search(text) or layout):
         topic = ""
+    context_end = len(text) - len(without_context(text, context.owner))
+    if intent in SET_INTENTS and has_filter(filters) and context_end and _the_askers(text[:context_end]):
+        # "putting together a survey table of recent robot learning: his cs.RO papers since 2023": the filters say
+        # which papers; the asker's context names no topic of theirs
+        topic = _topic(text, [*consumed, (0, context_end)], context, filters.category)
     examples, alternatives = "", []
     if intent in SET_INTENTS and topic:
         # "papers about robots (robot arms, mobile manipulators etc)": the topic is the words before the examples
