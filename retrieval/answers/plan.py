@@ -260,7 +260,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\b(?:does|did|will) he teach\b|"
             r"\bteach(?:es|ing)? (?:any |a )?(?:courses?|class(?:es)?)\b|"
             r"\b(?:courses?|class(?:es)?) (?:does|did) he teach\b|\bhis (?:courses?|classes|"
-            r"lectures|teaching)\b|\bsyllabus\b|\boffice hours\b",
+            r"lectures|teaching|syllabus)\b|\boffice hours\b",  # ("which papers belong on the syllabus": the asker's)
             "teaching",
         ),
         (
@@ -318,13 +318,15 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (
             r"\bunpublished\b|"
             r"\b(?:hasn'?t|has not|haven'?t|isn'?t|is not|not|yet to)(?: been| be)? published(?: yet)?\b|"
-            r"(?<!somewhere )\bin the (?:pipeline|works)\b(?! of)|\bupcoming (?:papers?|work|projects?)\b",
+            # (not "the graph net in the pipeline predicts")
+            r"(?<!somewhere )\bin the (?:pipeline|works)\b(?=\s*(?:[?.!,;]|$|right now|now|currently|for|these days))|\bupcoming (?:papers?|work|projects?)\b",
             "work not yet published",
         ),
         (
             r"\bopen letters?\b|\bpetitions?\b|\bpublic statements?\b|\bpolicy (?:positions?|statements?)\b|"
             r"\b(?:said|say|stated?|comment(?:ed)?|spoken?) (?:\w+ ){0,2}(?:publicly|in public)\b|"
-            r"\bpublicly (?:said|stated?)\b|\btestif(?:y|ied|ies)\b",
+            r"\bpublicly (?:said|stated?)\b|\btestif(?:y|ied|ies)\b|"
+            r"\bsign(?:ed|s)?\b[^?]{0,40}\b(?:statement|letter|petition|pledge)\b",
             "public statements or letters",
         ),
         (
@@ -459,7 +461,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"\bcitation counts?\b|\bcitations?\b|\bcites\b|\btimes cited\b|"
             r"\bhow (?:often|much) (?:is )?he (?:is )?cited\b|\bhow many times (?:[\w']+ ){0,3}cited\b",
         ),
-        (("novelty",), r"\bnovelty\b"),
+        (("novelty",), r"\bnovelty\b(?! (?:detect\w*|search|bonus|seeking))"),  # not "a novelty detector"
         (("ai_score",), r"\bai[- _]?scores?\b"),
         # before the paper count: "how many papers in 2021" is a count for a year
         (
@@ -787,7 +789,7 @@ PURPOSE = re.compile(
 HYPOTHETICAL = re.compile(r"^\s*if\b[^,?]*,(?=.*\bwould\b)", re.IGNORECASE)
 # a leading sentence that asks nothing is the asker's context: "writing a grant section. can you sum up his
 # themes?", "trivia for journal club: what's his newest paper?", "chem PhD here: which of his is the newest?"
-LEAD_SENTENCE = re.compile(r"^[^?.!:]*?[\w)'\"](?:[.!:]|\s[-–—])\s+(?=\S)")
+LEAD_SENTENCE = re.compile(r"^(?:[^?.!:]|[.:](?=\S))*?[\w)'\"](?:[.!:]|\s[-–—])\s+(?=\S)")  # ("gemini 1.5", "cs.LG")
 ASK_WORDS = (
     r"(?:what|what's|whats|which|how|who|whom|whose|when|where|why|can|could|would|is|are|was|were|does|did|do|"
     r"has|have|any|list|give|gimme|show|tell|name|sum|summari[sz]e|enumerate|compare|explain|describe|find|pull|"
@@ -814,7 +816,7 @@ ABOUT_THE_ASKER = re.compile(
 WANTED_FOR = re.compile(
     r"\b(?:need|want|needed|wanted)(?: (?:it|this|that|them|these|those|all|every one|all of them|the list|a list))+ "
     r"for (?:a|an|my|our|the) [\w -]+|"
-    r"\b(?:building|making|for) (?:a |my |our )?citation (?:graph|dump|network|list)\b",
+    r"\b(?:building|making|for) (?:a |my |our )?citation (?:graph|dump|network|list|audit)\b",
     re.IGNORECASE,
 )
 # what the answer is needed for: "conference bio needs his h-index", "assigning reviewers for a workshop and need to
@@ -929,7 +931,7 @@ FILLER = frozenset(
     three four five quick stats stat et al prolific
     available frequent frequently often appear appears appeared usually typically author authors authored
     co-author co-authors co-authored coauthor coauthors coauthored co-write co-wrote co-written cowrote collab collabs
-    among amongst sanity inclusive bucket buckets categorized categorised classified once twice shown releases two
+    among amongst sanity inclusive bucket buckets categorized categorised classified once twice shown releases two qualify qualifies
     tl dr tldr presenting present
     reading group monday tuesday wednesday thursday friday saturday sunday today tomorrow week cover across threads
     thread should helped help build built got onwards onward far gist deal wise u ur pls bullet bullets
