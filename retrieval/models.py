@@ -174,6 +174,9 @@ class PaperFilter(BaseModel):
     category: str | None = None
     author: str | None = None
     first_author: str | None = Field(None, description="The paper's first author ('where Shuang Li is first author').")
+    also_author: str | None = Field(
+        None, description="A second co-author on the same paper ('both Yilun Du and Shuang Li')."
+    )
     author_position: int | None = Field(
         None, description="Where `author` stands among the listed authors, from 1 ('where he is the second author')."
     )

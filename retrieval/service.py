@@ -27,7 +27,7 @@ from retrieval.index.chroma_server import store_calls
 from retrieval.index.embeddings import embeddings_for
 from retrieval.index.lexical_cache import cache_file
 from retrieval.index.paper_lookup import PaperIndex
-from retrieval.index.search import HybridSearcher
+from retrieval.index.search import HybridSearcher, matches
 from retrieval.index.sentence_vectors import SentenceVectors
 from retrieval.index.similar import similar_papers
 from retrieval.index.store import PaperStore, ProgressCallback, make_client
@@ -49,7 +49,7 @@ from retrieval.models import (
     Summary,
 )
 from retrieval.settings import Settings
-from retrieval.text.names import name_tokens, paper_has_author
+from retrieval.text.names import name_tokens
 
 if TYPE_CHECKING:
     from retrieval.conversation.models import ConversationReply
@@ -233,9 +233,7 @@ class ResearchService:
         if paper_filter.profile:
             paper_filter = paper_filter.model_copy(update={"profile": self.resolve_profile(paper_filter.profile)})
         papers = self.store.get_papers(paper_filter)
-        if paper_filter.author:
-            papers = [paper for paper in papers if paper_has_author(paper_filter.author, paper.authors)]
-        return papers
+        return [paper for paper in papers if matches(paper, paper_filter)]  # (the store does not filter authors)
 
     def metrics(self, profile: str | None = None) -> MetricsReport:
         profile_id = self.resolve_profile(profile)

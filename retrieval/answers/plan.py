@@ -319,7 +319,8 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\bunpublished\b|"
             r"\b(?:hasn'?t|has not|haven'?t|isn'?t|is not|not|yet to)(?: been| be)? published(?: yet)?\b|"
             # (not "the graph net in the pipeline predicts")
-            r"(?<!somewhere )\bin the (?:pipeline|works)\b(?=\s*(?:[?.!,;]|$|right now|now|currently|for|these days))|\bupcoming (?:papers?|work|projects?)\b",
+            r"(?<!somewhere )\bin the (?:pipeline|works)\b(?=\s*(?:[?.!,;]|$|right now|now|currently|for|these days))|"
+            r"\bupcoming (?:papers?|work|projects?)\b",
             "work not yet published",
         ),
         (
@@ -931,7 +932,8 @@ FILLER = frozenset(
     three four five quick stats stat et al prolific
     available frequent frequently often appear appears appeared usually typically author authors authored
     co-author co-authors co-authored coauthor coauthors coauthored co-write co-wrote co-written cowrote collab collabs
-    among amongst sanity inclusive bucket buckets categorized categorised classified once twice shown releases two qualify qualifies
+    among amongst sanity inclusive bucket buckets categorized categorised classified once twice shown releases two
+    qualify qualifies ton tons collaborator collaborators
     tl dr tldr presenting present
     reading group monday tuesday wednesday thursday friday saturday sunday today tomorrow week cover across threads
     thread should helped help build built got onwards onward far gist deal wise u ur pls bullet bullets
@@ -1149,7 +1151,7 @@ def plan_question(
         or ("with_code" not in metrics and filters.has_code)
     ):
         metrics = [key for key in metrics if key not in ("first_paper", "last_paper")]
-    if filters.author and "top_coauthors" in metrics and RANKED.search(text):
+    if filters.author and not filters.also_author and "top_coauthors" in metrics and RANKED.search(text):
         filters = filters.model_copy(update={"author": None})  # "his #2 most frequent coauthor, after yilun du?"
     elif filters.author:  # "which papers did Daniel Freeman co-author?" lists papers with him
         metrics = [key for key in metrics if key != "top_coauthors"]
@@ -1746,6 +1748,9 @@ def _filters(
     if person:
         values["author"] = person[0]
         consumed.append(person[1])
+        if other := _second_co_author(text, context, person):
+            values["also_author"], span = other
+            consumed.append(span)
         if lead := FIRST_AUTHOR.search(text):  # "the latest paper where shuang li is the first author"
             values["first_author"] = person[0]
             consumed.append(lead.span())
@@ -1837,6 +1842,21 @@ def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] |
             # "with Wenlong", "newest paper w wenlong?": a given name only one co-author has; not "with max entropy"
             return author, match.span(1)
     return None
+
+
+# two co-authors on one paper: "both yilun du and shuang li", "with sherry yang and pieter abbeel" (not "or")
+BOTH_JOINED = re.compile(r"^\W*(?:and|&|\+|plus|together with|as well as|alongside)\W*$", re.IGNORECASE)
+
+
+def _second_co_author(
+    text: str, context: PlanContext, first: tuple[str, tuple[int, int]]
+) -> tuple[str, tuple[int, int]] | None:
+    (start, end) = first[1]
+    other = _co_author(text[:start] + " " * (end - start) + text[end:], context)
+    if not other or other[0] == first[0]:
+        return None
+    between = text[min(end, other[1][1]) : max(start, other[1][0])]
+    return other if BOTH_JOINED.match(between) else None
 
 
 # numbers, "-wise" words, negations, and an arXiv code the filter did not take ("cs.RO" in "cs.LG or cs.RO")

@@ -447,6 +447,8 @@ def describe_filters(paper_filter: PaperFilter) -> str:
         parts.append(f" listing {paper_filter.author} as author no. {paper_filter.author_position}")
     elif paper_filter.author:
         parts.append(f" with {paper_filter.author}")
+    if paper_filter.also_author:
+        parts.append(f" and {paper_filter.also_author}" if paper_filter.author else f" with {paper_filter.also_author}")
     if paper_filter.has_code:
         parts.append(" with code")
     return "".join(parts)

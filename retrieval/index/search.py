@@ -177,6 +177,7 @@ def matches(paper: Paper, paper_filter: PaperFilter) -> bool:
         and (f.category is None or paper.category == f.category.upper())
         and (f.has_code is None or paper.has_code == f.has_code)
         and (f.author is None or paper_has_author(f.author, paper.authors))
+        and (f.also_author is None or paper_has_author(f.also_author, paper.authors))
         and (f.first_author is None or paper_has_author(f.first_author, paper.authors[:1]))
         and (f.author_position is None or _at_position(f.author, f.author_position, paper.authors))
     )
