@@ -719,7 +719,8 @@ ASIDES = re.compile(
     # his papers by another name: "that year's output", "his research output"
     r"\b(?:his(?: (?:pre|post)-?\d{4}| \d{4}s?)?|(?:that |the |this )?year's|research|publication|paper) output\b|"
     r"\bwalk (?:me|us|them) through\b|(?<=['’]s )output\b|\boutput(?=\s*(?:[.,;:?!]|$))|\bstart to finish\b|"
-    r"\bnone missing\b|\bskip(?:ping)? (?:the )?other categories\b|\b(?:of|among) the rest\b|"
+    r"\bnone missing\b|\b(?:keeps?|kept) (?:popping|showing|coming|cropping) up\b|\blay of the land\b|"
+    r"\bskip(?:ping)? (?:the )?other categories\b|\b(?:of|among) the rest\b|"
     # what the asker is making: "building a reproduction queue: ...", "putting together a reading list"
     r"\b(?:building|making|compiling|assembling|putting together) (?:a|an|my|our) [\w-]+(?: [\w-]+)? "
     r"(?:queue|list|spreadsheet|syllabus|doc|deck|backlog)\b|\b(?:arxiv|it) (?:calls|lists|files)\b|"
@@ -749,6 +750,7 @@ EXPLAINED = re.compile(
 SURELY_OVERVIEW = re.compile(
     r"\b(?:overview|summar(?:y|ize|ise)|rundown|run-down|recap|snapshot|big picture|themes)\b|"
     r"\b(?:main|research) areas\b|\bareas of (?:research|expertise)\b|\bpillars\b|\barc of (?:his|the|her)\b|"
+    r"\blay of the land\b|"
     r"\bwhat (?:was|were|is|has) he (?:been )?(?:working on|up to|doing)\b|\bbeen up to\b|"
     r"\bwhat did [\w' ]{0,30}\bcover\b",
     re.IGNORECASE,
@@ -774,7 +776,8 @@ TIMELINE = re.compile(
 # "from LOLA in 2017 to the 2025 robot paper, what has he kept coming back to?": his work across the years between
 ERA_SPAN = re.compile(rf"\bfrom\b[^?]{{0,40}}?{YEAR}[^?]{{0,60}}?\bto\b[^?]{{0,40}}?{YEAR}", re.IGNORECASE)
 DRIFT = re.compile(
-    r"\b(?:drift(?:ed)?|mov(?:e|ed)|shift(?:ed)?|evolv(?:e|ed)|chang(?:e|ed)|coming back|recurr\w*|trace|themes?|"
+    r"\b(?:drift(?:ed)?|mov(?:e|ed)|shift(?:ed)?|evolv(?:e|ed)|chang(?:e|ed)|coming back|recurr\w*|trace|"
+    r"themes?|themed|(?:research )?directions|"
     r"interests?|focus)\b",
     re.IGNORECASE,
 )
@@ -866,6 +869,7 @@ def without_context(text: str, owner: str) -> str:
 # the whole work laid out: "group them by theme", "the tracks", "the range of application domains", "the overall mix"
 BREADTH = re.compile(
     r"\b(?:group|sort|organi[sz]e|cluster|bucket|split|divide|break)(?:s|ed|ing)?\b[^?.!]{0,40}\b(?:by|into|per) "
+    r"(?:(?:a )?(?:handful|few|couple|small number|number) of |(?:a )?few |\w+ )?"
     r"(?:themes?|topics?|tracks?|areas?|clusters?|buckets?|research lines?|directions?)\b|"
     r"\b(?:per|each|every) (?:theme|track|cluster|research line)\b|\btracks\b|\bsections of (?:the|a|his) talk\b|"
     r"\b(?:range|breadth|spread|span|diversity|variety|mix) of (?:his )?(?:application )?(?:domains?|areas?|topics?|"
@@ -933,7 +937,7 @@ FILLER = frozenset(
     available frequent frequently often appear appears appeared usually typically author authors authored
     co-author co-authors co-authored coauthor coauthors coauthored co-write co-wrote co-written cowrote collab collabs
     among amongst sanity inclusive bucket buckets categorized categorised classified once twice shown releases two
-    qualify qualifies ton tons collaborator collaborators
+    qualify qualifies ton tons collaborator collaborators asked
     tl dr tldr presenting present
     reading group monday tuesday wednesday thursday friday saturday sunday today tomorrow week cover across threads
     thread should helped help build built got onwards onward far gist deal wise u ur pls bullet bullets
@@ -1266,8 +1270,8 @@ def plan_question(
         intent, exclude, papers = "overview", [*left_out, *papers], []
     # "if his papers were sorted into tracks, what would they be?"; not "the full picture of his work on robots"
     layout = BREADTH.search(text) and re.search(r"\b(?:his|he)\b", text) and not ON_A_TOPIC.search(text)
-    if not papers and not metrics and intent in LAYOUT_READS and layout:
-        intent = "overview"
+    if not papers and set(metrics) <= set(TOTAL_COUNTS) and intent in (*LAYOUT_READS, "metrics") and layout:
+        intent, metrics = "overview", []  # ("sort all ~50 of his listed papers into buckets": the count is an aside)
     if not metrics and ERA_SPAN.search(text) and DRIFT.search(text):  # his whole work over the years between
         years = sorted(int(year) for year in YEAR_ONLY.findall(text))
         intent, papers, topic = "overview", [], ""
@@ -1759,17 +1763,22 @@ def _filters(
     return PaperFilter(**values)
 
 
+FIELD_CODES = frozenset({"ML", "AI"})  # category codes that are also the fields' everyday names
+
+
 def _category(text: str, context: PlanContext) -> tuple[str, list[tuple[int, int]]] | None:
     """A category as arXiv writes it ("cs.AI", "(MA)", "tagged CV", "the RO category") or in words qualifying the
     papers ("robotics papers", "in the language category"); the spans of both ("robotics (RO) papers")."""
     for category in sorted(context.categories):
         code = re.escape(category)
+        # ("ML for the natural sciences", "intrusion detection with ML (e.g. ...)": the field, not stat.ML)
+        loose = "" if category in FIELD_CODES else rf"|\b{code} \([^()]*\)|\b(?:in|under) (?:the )?{code}\b(?! score)"
         matches = list(
             re.finditer(
                 rf"\b(?:cs|stat)\.{code}\b|(?i:\b(?:cond-mat|physics|q-bio|math|eess)\.{code}\b)|"
-                rf"\({code}\)(?: category)?|\btagged (?:as )?{code}\b|\b{code} \([^()]*\)|"
+                rf"\({code}\)(?: category)?|\btagged (?:as )?{code}\b|"
                 rf"\b{code}[- ](?:category|papers?|section)\b|\b{code}-(?:tagged|filed|labell?ed)\b|"
-                rf"\b(?:in|under) (?:the )?{code}(?: category)?\b(?! score)",
+                rf"\b(?:in|under) (?:the )?{code} category\b{loose}",
                 text,
             )
         )
