@@ -420,3 +420,10 @@ def test_a_compared_thing_is_found_by_its_authors_surname(seeded_service: Resear
     assert answer.intent == "comparison"
     assert any(title.startswith("Implicit Behavioral Cloning") for title in titles)
     assert any(title.startswith("Masked Trajectory Models") for title in titles)
+
+
+def test_the_newest_paper_with_two_co_authors_has_both(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask("newest paper with both yilun du and shuang li on it?")
+    both = [paper for paper in seeded_service.papers() if {"Yilun Du", "Shuang Li"} <= set(paper.authors)]
+    assert answer.citations and answer.citations[0].id == max(both, key=lambda paper: paper.date).id
+    assert all({"Yilun Du", "Shuang Li"} <= set(citation.authors) for citation in answer.citations)

@@ -1440,3 +1440,64 @@ def test_filters_given_by_profile_facts() -> None:
     # the person or the year asked for is a metric, not a filter
     assert "top_coauthors" in plan("who's his most frequent coauthor, and how many papers does he have?").metrics
     assert plan("did he slow down after his peak year? which year was it?").filters.year_from is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "new postdoc here, joining his group in january. what are the main threads of his research?",
+        "I'm interviewing Igor for our newsletter next week. can you give me an overview of his research areas?",
+    ],
+)
+def test_a_lead_sentence_about_the_asker_is_context_though_it_names_him(question: str) -> None:
+    result = plan(question)
+    assert (result.intent, result.missing) == ("overview", None)
+
+
+@pytest.mark.parametrize(
+    ("question", "filters"),
+    [
+        ("benchmarking club: i need every paper of his from 2022 that has public code", {"year", "has_code"}),
+        ("putting together a deck on embodied AI: all his cs.RO papers since 2023, please", {"year_from", "category"}),
+    ],
+)
+def test_the_askers_context_names_no_topic_under_a_filter(question: str, filters: set[str]) -> None:
+    result = plan(question)
+    assert result.intent == "listing" and not result.topic
+    assert {key for key, value in result.filters.model_dump().items() if value is not None} == filters
+
+
+def test_two_co_authors_on_one_paper() -> None:
+    both = plan("what's the newest paper with both yilun du and shuang li on it?").filters
+    assert (both.author, both.also_author) == ("Yilun Du", "Shuang Li")
+    either = plan("papers with yilun du or shuang li").filters
+    assert either.also_author is None
+
+
+@pytest.mark.parametrize(
+    ("question", "category"),
+    [
+        ("what has he done with ML for chemistry?", None),
+        ("spam filtering with ML (naive bayes etc) - anything from him?", None),
+        ("his papers in the stat.ML category", "ML"),
+    ],
+)
+def test_ml_in_running_text_is_the_field_not_the_category(question: str, category: str | None) -> None:
+    assert plan(question).filters.category == category
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("in GenMS, what does the model in the pipeline predict for each structure?", None),
+        ("did he sign the open statement on AI risk?", "public statements or letters"),
+        ("which of his papers should go on the syllabus for my robot learning course?", None),
+    ],
+)
+def test_words_of_missing_data_used_otherwise(question: str, missing: str | None) -> None:
+    assert plan(question).missing == missing
+
+
+def test_a_count_mentioned_while_asking_for_his_work_sorted_into_groups_is_an_aside() -> None:
+    result = plan("if you split his ~50 listed papers into a few buckets, what would they be?")
+    assert (result.intent, result.metrics) == ("overview", [])

@@ -797,7 +797,7 @@ LEAD_SENTENCE = re.compile(r"^(?:[^?.!:]|[.:](?=\S))*?[\w)'\"](?:[.!:]|\s[-â€“â€
 ASK_WORDS = (
     r"(?:what|what's|whats|which|how|who|whom|whose|when|where|why|can|could|would|is|are|was|were|does|did|do|"
     r"has|have|any|list|give|gimme|show|tell|name|sum|summari[sz]e|enumerate|compare|explain|describe|find|pull|"
-    r"need|want|looking)\b"
+    r"need|want|looking|all|every)\b"
 )
 ASKS = re.compile(rf"\?|\b{ASK_WORDS}", re.IGNORECASE)
 # a sentence that opens with one ("im a chemist who got added here." asks nothing)
