@@ -89,6 +89,9 @@ HALVES = [
     "check53",
     "check54",
     "check55",
+    "check56",
+    "check57",
+    "check58",
 ]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 
