@@ -1501,3 +1501,18 @@ def test_words_of_missing_data_used_otherwise(question: str, missing: str | None
 def test_a_count_mentioned_while_asking_for_his_work_sorted_into_groups_is_an_aside() -> None:
     result = plan("if you split his ~50 listed papers into a few buckets, what would they be?")
     assert (result.intent, result.metrics) == ("overview", [])
+
+
+@pytest.mark.parametrize(
+    ("question", "filters"),
+    [
+        ("if you order his cs.CL papers by date, which entry comes out on top?", {"category"}),
+        ("shuang li + igor, full list with dates", {"author"}),
+        ("his 2021 batch, all of it, for a lit review table", {"year"}),
+        ("stopping the clock at the end of 2020, what was his latest robotics paper?", {"year_to", "category"}),
+    ],
+)
+def test_words_about_the_list_itself_are_no_topic_under_a_filter(question: str, filters: set[str]) -> None:
+    result = plan(question)
+    assert result.intent in ("listing", "recency") and not result.topic
+    assert {key for key, value in result.filters.model_dump().items() if value is not None} == filters

@@ -149,7 +149,9 @@ CATEGORY_TOPIC_WORDS = {
     "CL": {"language", "nlp", "natural", "linguistics", "computational"},
     "CV": {"vision", "computer"},
     "MA": {"multiagent", "multi-agent", "agent", "agents", "system", "systems"},
-    "LG": {"machine", "learning"},
+    "LG": {"machine", "learning", "ml"},
+    "AI": {"artificial", "intelligence", "ai"},
+    "ML": {"machine", "learning", "ml", "statistics"},
 }
 PAPER_NOUN = r"(?:papers?|work|stuff|publications?|research|articles?|preprints?)"
 ONE_CATEGORY = rf"(?:(?:cs|stat|cond-mat)\.[\w-]+|{'|'.join(CATEGORY_WORDS.values())})"
@@ -1292,6 +1294,9 @@ def plan_question(
             outside = [(end, start) for (_, end), (start, _) in itertools.pairwise([(0, 0), *asides, (len(text), 0)])]
             topic, examples = head, _topic(text, consumed + outside, context, filters.category)
         alternatives = _alternatives(text, consumed + asides, context, filters.category)
+    if intent in SET_INTENTS and has_filter(filters):  # "which entry sits on top by date?": the filter's papers
+        topic, examples = _without_list_chat(topic, filters), _without_list_chat(examples, filters)
+        alternatives = [kept for alternative in alternatives if (kept := _without_list_chat(alternative, filters))]
     return QueryPlan(
         question=question,
         intent=intent,
@@ -1926,6 +1931,31 @@ def _topic(text: str, consumed: list[tuple[int, int]], context: PlanContext, cat
     if category and {word.casefold() for word in kept} <= CATEGORY_TOPIC_WORDS.get(category, set()):
         return ""
     return " ".join(_without_restated_acronyms(kept))
+
+
+# words about the list itself, not a topic, when a filter gives the papers: "if i sort his 2023 papers by date,
+# which one sits at the very end?", "the cs.RO tag: which entry is on top?", "every match", "their joint papers"
+LIST_CHAT = frozenset(
+    """
+    sit sits sitting end ends top bottom date dates dated entry entries tag tags tagged filter filtered batch landed
+    land lands drop drops dropped window range cutoff catalogue catalog match matches joint overlap counting label
+    labels export export-style omissions omission missing next order ordered chronological chronologically huge started
+    rolled stop clock share shared appendix table slide grant lit review sure pretty trying see still alone
+    weirdly visiting visit carries carry final no nothing set restricting restricted late early mid january february
+    march april may june july august september october november december
+    """.split()
+)
+
+
+def _without_list_chat(topic: str, filters: PaperFilter) -> str:
+    """`topic` without LIST_CHAT words, a filter's co-author's names ("kamyar is visiting"), and nothing left when
+    the rest restates the category ("only counting stuff tagged cs.CV ... if he still does vision")."""
+    people = {token for author in (filters.author, filters.also_author) if author for token in name_tokens(author)}
+    kept = [word for word in topic.split() if word.casefold() not in LIST_CHAT and word.casefold() not in people]
+    restated = filters.category and {word.casefold() for word in kept} <= CATEGORY_TOPIC_WORDS.get(
+        filters.category, set()
+    )
+    return "" if restated else " ".join(kept)
 
 
 def _without_restated_acronyms(words: list[str]) -> list[str]:
