@@ -1516,3 +1516,30 @@ def test_words_about_the_list_itself_are_no_topic_under_a_filter(question: str, 
     result = plan(question)
     assert result.intent in ("listing", "recency") and not result.topic
     assert {key for key, value in result.filters.model_dump().items() if value is not None} == filters
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("newest title on record plus his h-index", {"last_paper", "h_index"}),
+        ("h-index and number of claimd papers", {"h_index", "papers_claimed"}),
+        ("whose name appears next to his most often?", {"top_coauthors"}),
+        ("is he mostly cs.RO? category counts please", {"by_category"}),
+    ],
+)
+def test_more_metrics_in_other_words(embeddings, question: str, metrics: set[str]) -> None:
+    result = plan_question(question, CONTEXT, IntentClassifier(embeddings).scores(question, CONTEXT.owner))
+    assert result.intent == "metrics" and metrics <= set(result.metrics)
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("is the brax code licensed for commercial use?", "software licenses"),
+        ("sort his 2021 papers by how many times each was cited", "citation counts for single papers"),
+        ("how many GPU-hours did all his papers use together?", BEYOND_ABSTRACTS),
+    ],
+)
+def test_more_missing_data_in_other_words(question: str, missing: str) -> None:
+    result = plan(question)
+    assert (result.intent, result.missing) == ("not_in_profile", missing)

@@ -214,6 +214,17 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             PAPER_CITATIONS,
         ),
         (
+            # "rank his 2022 papers by how many citations each one has"
+            r"\b(?:rank|sort|order)\w*\b[^?]{0,40}\bby\b[^?]{0,30}\bcit(?:ations?|ed)\b|"
+            r"\bcitations? each (?:one|paper) (?:has|got|gets|received)\b",
+            PAPER_CITATIONS,
+        ),
+        (
+            # "add up the GPU/TPU-hours across all his papers": compute no abstract states
+            r"\b(?:gpu|tpu)s?(?:[ /-](?:gpu|tpu)s?)?[- ]hours\b|\bcompute (?:footprint|bill)\b",
+            BEYOND_ABSTRACTS,
+        ),
+        (
             # who cites a paper: "which later papers cite LOLA?", "citing papers", "work that builds on it"
             # not references ("what papers does RT-2 cite?") or a topic ("models that cite their sources")
             r"\b(?:later|other|subsequent|follow-?up|newer) (?:papers?|works?)\b[^?.!]{0,20}\bcit(?:e|es|ed|ing)\b|"
@@ -413,7 +424,8 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (
             # of code, weights or data; not a driver's license
-            r"\b(?:what|which) (?:\w+ )?(?:\w+ )?licen[cs]e\b|\blicen[cs]ed? under\b|"
+            r"\b(?:what|which) (?:[\w-]+ )?(?:[\w-]+ )?licen[cs]e\b|\blicen[cs]ed? under\b|"
+            r"\blicen[cs]ed for (?:commercial|research|academic|non-?commercial)\b|\ballows? commercial use\b|"
             r"\b(?:code|software|repo|weights?|model|dataset)(?:'s)? licen[cs](?:es?|ing)\b|"
             r"\blicen[cs](?:es?|ing) (?:of|for|on) (?:the |its )?(?:code|software|repo|weights?|model|dataset)\b",
             "software licenses",
@@ -474,7 +486,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             rf"\b(?:19|20)\d\d\b{NOT_ANOTHER_COUNT}*?\bhow many\b|"
             r"\bbusy year\b|\byearly\b|\byear[- ]by[- ]year\b|\bhow productive\b(?=[^?]*\b(?:19|20)\d\d\b)|"
             r"\b(?:annual|per[- ]year) (?:paper |publication |output )?(?:counts?|totals?|tall(?:y|ies))\b|"
-            r"\b(?:19|20)\d\d(?:['’]s)? (?:paper |publication )?(?:tally|count)\b|"
+            r"\b(?:19|20)\d\d(?:['’]s)? (?:paper |publication )?(?:tally|count)\b|\b(?:19|20)\d\d output in papers\b|"
             r"\b(?:is|was) (?:19|20)\d\d (?:empty|blank|a blank)\b|"  # "is 2019 empty on his profile?"
             r"\b(?:spread|distribut\w*|breakdown|output) (?:across|over|by) (?:the )?years\b",
         ),
@@ -491,7 +503,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (
             ("papers_claimed", "papers_listed"),
             r"\bhow many (?:papers|publications|articles)\b|\bnumber[- ]of[- ](?:papers|publications)\b|"
-            r"\b(?:paper|publication|output) count\b|\bclaim(?:s|ed)?\b|\blisted\b|\bpapers (?:shown|displayed) on\b|"
+            r"\b(?:paper|publication|output) count\b|\bclaim(?:s|ed|d)?\b|\blisted\b|\bpapers (?:shown|displayed) on\b|"
             r"\bcount of (?:papers|publications) (?:shown|displayed|listed)\b|"
             r"\bpapers? (?:does he|has he) (?:have|got)\b",
         ),
@@ -499,7 +511,8 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             ("top_coauthors",),
             r"\bco-?authors?\b|\bco-?authored (?:with|(?:the )?most)\b|\bcollaborat\w*\b|\bworks? with (?:the )?most\b|"
             r"\bwho (?:does|has) he (?:work|written|write|publish)\w* with\b|"
-            r"\b(?:wr(?:ites?|itten|ote)|work(?:s|ed)?|publish(?:es|ed)?) with (?:the )?most\b",
+            r"\b(?:wr(?:ites?|itten|ote)|work(?:s|ed)?|publish(?:es|ed)?) with (?:the )?most\b|"
+            r"\bwhose names?\b[^?.]{0,40}\b(?:most|often|frequently)\b",  # "whose name shows up next to his most"
         ),
         (
             ("affiliations",),
@@ -532,6 +545,9 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"\btitle of (?:the|his) (?:latest|newest|most recent)\b(?=\s*(?:[,;?]|and\b|$))|"
             r"\b(?:latest|newest|most recent) one called\b|"
             r"\b(?:latest|newest|most recent) (?:paper|publication)['’]?s? title\b|"
+            # "newest title on record", "the title of the newest one that IS listed"
+            r"\b(?:latest|newest|most recent) title\b|"
+            r"\btitle of the (?:latest|newest|most recent) one that is listed\b|"
             # "the earliest paper on his profile and the most recent one"
             r"(?<=\band )(?:the |his )?(?:latest|newest|most recent|last) one\b(?=\s*\?*$)",
         ),
@@ -554,6 +570,8 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
     )
 )
 
+# every category's count asked, whichever one the question names
+CATEGORY_SPLIT = re.compile(r"\bcategory (?:counts|split|breakdown|mix|distribution)\b", re.IGNORECASE)
 # what the question sets aside: "(not the robot ones)", "not the 2.0 report", "not just gym-style benchmarks",
 # "doesn't have to be filed under cs.RO"
 NEGATED = re.compile(
@@ -1161,7 +1179,8 @@ def plan_question(
         filters = filters.model_copy(update={"author": None})  # "his #2 most frequent coauthor, after yilun du?"
     elif filters.author:  # "which papers did Daniel Freeman co-author?" lists papers with him
         metrics = [key for key in metrics if key != "top_coauthors"]
-    if filters.category and len(_categories_named(text, context)) < 2:  # "his papers in the cs.MA category"
+    # "his papers in the cs.MA category"; not "is he mostly cs.LG? category counts pls"
+    if filters.category and len(_categories_named(text, context)) < 2 and not CATEGORY_SPLIT.search(text):
         metrics = [key for key in metrics if key != "by_category"]
     if "with_code" in metrics and not CLAIMED.search(text):  # "how many papers have code?" asks one count
         metrics = [key for key in metrics if key not in TOTAL_COUNTS]
