@@ -1543,3 +1543,20 @@ def test_more_metrics_in_other_words(embeddings, question: str, metrics: set[str
 def test_more_missing_data_in_other_words(question: str, missing: str) -> None:
     result = plan(question)
     assert (result.intent, result.missing) == ("not_in_profile", missing)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "sum up his research as a few themes, please",
+        "what ties the RL, robot and LLM work together for him?",
+    ],
+)
+def test_his_work_as_a_few_themes_is_laid_out(question: str) -> None:
+    result = plan(question)
+    assert (result.intent, result.topic) == ("overview", "")
+
+
+def test_how_his_work_drifted_between_two_eras_spans_them() -> None:
+    result = plan("how did his focus drift between the 2018/2020 papers and the 2024 ones? themes please")
+    assert result.intent == "overview" and (result.filters.year_from, result.filters.year_to) == (2018, 2024)

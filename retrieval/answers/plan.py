@@ -794,7 +794,10 @@ TIMELINE = re.compile(
     re.IGNORECASE,
 )
 # "from LOLA in 2017 to the 2025 robot paper, what has he kept coming back to?": his work across the years between
-ERA_SPAN = re.compile(rf"\bfrom\b[^?]{{0,40}}?{YEAR}[^?]{{0,60}}?\bto\b[^?]{{0,40}}?{YEAR}", re.IGNORECASE)
+ERA_SPAN = re.compile(
+    rf"\b(?:from\b[^?]{{0,40}}?{YEAR}[^?]{{0,60}}?\bto|between\b[^?]{{0,40}}?{YEAR}[^?]{{0,60}}?\band)\b[^?]{{0,40}}?{YEAR}",
+    re.IGNORECASE,
+)
 DRIFT = re.compile(
     r"\b(?:drift(?:ed)?|mov(?:e|ed)|shift(?:ed)?|evolv(?:e|ed)|chang(?:e|ed)|coming back|recurr\w*|trace|"
     r"themes?|themed|(?:research )?directions|"
@@ -895,7 +898,10 @@ BREADTH = re.compile(
     r"\b(?:range|breadth|spread|span|diversity|variety|mix) of (?:his )?(?:application )?(?:domains?|areas?|topics?|"
     r"fields?|problems?|work|research|interests)\b|"
     r"\b(?:overall|whole|full) (?:spread|range|breadth|scope|picture|mix)\b|"
-    r"\b(?:two|three|2|3) axes\b|\bmethod families\b|\bapplication (?:areas|domains)\b",
+    r"\b(?:two|three|2|3) axes\b|\bmethod families\b|\bapplication (?:areas|domains)\b|"
+    # "summarize the research program as a few themes", "what ties RL, robots, EBMs and LLMs together for him?"
+    r"\b(?:as|in|into) (?:a (?:few|handful of|couple of|small number of)|several|two|three|four|five|\d) "
+    r"(?:themes|topics|areas|buckets|clusters|threads|directions|tracks)\b|\bwhat ties\b[^?]{0,60}\btogether\b",
     re.IGNORECASE,
 )
 # "what did the papers say about energy-based models for continual learning?": a topic, though a title's words,
@@ -1290,7 +1296,7 @@ def plan_question(
         # "i only know him from decision transformer. what else does he work on?": all but the papers named
         intent, exclude, papers = "overview", [*left_out, *papers], []
     # "if his papers were sorted into tracks, what would they be?"; not "the full picture of his work on robots"
-    layout = BREADTH.search(text) and re.search(r"\b(?:his|he)\b", text) and not ON_A_TOPIC.search(text)
+    layout = BREADTH.search(text) and re.search(r"\b(?:his|he|him)\b", text) and not ON_A_TOPIC.search(text)
     if not papers and set(metrics) <= set(TOTAL_COUNTS) and intent in (*LAYOUT_READS, "metrics") and layout:
         intent, metrics = "overview", []  # ("sort all ~50 of his listed papers into buckets": the count is an aside)
     if not metrics and ERA_SPAN.search(text) and DRIFT.search(text):  # his whole work over the years between
