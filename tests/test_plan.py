@@ -1560,3 +1560,13 @@ def test_his_work_as_a_few_themes_is_laid_out(question: str) -> None:
 def test_how_his_work_drifted_between_two_eras_spans_them() -> None:
     result = plan("how did his focus drift between the 2018/2020 papers and the 2024 ones? themes please")
     assert result.intent == "overview" and (result.filters.year_from, result.filters.year_to) == (2018, 2024)
+
+
+def test_everything_with_a_co_author_in_date_order_is_a_listing() -> None:
+    result = plan("everything kevin lu coauthored, oldest to newest")
+    assert (result.intent, result.filters.author) == ("listing", "Kevin Lu")
+
+
+def test_code_available_is_the_code_filter() -> None:
+    result = plan("code-available papers up to 2020, full list")
+    assert result.filters.has_code and not result.topic

@@ -162,7 +162,7 @@ HAS_CODE = re.compile(
     r"\b(?:with|have|has|had|having|comes? with|released?|releasing|ship(?:s|ped)?|open[- ]?sourced?|public|"
     r"available)\s+"
     r"(?:a |an |their |the |any |its |some )?code(?: ?base| repos?(?:itor(?:y|ies))?| releases?)?\b|"
-    r"\bcode (?:is |was )?(?:available|released|public|out)\b|\bcode[- ]released\b|\bopen[- ]sourced?\b|"
+    r"\bcode (?:is |was )?(?:available|released|public|out)\b|\bcode[- ](?:released|available)\b|\bopen[- ]sourced?\b|"
     r"\bgithub (?:repo|code|link)s?\b|\bcode (?:release|repo\w*) (?:attached|linked)\b|\bcode releases\b|"
     r"\bpublic (?:code |github )?repo\w*\b|"
     r"\blinks? (?:to )?(?:a |the |their |its )?(?:code repo\w*|github(?: repo\w*)?)\b",
@@ -707,6 +707,12 @@ BOTH_ENDS = re.compile(
     re.IGNORECASE,
 )
 LAST_ONE = re.compile(r"\b(?:last|final)\b", re.IGNORECASE)
+IN_DATE_ORDER = re.compile(
+    r"\b(?:oldest|earliest) (?:to|through) (?:the )?(?:newest|latest|most recent)\b|"
+    r"\b(?:newest|latest) (?:to|through) (?:the )?(?:oldest|earliest)\b|\bin (?:chronological|date) order\b|"
+    r"\bchronologically\b",
+    re.IGNORECASE,
+)
 # the researcher's other work, beside the papers named
 WHAT_ELSE = re.compile(
     r"\bwhat else (?:does|has|did|is) (?:he|she) (?:work(?:ed|ing)? on|done|do|research(?:ed)?|stud(?:y|ied)|"
@@ -1291,6 +1297,8 @@ def plan_question(
         intent = "recency"  # "which paper landed just before the debate one?": the newest before it
     elif intent == "recency" and filters.year is not None and not RECENCY.search(text) and not LAST_ONE.search(text):
         intent = "listing"  # "what came out in 2020": that year's papers, not its newest three
+    elif intent == "recency" and IN_DATE_ORDER.search(text) and re.search(r"\b(?:everything|all|every)\b", text, re.I):
+        intent = "listing"  # "everything wenlong huang coauthored, oldest to newest": all of them, in order
     exclude: list[str] = left_out
     if papers and intent != "comparison" and WHAT_ELSE.search(text):
         # "i only know him from decision transformer. what else does he work on?": all but the papers named
@@ -1966,8 +1974,8 @@ LIST_CHAT = frozenset(
     land lands drop drops dropped window range cutoff catalogue catalog match matches joint overlap counting label
     labels export export-style omissions omission missing next order ordered chronological chronologically huge started
     rolled stop clock share shared appendix table slide grant lit review sure pretty trying see still alone
-    weirdly visiting visit carries carry final no nothing set restricting restricted late early mid january february
-    march april may june july august september october november december
+    weirdly visiting visit carries carry final no nothing set restricting restricted yes incl old late early mid
+    january february march april may june july august september october november december
     """.split()
 )
 
