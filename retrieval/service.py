@@ -233,7 +233,7 @@ class ResearchService:
         if paper_filter.profile:
             paper_filter = paper_filter.model_copy(update={"profile": self.resolve_profile(paper_filter.profile)})
         papers = self.store.get_papers(paper_filter)
-        return [paper for paper in papers if matches(paper, paper_filter)]  # (the store does not filter authors)
+        return [paper for paper in papers if matches(paper, paper_filter)]  # (the store leaves authors to this)
 
     def metrics(self, profile: str | None = None) -> MetricsReport:
         profile_id = self.resolve_profile(profile)

@@ -1458,7 +1458,7 @@ def test_a_lead_sentence_about_the_asker_is_context_though_it_names_him(question
     ("question", "filters"),
     [
         ("benchmarking club: i need every paper of his from 2022 that has public code", {"year", "has_code"}),
-        ("putting together a deck on embodied AI: all his cs.RO papers since 2023, please", {"year_from", "category"}),
+        ("putting together a deck for our lab: all his cs.RO papers since 2023, please", {"year_from", "category"}),
     ],
 )
 def test_the_askers_context_names_no_topic_under_a_filter(question: str, filters: set[str]) -> None:
@@ -1570,3 +1570,15 @@ def test_everything_with_a_co_author_in_date_order_is_a_listing() -> None:
 def test_code_available_is_the_code_filter() -> None:
     result = plan("code-available papers up to 2020, full list")
     assert result.filters.has_code and not result.topic
+
+
+@pytest.mark.parametrize(
+    ("question", "topic_word"),
+    [
+        ("reading group on diffusion models: list all his papers since 2023", "diffusion"),
+        ("list his papers between 2019 and 2022 that focus on robot manipulation", "manipulation"),
+        ("which of his 2021 papers are about batch RL?", "batch"),
+    ],
+)
+def test_topic_words_that_context_and_list_talk_rules_keep(question: str, topic_word: str) -> None:
+    assert topic_word in plan(question).topic.split()

@@ -162,7 +162,7 @@ HAS_CODE = re.compile(
     r"\b(?:with|have|has|had|having|comes? with|released?|releasing|ship(?:s|ped)?|open[- ]?sourced?|public|"
     r"available)\s+"
     r"(?:a |an |their |the |any |its |some )?code(?: ?base| repos?(?:itor(?:y|ies))?| releases?)?\b|"
-    r"\bcode (?:is |was )?(?:available|released|public|out)\b|\bcode[- ](?:released|available)\b|\bopen[- ]sourced?\b|"
+    r"\bcode (?:is |was )?(?:available|released|public|out)\b|\bcode-(?:released|available)\b|\bopen[- ]sourced?\b|"
     r"\bgithub (?:repo|code|link)s?\b|\bcode (?:release|repo\w*) (?:attached|linked)\b|\bcode releases\b|"
     r"\bpublic (?:code |github )?repo\w*\b|"
     r"\blinks? (?:to )?(?:a |the |their |its )?(?:code repo\w*|github(?: repo\w*)?)\b",
@@ -215,13 +215,16 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (
             # "rank his 2022 papers by how many citations each one has"
-            r"\b(?:rank|sort|order)\w*\b[^?]{0,40}\bby\b[^?]{0,30}\bcit(?:ations?|ed)\b|"
+            r"\b(?:rank|sort|order)\w*\b[^?]{0,40}\bby (?:how many |the number of |number of )?(?:times )?"
+            r"(?:each (?:one |paper )?(?:was |is |has been |got |gets )?)?cit(?:ations?|ed)\b|"
             r"\bcitations? each (?:one|paper) (?:has|got|gets|received)\b",
             PAPER_CITATIONS,
         ),
         (
             # "add up the GPU/TPU-hours across all his papers": compute no abstract states
-            r"\b(?:gpu|tpu)s?(?:[ /-](?:gpu|tpu)s?)?[- ]hours\b|\bcompute (?:footprint|bill)\b",
+            r"\b(?:add up|total|sum|how many|how much compute)\b[^?]{0,20}"
+            r"\b(?:gpu|tpu)s?(?:[ /-](?:gpu|tpu)s?)?[- ]hours\b|"
+            r"\bcompute (?:footprint|bill)\b",
             BEYOND_ABSTRACTS,
         ),
         (
@@ -332,7 +335,8 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\bunpublished\b|"
             r"\b(?:hasn'?t|has not|haven'?t|isn'?t|is not|not|yet to)(?: been| be)? published(?: yet)?\b|"
             # (not "the graph net in the pipeline predicts")
-            r"(?<!somewhere )\bin the (?:pipeline|works)\b(?=\s*(?:[?.!,;]|$|right now|now|currently|for|these days))|"
+            r"(?<!somewhere )\bin the (?:pipeline|works)\b"
+            r"(?=\s*(?:[?.!,;]|$|right now|now|currently|these days|for (?:now|next year|20\d\d)\b))|"
             r"\bupcoming (?:papers?|work|projects?)\b",
             "work not yet published",
         ),
@@ -340,7 +344,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\bopen letters?\b|\bpetitions?\b|\bpublic statements?\b|\bpolicy (?:positions?|statements?)\b|"
             r"\b(?:said|say|stated?|comment(?:ed)?|spoken?) (?:\w+ ){0,2}(?:publicly|in public)\b|"
             r"\bpublicly (?:said|stated?)\b|\btestif(?:y|ied|ies)\b|"
-            r"\bsign(?:ed|s)?\b[^?]{0,40}\b(?:statement|letter|petition|pledge)\b",
+            r"\bsign(?:ed|s)? (?!language)(?:an? |the )?(?:[\w-]+ ){0,3}?(?:statement|letter|petition|pledge)\b",
             "public statements or letters",
         ),
         (
@@ -512,7 +516,8 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"\bco-?authors?\b|\bco-?authored (?:with|(?:the )?most)\b|\bcollaborat\w*\b|\bworks? with (?:the )?most\b|"
             r"\bwho (?:does|has) he (?:work|written|write|publish)\w* with\b|"
             r"\b(?:wr(?:ites?|itten|ote)|work(?:s|ed)?|publish(?:es|ed)?) with (?:the )?most\b|"
-            r"\bwhose names?\b[^?.]{0,40}\b(?:most|often|frequently)\b",  # "whose name shows up next to his most"
+            # "whose name shows up next to his most", not "whose names are on his most recent paper"
+            r"\bwhose names?\b[^?.]{0,40}\b(?:most(?! (?:recent|cited|popular|famous))|often|frequently)\b",
         ),
         (
             ("affiliations",),
@@ -800,8 +805,10 @@ TIMELINE = re.compile(
     re.IGNORECASE,
 )
 # "from LOLA in 2017 to the 2025 robot paper, what has he kept coming back to?": his work across the years between
+# ... "between the 2017/2020 papers and the 2024/2025 ones" (not "his papers between 2019 and 2022 on X")
 ERA_SPAN = re.compile(
-    rf"\b(?:from\b[^?]{{0,40}}?{YEAR}[^?]{{0,60}}?\bto|between\b[^?]{{0,40}}?{YEAR}[^?]{{0,60}}?\band)\b[^?]{{0,40}}?{YEAR}",
+    rf"\bfrom\b[^?]{{0,40}}?{YEAR}[^?]{{0,60}}?\bto\b[^?]{{0,40}}?{YEAR}|"
+    rf"\bbetween (?:the |his )?{YEAR}(?:/{YEAR})?s? (?:papers|ones|work|era)\b[^?]{{0,20}}\band\b[^?]{{0,20}}?{YEAR}",
     re.IGNORECASE,
 )
 DRIFT = re.compile(
@@ -826,21 +833,27 @@ LEAD_SENTENCE = re.compile(r"^(?:[^?.!:]|[.:](?=\S))*?[\w)'\"](?:[.!:]|\s[-â€“â€
 ASK_WORDS = (
     r"(?:what|what's|whats|which|how|who|whom|whose|when|where|why|can|could|would|is|are|was|were|does|did|do|"
     r"has|have|any|list|give|gimme|show|tell|name|sum|summari[sz]e|enumerate|compare|explain|describe|find|pull|"
-    r"need|want|looking|all|every)\b"
+    r"need|want|looking)\b"
 )
-ASKS = re.compile(rf"\?|\b{ASK_WORDS}", re.IGNORECASE)
+ASKS = re.compile(rf"\?|\b{ASK_WORDS}|\b(?:all|every)\b", re.IGNORECASE)  # ("...: all his cs.RO papers")
 # a sentence that opens with one ("im a chemist who got added here." asks nothing)
 OPENS_ASKING = re.compile(rf"^\W*(?:(?:hey|hi|ok|okay|so|also|and|but|pls|please|yo)\W+)*{ASK_WORDS}", re.I)
 # the asker's own words in a leading sentence: "reproducibility reading group:", "timeline check for my notes:"
 ASKERS_OWN = re.compile(
-    r"\b(?:i|i'm|im|me|my|we|we're|our|us)\b|\b(?:reading group|club|syllabus|survey|slides?|deck|audit)\b", re.I
+    r"\b(?:i(?!\.)|i'm|im|me|my|we|we're|our)\b|\b(?:reading group|club|syllabus|survey|slides?|deck|audit)\b", re.I
 )
+# where the asker's lead names a topic after all: "reading group on diffusion policies: list all his papers since 2023"
+LEAD_TOPIC = re.compile(r"\b(?:on|about|covering|regarding)\b(?P<topic>.*)$", re.IGNORECASE)
 # a leading sentence about the asker, though it names him: "new phd student here, starting in his orbit next month.",
 # "I'm preparing an interview with Igor Mordatch for our lab podcast.", "interviewing for a role on his team."
+ASKER_DOING = (
+    r"(?:preparing|prepping|interviewing|joining|starting|writing|drafting|planning|putting together|building)"
+)
 ABOUT_THE_ASKER = re.compile(
-    r"^\W*(?:(?:i|i'm|im|i am|i've|we|we're|we are|our|my)\b|"
-    r"(?:preparing|prepping|interviewing|joining|starting|writing|drafting|planning|putting together|building)\b|"
-    r"(?:new )?[\w-]+(?: [\w-]+)? here\b)",
+    rf"^\W*(?:(?:i'?m|i am|we'?re|we are) (?:(?:a |now )?new\b|{ASKER_DOING}\b)|{ASKER_DOING}\b|"
+    r"(?:our|my) (?:[\w-]+ )?(?:journal club|reading group|club|lab|group|team|seminar|class|course)\b|"
+    r"(?:a )?(?:new |first[- ]year |incoming )?"
+    r"(?:phd student|grad student|student|postdoc|intern|hire|member|joiner)s? here\b)",
     re.IGNORECASE,
 )
 
@@ -969,7 +982,7 @@ FILLER = frozenset(
     available frequent frequently often appear appears appeared usually typically author authors authored
     co-author co-authors co-authored coauthor coauthors coauthored co-write co-wrote co-written cowrote collab collabs
     among amongst sanity inclusive bucket buckets categorized categorised classified once twice shown releases two
-    qualify qualifies ton tons collaborator collaborators asked
+    qualify qualifies ton tons asked
     tl dr tldr presenting present
     reading group monday tuesday wednesday thursday friday saturday sunday today tomorrow week cover across threads
     thread should helped help build built got onwards onward far gist deal wise u ur pls bullet bullets
@@ -1305,7 +1318,8 @@ def plan_question(
         intent, exclude, papers = "overview", [*left_out, *papers], []
     # "if his papers were sorted into tracks, what would they be?"; not "the full picture of his work on robots"
     layout = BREADTH.search(text) and re.search(r"\b(?:his|he|him)\b", text) and not ON_A_TOPIC.search(text)
-    if not papers and set(metrics) <= set(TOTAL_COUNTS) and intent in (*LAYOUT_READS, "metrics") and layout:
+    aside_count = intent == "metrics" and re.search(r"~\s*\d+|\blisted\b", text)  # "all ~50 of his listed papers"
+    if not papers and set(metrics) <= set(TOTAL_COUNTS) and (intent in LAYOUT_READS or aside_count) and layout:
         intent, metrics = "overview", []  # ("sort all ~50 of his listed papers into buckets": the count is an aside)
     if not metrics and ERA_SPAN.search(text) and DRIFT.search(text):  # his whole work over the years between
         years = sorted(int(year) for year in YEAR_ONLY.findall(text))
@@ -1316,8 +1330,10 @@ def plan_question(
     context_end = len(text) - len(without_context(text, context.owner))
     if intent in SET_INTENTS and has_filter(filters) and context_end and _the_askers(text[:context_end]):
         # "putting together a survey table of recent robot learning: his cs.RO papers since 2023": the filters say
-        # which papers; the asker's context names no topic of theirs
-        topic = _topic(text, [*consumed, (0, context_end)], context, filters.category)
+        # which papers; the asker's context names no topic of theirs (unless "a reading group on X")
+        named = LEAD_TOPIC.search(text[:context_end])
+        context_words = set(_topic(text[: named.start("topic") if named else context_end], [], context).split())
+        topic = " ".join(word for word in topic.split() if word not in context_words)
     examples, alternatives = "", []
     if intent in SET_INTENTS and topic:
         # "papers about robots (robot arms, mobile manipulators etc)": the topic is the words before the examples
@@ -1974,21 +1990,20 @@ LIST_CHAT = frozenset(
     land lands drop drops dropped window range cutoff catalogue catalog match matches joint overlap counting label
     labels export export-style omissions omission missing next order ordered chronological chronologically huge started
     rolled stop clock share shared appendix table slide grant lit review sure pretty trying see still alone
-    weirdly visiting visit carries carry final no nothing set restricting restricted yes incl old late early mid
+    weirdly visiting visit carries carry final no nothing set collaborator collaborators restricting restricted yes incl
+    old late early mid
     january february march april may june july august september october november december
     """.split()
 )
 
 
 def _without_list_chat(topic: str, filters: PaperFilter) -> str:
-    """`topic` without LIST_CHAT words, a filter's co-author's names ("kamyar is visiting"), and nothing left when
-    the rest restates the category ("only counting stuff tagged cs.CV ... if he still does vision")."""
+    """No topic when every word is LIST_CHAT, a filter's co-author's name ("kamyar is visiting") or restates the
+    category ("only counting stuff tagged cs.CV ... if he still does vision"); else the topic whole ("batch RL",
+    "table tennis", "filtered behavior cloning" are topics)."""
     people = {token for author in (filters.author, filters.also_author) if author for token in name_tokens(author)}
-    kept = [word for word in topic.split() if word.casefold() not in LIST_CHAT and word.casefold() not in people]
-    restated = filters.category and {word.casefold() for word in kept} <= CATEGORY_TOPIC_WORDS.get(
-        filters.category, set()
-    )
-    return "" if restated else " ".join(kept)
+    chat = LIST_CHAT | people | CATEGORY_TOPIC_WORDS.get(filters.category or "", set())
+    return "" if all(word.casefold() in chat for word in topic.split()) else topic
 
 
 def _without_restated_acronyms(words: list[str]) -> list[str]:

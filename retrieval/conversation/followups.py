@@ -143,7 +143,8 @@ def reruns_with_topic(turn: Turn) -> bool:
 
 
 FILTER_KINDS = {"years": ("year", "year_from", "year_to", "date_from", "date_to"), "category": ("category",),
-                "author": ("author", "first_author", "author_position"), "code": ("has_code",)}  # fmt: skip
+                "author": ("author", "also_author", "first_author", "author_position"),
+                "code": ("has_code",)}  # fmt: skip
 
 
 def merge_filters(old: PaperFilter, new: PaperFilter) -> tuple[PaperFilter, dict[str, object], dict[str, object]]:

@@ -165,7 +165,8 @@ def _has_window(sequence: tuple[str, ...], wanted: tuple[str, ...]) -> bool:
 
 
 def matches(paper: Paper, paper_filter: PaperFilter) -> bool:
-    """The filter applied to one paper in memory (what `chroma_where` asks of the store, plus the author)."""
+    """The filter applied to one paper in memory (what `chroma_where` asks of the store, plus the authors and exact
+    dates)."""
     f = paper_filter
     return (
         (f.profile is None or paper.profile == f.profile)
