@@ -427,3 +427,17 @@ def test_the_newest_paper_with_two_co_authors_has_both(seeded_service: ResearchS
     both = [paper for paper in seeded_service.papers() if {"Yilun Du", "Shuang Li"} <= set(paper.authors)]
     assert answer.citations and answer.citations[0].id == max(both, key=lambda paper: paper.date).id
     assert all({"Yilun Du", "Shuang Li"} <= set(citation.authors) for citation in answer.citations)
+
+
+def test_examples_in_words_no_paper_uses_leave_a_surely_covered_topic_answered(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask("since 2020, which of his papers involve locomotion (bodies walking or hopping)?")
+    papers = {paper.id: paper for paper in seeded_service.store.get_papers()}
+    assert not answer.abstained and answer.citations
+    assert all("locomotion" in papers[citation.id].abstract.casefold() for citation in answer.citations)
+
+
+def test_a_field_named_instead_of_its_papers_words_gets_an_overview(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask("a chemist friend asked if he has done anything for the physical sciences. overview?")
+    papers = {paper.id: paper for paper in seeded_service.store.get_papers()}
+    assert not answer.abstained
+    assert {"MTRL-SCI", "MES-HALL"} & {papers[citation.id].category for citation in answer.citations}

@@ -1582,3 +1582,30 @@ def test_code_available_is_the_code_filter() -> None:
 )
 def test_topic_words_that_context_and_list_talk_rules_keep(question: str, topic_word: str) -> None:
     assert topic_word in plan(question).topic.split()
+
+
+@pytest.mark.parametrize(
+    ("question", "paper_words"),
+    [
+        # the papers named are milestones of the line of work asked about, not the one paper asked about
+        ("how did his planning work evolve, from the zero-shot planners paper up to RT-2?", {"planners", "rt-2"}),
+        ("what's the arc of his LLM reasoning work, from multiagent debate to multiagent finetuning?", {"debate"}),
+    ],
+)
+def test_a_line_of_work_traced_through_named_papers_is_an_overview(
+    embeddings, question: str, paper_words: set[str]
+) -> None:
+    result = plan_question(question, CONTEXT, IntentClassifier(embeddings).scores(question, CONTEXT.owner))
+    assert (result.intent, result.papers) == ("overview", [])
+    assert paper_words <= {word.casefold() for word in result.topic.split()}
+    assert result.filters.year is None  # the milestone's year filters nothing
+
+
+def test_a_question_passed_on_from_someone_else_keeps_only_its_topic() -> None:
+    topic = plan("my labmate in bio asked whether he has done anything on protein design. overview?").topic
+    assert topic.split() == ["protein", "design"]
+
+
+def test_mistakes_compounding_over_time_stay_the_topic_of_an_overview() -> None:
+    result = plan("overview of his work on errors compounding over time in long rollouts")
+    assert "compounding" in result.topic.split()

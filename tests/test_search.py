@@ -319,3 +319,16 @@ def test_an_authors_place_in_the_list_filters_papers() -> None:
     second = paper.authors[1]
     assert search_module.matches(paper, PaperFilter(author=second, author_position=2))
     assert not search_module.matches(paper, PaperFilter(author=second, author_position=1))
+
+
+@pytest.mark.parametrize("query", ["condensed matter physics", "physical sciences", "chemistry"])
+def test_a_field_asked_by_its_name_finds_the_papers_filed_under_it(seeded_service: ResearchService, query: str) -> None:
+    """No materials abstract says "physics" or "chemistry"; the arXiv category they are filed under does."""
+    hits = seeded_service.search(query, k=3, mode="bm25")
+    assert hits and hits[0].paper.category in {"MTRL-SCI", "MES-HALL"}
+
+
+def test_ml_is_machine_learning_to_the_absent_word_test(seeded_service: ResearchService) -> None:
+    from retrieval.answers.extractive import uncovered_terms
+
+    assert uncovered_terms("ML for robotics", seeded_service._answer_tools()[0].lexical_index()) == []

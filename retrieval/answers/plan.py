@@ -757,6 +757,11 @@ ASIDES = re.compile(
     r"(?:queue|list|spreadsheet|syllabus|doc|deck|backlog)\b|\b(?:arxiv|it) (?:calls|lists|files)\b|"
     # chatter around a set asked for: "counting only 2021 and later", "the complete set", "the exact paper count",
     # "i'm compiling", "has the latest date", "that deals with", "what problems do they go after"
+    # a question passed on: "a chemist in our dept asked if ...", "my advisor wants to know whether ..."
+    r"(?:^|(?<=[.!?;:] ))\W*(?:a|an|my|our|the|some|someone|somebody|people|one of (?:my|our))\b"
+    r"(?: (?!(?:he|his|paper|papers|abstract|authors)\b)[\w'/-]+){0,5}? "
+    r"(?:asked|asks|is asking|are asking|wants? to know|wonders|wondered|(?:was|were|is|are) wondering)"
+    r"(?: (?:me|us))?(?: (?:if|whether)\b|(?= (?:what|which|how|about)\b))|"
     r"\bcounting only\b|\b(?:the |a )?(?:whole|full|complete|entire) (?:set|list)\b|"
     r"\bexact(?= (?:paper |publication )?(?:count|number|titles?)\b)|\bi'?m (?:compiling|putting together)\b|"
     r"(?<=latest |newest |oldest )dates?\b|\bdeals? with\b|\bgo(?:es)? after\b|"
@@ -800,7 +805,8 @@ WHICH_PAPERS = re.compile(
 # how the work changed over time: a researcher-wide overview, themes with their years
 TIMELINE = re.compile(
     # past tenses and "his research trajectory": "environments that change", "trajectory data" are topics
-    r"\b(?:shifted|evolved|changed|(?:his|research|career) trajectory|over the years|over time|progressed|"
+    # ("mistakes compounding over time" is a topic)
+    r"\b(?:shifted|evolved|changed|(?:his|research|career) trajectory|over the years|progressed|"
     r"progression)\b|\b(?:did|has|have) (?:his|he)\b(?: [\w-]+){0,4} (?:change|shift|evolve)\b",
     re.IGNORECASE,
 )
@@ -824,6 +830,13 @@ PURPOSE = re.compile(
     r"(?:writing|prepping|preparing|drafting|making) (?:a |an |my |our |the |his |this )?)(?:[\w-]+ ){0,2}?"
     r"(?:intro(?:duction)?|bio|talk|slides?|podcast|newsletter|blog post|grant(?: proposal)?|nomination(?: form)?|"
     r"report|presentation|seminar|lecture|poster|wiki(?: page)?|post|episode|interview)(?: intro)?\s*[:,]",
+    re.IGNORECASE,
+)
+# a line of work followed across its papers: "what's the arc?", "trace his imitation work in chronological order",
+# "how did his language-for-robots work evolve?", "what changed from the original suite to 2.0?"
+LINE_TRACED = re.compile(
+    r"\b(?P<surely>arc|trace|chronological(?:ly)?|all the way (?:to|from|up to)|line of work)\b|"
+    r"\b(?:evolved?|develop(?:ed)?|progressed)\b(?=[^?]*\?)|\bchanged? (?:from|between|over|across)\b",
     re.IGNORECASE,
 )
 HYPOTHETICAL = re.compile(r"^\s*if\b[^,?]*,(?=.*\bwould\b)", re.IGNORECASE)
@@ -991,7 +1004,8 @@ FILLER = frozenset(
     gimme wanna gonna kinda sorta exactly roughly quick quickly mostly mainly side matter matters care cares filed
     listed split arxiv looking specifically counts e.g eg i.e ie dealt dated besides they're theyre snapshot
     touches touched touching restricted restrict called titled back apparently builds
-    handful i'm im attached chronologically chronological entry entries grab read
+    handful i'm im they'd attached chronologically chronological entry entries grab read
+    arc trace traced way evolve evolved evolving order contribute contributed contributes contribution contributions
     listing enumerate carries carry bears before after close closes closed timeline stopping
     while checked sentence sentences dropped month months days apart since still
     giving min mins example examples pull job through putting poster none combined check making retrospective
@@ -1228,14 +1242,14 @@ def plan_question(
         metrics = []
     compared = _compared(text, name_spans, context)
     laid_out = SURELY_OVERVIEW.search(text) and not re.search(r"\b(?:list|enumerate)\b", text, re.IGNORECASE)
-    researcher_wide = False
+    researcher_wide = traced = False
     if intent_scores and not missing:  # (a kind of data the rules know the profile lacks decides by itself)
         pure_metrics = bool(metrics) and not topic and not papers
         intent = _learned_intent(intent_scores, papers, compared, metrics)
         if (
             papers
             and not referred
-            and intent in SET_INTENTS
+            and intent in (*SET_INTENTS, "overview")
             and not COMPARISON.search(text)
             and _named_only_as_examples(text, context)
         ):
@@ -1243,6 +1257,19 @@ def plan_question(
             papers = []
             consumed = [span for span in consumed if span not in name_spans]
             topic = _topic(text, consumed, context, filters.category)
+        elif (
+            papers
+            and (traced_line := LINE_TRACED.search(text))
+            and (intent == "overview" or (intent in ("lookup", "definition") and traced_line.group("surely")))
+            and not COMPARISON.search(text)
+        ):
+            # "from LLMs writing step lists in virtualhome all the way to VLAs: how did that work evolve?": the
+            # papers named are milestones of the line of work, and their years no filters
+            papers = []
+            consumed = [span for span in consumed if span not in name_spans]
+            topic = _topic(text, consumed, context, filters.category)
+            filters = filters.model_copy(update={"year": None, "year_from": None, "year_to": None})
+            intent, traced = "overview", True
         elif papers and intent == "listing" and topic and EXHAUSTIVE.search(text):
             # "list all the papers on X (self-training, debate, multiagent finetuning)": the named ones are examples
             papers = []
@@ -1325,7 +1352,7 @@ def plan_question(
         years = sorted(int(year) for year in YEAR_ONLY.findall(text))
         intent, papers, topic = "overview", [], ""
         filters = PaperFilter(year_from=years[0], year_to=years[-1])
-    if intent == "overview" and (TIMELINE.search(text) or layout):
+    if intent == "overview" and ((TIMELINE.search(text) and not traced) or layout):
         topic = ""
     context_end = len(text) - len(without_context(text, context.owner))
     if intent in SET_INTENTS and has_filter(filters) and context_end and _the_askers(text[:context_end]):

@@ -815,15 +815,19 @@ TopicUse = Literal["listing", "newest", "overview"]  # what the papers on a topi
 def topic_papers(ctx: AnswerContext, k: int, use: TopicUse) -> list[Paper] | None:
     """Papers on the plan's topic within its filters (see `_on_topic`); None when it is not covered at all.
     With examples of the topic (a listing's or the newest: "papers about robots (robot arms, mobile
-    manipulators)"), the papers on the topic and those on the topic with its examples, when the latter is covered."""
+    manipulators)"), the papers on the topic and those on the topic with its examples, when the latter is covered
+    or the topic surely is."""
     topic, examples = ctx.plan.topic, ctx.plan.examples
     if not examples:
         papers = _on_topic(ctx, topic, k, use)
     else:
         with_examples = _on_topic(ctx, f"{topic} {examples}", k, use)
-        if with_examples is None:  # the examples often hold the words no paper uses ("like making photos look …")
+        on_topic = _on_topic(ctx, topic, k, use) or []
+        # the examples often hold the words no paper uses ("like making photos look …"): they decide, unless the
+        # coverage model is sure of the topic itself ("locomotion (agents walking, hopping)")
+        if with_examples is None and not (on_topic and _surely_covered(ctx, topic)):
             return None
-        papers = (_on_topic(ctx, topic, k, use) or []) + with_examples
+        papers = on_topic + (with_examples or [])
     if papers is None:  # whether the topic is covered is decided on it whole; its alternatives add papers only
         return None
     for alternative in ctx.plan.alternatives:  # "math or arithmetic": the papers on either
@@ -913,6 +917,11 @@ def off_profile(ctx: AnswerContext, topic: str, hits: list[SearchHit]) -> bool:
     (overviews, listings, newest-first) and look-ups that ask whether a topic is covered at all ask it; other
     look-ups do not: it turned away descriptive paraphrases ("household chore plans written by GPT-3")."""
     return uncovered_probability(ctx, topic, hits) >= ctx.settings.abstain_uncovered_probability
+
+
+def _surely_covered(ctx: AnswerContext, topic: str) -> bool:
+    hits = ctx.search(topic, COVERAGE_HITS)
+    return uncovered_probability(ctx, topic, hits) <= ctx.settings.abstain_absent_waived_probability
 
 
 def uncovered_probability(ctx: AnswerContext, topic: str, hits: list[SearchHit]) -> float:

@@ -25,6 +25,7 @@ from retrieval.index.paper_names import NameTable, PaperNames, names_of
 from retrieval.index.store import PaperStore
 from retrieval.models import Paper, PaperFilter, SearchHit
 from retrieval.settings import Settings
+from retrieval.text.fields import field_words
 from retrieval.text.lexical import WORD, terms
 from retrieval.text.names import paper_has_author
 
@@ -34,8 +35,14 @@ SEARCH_MODES: tuple[str, ...] = ("hybrid", "dense", "bm25")
 
 
 def bm25_document(paper: Paper, title_repeat: int) -> list[str]:
-    """Title repeated (short and specific: it should outweigh one abstract mention), then people, then abstract."""
-    fields = [paper.title] * title_repeat + paper.authors + paper.affiliations + [paper.abstract]
+    """Title repeated (short and specific: it should outweigh one abstract mention), then people, then abstract, then
+    the names of its field when it is not computer science (text/fields.py)."""
+    fields = (
+        [paper.title] * title_repeat
+        + paper.authors
+        + paper.affiliations
+        + [paper.abstract, field_words(paper.category)]
+    )
     return terms("\n".join(fields))
 
 

@@ -28,6 +28,7 @@ ACRONYMS = {
     "rl": "reinforcement learning",
     "marl": "multi-agent reinforcement learning",
     "nlp": "natural language processing",
+    "ml": "machine learning",
     "ebm": "energy-based model",
 }
 ACRONYM = re.compile(rf"\b({'|'.join(ACRONYMS)})s?\b", re.IGNORECASE)
