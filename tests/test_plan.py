@@ -1609,3 +1609,19 @@ def test_a_question_passed_on_from_someone_else_keeps_only_its_topic() -> None:
 def test_mistakes_compounding_over_time_stay_the_topic_of_an_overview() -> None:
     result = plan("overview of his work on errors compounding over time in long rollouts")
     assert "compounding" in result.topic.split()
+
+
+@pytest.mark.parametrize(
+    ("question", "title_start"),
+    [
+        ("what did the KG hallucination paper find about model scale?", "Training Language Models on the Knowledge"),
+        ("in the knowledge-graph hallucinations one, what gets detected?", "Training Language Models on the Knowledge"),
+        ("what does the game-theoretic MBRL paper unify?", "A Game Theoretic Framework"),
+    ],
+)
+def test_a_paper_called_by_its_title_words_plural_or_acronym(question: str, title_start: str) -> None:
+    assert [TITLES[paper_id][: len(title_start)] for paper_id in plan(question).papers] == [title_start]
+
+
+def test_title_words_shared_by_several_papers_name_none() -> None:
+    assert plan("what did the language models paper find?").papers == []

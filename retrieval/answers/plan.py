@@ -24,7 +24,7 @@ from retrieval.index.paper_lookup import paper_names, title_phrases
 from retrieval.index.paper_names import NameTable, compact_key, phrase_words
 from retrieval.metrics import coauthor_counts
 from retrieval.models import Paper, PaperFilter
-from retrieval.text.lexical import ACRONYM, ACRONYMS, terms
+from retrieval.text.lexical import ACRONYM, ACRONYMS, SEVERAL_AGENTS, terms
 from retrieval.text.names import author_matches, name_tokens, replace_person
 
 Intent = Literal["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
@@ -1005,7 +1005,7 @@ FILLER = frozenset(
     listed split arxiv looking specifically counts e.g eg i.e ie dealt dated besides they're theyre snapshot
     touches touched touching restricted restrict called titled back apparently builds
     handful i'm im they'd attached chronologically chronological entry entries grab read
-    arc trace traced way evolve evolved evolving order contribute contributed contributes contribution contributions
+    arc trace traced way evolve evolved evolving contribute contributed contributes contribution contributions
     listing enumerate carries carry bears before after close closes closed timeline stopping
     while checked sentence sentences dropped month months days apart since still
     giving min mins example examples pull job through putting poster none combined check making retrospective
@@ -1073,7 +1073,10 @@ class PlanContext:
             person,
             versioned,
             title_phrases(papers, names, size=2) | title_phrases(papers, names, size=2, specific=1, rare=1),
-            {paper.id: frozenset(names.of(paper).phrase_words) for paper in papers},
+            {
+                paper.id: frozenset(names.of(paper).phrase_words) | title_initials(names.of(paper).phrase_words)
+                for paper in papers
+            },
             {paper.id: paper.date for paper in papers},
             title_phrases(papers, names, size=4, specific=1),
             {paper.id: paper.category for paper in papers},
@@ -1629,9 +1632,21 @@ def _named_papers(
     for match in CALLED_BY_WORDS.finditer(text):
         group = 1 if match.group(1) else 2
         words = list(re.finditer(r"[^\W_]+", match.group(group)))
-        for first, second in itertools.pairwise(words):
-            paper_id = context.pairs.get(tuple(phrase_words(f"{first.group()} {second.group()}")))
-            span = match.span(group)
+        span = match.span(group)
+        candidates = [
+            context.pairs.get(tuple(phrase_words(f"{first.group()} {second.group()}")))
+            for first, second in itertools.pairwise(words)
+        ]
+        if not any(candidates) and group == 1:
+            # "the knowledge-graph hallucination paper", "the game-theoretic MBRL one": words of one title only
+            called = phrase_words(match.group(group))
+            candidates = [
+                paper_id
+                for paper_id in context.title_words
+                if len(called) >= 2 and _words_of_title(match.group(group), context.title_words[paper_id], False)
+            ]
+            candidates = candidates if len(candidates) == 1 else []
+        for paper_id in candidates:
             fresh = paper_id and paper_id not in {found_id for _, found_id in found}
             if (
                 fresh
@@ -1717,8 +1732,19 @@ def _words_of_title(called: str, title_words: frozenset[str], quoted: bool) -> b
     """Every word the question calls the paper by is in its title ("the graph neural networks paper" is no paper
     titled "... neural networks"); a quoted run of three or more words may abbreviate one ("offline RL")."""
     words = phrase_words(called)
-    outside = sum(word not in title_words for word in words)
+    outside = sum(not _in_title(word, title_words) for word in words)
     return outside == 0 or (quoted and len(words) >= 3 and outside == 1)
+
+
+def _in_title(word: str, title_words: frozenset[str]) -> bool:
+    """The word, in the singular or plural ("hallucination"), or an acronym of its words ("KG", "MBRL")."""
+    return bool({word, f"{word}s", word.removesuffix("s")} & title_words) or f"initials:{word}" in title_words
+
+
+def title_initials(words: list[str]) -> set[str]:
+    """The acronyms of runs of a title's words, marked apart from them: "kg" for "Knowledge Graph"."""
+    runs = (words[start : start + size] for size in (2, 3, 4) for start in range(len(words) - size + 1))
+    return {"initials:" + "".join(word[0] for word in run) for run in runs}
 
 
 ORIGINAL = re.compile(r"\b(?:original|first|earliest|older|old)\b", re.IGNORECASE)
@@ -1996,12 +2022,14 @@ def _topic(text: str, consumed: list[tuple[int, int]], context: PlanContext, cat
     """The words no name, filter or cue took; none when they only restate the category ("latest NLP papers")."""
     kept = []
     owner = set(name_tokens(context.owner))
+    several = [match.span() for match in SEVERAL_AGENTS.finditer(text)]  # ("several LLMs" is multi-agent: lexical.py)
     for match in re.finditer(r"[\w^][\w'’^.-]*", text):
         if any(start <= match.start() < end for start, end in consumed):
             continue
         word = match.group().strip(".'’").casefold()
         word = word.removesuffix("'s").removesuffix("’s")
         filler = word in FILLER or all(part in FILLER for part in word.split("-"))  # ("reading-group")
+        filler = filler and not any(start <= match.start() < end for start, end in several)
         if word and not filler and word not in owner and not NOT_TOPIC.fullmatch(word):
             kept.append(match.group().strip(".'’"))
     if category and {word.casefold() for word in kept} <= CATEGORY_TOPIC_WORDS.get(category, set()):

@@ -18,6 +18,12 @@ STOPWORDS = frozenset(STOPWORDS_EN) | {"paper", "papers", "work", "works", "does
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 ACRONYM_PLURAL = re.compile(r"[b-df-hj-np-tv-xz]{3,5}s")  # "llms", "ebms", "gnns": no vowel (not "rts" → "rt")
 SHORT_FORMS = {"math": "mathemat", "maths": "mathemat"}  # the stem of the word they shorten ("mathematical")
+# several agents are multi-agent: "several LLM instances interact", "a society of language models", "multiple players"
+SEVERAL_AGENTS = re.compile(
+    r"\b(?:multiple|several|many|two or more|(?:a )?(?:group|society|team|population|crowd)s? of)\s+(?:[\w-]+\s+)?"
+    r"(?:agents|llms|lms|language models|instances|copies|players)\b",
+    re.IGNORECASE,
+)
 ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "vs.", "cf.", "etc.", "approx.", "Fig.", "Eq.")
 # the field's acronyms, written out where a paper may spell the words instead ("LLMs" in a question, "large
 # language models" in an abstract)
@@ -47,6 +53,7 @@ def _stemmer() -> Stemmer.Stemmer:
 def terms(text: str) -> list[str]:
     """Lower-cased, stemmed terms without stopwords: the vocabulary of BM25 and of lexical overlap."""
     words: list[str] = []
+    text = SEVERAL_AGENTS.sub(lambda match: f"{match.group()} multiagent", text)
     for match in WORD.finditer(text.casefold()):
         word = match.group()
         parts = re.split(r"[-.]", word)
