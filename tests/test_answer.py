@@ -441,3 +441,17 @@ def test_a_field_named_instead_of_its_papers_words_gets_an_overview(seeded_servi
     papers = {paper.id: paper for paper in seeded_service.store.get_papers()}
     assert not answer.abstained
     assert {"MTRL-SCI", "MES-HALL"} & {papers[citation.id].category for citation in answer.citations}
+
+
+def test_what_the_asker_sets_aside_does_not_pick_the_sentence(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask(
+        "apart from the usually dropped gradient term, which two tricks does the improved contrastive divergence "
+        "paper credit for robustness and generation quality?"
+    )
+    assert "data augmentation and multi-scale processing" in answer.answer
+
+
+def test_a_set_aside_clause_is_no_topic() -> None:
+    from retrieval.answers.plan import KNOWN_ALREADY
+
+    assert KNOWN_ALREADY.sub("", "besides the gradient fix, what tricks help?") == ", what tricks help?"

@@ -736,6 +736,14 @@ EXAMPLES = re.compile(
     r"(?<=\?)\s+(?![^?]*\b(?:i|i'm|my|me|we|our|you|u|thanks?|thx|ty|pls|please|asking|cheers)\b)[^?]*,[^?]*$",
     re.IGNORECASE,
 )
+# what the asker already knows, set aside: "besides the gradient term everyone drops, what two other tricks ...",
+# "apart from the gradient fix what augmentation trick", "econ aside, which disciplines are named?"
+KNOWN_ALREADY = re.compile(
+    r"\b(?:besides|apart from|aside from|other than)\s+[^,?.;:]{1,60}?"
+    r"(?=\s*,|\s+(?:what|which|how|who|whom|did|does|do|is|are|was|were|can|could)\b)|"
+    r"(?:^|(?<=[.!?:;] ))[^,?.;:]{1,30}\baside(?=\s*,)",
+    re.IGNORECASE,
+)
 # phrasing that carries no topic: "marked as having code", "list 'em all"
 ASIDES = re.compile(
     r"\b(?:marked|flagged|tagged|labell?ed|listed) as\b|\b(?:list|show|give me|name) (?:'?em|them)(?: all)?\b|"
@@ -757,6 +765,7 @@ ASIDES = re.compile(
     r"(?:queue|list|spreadsheet|syllabus|doc|deck|backlog)\b|\b(?:arxiv|it) (?:calls|lists|files)\b|"
     # chatter around a set asked for: "counting only 2021 and later", "the complete set", "the exact paper count",
     # "i'm compiling", "has the latest date", "that deals with", "what problems do they go after"
+    rf"{KNOWN_ALREADY.pattern}|"
     # a question passed on: "a chemist in our dept asked if ...", "my advisor wants to know whether ..."
     r"(?:^|(?<=[.!?;:] ))\W*(?:a|an|my|our|the|some|someone|somebody|people|one of (?:my|our))\b"
     r"(?: (?!(?:he|his|paper|papers|abstract|authors)\b)[\w'/-]+){0,5}? "

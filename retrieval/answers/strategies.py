@@ -27,6 +27,7 @@ from retrieval.answers.extractive import (
 from retrieval.answers.metadata import answer_metrics, citation, paper_listing
 from retrieval.answers.plan import (
     BEYOND_ABSTRACTS,
+    KNOWN_ALREADY,
     NUMBER_ASKED,
     PAPER_CITATIONS,
     PAPER_LINKS,
@@ -761,7 +762,7 @@ def answer_lookup(ctx: AnswerContext) -> Answer:
             ctx.question, k=ctx.settings.answer_sources, paper_filter=PaperFilter(profile=ctx.profile_id)
         )
     answer = extractive_answer(
-        ctx.question,
+        KNOWN_ALREADY.sub("", ctx.question),  # ("besides the gradient term, what other tricks": not that term)
         hits,
         ctx.owner,
         ctx.vectors,
