@@ -455,3 +455,8 @@ def test_a_set_aside_clause_is_no_topic() -> None:
     from retrieval.answers.plan import KNOWN_ALREADY
 
     assert KNOWN_ALREADY.sub("", "besides the gradient fix, what tricks help?") == ", what tricks help?"
+
+
+def test_his_work_there_points_back_to_the_topic_named(seeded_service: ResearchService) -> None:
+    """An uncovered topic asked as "overview of his work there?" abstains rather than laying out all his work."""
+    assert seeded_service.ask("quantum error correction and surface codes: overview of his work there?").abstained

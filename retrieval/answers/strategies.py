@@ -71,6 +71,8 @@ RESEARCHER_WIDE = re.compile(
     re.IGNORECASE,
 )
 TOPIC_PHRASE = re.compile(r"\b(?:on|about|regarding|related to|in the (?:area|field) of|around)\b", re.IGNORECASE)
+# ... or a pointer back to one: "contact-rich manipulation, in-hand reorientation: overview of his work there?"
+TOPIC_POINTER = re.compile(rf"{TOPIC_PHRASE.pattern}|\b(?:there|in that (?:area|space|direction))\b", re.IGNORECASE)
 AREA_TOPICS = {
     "RO": "robotics",
     "CL": "language models",
@@ -657,7 +659,7 @@ GENERIC_WORDS = frozenset(
 def answer_overview(ctx: AnswerContext) -> Answer:
     if ctx.plan.topic:
         papers = topic_papers(ctx, TOPIC_CANDIDATES, "overview")
-        if papers is None and RESEARCHER_WIDE.search(ctx.rule_text) and not TOPIC_PHRASE.search(ctx.question):
+        if papers is None and RESEARCHER_WIDE.search(ctx.rule_text) and not TOPIC_POINTER.search(ctx.question):
             # "presenting his work at reading group, what themes should I cover?": the leftover words are no topic
             ctx = replace(ctx, plan=ctx.plan.model_copy(update={"topic": ""}))
             papers = ctx.filtered()
