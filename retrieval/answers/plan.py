@@ -1014,7 +1014,8 @@ FILLER = frozenset(
     listed split arxiv looking specifically counts e.g eg i.e ie dealt dated besides they're theyre snapshot
     touches touched touching restricted restrict called titled back apparently builds
     handful i'm im they'd attached chronologically chronological entry entries grab read
-    arc trace traced way evolve evolved evolving contribute contributed contributes contribution contributions
+    discord slack arc trace traced way evolve evolved evolving
+    contribute contributed contributes contribution contributions
     listing enumerate carries carry bears before after close closes closed timeline stopping
     while checked sentence sentences dropped month months days apart since still
     giving min mins example examples pull job through putting poster none combined check making retrospective
