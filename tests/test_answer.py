@@ -460,3 +460,10 @@ def test_a_set_aside_clause_is_no_topic() -> None:
 def test_his_work_there_points_back_to_the_topic_named(seeded_service: ResearchService) -> None:
     """An uncovered topic asked as "overview of his work there?" abstains rather than laying out all his work."""
     assert seeded_service.ask("quantum error correction and surface codes: overview of his work there?").abstained
+
+
+def test_a_described_uncovered_topic_beside_his_papers_abstains(seeded_service: ResearchService) -> None:
+    """Five or more words left beside "his papers" describe a topic: uncovered, it abstains (not all his work)."""
+    assert seeded_service.ask(
+        "automatic speech recognition for noisy call-center audio, anything in his papers?"
+    ).abstained

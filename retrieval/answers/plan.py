@@ -1014,7 +1014,7 @@ FILLER = frozenset(
     listed split arxiv looking specifically counts e.g eg i.e ie dealt dated besides they're theyre snapshot
     touches touched touching restricted restrict called titled back apparently builds
     handful i'm im they'd attached chronologically chronological entry entries grab read
-    discord slack arc trace traced way evolve evolved evolving
+    useful helpful relevant seems seem seemed discord slack arc trace traced way evolve evolved evolving
     contribute contributed contributes contribution contributions
     listing enumerate carries carry bears before after close closes closed timeline stopping
     while checked sentence sentences dropped month months days apart since still
