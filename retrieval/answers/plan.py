@@ -400,7 +400,8 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bpdfs?\b|\bfull text\b|\bsupplementary\b|\bappendix\b", "full texts"),
         (
             r"\b(?:peer|openreview|meta)[- ]?reviews?\b|\barea chairs?\b|\bwhat did (?:the )?reviewers\b|"
-            r"\breviewer (?:scores?|comments?)\b|\brebuttals?\b|"
+            r"\breviewer (?:scores?|comments?)\b|\b(?:the|its|their|what were the) review scores\b|\brebuttals?\b|"
+            r"\breviewers?\b[^?.]{0,30}\bpush(?:ed)? back\b|"
             r"\breviewers?\b[^?.]{0,30}\b(?:objections?|concerns?|criticisms?|complaints?|questions)\b|"
             r"\bopenreview\b|\bwhat (?:review |reviewer )?(?:ratings?|scores?) did\b|"
             # a paper rejected, not "rejection sampling"
@@ -1271,7 +1272,7 @@ def plan_question(
             consumed = [span for span in consumed if span not in name_spans]
             topic = _topic(text, consumed, context, filters.category)
         elif (
-            papers
+            len(papers) == 1  # (several named are compared: "trace the arc RT-1 -> RT-2 -> ...")
             and (traced_line := LINE_TRACED.search(text))
             and (intent == "overview" or (intent in ("lookup", "definition") and traced_line.group("surely")))
             and not COMPARISON.search(text)

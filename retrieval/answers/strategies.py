@@ -148,6 +148,9 @@ RULED_OUT_RELATIVE = 0.6  # a ruled-out topic's papers: those scoring this share
 FILTERED_KEY_RELATIVE = 0.3  # a filtered listing's paper using the topic's rarest word scores at least this share
 NEWEST_WORDED = 0.3  # a newest-first candidate using the topic's phrase scores at least this share of the best
 COVERAGE_HITS = 5  # the coverage model reads the sentences of this many top papers
+# a topic the coverage model gives at most this is covered whatever its examples say ("locomotion (bodies that walk,
+# hop)": 0.01); near-topic heads score higher ("structure-from-motion (camera poses from photos)": 0.08)
+SURELY_COVERED = 0.05
 
 
 @dataclass
@@ -933,7 +936,7 @@ def off_profile(ctx: AnswerContext, topic: str, hits: list[SearchHit]) -> bool:
 
 def _surely_covered(ctx: AnswerContext, topic: str) -> bool:
     hits = ctx.search(topic, COVERAGE_HITS)
-    return uncovered_probability(ctx, topic, hits) <= ctx.settings.abstain_absent_waived_probability
+    return uncovered_probability(ctx, topic, hits) <= SURELY_COVERED
 
 
 def uncovered_probability(ctx: AnswerContext, topic: str, hits: list[SearchHit]) -> float:
