@@ -1630,3 +1630,21 @@ def test_title_words_shared_by_several_papers_name_none() -> None:
 def test_several_papers_traced_in_a_line_are_compared() -> None:
     result = plan("trace the arc from decision transformer to the multi-game decision transformer to MTM for me")
     assert result.intent == "comparison" and len(result.papers) == 3
+
+
+@pytest.mark.parametrize(
+    ("question", "topic", "papers"),
+    [
+        ("does RT-2 generalize all the way to unseen objects?", "generalize unseen objects", 1),  # a fact, not a line
+        ("has he worked on ARC?", "ARC", 0),
+        ("evolving robot morphologies, anything?", "evolving robot morphologies", 0),
+        ("a study on emergent communication asks whether agents invent languages", "emergent communication", 0),
+    ],
+)
+def test_this_sessions_cues_leave_ordinary_questions_alone(question: str, topic: str, papers: int) -> None:
+    result = plan(question)
+    assert result.topic.startswith(topic) and len(result.papers) == papers
+
+
+def test_words_shared_by_titles_name_no_paper_without_a_specific_one() -> None:
+    assert plan("the scaling language models paper - what did it find?").papers == []

@@ -740,7 +740,7 @@ EXAMPLES = re.compile(
 # what the asker already knows, set aside: "besides the gradient term everyone drops, what two other tricks ...",
 # "apart from the gradient fix what augmentation trick", "econ aside, which disciplines are named?"
 KNOWN_ALREADY = re.compile(
-    r"\b(?:besides|apart from|aside from|other than)\s+[^,?.;:]{1,60}?"
+    r"\b(?:besides|apart from|aside from|other than)\s+(?:the|its|their|that|this|keeping the)\s+[^,?.;:]{1,60}?"
     r"(?=\s*,|\s+(?:what|which|how|who|whom|did|does|do|is|are|was|were|can|could)\b)|"
     r"(?:^|(?<=[.!?:;] ))[^,?.;:]{1,30}\baside(?=\s*,)",
     re.IGNORECASE,
@@ -768,8 +768,10 @@ ASIDES = re.compile(
     # "i'm compiling", "has the latest date", "that deals with", "what problems do they go after"
     rf"{KNOWN_ALREADY.pattern}|"
     # a question passed on: "a chemist in our dept asked if ...", "my advisor wants to know whether ..."
-    r"(?:^|(?<=[.!?;:] ))\W*(?:a|an|my|our|the|some|someone|somebody|people|one of (?:my|our))\b"
-    r"(?: (?!(?:he|his|paper|papers|abstract|authors)\b)[\w'/-]+){0,5}? "
+    r"(?:^|(?<=[.!?;:] ))\W*(?:(?:a|an|my|our|the|some|one of (?:my|our))\s+(?:[\w'/-]+\s+){0,3}?"
+    r"(?:friend|labmate|colleague|advisor|adviser|supervisor|pi|boss|manager|chemist|physicist|biologist|student|"
+    r"collaborator|reviewer|mentor|teammate|coworker|professor)s?(?:\s+(?:in|from|at)\s+(?:[\w'/-]+\s+){0,3}?)?|"
+    r"someone|somebody|people)\s*"
     r"(?:asked|asks|is asking|are asking|wants? to know|wonders|wondered|(?:was|were|is|are) wondering)"
     r"(?: (?:me|us))?(?: (?:if|whether)\b|(?= (?:what|which|how|about)\b))|"
     r"\bcounting only\b|\b(?:the |a )?(?:whole|full|complete|entire) (?:set|list)\b|"
@@ -815,8 +817,8 @@ WHICH_PAPERS = re.compile(
 # how the work changed over time: a researcher-wide overview, themes with their years
 TIMELINE = re.compile(
     # past tenses and "his research trajectory": "environments that change", "trajectory data" are topics
-    # ("mistakes compounding over time" is a topic)
-    r"\b(?:shifted|evolved|changed|(?:his|research|career) trajectory|over the years|progressed|"
+    # ("mistakes compounding over time", "environments changing over time" are topics)
+    r"\b(?:shifted|evolved|changed|(?:his|research|career) trajectory|over the years|(?<!ing )over time|progressed|"
     r"progression)\b|\b(?:did|has|have) (?:his|he)\b(?: [\w-]+){0,4} (?:change|shift|evolve)\b",
     re.IGNORECASE,
 )
@@ -846,7 +848,14 @@ PURPOSE = re.compile(
 # "how did his language-for-robots work evolve?", "what changed from the original suite to 2.0?"
 LINE_TRACED = re.compile(
     r"\b(?P<surely>arc|trace|chronological(?:ly)?|all the way (?:to|from|up to)|line of work)\b|"
-    r"\b(?:evolved?|develop(?:ed)?|progressed)\b(?=[^?]*\?)|\bchanged? (?:from|between|over|across)\b",
+    r"\b(?:evolved?|develop(?:ed)?|progressed)\b(?=[^?]*\?)|\bchanged? (?:from|between)\b",
+    re.IGNORECASE,
+)
+# ... only of a body of work: "his imitation work", "the melting pot work", "from X all the way to Y" (not "does RT-2
+# generalize all the way to unseen objects?")
+BODY_OF_WORK = re.compile(
+    r"\b(?:his|their|the|this|that)\b(?:\s+[\w/-]+){0,5}\s+(?:work|research|line|strand|thread)\b|"
+    r"\bfrom\b[^?]{1,80}\b(?:to|through)\b",
     re.IGNORECASE,
 )
 HYPOTHETICAL = re.compile(r"^\s*if\b[^,?]*,(?=.*\bwould\b)", re.IGNORECASE)
@@ -1015,8 +1024,7 @@ FILLER = frozenset(
     listed split arxiv looking specifically counts e.g eg i.e ie dealt dated besides they're theyre snapshot
     touches touched touching restricted restrict called titled back apparently builds
     handful i'm im they'd attached chronologically chronological entry entries grab read
-    useful helpful relevant seems seem seemed discord slack arc trace traced way evolve evolved evolving
-    contribute contributed contributes contribution contributions
+    relevant seems seem seemed discord way contribute contributed contributes
     listing enumerate carries carry bears before after close closes closed timeline stopping
     while checked sentence sentences dropped month months days apart since still
     giving min mins example examples pull job through putting poster none combined check making retrospective
@@ -1085,7 +1093,7 @@ class PlanContext:
             versioned,
             title_phrases(papers, names, size=2) | title_phrases(papers, names, size=2, specific=1, rare=1),
             {
-                paper.id: frozenset(names.of(paper).phrase_words) | title_initials(names.of(paper).phrase_words)
+                paper.id: frozenset(names.of(paper).phrase_words) | _title_initials(names.of(paper).phrase_words)
                 for paper in papers
             },
             {paper.id: paper.date for paper in papers},
@@ -1274,6 +1282,7 @@ def plan_question(
         elif (
             len(papers) == 1  # (several named are compared: "trace the arc RT-1 -> RT-2 -> ...")
             and (traced_line := LINE_TRACED.search(text))
+            and BODY_OF_WORK.search(text)
             and (intent == "overview" or (intent in ("lookup", "definition") and traced_line.group("surely")))
             and not COMPARISON.search(text)
         ):
@@ -1281,7 +1290,8 @@ def plan_question(
             # papers named are milestones of the line of work, and their years no filters
             papers = []
             consumed = [span for span in consumed if span not in name_spans]
-            topic = _topic(text, consumed, context, filters.category)
+            tracing = [match.span() for match in LINE_TRACED.finditer(text)]
+            topic = _topic(text, consumed + tracing, context, filters.category)
             filters = filters.model_copy(update={"year": None, "year_from": None, "year_to": None})
             intent, traced = "overview", True
         elif papers and intent == "listing" and topic and EXHAUSTIVE.search(text):
@@ -1651,10 +1661,13 @@ def _named_papers(
         if not any(candidates) and group == 1:
             # "the knowledge-graph hallucination paper", "the game-theoretic MBRL one": words of one title only
             called = phrase_words(match.group(group))
+            specific = set(called) & context.single_title_words or re.search(r"\b[A-Z]{2,}s?\b", match.group(group))
             candidates = [
                 paper_id
                 for paper_id in context.title_words
-                if len(called) >= 2 and _words_of_title(match.group(group), context.title_words[paper_id], False)
+                if len(called) >= 2
+                and specific
+                and _words_of_title(match.group(group), context.title_words[paper_id], False)
             ]
             candidates = candidates if len(candidates) == 1 else []
         for paper_id in candidates:
@@ -1743,17 +1756,22 @@ def _words_of_title(called: str, title_words: frozenset[str], quoted: bool) -> b
     """Every word the question calls the paper by is in its title ("the graph neural networks paper" is no paper
     titled "... neural networks"); a quoted run of three or more words may abbreviate one ("offline RL")."""
     words = phrase_words(called)
-    outside = sum(not _in_title(word, title_words) for word in words)
+    capitals = {match.group(1).casefold() for match in re.finditer(r"\b([A-Z]{2,})s?\b", called)}
+    outside = sum(not _in_title(word, title_words, capitals) for word in words)
     return outside == 0 or (quoted and len(words) >= 3 and outside == 1)
 
 
-def _in_title(word: str, title_words: frozenset[str]) -> bool:
-    """The word, in the singular or plural ("hallucination"), or an acronym of its words ("KG", "MBRL")."""
-    return bool({word, f"{word}s", word.removesuffix("s")} & title_words) or f"initials:{word}" in title_words
+def _in_title(word: str, title_words: frozenset[str], capitals: set[str]) -> bool:
+    """The word, in the singular or plural ("hallucination"), or written in capitals as an acronym of its words
+    ("KG", "MBRL")."""
+    return bool({word, f"{word}s", word.removesuffix("s")} & title_words) or (
+        word in capitals and f"initials:{word}" in title_words
+    )
 
 
-def title_initials(words: list[str]) -> set[str]:
-    """The acronyms of runs of a title's words, marked apart from them: "kg" for "Knowledge Graph"."""
+def _title_initials(words: list[str]) -> set[str]:
+    """The acronyms of runs of a title's words, prefixed "initials:" so that none equals a word: "initials:kg" for
+    "Knowledge Graph"."""
     runs = (words[start : start + size] for size in (2, 3, 4) for start in range(len(words) - size + 1))
     return {"initials:" + "".join(word[0] for word in run) for run in runs}
 

@@ -75,7 +75,9 @@ RESEARCHER_WIDE = re.compile(
 LEFTOVER_WORDS = 4
 TOPIC_PHRASE = re.compile(r"\b(?:on|about|regarding|related to|in the (?:area|field) of|around)\b", re.IGNORECASE)
 # ... or a pointer back to one: "contact-rich manipulation, in-hand reorientation: overview of his work there?"
-TOPIC_POINTER = re.compile(rf"{TOPIC_PHRASE.pattern}|\b(?:there|in that (?:area|space|direction))\b", re.IGNORECASE)
+TOPIC_POINTER = re.compile(
+    rf"{TOPIC_PHRASE.pattern}|\b(?:work|papers|research|stuff) there\b|\bin that (?:area|space|direction)\b", re.I
+)
 AREA_TOPICS = {
     "RO": "robotics",
     "CL": "language models",
@@ -665,10 +667,10 @@ GENERIC_WORDS = frozenset(
 def answer_overview(ctx: AnswerContext) -> Answer:
     if ctx.plan.topic:
         papers = topic_papers(ctx, TOPIC_CANDIDATES, "overview")
-        leftover = len(ctx.plan.topic.split()) <= LEFTOVER_WORDS or ctx.plan.filters.author
+        chat_sized = len(ctx.plan.topic.split()) <= LEFTOVER_WORDS or bool(ctx.plan.filters.author)
         if (
             papers is None
-            and leftover
+            and chat_sized
             and RESEARCHER_WIDE.search(ctx.rule_text)
             and not TOPIC_POINTER.search(ctx.question)
         ):

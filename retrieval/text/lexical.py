@@ -20,8 +20,9 @@ ACRONYM_PLURAL = re.compile(r"[b-df-hj-np-tv-xz]{3,5}s")  # "llms", "ebms", "gnn
 SHORT_FORMS = {"math": "mathemat", "maths": "mathemat"}  # the stem of the word they shorten ("mathematical")
 # several agents are multi-agent: "several LLM instances interact", "a society of language models", "multiple players"
 SEVERAL_AGENTS = re.compile(
-    r"\b(?:multiple|several|many|two or more|(?:a )?(?:group|society|team|population|crowd)s? of)\s+(?:[\w-]+\s+)?"
-    r"(?:agents|llms|lms|language models|instances|copies|players)\b",
+    r"\b(?:multiple|several|two or more|(?:a )?(?:group|society|team|population)s? of)\s+"
+    r"(?:(?:(?:ai|rl|learning|llm|lm|language model)\s+)?(?:agents|players)|llms|language models|"
+    r"(?:llm|lm|language model|model)\s+(?:instances|copies))\b",
     re.IGNORECASE,
 )
 ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "vs.", "cf.", "etc.", "approx.", "Fig.", "Eq.")
