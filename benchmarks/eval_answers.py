@@ -92,6 +92,9 @@ HALVES = [
     "check56",
     "check57",
     "check58",
+    "check59",
+    "check60",
+    "check61",
 ]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 
