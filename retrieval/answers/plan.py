@@ -1661,15 +1661,14 @@ def _named_papers(
         if not any(candidates) and group == 1:
             # "the knowledge-graph hallucination paper", "the game-theoretic MBRL one": words of one title only
             called = phrase_words(match.group(group))
-            specific = set(called) & context.single_title_words or re.search(r"\b[A-Z]{2,}s?\b", match.group(group))
-            candidates = [
-                paper_id
-                for paper_id in context.title_words
-                if len(called) >= 2
-                and specific
-                and _words_of_title(match.group(group), context.title_words[paper_id], False)
-            ]
-            candidates = candidates if len(candidates) == 1 else []
+            specific = set(called) & context.single_title_words or CAPITALS.search(match.group(group))
+            if len(called) >= 2 and specific:
+                titled = [
+                    paper_id
+                    for paper_id, title_words in context.title_words.items()
+                    if _words_of_title(match.group(group), title_words, False)
+                ]
+                candidates = titled if len(titled) == 1 else []
         for paper_id in candidates:
             fresh = paper_id and paper_id not in {found_id for _, found_id in found}
             if (
@@ -1756,9 +1755,12 @@ def _words_of_title(called: str, title_words: frozenset[str], quoted: bool) -> b
     """Every word the question calls the paper by is in its title ("the graph neural networks paper" is no paper
     titled "... neural networks"); a quoted run of three or more words may abbreviate one ("offline RL")."""
     words = phrase_words(called)
-    capitals = {match.group(1).casefold() for match in re.finditer(r"\b([A-Z]{2,})s?\b", called)}
+    capitals = {match.group(1).casefold() for match in CAPITALS.finditer(called)}
     outside = sum(not _in_title(word, title_words, capitals) for word in words)
     return outside == 0 or (quoted and len(words) >= 3 and outside == 1)
+
+
+CAPITALS = re.compile(r"\b([A-Z]{2,})s?\b")  # a word in capitals, maybe an acronym ("KG", "MBRL", "LLMs")
 
 
 def _in_title(word: str, title_words: frozenset[str], capitals: set[str]) -> bool:
