@@ -467,3 +467,42 @@ def test_a_described_uncovered_topic_beside_his_papers_abstains(seeded_service: 
     assert seeded_service.ask(
         "automatic speech recognition for noisy call-center audio, anything in his papers?"
     ).abstained
+
+
+def _titles(service: ResearchService, answer) -> list[str]:
+    papers = {paper.id: paper for paper in service.store.get_papers()}
+    return [papers[citation.id].title for citation in answer.citations]
+
+
+def test_a_lead_in_of_chat_before_a_filtered_question_is_no_topic(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask(
+        "december 2022 deadline crunch: which of his papers was the final one to come out that calendar year?"
+    )
+    assert not answer.abstained
+    assert _titles(seeded_service, answer)[0].startswith("RT-1")
+
+
+def test_a_topic_in_the_question_itself_beside_a_year_still_abstains(seeded_service: ResearchService) -> None:
+    """Only a lead-in's words may all be chat; "world cup" in the question is a topic no paper has."""
+    assert seeded_service.ask("who won the 2018 world cup?").abstained
+
+
+def test_papers_named_in_order_newest_first(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask("multi-game decision transformers and inner monologue: order them newest first")
+    assert [title.split(":")[0] for title in _titles(seeded_service, answer)] == [
+        "Inner Monologue",
+        "Multi-Game Decision Transformers",
+    ]
+
+
+def test_words_that_say_which_paper_do_not_pick_the_sentence(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask(
+        "rajeswaran/mordatch/kumar framed MBRL as a stackelberg game and claim it scales 'gracefully' to "
+        "high-dimensional stuff. what's the hardest task they mention scaling to?"
+    )
+    assert "dexterous hand manipulation" in answer.answer
+
+
+def test_his_in_a_request_about_someone_else_is_not_igor(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask("help me write a short eulogy for my grandpa, he was a carpenter his whole life")
+    assert answer.abstained

@@ -1648,3 +1648,94 @@ def test_this_sessions_cues_leave_ordinary_questions_alone(question: str, topic:
 
 def test_words_shared_by_titles_name_no_paper_without_a_specific_one() -> None:
     assert plan("the scaling language models paper - what did it find?").papers == []
+
+
+@pytest.mark.parametrize(
+    ("question", "filters"),
+    [
+        ("checking whether he still does cs.RO stuff: what's the most recent paper carrying that tag?", {"category"}),
+        ("the MA tag on arxiv: which of his papers got it?", {"category"}),
+        ("full list of his cs.CV papers, going to skim them on the train", {"category"}),
+        ("need every cs.RO item dated 2022 or later for a robotics reading group", {"category", "year_from"}),
+        ("among his papers with an official code release, which is the most recently dated?", {"has_code"}),
+    ],
+)
+def test_words_about_the_filter_or_the_asker_leave_no_topic(question: str, filters: set[str]) -> None:
+    result = plan(question)
+    assert result.topic == ""
+    assert set(result.filters.model_dump(exclude_none=True)) - {"profile"} == filters
+
+
+def test_a_paper_named_twice_as_a_date_leaves_no_topic() -> None:
+    result = plan("is there anything newer than VeLO with a code release, or is VeLO still his most recent with code?")
+    assert (result.papers, result.topic, result.filters.has_code) == ([], "", True)
+    assert result.filters.date_from == dt.date(2022, 11, 18)
+
+
+@pytest.mark.parametrize(
+    ("question", "author", "year"),
+    [
+        ("is grounded decoding actually fei xia's latest paper with him, or is there a later one?", "Fei Xia", None),
+        ("which 2023 paper of his came out last? the graphene microscopy one, or something else?", None, 2023),
+    ],
+)
+def test_papers_offered_as_the_newest_are_candidates(question: str, author: str | None, year: int | None) -> None:
+    result = plan(question)
+    assert (result.intent, result.papers) == ("recency", [])
+    assert (result.filters.author, result.filters.year) == (author, year)
+    assert "decoding" not in result.topic.split()
+
+
+def test_the_first_day_of_a_year_bounds_the_dates() -> None:
+    result = plan("as of new year's day 2021, what would have been his newest paper?")
+    assert (result.filters.date_to, result.filters.year, result.topic) == (dt.date(2021, 1, 1), None, "")
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("first and most recent paper titles on the profile, for my timeline graphic", {"first_paper", "last_paper"}),
+        ("plotting a bar chart, x = year, y = number of his papers. give me the data points", {"by_year"}),
+        ("reproducibility report card: 'X of Y listed papers have code'. fill in X and Y", {"with_code"}),
+    ],
+)
+def test_metrics_asked_in_new_words(embeddings, question: str, metrics: set[str]) -> None:
+    result = plan_question(question, CONTEXT, IntentClassifier(embeddings).scores(question, CONTEXT.owner))
+    assert (result.intent, set(result.metrics)) == ("metrics", metrics)
+
+
+def test_both_papers_of_a_shared_name_are_named() -> None:
+    result = plan("what do both melting pot papers measure? how do they differ?")
+    assert sorted(TITLES[paper_id][:11] for paper_id in result.papers) == ["Melting Pot", "Scalable Ev"]
+
+
+def test_a_bare_shared_name_still_names_one_paper() -> None:
+    assert len(plan("what does melting pot measure?").papers) == 1
+
+
+def test_how_similar_compares_a_named_paper_with_a_described_one() -> None:
+    result = plan("LOLA and the stackelberg MBRL framework both treat learning as a game. how similar are they?")
+    assert result.intent == "comparison" and result.compared
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("saw 'COMET' cited next to energy-based models in a talk. what is that model?", False),
+        ("how many times has RT-2 been cited?", True),
+        ("is RT-1 cited a lot?", True),
+    ],
+)
+def test_citations_asked_for_not_where_a_paper_was_cited(question: str, missing: bool) -> None:
+    assert (plan(question).missing is not None) == missing
+
+
+def test_a_role_played_is_no_topic_word() -> None:
+    assert plan("papers coauthored by shuang li where pretrained language models play a role").topic == (
+        "pretrained language models"
+    )
+
+
+def test_a_paper_called_by_one_hyphenated_description() -> None:
+    papers = plan("what did the iterative-reasoning-by-energy-minimization paper show?").papers
+    assert [TITLES[paper_id] for paper_id in papers] == ["Learning Iterative Reasoning through Energy Minimization"]

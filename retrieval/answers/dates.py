@@ -72,6 +72,14 @@ def _last_day(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
+# the first day of a year as a bound: "as of new year's day 2021", "by the start of 2021": what was out by then
+YEAR_START = re.compile(
+    rf"\b(?:as of|by|at) (?:the )?(?:new year['’]?s(?: day)?|(?:start|beginning) of|jan(?:uary)?\.? 1(?:st)?,?)"
+    rf"(?: of)? {YEAR}\b",
+    re.IGNORECASE,
+)
+
+
 def month_bounds(text: str, consumed: list[tuple[int, int]]) -> dict[str, dt.date]:
     """`date_from` / `date_to` from months and halves of a year; their spans join `consumed`."""
     bounds: dict[str, dt.date] = {}
@@ -117,6 +125,9 @@ def month_bounds(text: str, consumed: list[tuple[int, int]]) -> dict[str, dt.dat
         else:
             bound = dt.date(year, first, 1)
         bounds["date_from"] = max(bound, bounds.get("date_from", bound))
+        consumed.append(match.span())
+    if (match := YEAR_START.search(text)) and free(match):
+        bounds["date_to"] = dt.date(int(match.group(1)), 1, 1)
         consumed.append(match.span())
     if (match := HALF.search(text)) and free(match):
         first = (match.group(1) or match.group(3)).lower() in ("first", "1st", "1")

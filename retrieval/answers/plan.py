@@ -161,7 +161,8 @@ CATEGORY_LIST = rf"{ONE_CATEGORY}(?:(?:\s*,\s*|\s*/\s*|\s+or\s+|\s+and\s+){ONE_C
 HAS_CODE = re.compile(
     r"\b(?:with|have|has|had|having|comes? with|released?|releasing|ship(?:s|ped)?|open[- ]?sourced?|public|"
     r"available)\s+"
-    r"(?:a |an |their |the |any |its |some )?code(?: ?base| repos?(?:itor(?:y|ies))?| releases?)?\b|"
+    r"(?:a |an |their |the |any |its |some )?(?:official |public |open[- ]source )?"
+    r"code(?: ?base| repos?(?:itor(?:y|ies))?| releases?)?\b|"
     r"\bcode (?:is |was )?(?:available|released|public|out)\b|\bcode-(?:released|available)\b|\bopen[- ]sourced?\b|"
     r"\bgithub (?:repo|code|link)s?\b|\bcode (?:release|repo\w*) (?:attached|linked)\b|\bcode releases\b|"
     r"\bpublic (?:code |github )?repo\w*\b|"
@@ -432,7 +433,8 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\b(?:what|which) (?:[\w-]+ )?(?:[\w-]+ )?licen[cs]e\b|\blicen[cs]ed? under\b|"
             r"\blicen[cs]ed for (?:commercial|research|academic|non-?commercial)\b|\ballows? commercial use\b|"
             r"\b(?:code|software|repo|weights?|model|dataset)(?:'s)? licen[cs](?:es?|ing)\b|"
-            r"\blicen[cs](?:es?|ing) (?:of|for|on) (?:the |its )?(?:code|software|repo|weights?|model|dataset)\b",
+            r"\blicen[cs](?:es?|ing) (?:of|for|on) (?:the |its )?(?:code|software|repo|weights?|model|dataset)\b|"
+            r"\b(?:MIT|apache|BSD|GPL)(?: or|[- ]\d(?:\.\d)?)?\b(?=[^?]*\blicen[cs])",  # "MIT or apache licensed?"
             "software licenses",
         ),
         (
@@ -493,7 +495,9 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"\b(?:annual|per[- ]year) (?:paper |publication |output )?(?:counts?|totals?|tall(?:y|ies))\b|"
             r"\b(?:19|20)\d\d(?:['’]s)? (?:paper |publication )?(?:tally|count)\b|\b(?:19|20)\d\d output in papers\b|"
             r"\b(?:is|was) (?:19|20)\d\d (?:empty|blank|a blank)\b|"  # "is 2019 empty on his profile?"
-            r"\b(?:spread|distribut\w*|breakdown|output) (?:across|over|by) (?:the )?years\b",
+            r"\b(?:spread|distribut\w*|breakdown|output) (?:across|over|by) (?:the )?years\b|"
+            # "a bar chart, x = year, y = number of his papers"
+            r"\byear\b[^?.]{0,30}\bnumber of (?:his )?papers\b|\bnumber of (?:his )?papers (?:each|per|every|a) year\b",
         ),
         (
             ("with_code",),
@@ -503,7 +507,8 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"(?:a |an |the |their |its |any |some )?code\b|\bshare\b.*\bcode\b|\bwith[- ]code count\b|"
             r"\bcount of (?:papers |publications )?(?:with|that have|having) "
             r"(?:released |public |open[- ]source )?code\b|"
-            r"\b(?:percent(?:age)?|fraction|proportion)\b.*\bcode\b",
+            r"\b(?:percent(?:age)?|fraction|proportion)\b.*\bcode\b|"
+            r"\b[XN] of [YM]\b[^?]{0,30}\bcode\b",  # "'X of Y listed papers have code'. fill in X and Y"
         ),
         (
             ("papers_claimed", "papers_listed"),
@@ -678,7 +683,10 @@ DATES_COMPARED = re.compile(
     r"paper|first|last)\s+(?:later|earlier|first|last|newer|older|more recent(?:ly)?|sooner|most recent(?:ly)?)\b|"
     r"\bwhich (?:one |paper )?(?:of (?:the|these|those|them) (?:two|three|four|\d|papers|ones) |of (?:them|those) )?"
     r"(?:is |was |came )?(?:the )?(?:newer|older|more recent|later|earlier|oldest|newest|latest|last|first|"
-    r"most recent|earliest)\b|\b(?:newer|older|more recent|later|earlier) than\b",
+    r"most recent|earliest)\b|\b(?:newer|older|more recent|later|earlier) than\b|"
+    # "order them newest first", "sort these by date"
+    r"\b(?:order|sort|rank|arrange)(?: (?:them|these|those|the (?:two|three|four)))?(?: by (?:date|recency))?,? "
+    r"(?:(?:newest|latest|most recent|oldest|earliest) first|by (?:date|recency))\b",
     re.IGNORECASE,
 )
 # the dates of several things compared, the question ending on its comparative or superlative ("which is
@@ -700,6 +708,12 @@ STILL_NEWEST = re.compile(
     r"\b(?:anything|something|any\w*) (?:newer(?! than)|(?:come|came|been) out since|since then)\b",
     re.IGNORECASE,
 )
+# the papers named are candidates, not the answer: "..., or is there a later one?", "..., or something else?"
+OR_LATER = re.compile(
+    r"\bor (?:is there |was there |has there been |did (?:he|they) (?:do|write|put out) )?(?:a |an |any(?:thing)? |"
+    r"some(?:thing)? )?(?:later|newer|more recent|else)(?: one| paper)?\b",
+    re.IGNORECASE,
+)
 ASKS_NEWEST = re.compile(
     rf"^\s*(?:what(?:'s| is| was) )?(?:the |his )?(?:newest|latest|most recent) (?:{PAPER_NOUN}|thing|one)\b",
     re.IGNORECASE,
@@ -709,7 +723,8 @@ COUNTS_ASKED = re.compile(r"\bhow many\b|\bcounts?\b|\bnumber of\b|\btally\b", r
 # not "first author", "first, ..."
 FIRST_END = r"(?:earliest|oldest|first (?:paper|publication|one listed)|kicks? off|starts? with)"
 BOTH_ENDS = re.compile(
-    rf"\b{FIRST_END}\b.*\b(?:latest|newest|most recent)\b|\b(?:latest|newest|most recent|last)\b.*\b{FIRST_END}\b",
+    rf"\b{FIRST_END}\b.*\b(?:latest|newest|most recent)\b|\b(?:latest|newest|most recent|last)\b.*\b{FIRST_END}\b|"
+    r"\bfirst (?:and|&) (?:the |his )?(?:latest|newest|most recent|last)\b",  # "first and most recent paper titles"
     re.IGNORECASE,
 )
 LAST_ONE = re.compile(r"\b(?:last|final)\b", re.IGNORECASE)
@@ -782,7 +797,13 @@ ASIDES = re.compile(
     # an era named for a date: "from before the LLM wave", "after the chatgpt boom"
     r"\b(?:before|after|since|prior to|pre|post)[- ]the [\w-]+(?: [\w-]+)? (?:wave|era|boom|hype|craze)\b|"
     # what the asker gives: "giving a 20 min talk on EBMs", "prepping slides about his RL work"
-    r"\b(?:talk|presentation|lecture|seminar|slides|session)(?= (?:on|about|covering)\b)",
+    r"\b(?:talk|presentation|lecture|seminar|slides|session)(?= (?:on|about|covering)\b)|"
+    r"\b(?:play(?:s|ed|ing)?|ha(?:s|ve|d)) (?:a |an |any |some )?(?:\w+ )?(?:role|part)s?\b|"  # "where X plays a role"
+    # what the asker will do with the answer: "..., going to skim them on the train"
+    r"[,;]\s*(?:i'?m |we'?re )?(?:going to|gonna|i'?ll|we'?ll|will|plan(?:ning)? to) [^,.;:?!]*"
+    r"\b(?:them|these|those|it)\b[^,.;:?!]*|"
+    # the filter referred back to: "the most recent paper carrying that tag", "the last one that calendar year"
+    r"\b(?:carrying |with |having |under |in |from |during )?that (?:tag|label|category|(?:calendar )?year)\b",
     re.IGNORECASE,
 )
 # who the answer is for, not what is asked: "explain it like i'm a first year grad student"
@@ -798,7 +819,7 @@ EXPLAINED = re.compile(
 SURELY_OVERVIEW = re.compile(
     r"\b(?:overview|summar(?:y|ize|ise)|rundown|run-down|recap|snapshot|big picture|themes)\b|"
     r"\b(?:main|research) areas\b|\bareas of (?:research|expertise)\b|\bpillars\b|\barc of (?:his|the|her)\b|"
-    r"\blay of the land\b|"
+    r"\blay of the land\b|\bheadings\b|"
     r"\bwhat (?:was|were|is|has) he (?:been )?(?:working on|up to|doing)\b|\bbeen up to\b|"
     r"\bwhat did [\w' ]{0,30}\bcover\b",
     re.IGNORECASE,
@@ -894,7 +915,7 @@ ABOUT_THE_ASKER = re.compile(
 WANTED_FOR = re.compile(
     r"\b(?:need|want|needed|wanted)(?: (?:it|this|that|them|these|those|all|every one|all of them|the list|a list))+ "
     r"for (?:a|an|my|our|the) [\w -]+|"
-    r"\b(?:building|making|for) (?:a |my |our )?citation (?:graph|dump|network|list|audit)\b",
+    r"\b(?:building|making|for) (?:a |my |our )?citation (?:graph|dump|network|list|audit|footnote|entry|key)\b",
     re.IGNORECASE,
 )
 # what the answer is needed for: "conference bio needs his h-index", "assigning reviewers for a workshop and need to
@@ -910,7 +931,9 @@ NEEDED_FOR = re.compile(
 ASKS_IF_COVERED = re.compile(
     r"(?:^|\s[-–—]\s|[,;:.]\s)\W*(?:so\s+|and\s+|hey\s+|also\s+)?(?:(?:has|did|does|have)\s+(?P<subject>\w+)|"
     r"is there|are there)\b|"
-    r"\b(?:any|anything|something)\s+(?:\w+\s+){0,3}?(?:on|about|regarding|in|with|involving|from)\b",
+    r"\b(?:any|anything|something)\s+(?:\w+\s+){0,3}?(?:on|about|regarding|in|with|involving|from)\b|"
+    # "table structure recognition in scanned PDFs, any papers?"
+    r"[,;:.]\s*any(?:thing)?(?: (?:papers?|work|publications?|stuff))?\s*[?!.]*\s*$",
     re.IGNORECASE,
 )
 PRONOUNS = frozenset({"he", "she", "they", "him", "her", "his"})
@@ -946,8 +969,8 @@ BREADTH = re.compile(
     r"(?:(?:a )?(?:handful|few|couple|small number|number) of |(?:a )?few |\w+ )?"
     r"(?:themes?|topics?|tracks?|areas?|clusters?|buckets?|research lines?|directions?)\b|"
     r"\b(?:per|each|every) (?:theme|track|cluster|research line)\b|\btracks\b|\bsections of (?:the|a|his) talk\b|"
-    r"\b(?:range|breadth|spread|span|diversity|variety|mix) of (?:his )?(?:application )?(?:domains?|areas?|topics?|"
-    r"fields?|problems?|work|research|interests)\b|"
+    r"\b(?:range|breadth|spread|span|spectrum|diversity|variety|mix) of (?:his )?(?:application )?"
+    r"(?:domains?|areas?|topics?|fields?|problems?|work|research|interests)\b|"
     r"\b(?:overall|whole|full) (?:spread|range|breadth|scope|picture|mix)\b|"
     r"\b(?:two|three|2|3) axes\b|\bmethod families\b|\bapplication (?:areas|domains)\b|"
     # "summarize the research program as a few themes", "what ties RL, robots, EBMs and LLMs together for him?"
@@ -964,7 +987,8 @@ ON_A_TOPIC = re.compile(r"\b(?:work|papers?|research|publications) (?:on|about) 
 LAYOUT_READS = ("overview", "lookup", "definition", "comparison")
 COMPARISON = re.compile(
     r"\b(?:compare[ds]?|comparison|comparing|vs\.?|versus|differen(?:t|ce|ces|tly)|differ|distinguish|contrast|"
-    r"similarit(?:y|ies)|in common|better than|relate to|relation(?:ship)? between|"
+    r"similarit(?:y|ies)|how similar|similar (?:are|were) (?:they|the two|these|those)|in common|better than|"
+    r"relate to|relation(?:ship)? between|"
     r"(?:line|stack|measure)(?: (?:them|these|those|(?:all|the) (?:two|three|four)))? up|side[- ]by[- ]side|"
     r"(?:how|what) (?:does|did|do|would) each(?: one| of them)?|how alike|"
     r"(?:the )?same (?:[\w-]+ ){0,2}(?:idea|thing|approach|method|trick|setup|recipe)(?: or not)?|"
@@ -1010,6 +1034,7 @@ FILLER = frozenset(
     field fields topic topics theme themes done doing go went goes focus focused interests interest second add adds
     including include includes involve involves involving related regarding used use uses using body look looks
     comes goes coming going actual earlier later plus title titles need needs want wanna entirely roughly x y z
+    item items fits within setup setups
     three four five quick stats stat et al prolific
     available frequent frequently often appear appears appeared usually typically author authors authored
     co-author co-authors co-authored coauthor coauthors coauthored co-write co-wrote co-written cowrote collab collabs
@@ -1171,7 +1196,7 @@ def plan_question(
     missing = next((what for pattern, what in NOT_IN_PROFILE if pattern.search(asked)), None)
     if missing in WHERE_ASKED and (SURELY_OVERVIEW.search(text) or (has_filter(filters) and EXHAUSTIVE.search(text))):
         missing = None  # "podcast host prepping an interview: his main research areas?" asks for his work laid out
-    if papers and missing is None and re.search(r"\bcit(?:ed|ations?)\b", text, re.IGNORECASE):
+    if papers and missing is None and CITED.search(text):
         missing = PAPER_CITATIONS  # "How many citations does RT-2 have?"
     if papers and missing is None and RUNNING_COSTS.search(asked):
         missing = BEYOND_ABSTRACTS  # "the carbon footprint of training gemini 1.5?" (not "has he studied carbon …")
@@ -1272,7 +1297,9 @@ def plan_question(
             papers
             and not referred
             and intent in (*SET_INTENTS, "overview")
-            and not COMPARISON.search(text)
+            # (one paper named is compared with nothing: "the spectrum of his models (gamma models, ...) and how
+            # does each get used?")
+            and (not COMPARISON.search(text) or (intent == "overview" and len(papers) == 1))
             and _named_only_as_examples(text, context)
         ):
             # "the most recent paper that uses PaLM models (palm, palm-2, palm-e)": the named ones are examples
@@ -1341,8 +1368,14 @@ def plan_question(
         intent = "definition" if DEFINITION.search(text) or not topic else "lookup"
     if researcher_wide:
         topic = ""
-    if len(papers) == 1 and STILL_NEWEST.search(text):  # the newest of all, whichever it is
-        intent, papers, filters = "recency", [], PaperFilter()
+    offered = OR_LATER.search(text) and (RECENCY.search(text) or LAST_ONE.search(text))
+    if len(papers) == 1 and (STILL_NEWEST.search(text) or offered) and intent != "comparison":
+        # the newest of all, whichever it is ("is X fei's most recent paper with igor, or is there a later one?",
+        # "which 2023 paper came out last? the self-training one, the graphene one, or something else?")
+        kept = {"author": filters.author, "category": filters.category, "has_code": filters.has_code}
+        _take_mentions(text, name_at, papers, consumed)
+        intent, papers, filters = "recency", [], PaperFilter(**kept, year=filters.year if offered else None)
+        topic = _topic(text, consumed, context, filters.category)
         topic = topic if len(topic.split()) > 1 else ""  # ("the gemini 2.5 report": a word naming the paper)
     dated_operands = _dated_operands(text, papers, name_spans, context)
     if DATES_COMPARED.search(text) and len(papers) + len(dated_operands) >= 2:  # "RT-1 or RT-2, which came out later?"
@@ -1576,7 +1609,7 @@ SPELLED_OUT = {
 # a paper called by words of its title: "the adversarial arithmetic paper", "in 'implicit offline RL via
 # supervised learning'": words in quotes or between "the" and "paper", two of them specific to one title
 CALLED_BY_WORDS = re.compile(
-    r"\b(?:the|that|this|his|their) ((?:[\w-]+ (?:[+&] )?){2,3})(?:paper|report|preprint|one)\b|"
+    r"\b(?:the|that|this|his|their) ((?:[\w-]+ (?:[+&] )?){1,4})(?:paper|report|preprint|one)\b|"
     r"(?:^|(?<=[\s(]))['‘\"“]([^'‘’\"“”]{3,80})['’\"”](?=[\s,.;:?!)]|$)",
     re.IGNORECASE,
 )
@@ -1610,6 +1643,14 @@ def _named_papers(
                 ),
                 None,
             )
+            shared = next((context.shared_names[k] for k in keys if k in context.shared_names), None)
+            if paper_id is None and shared and BOTH_OF.search(text[: span[0].start()]):
+                # "both melting pot papers", "the two neural mmo writeups": every paper of that name
+                fresh = [paper for paper in shared if paper not in {found_id for _, found_id in found}]
+                found.extend((span[0].start(), paper) for paper in fresh)
+                taken |= set(range(start, start + size))
+                consumed.extend((span[0].start(), span[-1].end()) for _ in fresh)  # (one span per paper found)
+                continue
             if paper_id is None:
                 around = (span[0].start(), span[-1].end())
                 paper_id = next(
@@ -1718,6 +1759,7 @@ def _papers_as_dates(
         if len(papers) >= 2 and re.search(r"\bthan\s+(?:the\s+|his\s+)?$", text[: span[0]], re.IGNORECASE):
             continue  # "is RT-2 newer than PaLM-E?" compares the two papers' dates
         if bound := paper_bound(text, span, context.dates[paper_id]):
+            _take_mentions(text, name_at, [paper_id], consumed)  # ("... or is VeLO still his newest?")
             dated |= bound.bounds
             papers.remove(paper_id)
             consumed.remove(span)
@@ -1725,6 +1767,15 @@ def _papers_as_dates(
             spans.extend(bound.spans)
             adjacent = adjacent or bound.adjacent
     return dated, spans, adjacent
+
+
+def _take_mentions(
+    text: str, name_at: dict[str, tuple[int, int]], papers: list[str], consumed: list[tuple[int, int]]
+) -> None:
+    """Every mention of the named `papers` by the words that named them joins `consumed` (a name said twice)."""
+    for paper_id in papers:
+        if span := name_at.get(paper_id):
+            _take(re.compile(rf"(?<!\w){re.escape(text[span[0] : span[1]])}(?!\w)", re.IGNORECASE), text, consumed)
 
 
 # "excluding the 2025 self-improving EFM one", "other than RT-2": the words before a named paper left out
@@ -1780,6 +1831,9 @@ def _title_initials(words: list[str]) -> set[str]:
 
 ORIGINAL = re.compile(r"\b(?:original|first|earliest|older|old)\b", re.IGNORECASE)
 FOLLOW_UP = re.compile(r"\b(?:newer|newest|latest|follow[- ]?up|sequel|second|2\.0)\b", re.IGNORECASE)
+
+
+BOTH_OF = re.compile(r"\b(?:both|the two|all(?: the)? (?:two|three)|the (?:two|three))(?: of)?(?: the| his)?\s+$", re.I)
 
 
 def _settle(context: PlanContext, text: str, paper_ids: list[str], span: tuple[int, int]) -> str | None:
@@ -1915,7 +1969,7 @@ def _category(text: str, context: PlanContext) -> tuple[str, list[tuple[int, int
             re.finditer(
                 rf"\b(?:cs|stat)\.{code}\b|(?i:\b(?:cond-mat|physics|q-bio|math|eess)\.{code}\b)|"
                 rf"\({code}\)(?: category)?|\btagged (?:as )?{code}\b|"
-                rf"\b{code}[- ](?:category|papers?|section)\b|\b{code}-(?:tagged|filed|labell?ed)\b|"
+                rf"\b{code}[- ](?:category|papers?|section|tag|label)\b|\b{code}-(?:tagged|filed|labell?ed)\b|"
                 rf"\b(?:in|under) (?:the )?{code} category\b{loose}",
                 text,
             )
@@ -2006,6 +2060,8 @@ def _second_co_author(
     return other if BOTH_JOINED.match(between) else None
 
 
+# a paper's citations asked for; not where it was cited ("saw 'COMET' cited next to EBMs in a talk")
+CITED = re.compile(r"\bcitations?\b|\bcited\b(?! (?:next to|alongside|beside|in (?:a|the|his|her|my|our)\b))", re.I)
 # numbers, "-wise" words, negations, and an arXiv code the filter did not take ("cs.RO" in "cs.LG or cs.RO")
 NOT_TOPIC = re.compile(r"\d+|(?:pre|post)-\d{4}|[\w-]+-(?:wise|ish)|\w+n[’']t|cs\.\w\w")
 
@@ -2077,7 +2133,7 @@ LIST_CHAT = frozenset(
     labels export export-style omissions omission missing next order ordered chronological chronologically huge started
     rolled stop clock share shared appendix table slide grant lit review sure pretty trying see still alone
     weirdly visiting visit carries carry final no nothing set collaborator collaborators restricting restricted yes incl
-    old late early mid
+    old late early mid checking whether carrying
     january february march april may june july august september october november december
     """.split()
 )
@@ -2089,7 +2145,7 @@ def _without_list_chat(topic: str, filters: PaperFilter) -> str:
     "table tennis", "filtered behavior cloning" are topics)."""
     people = {token for author in (filters.author, filters.also_author) if author for token in name_tokens(author)}
     chat = LIST_CHAT | people | CATEGORY_TOPIC_WORDS.get(filters.category or "", set())
-    return "" if all(word.casefold() in chat for word in topic.split()) else topic
+    return "" if all(word.casefold().removesuffix("'s").removesuffix("’s") in chat for word in topic.split()) else topic
 
 
 def _without_restated_acronyms(words: list[str]) -> list[str]:

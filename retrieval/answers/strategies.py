@@ -104,9 +104,16 @@ NOT_PERSONAL = (
 )  # ("get her to stop": no noun follows)
 
 
+ANOTHER_MAN = re.compile(
+    r"\bmy (?:grand(?:pa|father|dad)|dad|father|uncle|brother|son|husband|boyfriend|cousin|nephew|neighbou?r)\b", re.I
+)
+
+
 def asks_about_person(question: str, owner: str) -> bool:
     """A question about the person, not a research topic: "what's his erdos number", "is igor's group hiring",
     "what languages does igor code in"."""
+    if ANOTHER_MAN.search(question):  # "... for my grandpa, he was a carpenter his whole life": "his" is not igor's
+        return False
     names = [re.escape(token) for token in name_tokens(owner)]
     possessive = r"\b(?:" + "|".join(["his", "her", *(f"{name}['’]?s" for name in names)]) + ")"
     subject = r"\b(?:does|did|do|would|will|can|could) (?:" + "|".join(["he", "she", *names]) + r")\s+"
@@ -146,6 +153,8 @@ WORDED_RELATIVE = 0.5
 # best is: a newer paper brushing the topic often scores close ("low-resource languages": GenMS beside Gemini 1.5)
 CLOSE_TO_BEST = 0.9
 CHATTER_WORDS = 2  # the most words the chat beside a filter has ("kindly", "for the wiki")
+# a lead-in before the question, whose words may all be chat ("december 2022 deadline crunch: which paper ...")
+LEAD_IN = re.compile(r"^[^:?!.]{3,80}:\s")
 RULED_OUT_RELATIVE = 0.6  # a ruled-out topic's papers: those scoring this share of its best
 FILTERED_KEY_RELATIVE = 0.3  # a filtered listing's paper using the topic's rarest word scores at least this share
 NEWEST_WORDED = 0.3  # a newest-first candidate using the topic's phrase scores at least this share of the best
@@ -424,7 +433,10 @@ def _filter_is_the_question(ctx: AnswerContext) -> bool:
     unfiltered = replace(ctx, plan=ctx.plan.model_copy(update={"filters": PaperFilter()}))
     if ctx.plan.filters.category and covers(unfiltered, ctx.plan.topic, hits):
         return True  # "language models, only robotics, up to 2021": other papers have the topic, not these
-    if len(topic_words(ctx.plan.topic)) > CHATTER_WORDS:
+    lead_in = LEAD_IN.match(ctx.question)
+    outside = lead_in.end() if lead_in else 0
+    said_later = [word for word in ctx.plan.topic.split() if word.casefold() in ctx.question[outside:].casefold()]
+    if len(topic_words(" ".join(said_later))) > CHATTER_WORDS:
         return False  # (a long topic far from every abstract is a subject no paper has, not chat)
     topic_vector = np.asarray(ctx.vectors.embeddings.embed_query(ctx.plan.topic))
     return best_sentence_cosine(topic_vector, hits, ctx.vectors) < ctx.settings.chatter_topic_cosine
@@ -466,7 +478,11 @@ def describe_filters(paper_filter: PaperFilter) -> str:
 
 
 # "which came out first?": the oldest of the named papers is asked for
-EARLIER = re.compile(r"\b(?:earlier|first|older|oldest|sooner)\b", re.IGNORECASE)
+EARLIER = re.compile(
+    r"\b(?:earlier|first|older|oldest|sooner)\b(?<!(?:newest|latest|recent) first)(?! (?:author|one listed)\b)|"
+    r"\b(?:oldest|earliest) first\b",
+    re.IGNORECASE,
+)
 
 
 def _named_by_date(ctx: AnswerContext) -> Answer:

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT = 6  # bump when LexicalIndex or the tokenisation changes (2: names, no term sets; 3: swept; 4: "llms" is "llm";
-# 5: field words, several agents are multi-agent; 6: fewer of both)
+FORMAT = 7  # bump when LexicalIndex or the tokenisation changes (2: names, no term sets; 3: swept; 4: "llms" is "llm";
+# 5: field words, several agents are multi-agent; 6: fewer of both; 7: multi-LLM, societies of models)
 
 
 def header(store_id: str, revision: int, title_repeat: int) -> tuple[object, ...]:

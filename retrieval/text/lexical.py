@@ -22,7 +22,8 @@ SHORT_FORMS = {"math": "mathemat", "maths": "mathemat"}  # the stem of the word 
 SEVERAL_AGENTS = re.compile(
     r"\b(?:multiple|several|two or more|(?:a )?(?:group|society|team|population)s? of)\s+"
     r"(?:(?:(?:ai|rl|learning|llm|lm|language model)\s+)?(?:agents|players)|llms|language models|"
-    r"(?:llm|lm|language model|model)\s+(?:instances|copies))\b",
+    r"(?:llm|lm|language model|model)\s+(?:instances|copies))\b|"
+    r"\b(?:society|societies|population|team) of models\b|\bmulti-?(?:llms?|lms?)\b",
     re.IGNORECASE,
 )
 ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "vs.", "cf.", "etc.", "approx.", "Fig.", "Eq.")
