@@ -74,7 +74,7 @@ def _last_day(year: int, month: int) -> dt.date:
 
 # the first day of a year as a bound: "as of new year's day 2021", "by the start of 2021": what was out by then
 YEAR_START = re.compile(
-    rf"\b(?:as of|by|at) (?:the )?(?:new year['’]?s(?: day)?|(?:start|beginning) of|jan(?:uary)?\.? 1(?:st)?,?)"
+    rf"\b(?:as of|by) (?:the )?(?:new year['’]?s(?: day)?|(?:start|beginning) of|jan(?:uary)?\.? 1(?:st)?,?)"
     rf"(?: of)? {YEAR}\b",
     re.IGNORECASE,
 )

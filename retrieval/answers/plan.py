@@ -711,7 +711,13 @@ STILL_NEWEST = re.compile(
 # the papers named are candidates, not the answer: "..., or is there a later one?", "..., or something else?"
 OR_LATER = re.compile(
     r"\bor (?:is there |was there |has there been |did (?:he|they) (?:do|write|put out) )?(?:a |an |any(?:thing)? |"
-    r"some(?:thing)? )?(?:later|newer|more recent|else)(?: one| paper)?\b",
+    r"some(?:thing)? )?(?:later|newer|more recent|else)(?: one| paper)?\s*[?!.]*\s*$",
+    re.IGNORECASE,
+)
+# ... when the newest paper is asked for: "his latest paper with fei", "which 2023 paper came out last?"
+NEWEST_PAPER = re.compile(
+    rf"\b(?:latest|newest|most recent|last|final)\s+(?:{PAPER_NOUN}|one|thing)\b|"
+    r"\b(?:came|come|comes) out (?:last|latest)\b",
     re.IGNORECASE,
 )
 ASKS_NEWEST = re.compile(
@@ -798,10 +804,10 @@ ASIDES = re.compile(
     r"\b(?:before|after|since|prior to|pre|post)[- ]the [\w-]+(?: [\w-]+)? (?:wave|era|boom|hype|craze)\b|"
     # what the asker gives: "giving a 20 min talk on EBMs", "prepping slides about his RL work"
     r"\b(?:talk|presentation|lecture|seminar|slides|session)(?= (?:on|about|covering)\b)|"
-    r"\b(?:play(?:s|ed|ing)?|ha(?:s|ve|d)) (?:a |an |any |some )?(?:\w+ )?(?:role|part)s?\b|"  # "where X plays a role"
+    r"(?<=\s)play(?:s|ed)? (?:a|any|some) (?:\w+ )?(?:role|part)\b(?=\s*(?:[,.;:?!]|$))|"  # "where LMs play a role,"
     # what the asker will do with the answer: "..., going to skim them on the train"
-    r"[,;]\s*(?:i'?m |we'?re )?(?:going to|gonna|i'?ll|we'?ll|will|plan(?:ning)? to) [^,.;:?!]*"
-    r"\b(?:them|these|those|it)\b[^,.;:?!]*|"
+    r"[,;]\s*(?:i'?m |we'?re )?(?:going to|gonna|i'?ll|we'?ll|plan(?:ning)? to) (?:\w+ )?"
+    r"(?:skim|read|print|go through|look through|browse|cite|share|post|present|sort|print)\b[^,.;:?!]*|"
     # the filter referred back to: "the most recent paper carrying that tag", "the last one that calendar year"
     r"\b(?:carrying |with |having |under |in |from |during )?that (?:tag|label|category|(?:calendar )?year)\b",
     re.IGNORECASE,
@@ -1034,7 +1040,7 @@ FILLER = frozenset(
     field fields topic topics theme themes done doing go went goes focus focused interests interest second add adds
     including include includes involve involves involving related regarding used use uses using body look looks
     comes goes coming going actual earlier later plus title titles need needs want wanna entirely roughly x y z
-    item items fits within setup setups
+    fits within
     three four five quick stats stat et al prolific
     available frequent frequently often appear appears appeared usually typically author authors authored
     co-author co-authors co-authored coauthor coauthors coauthored co-write co-wrote co-written cowrote collab collabs
@@ -1368,13 +1374,13 @@ def plan_question(
         intent = "definition" if DEFINITION.search(text) or not topic else "lookup"
     if researcher_wide:
         topic = ""
-    offered = OR_LATER.search(text) and (RECENCY.search(text) or LAST_ONE.search(text))
+    offered = OR_LATER.search(text) and NEWEST_PAPER.search(text)
     if len(papers) == 1 and (STILL_NEWEST.search(text) or offered) and intent != "comparison":
         # the newest of all, whichever it is ("is X fei's most recent paper with igor, or is there a later one?",
         # "which 2023 paper came out last? the self-training one, the graphene one, or something else?")
-        kept = {"author": filters.author, "category": filters.category, "has_code": filters.has_code}
         _take_mentions(text, name_at, papers, consumed)
-        intent, papers, filters = "recency", [], PaperFilter(**kept, year=filters.year if offered else None)
+        intent, papers = "recency", []
+        filters = filters.model_copy(update={"year": filters.year if offered else None})
         topic = _topic(text, consumed, context, filters.category)
         topic = topic if len(topic.split()) > 1 else ""  # ("the gemini 2.5 report": a word naming the paper)
     dated_operands = _dated_operands(text, papers, name_spans, context)
@@ -1644,7 +1650,8 @@ def _named_papers(
                 None,
             )
             shared = next((context.shared_names[k] for k in keys if k in context.shared_names), None)
-            if paper_id is None and shared and BOTH_OF.search(text[: span[0].start()]):
+            plural = re.match(r"\s+(?:papers|reports|ones|writeups|write-ups|versions)\b", text[span[-1].end() :])
+            if paper_id is None and shared and BOTH_OF.search(text[: span[0].start()]) and plural:
                 # "both melting pot papers", "the two neural mmo writeups": every paper of that name
                 fresh = [paper for paper in shared if paper not in {found_id for _, found_id in found}]
                 found.extend((span[0].start(), paper) for paper in fresh)
@@ -2061,7 +2068,7 @@ def _second_co_author(
 
 
 # a paper's citations asked for; not where it was cited ("saw 'COMET' cited next to EBMs in a talk")
-CITED = re.compile(r"\bcitations?\b|\bcited\b(?! (?:next to|alongside|beside|in (?:a|the|his|her|my|our)\b))", re.I)
+CITED = re.compile(r"\bcitations?\b|\bcited\b(?! (?:next to|alongside|beside)\b)", re.IGNORECASE)
 # numbers, "-wise" words, negations, and an arXiv code the filter did not take ("cs.RO" in "cs.LG or cs.RO")
 NOT_TOPIC = re.compile(r"\d+|(?:pre|post)-\d{4}|[\w-]+-(?:wise|ish)|\w+n[’']t|cs\.\w\w")
 
@@ -2133,7 +2140,7 @@ LIST_CHAT = frozenset(
     labels export export-style omissions omission missing next order ordered chronological chronologically huge started
     rolled stop clock share shared appendix table slide grant lit review sure pretty trying see still alone
     weirdly visiting visit carries carry final no nothing set collaborator collaborators restricting restricted yes incl
-    old late early mid checking whether carrying
+    old late early mid checking whether carrying item items
     january february march april may june july august september october november december
     """.split()
 )

@@ -105,7 +105,9 @@ NOT_PERSONAL = (
 
 
 ANOTHER_MAN = re.compile(
-    r"\bmy (?:grand(?:pa|father|dad)|dad|father|uncle|brother|son|husband|boyfriend|cousin|nephew|neighbou?r)\b", re.I
+    r"\bmy (?:grand(?:pa|father|dad)|dad|father|uncle|brother|son|husband|boyfriend|cousin|nephew|neighbou?r)\b"
+    r"[^?.]{0,40}\b(?:he|his|him)\b",
+    re.IGNORECASE,
 )
 
 
@@ -155,6 +157,7 @@ CLOSE_TO_BEST = 0.9
 CHATTER_WORDS = 2  # the most words the chat beside a filter has ("kindly", "for the wiki")
 # a lead-in before the question, whose words may all be chat ("december 2022 deadline crunch: which paper ...")
 LEAD_IN = re.compile(r"^[^:?!.]{3,80}:\s")
+FILTER_VALUE = re.compile(r"\b(?:19|20)\d\d\b|\b(?:cs|stat)\.[A-Za-z]{2}\b|\bcode\b", re.IGNORECASE)
 RULED_OUT_RELATIVE = 0.6  # a ruled-out topic's papers: those scoring this share of its best
 FILTERED_KEY_RELATIVE = 0.3  # a filtered listing's paper using the topic's rarest word scores at least this share
 NEWEST_WORDED = 0.3  # a newest-first candidate using the topic's phrase scores at least this share of the best
@@ -433,9 +436,12 @@ def _filter_is_the_question(ctx: AnswerContext) -> bool:
     unfiltered = replace(ctx, plan=ctx.plan.model_copy(update={"filters": PaperFilter()}))
     if ctx.plan.filters.category and covers(unfiltered, ctx.plan.topic, hits):
         return True  # "language models, only robotics, up to 2021": other papers have the topic, not these
+    # a lead-in that states the filter is chat around it ("december 2022 deadline crunch: ..."); one that states
+    # only a topic is the topic ("quantum error correction: newest paper with code?")
     lead_in = LEAD_IN.match(ctx.question)
-    outside = lead_in.end() if lead_in else 0
-    said_later = [word for word in ctx.plan.topic.split() if word.casefold() in ctx.question[outside:].casefold()]
+    outside = lead_in.end() if lead_in and FILTER_VALUE.search(lead_in.group()) else 0
+    later = set(re.findall(r"[\w'’^.-]+", ctx.question[outside:].casefold()))
+    said_later = [word for word in ctx.plan.topic.split() if word.casefold() in later]
     if len(topic_words(" ".join(said_later))) > CHATTER_WORDS:
         return False  # (a long topic far from every abstract is a subject no paper has, not chat)
     topic_vector = np.asarray(ctx.vectors.embeddings.embed_query(ctx.plan.topic))
