@@ -506,3 +506,7 @@ def test_words_that_say_which_paper_do_not_pick_the_sentence(seeded_service: Res
 def test_his_in_a_request_about_someone_else_is_not_igor(seeded_service: ResearchService) -> None:
     answer = seeded_service.ask("help me write a short eulogy for my grandpa, he was a carpenter his whole life")
     assert answer.abstained
+
+
+def test_a_lead_in_that_states_only_a_topic_is_the_topic(seeded_service: ResearchService) -> None:
+    assert seeded_service.ask("quantum error correction with neural decoders: newest paper with code?").abstained

@@ -1739,3 +1739,28 @@ def test_a_role_played_is_no_topic_word() -> None:
 def test_a_paper_called_by_one_hyphenated_description() -> None:
     papers = plan("what did the iterative-reasoning-by-energy-minimization paper show?").papers
     assert [TITLES[paper_id] for paper_id in papers] == ["Learning Iterative Reasoning through Energy Minimization"]
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "topic_word"),
+    [
+        ("in RT-2, is the final policy a VLM or something else?", "lookup", "VLM"),
+        ("in RT-2, will it handle unseen objects?", "lookup", "unseen"),
+        ("multi-agent papers where agents have different roles", None, "roles"),
+        ("what's the experimental setup in RT-1?", None, "setup"),
+    ],
+)
+def test_the_new_chat_cues_leave_ordinary_questions_alone(question: str, intent: str | None, topic_word: str) -> None:
+    result = plan(question)
+    assert topic_word in result.topic.split()
+    assert intent is None or result.intent == intent
+
+
+def test_the_start_of_a_year_as_a_time_is_that_year() -> None:
+    result = plan("what did he publish at the start of 2022?")
+    assert result.filters.date_to is None
+
+
+def test_candidates_for_the_newest_keep_every_filter() -> None:
+    result = plan("is RT-2 his latest paper since 2021, or is there a later one?")
+    assert (result.intent, result.papers, result.filters.year_from) == ("recency", [], 2021)
