@@ -106,8 +106,9 @@ class AnswerSettings(_Group):
     answer_margin: float = Field(0.1, description="Sentences within this score of the best one join the answer.")
     answer_repeated_word_share: float = Field(
         0.5,
-        description="Weight, in sentence ranking, of a question word that several sentences of the same abstract use "
-        "(it says which paper, not which sentence), divided by how many do; 1 weighs every word alike.",
+        description="Weight, in sentence ranking, of a question word that a second sentence of the same abstract uses "
+        "(it says which paper, not which sentence), multiplied in again for each further one; 1 weighs every word "
+        "alike.",
     )
 
 

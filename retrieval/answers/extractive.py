@@ -116,7 +116,7 @@ def _local_weights(
     weights = {}
     for term in question_terms:
         used = sum(term in words for words in sentence_terms)
-        weights[term] = index.idf(term) * (1.0 if used <= 1 else share / (used - 1))
+        weights[term] = index.idf(term) * share ** max(used - 1, 0)
     return weights
 
 
