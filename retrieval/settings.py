@@ -104,12 +104,6 @@ class AnswerSettings(_Group):
     answer_rank_penalty: float = Field(0.1, description="Sentence score lost per rank of its paper among the hits.")
     answer_figure_bonus: float = Field(0.2, description="Bonus for sentences stating a figure, for how-many questions.")
     answer_margin: float = Field(0.1, description="Sentences within this score of the best one join the answer.")
-    answer_repeated_word_share: float = Field(
-        0.5,
-        description="Weight, in sentence ranking, of a question word that a second sentence of the same abstract uses "
-        "(it says which paper, not which sentence), multiplied in again for each further one; 1 weighs every word "
-        "alike.",
-    )
 
 
 class ConversationSettings(_Group):

@@ -495,14 +495,6 @@ def test_papers_named_in_order_newest_first(seeded_service: ResearchService) -> 
     ]
 
 
-def test_words_that_say_which_paper_do_not_pick_the_sentence(seeded_service: ResearchService) -> None:
-    answer = seeded_service.ask(
-        "rajeswaran/mordatch/kumar framed MBRL as a stackelberg game and claim it scales 'gracefully' to "
-        "high-dimensional stuff. what's the hardest task they mention scaling to?"
-    )
-    assert "dexterous hand manipulation" in answer.answer
-
-
 def test_his_in_a_request_about_someone_else_is_not_igor(seeded_service: ResearchService) -> None:
     answer = seeded_service.ask("help me write a short eulogy for my grandpa, he was a carpenter his whole life")
     assert answer.abstained

@@ -94,10 +94,8 @@ def score_sentences(
     candidates = []
     for source, hit in enumerate(hits):
         sentences, matrix = vectors.of(hit.paper)
-        sentence_terms = [set(terms(text)) for text in sentences]
-        weight = _local_weights(question_terms, sentence_terms, index, settings.answer_repeated_word_share)
         for position, (text, similarity) in enumerate(zip(sentences, matrix @ question_vector, strict=True)):
-            overlap = sum(weight[term] for term in question_terms & sentence_terms[position]) / total_idf
+            overlap = sum(index.idf(term) for term in question_terms & set(terms(text))) / total_idf
             score = float(similarity) + settings.answer_overlap_weight * overlap - settings.answer_rank_penalty * source
             if ask:  # "the one where ... - what kinds of tasks did they show?": the asking clause picks the sentence
                 score += ASK_WEIGHT * sum(index.idf(term) for term in ask & set(terms(text))) / ask_idf
@@ -105,19 +103,6 @@ def score_sentences(
             score += settings.answer_figure_bonus if figure else 0.0
             candidates.append(Candidate(source, position, text, float(similarity), score, figure))
     return sorted(candidates, key=lambda candidate: candidate.score, reverse=True)
-
-
-def _local_weights(
-    question_terms: set[str], sentence_terms: list[set[str]], index: LexicalIndex, share: float
-) -> dict[str, float]:
-    """Each question word's idf, shrunk where several sentences of the abstract use it: "stackelberg game" in
-    "framed MBRL as a stackelberg game ... what's the hardest task they scale to?" says which paper, and the
-    sentence that answers is the one with the words used once ("scale gracefully to ... tasks")."""
-    weights = {}
-    for term in question_terms:
-        used = sum(term in words for words in sentence_terms)
-        weights[term] = index.idf(term) * share ** max(used - 1, 0)
-    return weights
 
 
 def evidence(candidates: list[Candidate], question: str, hits: list[SearchHit], index: LexicalIndex) -> float:
