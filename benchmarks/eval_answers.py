@@ -95,6 +95,9 @@ HALVES = [
     "check59",
     "check60",
     "check61",
+    "check62",
+    "check63",
+    "check64",
 ]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 
