@@ -1649,10 +1649,10 @@ def _named_papers(
                 ),
                 None,
             )
-            shared = next((context.shared_names[k] for k in keys if k in context.shared_names), None)
-            plural = re.match(r"\s+(?:papers|reports|ones|writeups|write-ups|versions)\b", text[span[-1].end() :])
-            if paper_id is None and shared and BOTH_OF.search(text[: span[0].start()]) and plural:
-                # "both melting pot papers", "the two neural mmo writeups": every paper of that name
+            shared = (
+                None if paper_id else next((context.shared_names[k] for k in keys if k in context.shared_names), None)
+            )
+            if shared and _every_paper_of_the_name(text, span[0].start(), span[-1].end()):
                 fresh = [paper for paper in shared if paper not in {found_id for _, found_id in found}]
                 found.extend((span[0].start(), paper) for paper in fresh)
                 taken |= set(range(start, start + size))
@@ -1841,6 +1841,12 @@ FOLLOW_UP = re.compile(r"\b(?:newer|newest|latest|follow[- ]?up|sequel|second|2\
 
 
 BOTH_OF = re.compile(r"\b(?:both|the two|all(?: the)? (?:two|three)|the (?:two|three))(?: of)?(?: the| his)?\s+$", re.I)
+PLURAL_NAMED = re.compile(r"\s+(?:papers|reports|ones|writeups|write-ups|versions)\b")
+
+
+def _every_paper_of_the_name(text: str, start: int, end: int) -> bool:
+    """ "both melting pot papers", "the two neural mmo writeups": every paper sharing the name at start:end."""
+    return bool(BOTH_OF.search(text[:start]) and PLURAL_NAMED.match(text, end))
 
 
 def _settle(context: PlanContext, text: str, paper_ids: list[str], span: tuple[int, int]) -> str | None:
