@@ -502,3 +502,35 @@ def test_his_in_a_request_about_someone_else_is_not_igor(seeded_service: Researc
 
 def test_a_lead_in_that_states_only_a_topic_is_the_topic(seeded_service: ResearchService) -> None:
     assert seeded_service.ask("quantum error correction with neural decoders: newest paper with code?").abstained
+
+
+def test_news_before_the_question_is_no_topic_of_the_newest(seeded_service: ResearchService) -> None:
+    """A lead the papers don't cover is the asker's news; a covered one is still the topic."""
+    newest = max(seeded_service.papers(), key=lambda paper: paper.date)
+    answer = seeded_service.ask("just back from a long hiking trip in patagonia. what's the newest paper on his list?")
+    assert not answer.abstained
+    assert answer.citations[0].id == newest.id
+    topical = seeded_service.ask("i work on energy-based models. what's his newest paper?")
+    cited = next(paper for paper in seeded_service.papers() if paper.id == topical.citations[0].id)
+    assert "energy" in f"{cited.title} {cited.abstract}".casefold()
+    assert cited.id != newest.id
+
+
+def test_a_download_question_gets_the_link_the_abstract_gives(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask("where can i download the masked trajectory models code?")
+    assert "https://github.com/" in answer.answer
+
+
+def test_two_papers_described_together_are_both_cited(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask(
+        "which of sherry yang's two materials papers takes text instructions, and what does the other one do?"
+    )
+    titles = _titles(seeded_service, answer)
+    assert any(title.startswith("Generative Hierarchical Materials Search") for title in titles)
+    assert any(title.startswith("Scalable Diffusion for Materials Generation") for title in titles)
+
+
+def test_the_newest_paper_with_words_in_its_title(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask("newest paper with 'Language Models' in the title?")
+    with_words = [paper for paper in seeded_service.papers() if "language models" in paper.title.casefold()]
+    assert answer.citations[0].id == max(with_words, key=lambda paper: paper.date).id

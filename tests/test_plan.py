@@ -1764,3 +1764,75 @@ def test_the_start_of_a_year_as_a_time_is_that_year() -> None:
 def test_candidates_for_the_newest_keep_every_filter() -> None:
     result = plan("is RT-2 his latest paper since 2021, or is there a later one?")
     assert (result.intent, result.papers, result.filters.year_from) == ("recency", [], 2021)
+
+
+@pytest.mark.parametrize(
+    ("question", "field", "values"),
+    [
+        ("newest paper with 'Decision Transformers' in its title?", "title_has", ["Decision Transformers"]),
+        ('papers whose titles contain "Energy-Based" or "EBM"', "title_has", ["Energy-Based", "EBM"]),
+        ("which of his papers mention Atari?", "mentions", ["Atari"]),
+    ],
+)
+def test_words_of_the_title_or_abstract_are_filters(question: str, field: str, values: list[str]) -> None:
+    result = plan(question)
+    assert getattr(result.filters, field) == values
+    assert result.topic == ""
+
+
+def test_an_abbreviated_year_range_ends_a_sentence() -> None:
+    result = plan("his robotics papers from 2021-22. which came out last?")
+    assert (result.filters.year_from, result.filters.year_to) == (2021, 2022)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # operands written out between "between" and the question
+        "between yilun du's compositional visual generation work and the continual learning EBM paper, which needs "
+        "fewer labels?",
+        # two papers the question describes together
+        "which of sherry yang's two materials papers takes text instructions, and what does the other one do?",
+    ],
+)
+def test_two_described_papers_are_compared(question: str) -> None:
+    result = plan(question)
+    assert result.intent == "comparison"
+    assert len(result.papers) + len(result.compared) == 2
+
+
+def test_a_hyphenated_x_vs_y_is_a_word_not_a_comparison() -> None:
+    assert plan("in the gemini 2.5 report, what do they call the capability-vs-cost tradeoff?").intent != "comparison"
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("where can i download the VeLO optimizer?", "lookup"),  # the verb asks for a link
+        ("how many downloads does brax have?", "not_in_profile"),  # the noun asks for a statistic
+        ("what did the reviewers say about RT-2?", "not_in_profile"),
+        ("who maintains the brax codebase these days?", "not_in_profile"),
+        ("how much did they spend on cloud compute to train VeLO?", "not_in_profile"),
+        ("what did RT-2 find about scaling up the model?", "lookup"),
+    ],
+)
+def test_what_a_named_papers_abstract_cannot_hold(question: str, intent: str) -> None:
+    assert plan(question).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("who has he co-written the most papers with?", {"top_coauthors"}),
+        ("what's his latest paper titled, and how many did he publish in 2021?", {"by_year", "last_paper"}),
+        ("2022 output count, and his h-index?", {"by_year", "h_index"}),
+    ],
+)
+def test_more_metrics_asked_in_new_words(embeddings, question: str, metrics: set[str]) -> None:
+    result = plan_question(question, CONTEXT, IntentClassifier(embeddings).scores(question, CONTEXT.owner))
+    assert (result.intent, set(result.metrics)) == ("metrics", metrics)
+
+
+def test_the_source_of_a_category_filter_is_no_topic() -> None:
+    result = plan("every paper since 2023, going by the RO label")
+    assert (result.filters.category, result.topic) == ("RO", "")

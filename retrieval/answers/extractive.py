@@ -25,7 +25,8 @@ from retrieval.text.lexical import ACRONYMS, WORD, terms
 
 FACT_QUESTION = re.compile(
     r"\b(how (many|much|large|big|long|fast|far|often|high|low)|by how much|up to how|what (percentage|percent|"
-    r"fraction|proportion|number|rate|size|accuracy|frequency|speed|precision|time savings?)|success rate|"
+    r"fraction|proportion|number|rate|size|accuracy|frequency|speed|precision|time savings?|margin|gain|"
+    r"improvement|boost|speed-?up)|success rate|"
     r"how accurate|at what)\b",
     re.IGNORECASE,
 )

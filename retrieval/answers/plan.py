@@ -64,7 +64,7 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for pattern, kind in (
         (
             rf"\bbetween {YEAR} and {YEAR}\b|\bfrom {YEAR} (?:to|until|through|-) ?{YEAR}\b|\b{YEAR} ?[-–] ?{YEAR}\b|"
-            rf"\b{YEAR}[-–/](\d\d)\b(?![-–.\d])|"  # "2021-22"
+            rf"\b{YEAR}[-–/](\d\d)\b(?![-–\d]|\.\d)|"  # "2021-22", "from 2022-23."
             rf"\b{YEAR} (?:and|or|&|\+) {YEAR}\b",
             "range",
         ),
@@ -75,7 +75,7 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             rf"\bfrom {YEAR} (?:through|to|until|till|up to) (?:now|today|the present|present|date)\b|"
             # "2020 onwards", "2020 on?", "from 2021 on, …"; not a place ("2020 on his profile") or a topic ("in 2023
             # on crystals")
-            rf"\b(?:from )?{YEAR} (?:onwards?|on(?=\s*(?:[,.?!;:)]|$|and\b|or\b|pls\b|please\b)))",
+            rf"\b(?:from )?{YEAR} (?:onwards?|on(?=\s*(?:[,.?!;:)]|$|and\b|or\b|pls\b|please\b|where\b|in which\b)))",
             "from",
         ),
         (
@@ -153,17 +153,33 @@ CATEGORY_TOPIC_WORDS = {
     "AI": {"artificial", "intelligence", "ai"},
     "ML": {"machine", "learning", "ml", "statistics"},
 }
-PAPER_NOUN = r"(?:papers?|work|stuff|publications?|research|articles?|preprints?)"
+PAPER_NOUN = r"(?:papers?|work|stuff|publications?|research|articles?|preprints?|output)"
 ONE_CATEGORY = rf"(?:(?:cs|stat|cond-mat)\.[\w-]+|{'|'.join(CATEGORY_WORDS.values())})"
 CATEGORY_LIST = rf"{ONE_CATEGORY}(?:(?:\s*,\s*|\s*/\s*|\s+or\s+|\s+and\s+){ONE_CATEGORY})*"
 
 # --- other filters ---
+QUOTED = r"['‘\"“]([^'‘’\"“”]{2,60})['’\"”]"
+QUOTED_LIST = rf"{QUOTED}(?:\s*(?:,|\bor\b|\band\b|/)\s*{QUOTED})*"
+# words of the title: "with 'Language Model' or 'Language Models' in the title", "titles containing 'RL'"
+IN_THE_TITLE = re.compile(
+    rf"{QUOTED_LIST}\s*(?:(?:is |are )?(?:spelled out|written out|appears?|appearing|used|somewhere|right) )?"
+    r"in (?:the|its|their) titles?\b|"
+    r"\btitles? (?:that )?(?:contains?|containing|includes?|including|with|has|have|having|uses?|using|"
+    rf"mentions?|mentioning)(?: the (?:words?|phrases?|terms?))? {QUOTED_LIST}",
+    re.IGNORECASE,
+)
+# a name the abstract uses: "his newest paper that mentions MuJoCo?" (a capitalised name, or quoted, ending the clause)
+MENTIONS = re.compile(
+    r"\b(?:[Tt]hat |[Ww]hich )?(?:mentions?|mentioning)(?: the (?:word|term|name))? "
+    rf"(?:(?P<name>[A-Z][\w.+-]*\w)|{QUOTED})(?=\s*[?.!,;:)]|\s*$)"
+)
 HAS_CODE = re.compile(
     r"\b(?:with|have|has|had|having|comes? with|released?|releasing|ship(?:s|ped)?|open[- ]?sourced?|public|"
     r"available)\s+"
     r"(?:a |an |their |the |any |its |some )?(?:official |public |open[- ]source )?"
     r"code(?: ?base| repos?(?:itor(?:y|ies))?| releases?)?\b|"
-    r"\bcode (?:is |was )?(?:available|released|public|out)\b|\bcode-(?:released|available)\b|\bopen[- ]sourced?\b|"
+    r"\bcode (?:is |was )?(?:available|released|public|out)\b|\bcode-(?:released|available|releasing)\b|"
+    r"\bopen[- ]sourced?\b|"
     r"\bgithub (?:repo|code|link)s?\b|\bcode (?:release|repo\w*) (?:attached|linked)\b|\bcode releases\b|"
     r"\bpublic (?:code |github )?repo\w*\b|"
     r"\blinks? (?:to )?(?:a |the |their |its )?(?:code repo\w*|github(?: repo\w*)?)\b",
@@ -184,10 +200,15 @@ PAPER_LINKS = "links, DOIs or BibTeX entries for papers"
 BEYOND_ABSTRACTS = (
     "details beyond the abstracts (results not stated there, hyperparameters, costs, page counts, code upkeep)"
 )
-# what running or training a named paper's model cost, which no abstract states ("carbon" alone is an element)
-RUNNING_COSTS = re.compile(
+# what no abstract of a named paper states: what running or training it cost ("carbon" alone is an element), who
+# keeps its code up, what its reviewers said
+BEYOND_A_PAPER = re.compile(
     r"\bcarbon (?:footprint|emissions?|cost|impact)\b|\bcarbon\b(?=[^?!]{0,40}\b(?:emit\w*|footprint)\b)|"
-    r"\bco2\b|\bgreenhouse\b|\bgpu (?:memory|hours|requirements?)\b|\bvram\b|\bhow much (?:gpu|vram|ram)\b",
+    r"\bco2\b|\bgreenhouse\b|\bgpu (?:memory|hours|requirements?)\b|\bvram\b|\bhow much (?:gpu|vram|ram)\b|"
+    r"\b(?:spen[dt]|spending|paid|pay)\b[^?!.]{0,40}\b(?:cloud|compute)\b|\bcloud (?:bill|costs?|spend\w*|budget)\b|"
+    r"\bmaintain(?:s|ers?|ing)?\b[^?!.]{0,30}\b(?:day[- ]to[- ]day|codebase|repo\w*|library)\b|\bcommitting\b|"
+    r"\b(?:reviewers?|referees?)\b[^?!.]{0,20}\b(?:flag\w*|said|say|raised?|criticiz\w*|complain\w*|asked|wrote|"
+    r"comments?|scores?|concerns?)\b|\bpeer reviews?\b|\brebuttal\b|\bopenreview\b",
     re.IGNORECASE,
 )
 # data the profile lacks whose words are often where the asker is or what the answer is for ("a podcast episode",
@@ -268,7 +289,9 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "education or biography",
         ),
         (
-            r"\bgithub stars?\b|\bstars on github\b|\bforks?\b|\bdownloads?\b|\bpull requests?\b|\bcommits\b|"
+            # (the noun, not the verb: "where do i download VeLO?", "want to fork the code" ask for a link)
+            r"\bgithub stars?\b|\bstars on github\b|\bforks\b|\bfork counts?\b|\bdownloads\b|"
+            r"\bdownload (?:counts?|stats|statistics|numbers|figures)\b|\bpull requests?\b|\bcommits\b|"
             r"\b(?:last|latest|recent|first) commit\b|\bopen issues\b|"
             r"\bgithub (?:activity|contributions?|profile|account)\b",
             "GitHub activity or download statistics",
@@ -493,7 +516,8 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             rf"\b(?:19|20)\d\d\b{NOT_ANOTHER_COUNT}*?\bhow many\b|"
             r"\bbusy year\b|\byearly\b|\byear[- ]by[- ]year\b|\bhow productive\b(?=[^?]*\b(?:19|20)\d\d\b)|"
             r"\b(?:annual|per[- ]year) (?:paper |publication |output )?(?:counts?|totals?|tall(?:y|ies))\b|"
-            r"\b(?:19|20)\d\d(?:['’]s)? (?:paper |publication )?(?:tally|count)\b|\b(?:19|20)\d\d output in papers\b|"
+            r"\b(?:19|20)\d\d(?:['’]s)? (?:paper |publication |output )?(?:tally|count)\b|"
+            r"\b(?:19|20)\d\d output in papers\b|"
             r"\b(?:is|was) (?:19|20)\d\d (?:empty|blank|a blank)\b|"  # "is 2019 empty on his profile?"
             r"\b(?:spread|distribut\w*|breakdown|output) (?:across|over|by) (?:the )?years\b|"
             # "a bar chart, x = year, y = number of his papers"
@@ -519,7 +543,8 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         ),
         (
             ("top_coauthors",),
-            r"\bco-?authors?\b|\bco-?authored (?:with|(?:the )?most)\b|\bcollaborat\w*\b|\bworks? with (?:the )?most\b|"
+            r"\bco-?authors?\b|\bco-?(?:authored|written|wrote) (?:with|(?:the )?most)\b|\bcollaborat\w*\b|"
+            r"\bworks? with (?:the )?most\b|"
             r"\bwho (?:does|has) he (?:work|written|write|publish)\w* with\b|"
             r"\b(?:wr(?:ites?|itten|ote)|work(?:s|ed)?|publish(?:es|ed)?) with (?:the )?most\b|"
             # "whose name shows up next to his most", not "whose names are on his most recent paper"
@@ -547,13 +572,14 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (
             ("last_paper",),
             r"\b(?:latest|newest|most recent|last) (?:listed |published )?(?:papers?|publications?|articles?|thing)\b"
-            r"(?= (?:in|on) (?:his|the) profile| listed| (?:he|she) (?:has )?listed|,|\)| and\b| plus\b| ?\+|\s*\?*$)|"
+            r"(?= (?:in|on) (?:his|the) profile| listed| (?:he|she) (?:has )?listed| called\b| titled\b|,|\)| and\b|"
+            r" plus\b| ?\+|\s*\?*$)|"
             r"\bwhich (?:one|paper)(?:'s| is) the (?:latest|newest|most recent)\b|"
             r"\b(?:latest|newest|most recent|last) entry\b|"
             r"\b(?:latest|newest|most recent|last) listed ones?\b|"
             r"\b(?:latest|newest|most recent) one (?:on|in) (?:his|the) profile\b|"
             r"(?<=, )(?:the )?(?:latest|newest|most recent) one\b(?=,| and\b)|"
-            r"\btitle of (?:the|his) (?:latest|newest|most recent)\b(?=\s*(?:[,;?]|and\b|$))|"
+            r"\btitle of (?:the|his) (?:latest|newest|most recent)(?: one| paper)?\b(?=\s*(?:[,;?]|and\b|$))|"
             r"\b(?:latest|newest|most recent) one called\b|"
             r"\b(?:latest|newest|most recent) (?:paper|publication)['’]?s? title\b|"
             # "newest title on record", "the title of the newest one that IS listed"
@@ -809,7 +835,9 @@ ASIDES = re.compile(
     r"[,;]\s*(?:i'?m |we'?re )?(?:going to|gonna|i'?ll|we'?ll|plan(?:ning)? to) (?:\w+ )?"
     r"(?:skim|read|print|go through|look through|browse|cite|share|post|present|sort|print)\b[^,.;:?!]*|"
     # the filter referred back to: "the most recent paper carrying that tag", "the last one that calendar year"
-    r"\b(?:carrying |with |having |under |in |from |during )?that (?:tag|label|category|(?:calendar )?year)\b",
+    r"\b(?:carrying |with |having |under |in |from |during )?that (?:tag|label|category|(?:calendar )?year)\b|"
+    # the filter's source named: "judging by the RO category tag", "going by the arXiv label"
+    r"\b(?:judging|going) by (?:the |its |their )?(?:[\w.]+ )?(?:category |arxiv )?(?:tags?|labels?)\b",
     re.IGNORECASE,
 )
 # who the answer is for, not what is asked: "explain it like i'm a first year grad student"
@@ -992,7 +1020,7 @@ ON_A_TOPIC = re.compile(r"\b(?:work|papers?|research|publications) (?:on|about) 
 # the intents BREADTH overrules ("method families vs application areas" compares no papers)
 LAYOUT_READS = ("overview", "lookup", "definition", "comparison")
 COMPARISON = re.compile(
-    r"\b(?:compare[ds]?|comparison|comparing|vs\.?|versus|differen(?:t|ce|ces|tly)|differ|distinguish|contrast|"
+    r"\b(?:compare[ds]?|comparison|comparing|(?<!-)vs\.?(?!-)|versus|differen(?:t|ce|ces|tly)|differ|distinguish|contrast|"
     r"similarit(?:y|ies)|how similar|similar (?:are|were) (?:they|the two|these|those)|in common|better than|"
     r"relate to|relation(?:ship)? between|"
     r"(?:line|stack|measure)(?: (?:them|these|those|(?:all|the) (?:two|three|four)))? up|side[- ]by[- ]side|"
@@ -1001,9 +1029,22 @@ COMPARISON = re.compile(
     r"(?:in|for) each(?: one| of them| case| paper)?(?=\s*[?.!]*$))\b",
     re.IGNORECASE,
 )
+# two papers asked about together, named or not ("the two papers", "sherry yang's two materials papers")
+TWO_PAPERS = re.compile(
+    r"\b(?:the|these|those|both|his|her|their|[\w-]+'s) (?:two|2)(?: [\w+/-]+){0,3}? (?:papers|works|reports|preprints|"
+    r"ones|writeups|write-ups)\b|\b(?:the|these|those) two\b(?= (?:handle|do|differ|compare|show|say|approach)\b)|"
+    r"\bboth papers\b|\bthe other (?:one|paper)\b",
+    re.IGNORECASE,
+)
+# "between wenlong's zero-shot planner and shuang li's finetuned policy, which fits us better?": two operands
+BETWEEN = re.compile(
+    r"\bbetween (?P<first>[^,?:;]{3,120}?) and (?P<second>[^,?:;]{3,120}?)\s*[,:;?]\s*"
+    r"(?:which|what|who|how|is|are|does|do|would|should|can)\b",
+    re.IGNORECASE,
+)
 # a cue that joins the things named into one comparison ("X, Y and Z. contrast them"), unlike "compared against"
 JOINING_COMPARISON = re.compile(
-    r"\b(?:contrast|vs\.?|versus|compare (?:them|these|those|the (?:two|three|four)|all (?:three|four)))\b",
+    r"\b(?:contrast|(?<!-)vs\.?(?!-)|versus|compare (?:them|these|those|the (?:two|three|four)|all (?:three|four)))\b",
     re.IGNORECASE,
 )
 DEFINITION = re.compile(
@@ -1165,7 +1206,9 @@ def plan_question(
 
     phrase_spans: list[tuple[tuple[int, int], str]] = []
     name_at: dict[str, tuple[int, int]] = {}
-    papers = _named_papers(text, context, consumed, phrase_spans, name_at)
+    by_words, words_spans = _words_of_the_paper(text)
+    blanked = "".join(" " if any(a <= i < b for a, b in words_spans) else char for i, char in enumerate(text))
+    papers = _named_papers(blanked, context, consumed, phrase_spans, name_at)
     if phrase_spans and (
         OVERVIEW.search(text) or RECENCY.search(text) or WHICH_PAPERS.search(text) or PAPERS_SAY.search(text)
     ):
@@ -1176,6 +1219,7 @@ def plan_question(
     family = bool(papers) and bool(LINE_OF_WORK.search(text)) and not COMPARISON.search(text)
     if family:  # "the implicit BC family", "the neural mmo line of work": the papers like the one named, a topic
         papers, consumed = [], []
+    consumed.extend(words_spans)
     dated, dated_spans, adjacent = _papers_as_dates(text, context, papers, name_at, consumed)
     left_out = _papers_left_out(text, papers, name_at, consumed)
     by_paper, by_paper_spans = papers_as_filters(text, context, papers, name_at, consumed)
@@ -1184,8 +1228,8 @@ def plan_question(
     soft: list[tuple[int, int]] = []
     by_profile = profile_facts_as_filters(text, context, consumed)
     filters = _filters(text, context, consumed, soft)
-    if by_paper or by_profile:  # "the same year RT-2 came out", "his most productive year"
-        filters = filters.model_copy(update=by_paper | by_profile)
+    if by_paper or by_profile or by_words:  # "the same year RT-2 came out", "his most productive year"
+        filters = filters.model_copy(update=by_paper | by_profile | by_words)
     if dated:
         filters = filters.model_copy(update=dated)
         consumed.extend(match.span() for match in RESTATED_BOUND.finditer(text))
@@ -1204,7 +1248,7 @@ def plan_question(
         missing = None  # "podcast host prepping an interview: his main research areas?" asks for his work laid out
     if papers and missing is None and CITED.search(text):
         missing = PAPER_CITATIONS  # "How many citations does RT-2 have?"
-    if papers and missing is None and RUNNING_COSTS.search(asked):
+    if papers and missing is None and BEYOND_A_PAPER.search(asked):
         missing = BEYOND_ABSTRACTS  # "the carbon footprint of training gemini 1.5?" (not "has he studied carbon …")
     year_spans = [span for span in consumed if YEAR_ONLY.fullmatch(text[span[0] : span[1]].split()[-1])]
     _take(WANTED_FOR, text, consumed)  # ("need all of them for a citation dump" asks no citation count)
@@ -1294,6 +1338,12 @@ def plan_question(
     if filtered_count:
         metrics = []
     compared = _compared(text, name_spans, context)
+    if len(papers) + len(compared) < 2 and topic and TWO_PAPERS.search(text):
+        # "which of sherry yang's two materials papers is built for that, and what does the other one do?": two
+        # papers the topic describes, each found on its own (strategies.compared_papers keeps them apart)
+        author = f"{filters.author}'s " if filters.author else ""
+        year = f" {filters.year}" if filters.year else ""
+        compared += [f"{author}{topic}{year}"] * (2 - len(papers) - len(compared))
     laid_out = SURELY_OVERVIEW.search(text) and not re.search(r"\b(?:list|enumerate)\b", text, re.IGNORECASE)
     researcher_wide = traced = False
     if intent_scores and not missing:  # (a kind of data the rules know the profile lacks decides by itself)
@@ -1332,6 +1382,8 @@ def plan_question(
             papers = []
             consumed = [span for span in consumed if span not in name_spans]
             topic = _topic(text, consumed, context, filters.category)
+        elif TWO_PAPERS.search(text) and len(papers) + len(compared) >= 2 and intent in ("lookup", "definition"):
+            intent = "comparison"  # "how do the two handle the user's spec?": both papers, side by side
         elif papers and intent != "comparison":  # named papers are what is asked about
             # one: definition or look-up by form, below; "X, Y and Z. contrast them": what a comparison cue joins
             joined = len(papers) + len(compared) >= 2 and JOINING_COMPARISON.search(text)
@@ -1495,7 +1547,7 @@ def _intent(text: str, plan_parts: tuple[list[str], list[str], PaperFilter, str,
         return "metrics"
     if TIMELINE.search(text) and not papers and (OVERVIEW.search(text) or not topic):
         return "overview"
-    if len(papers) >= 2 or (COMPARISON.search(text) and len(papers) + len(compared) >= 2):
+    if len(papers) >= 2 or ((COMPARISON.search(text) or TWO_PAPERS.search(text)) and len(papers) + len(compared) >= 2):
         return "comparison"
     if RECENCY.search(text):
         return "recency"
@@ -1532,6 +1584,15 @@ def _dated_operands(text: str, papers: list[str], name_spans: list[tuple[int, in
 def _compared(text: str, consumed: list[tuple[int, int]], context: PlanContext, cued: bool = False) -> list[str]:
     """Operands of a comparison that name no known paper: "the multi-game one", "multiagent debate"; `cued` when
     something other than a comparison's words says things are compared."""
+    if between := BETWEEN.search(text):
+        parts = [between.group("first"), between.group("second")]
+        spans = [between.span("first"), between.span("second")]
+        operands = [
+            " ".join(_topic(part, [], context).split()[:OPERAND_WORDS])
+            for part, (start, end) in zip(parts, spans, strict=True)
+            if not any(s < end and start < e for s, e in consumed)
+        ]
+        return [operand for operand in operands if operand]
     if not (cued or COMPARISON.search(text)):
         return []
     # clauses end at punctuation before a space ("melting pot 2.0, neural mmo v1.3" is one clause)
@@ -1545,7 +1606,8 @@ def _compared(text: str, consumed: list[tuple[int, int]], context: PlanContext, 
 
     # the clause naming the most papers ("ReST^EM vs the consensus paper: both push math, but one finetunes"),
     # then the one with the most operands
-    clause = max(clauses, key=lambda c: (names_in(c), len(OPERAND_SPLIT.findall(c))))
+    # ("OSIL (2024) vs the 2025 robot fleet: which one cuts labels and which cuts demos?": the "vs" clause)
+    clause = max(clauses, key=lambda c: (names_in(c), bool(VERSUS.search(c)), len(OPERAND_SPLIT.findall(c))))
     offset = text.index(clause)
     # an aside in brackets describes an operand, it is none ("ALPT (fills in missing actions)")
     masked = re.sub(r"\([^()]*\)", lambda aside: " " * len(aside.group()), text)
@@ -1564,8 +1626,9 @@ def _compared(text: str, consumed: list[tuple[int, int]], context: PlanContext, 
 
 
 OPERAND_WORDS = 6
+VERSUS = re.compile(r"(?<![\w-])(?:vs\.?|versus)(?![\w-])", re.IGNORECASE)
 OPERAND_SPLIT = re.compile(
-    r"\s*(?:\bvs\.?|\bversus\b|\band\b|\bor\b|,|\bcompared (?:to|with)\b|\bdifferent from\b|\bdiffer from\b|"
+    r"\s*(?:(?<!-)\bvs\.?(?!-)|\bversus\b|\band\b|\bor\b|,|\bcompared (?:to|with)\b|\bdifferent from\b|\bdiffer from\b|"
     # "between" after a comparison's noun; "consensus between pretrained models" is one operand
     r"\b(?:differences?|relation(?:ship)?s?|similarit(?:y|ies)|contrast|comparison|choose|pick|overlap|links?|"
     r"trade-?offs?|distinguish)\s+between\b|\bcompare\b|\bwith\b)\s*",
@@ -1966,6 +2029,18 @@ def _filters(
     if HAS_CODE.search(text):
         values["has_code"] = True
     return PaperFilter(**values)
+
+
+def _words_of_the_paper(text: str) -> tuple[dict[str, list[str]], list[tuple[int, int]]]:
+    """Words the title or abstract must use ("with 'Language Models' in the title", "that mentions MuJoCo") and
+    their spans: a quoted title word there filters, it names no paper."""
+    values, spans = {}, []
+    for pattern, key in ((IN_THE_TITLE, "title_has"), (MENTIONS, "mentions")):
+        if match := pattern.search(text):
+            quoted = [phrase for phrase in re.findall(QUOTED, match.group()) if phrase.strip()]
+            values[key] = quoted or [match.group("name")]
+            spans.append(match.span())
+    return values, spans
 
 
 FIELD_CODES = frozenset({"ML", "AI"})  # category codes that are also the fields' everyday names

@@ -133,7 +133,9 @@ def asks_about_person(question: str, owner: str) -> bool:
 
 RECENT_COUNT = 3
 SINGULAR_RECENT = re.compile(
-    r"\b(?:the|his) (?:most recent|latest|newest|last) (?:paper|work|one|publication)\b(?! and)", re.IGNORECASE
+    r"\b(?:the|his) (?:very )?(?:most recent|latest|newest|last) (?:paper|work|one|publication)\b(?! and)|"
+    r"\b(?:which|what) (?:one )?(?:is|was) (?:the |his )?(?:very )?(?:most recent|latest|newest|last)\s*[?.!]*$",
+    re.IGNORECASE,
 )
 OPERAND_MIN_SCORE = 0.3  # a compared thing that names no paper must find one at least this well
 NAMED_AUTHOR_BOOST = 1.5  # ... or two thirds as well, when it is by an author the thing names
@@ -403,6 +405,8 @@ def answer_listing(ctx: AnswerContext) -> Answer:
     note = ""
     if ctx.plan.topic:
         relevant = topic_papers(ctx, len(papers) or 1, "listing")
+        if relevant is None and _topic_only_in_the_lead(ctx):
+            ctx, relevant = _topic_dropped(ctx), papers
         if relevant is None and not _filter_is_the_question(ctx):
             return ctx.abstain(ctx.search(ctx.plan.topic, ctx.settings.answer_sources))
         if relevant is None:  # "sherry yang collabs? need the full list": the filter is the question
@@ -448,6 +452,24 @@ def _filter_is_the_question(ctx: AnswerContext) -> bool:
     return best_sentence_cosine(topic_vector, hits, ctx.vectors) < ctx.settings.chatter_topic_cosine
 
 
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _topic_only_in_the_lead(ctx: AnswerContext) -> bool:
+    """The sentence that asks uses no word of the (uncovered) topic: the words came from the sentences before it,
+    the asker's news ("back from parental leave, catching up. what's the very latest paper on igor's list?")."""
+    sentences = [sentence for sentence in SENTENCE_END.split(ctx.question.strip()) if sentence.strip()]
+    asking = next((sentence for sentence in reversed(sentences) if "?" in sentence), sentences[-1] if sentences else "")
+    if len(sentences) < 2 or asking == sentences[0]:
+        return False
+    said = set(re.findall(r"[\w'’^.-]+", asking.casefold()))
+    return not any(word.casefold() in said for word in ctx.plan.topic.split())
+
+
+def _topic_dropped(ctx: AnswerContext) -> AnswerContext:
+    return replace(ctx, plan=ctx.plan.model_copy(update={"topic": "", "examples": "", "alternatives": []}))
+
+
 def _without_topic(ctx: AnswerContext) -> tuple[str, AnswerContext]:
     """A filtered question whose leftover words no paper covers: say so, then answer by the filter alone."""
     note = f"No paper{describe_filters(ctx.plan.filters)} is about “{ctx.plan.topic}”; by the filter alone:\n"
@@ -480,6 +502,10 @@ def describe_filters(paper_filter: PaperFilter) -> str:
         parts.append(f" and {paper_filter.also_author}" if paper_filter.author else f" with {paper_filter.also_author}")
     if paper_filter.has_code:
         parts.append(" with code")
+    if paper_filter.title_has:
+        parts.append(" with " + " or ".join(f"“{phrase}”" for phrase in paper_filter.title_has) + " in the title")
+    if paper_filter.mentions:
+        parts.append(" mentioning " + " or ".join(paper_filter.mentions))
     return "".join(parts)
 
 
@@ -509,6 +535,8 @@ def answer_recency(ctx: AnswerContext) -> Answer:
         return _named_by_date(ctx)
     note = ""
     relevant = topic_papers(ctx, TOPIC_CANDIDATES, "newest") if ctx.plan.topic else None
+    if ctx.plan.topic and relevant is None and _topic_only_in_the_lead(ctx):
+        ctx = _topic_dropped(ctx)
     if ctx.plan.topic and relevant is None and not _filter_is_the_question(ctx):
         return ctx.abstain(ctx.search(ctx.plan.topic, ctx.settings.answer_sources))
     if ctx.plan.topic and relevant is None:  # "latest w philipp wu, whatever it's on": the filter is the question
@@ -822,7 +850,7 @@ ASKS_FOR_LINK = re.compile(
     r"\b(?:the|a|any|its|drop|share|send|post|give)(?: \w+){0,2} (?:links?|urls?)\b|"
     r"\blinks? (?:to|for|pls|please)\b|\burls?\b|"
     r"\b(?:github|repo(?:sitory)?|website|project (?:page|site)|web ?(?:page|site))\b|\bpage with code\b|"
-    r"\bwatch (?:the )?videos?\b|"
+    r"\bwatch (?:the )?videos?\b|\bdownload\b|"
     r"\b(?:code|implementation)\b.{0,30}\b(?:public|available|released|out|online|open[- ]sourced?)\b|"
     r"\b(?:is there|any|where(?:'s| is)?) (?:the )?code\b",
     re.IGNORECASE,

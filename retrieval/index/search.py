@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import logging
 import math
+import re
 import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
@@ -188,7 +189,15 @@ def matches(paper: Paper, paper_filter: PaperFilter) -> bool:
         and (f.also_author is None or paper_has_author(f.also_author, paper.authors))
         and (f.first_author is None or paper_has_author(f.first_author, paper.authors[:1]))
         and (f.author_position is None or _at_position(f.author, f.author_position, paper.authors))
+        and (not f.title_has or any(_uses_phrase(paper.title, phrase) for phrase in f.title_has))
+        and (not f.mentions or any(_uses_phrase(f"{paper.title} {paper.abstract}", word) for word in f.mentions))
     )
+
+
+def _uses_phrase(text: str, phrase: str) -> bool:
+    """`phrase` as whole words of `text`, any case, also in the plural ("Language Model" in "Language Models")."""
+    words = r"[\s-]+".join(re.escape(word) for word in phrase.split())
+    return re.search(rf"(?<![\w-]){words}(?:s|es)?(?!\w)", text, re.IGNORECASE) is not None  # ("MuJoCo-like")
 
 
 def _at_position(author: str | None, position: int, authors: list[str]) -> bool:
