@@ -534,3 +534,30 @@ def test_the_newest_paper_with_words_in_its_title(seeded_service: ResearchServic
     answer = seeded_service.ask("newest paper with 'Language Models' in the title?")
     with_words = [paper for paper in seeded_service.papers() if "language models" in paper.title.casefold()]
     assert answer.citations[0].id == max(with_words, key=lambda paper: paper.date).id
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what's the exchange rate between euros and dollars today?", "born in late april, am i a taurus or a gemini?"],
+)
+def test_a_question_not_about_him_abstains_rather_than_naming_what_the_profile_lacks(
+    seeded_service: ResearchService, question: str
+) -> None:
+    assert seeded_service.ask(question).abstained
+
+
+def test_what_the_profile_lacks_about_him_is_still_said(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask("where was igor born?")
+    assert (answer.abstained, answer.intent) == (False, "not_in_profile")
+
+
+def test_whether_his_group_covered_an_uncovered_topic_abstains(seeded_service: ResearchService) -> None:
+    assert seeded_service.ask("retinal scan diagnosis, has his group touched medical imaging at all?").abstained
+
+
+def test_the_topic_after_done_in_is_the_overviews_topic(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask(
+        "geology colloquium organizer is asking what he has done in crystal structures. overview please"
+    )
+    assert not answer.abstained
+    assert any("Materials" in title for title in _titles(seeded_service, answer))

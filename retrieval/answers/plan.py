@@ -281,7 +281,10 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "a year-by-year history of the h-index or citations",
         ),
         (
-            r"\bph\.?d\b|\bdoctora\w*\b|\b(?:his|phd) advis[oe]r\b|\bborn\b|\bhow old\b|"
+            # (his, not the asker's: "fits my phd interests", "our phd applicants")
+            r"(?<!\bmy )(?<!\bour )(?<!\byour )\bph\.?d\b"
+            r"(?! (?:interests?|applica\w*|students?|programs?|positions?)\b)|"
+            r"\bdoctora\w*\b|\b(?:his|phd) advis[oe]r\b|\bborn\b|\bhow old\b|"
             r"\bwhere did he (?:study|go to|do his|get his)\b|"
             r"\bhis (?:education|degrees?|alma mater|background|age)\b|"
             r"\b(?:master'?s|masters|bachelor'?s|undergrad(?:uate)?|phd|doctoral) (?:thesis|degree|dissertation)\b|"

@@ -49,7 +49,7 @@ from retrieval.metrics import compute_metrics
 from retrieval.models import Answer, Citation, MetricSnapshot, MetricsReport, Paper, PaperFilter, SearchHit
 from retrieval.settings import Settings
 from retrieval.text.figures import figures, states_a_figure
-from retrieval.text.lexical import STOPWORDS, spelled_out, split_sentences, terms
+from retrieval.text.lexical import ACRONYMS, STOPWORDS, spelled_out, split_sentences, terms
 from retrieval.text.names import name_tokens, replace_person
 
 INTRODUCES = re.compile(
@@ -363,6 +363,8 @@ def answer_not_in_profile(ctx: AnswerContext) -> Answer:
     if I10_INDEX.search(ctx.question) and ctx.report.i10_index is not None:
         plan = ctx.plan.model_copy(update={"intent": "metrics", "missing": None, "metrics": ["i10_index"]})
         return answer_metrics_plan(replace(ctx, plan=plan))
+    if not about_the_researcher(ctx):
+        return ctx.abstain(ctx.search(ctx.question, ctx.settings.answer_sources))
     report = ctx.report
     header = ", ".join(
         f"{label} {value}"
@@ -732,6 +734,12 @@ def answer_overview(ctx: AnswerContext) -> Answer:
             note, ctx = _without_topic(ctx)
             overview = answer_overview(ctx)
             return overview.model_copy(update={"answer": note + overview.answer})
+        elif papers is None and (asked := _asked_topic(ctx)):
+            # "chem dept seminar is asking what he's done in materials / atomic-scale science": the words after
+            # "done in" are the topic; the rest is who asks and why
+            narrowed = replace(ctx, plan=ctx.plan.model_copy(update={"topic": asked, "examples": ""}))
+            if (found := topic_papers(narrowed, TOPIC_CANDIDATES, "overview")) is not None:
+                ctx, papers = narrowed, found
         if papers is None:
             return ctx.abstain(ctx.search(ctx.plan.topic, ctx.settings.answer_sources))
     else:
@@ -761,6 +769,25 @@ def answer_overview(ctx: AnswerContext) -> Answer:
         more = f" and {len(members) - len(shown)} more" if len(members) > len(shown) else ""
         lines.append(f"• {label} ({years}): " + "; ".join(numbers) + more)
     return ctx.answer("\n".join(lines), citations)
+
+
+# what he did on a topic: "what he's done in materials science", "his work on crystals"
+DONE_ON = re.compile(
+    r"\b(?:done|did|doing|worked?|working|published|written|wrote|work|papers?|research)\s+(?:in|on|about|around|"
+    r"regarding|related to)\s+(?P<topic>[^?.!;:]+)",
+    re.IGNORECASE,
+)
+
+
+def _asked_topic(ctx: AnswerContext) -> str:
+    """The words after the last "done in"/"work on" when the plan's topic has more words: the topic the question
+    asks about, without the lead around it."""
+    match = next(reversed(list(DONE_ON.finditer(ctx.question))), None)
+    if match is None:
+        return ""
+    topic_words = ctx.plan.topic.split()
+    asked = " ".join(word for word in re.findall(r"[\w'’-]+", match.group("topic")) if word in topic_words)
+    return asked if asked and len(asked.split()) < len(ctx.plan.topic.split()) else ""
 
 
 def _counted(count: int, noun: str) -> str:
@@ -911,7 +938,7 @@ def _on_topic(ctx: AnswerContext, topic: str, k: int, use: TopicUse) -> list[Pap
     phrase at NEWEST_WORDED of the best too (a long abstract mentions "a diffusion model" once). Then a paper
     must also use the topic's most specific words (one of the two rarest), unless it scores CLOSE_TO_BEST (for
     the newest: unless it is the best), as one stray paper shows."""
-    hits = ctx.search(topic, k)
+    hits = ctx.search(spelled_out(topic), k)  # ("robot LLM papers": their abstracts say "large language models")
     if not hits or not covers(ctx, topic, hits):
         return None
     best = hits[0].score
@@ -946,13 +973,13 @@ def _on_topic(ctx: AnswerContext, topic: str, k: int, use: TopicUse) -> list[Pap
             for hit in hits
             if hit not in papers
             and hit.score >= FILTERED_KEY_RELATIVE * best
-            and keys[0] in index.terms_of(hit.paper.id)
+            and _uses_term(index, keys[0], hit.paper.id)
         ]
     if keys:
         papers = [
             hit
             for hit in papers
-            if any(key in index.terms_of(hit.paper.id) for key in keys)
+            if any(_uses_term(index, key, hit.paper.id) for key in keys)
             or hit.score >= (1.0 if use == "newest" else CLOSE_TO_BEST) * best
         ]
     if use == "overview" and len(papers) < 2 and len(set(present)) > len(keys):
@@ -960,6 +987,13 @@ def _on_topic(ctx: AnswerContext, topic: str, k: int, use: TopicUse) -> list[Pap
         # is used by Brax alone, and the papers scoring near it never use it)
         papers = [hit for hit in hits if hit.score >= OVERVIEW_RELATIVE * best]
     return [hit.paper for hit in papers]
+
+
+def _uses_term(index: "LexicalIndex", term: str, paper_id: str) -> bool:
+    """The paper uses the term, or spells out the acronym it is ("llm": "large language models")."""
+    used = index.terms_of(paper_id)
+    spelled = ACRONYMS.get(term.removesuffix("s"))
+    return term in used or (spelled is not None and set(terms(spelled)) <= used)
 
 
 def covers(ctx: AnswerContext, topic: str, hits: list[SearchHit]) -> bool:
@@ -1078,4 +1112,25 @@ def _as_missing(ctx: AnswerContext, missing: str) -> Answer:
 
 
 def _personal(ctx: AnswerContext) -> bool:
-    return asks_about_person(ctx.question, ctx.owner) and not TOPIC_PHRASE.search(ctx.question)
+    # (not "tumor segmentation: has his group touched it at all?", which asks whether a topic is covered)
+    return (
+        asks_about_person(ctx.question, ctx.owner)
+        and not TOPIC_PHRASE.search(ctx.question)
+        and not asks_if_covered(ctx.question, ctx.owner)
+    )
+
+
+# words that make a question one about the researcher or his profile
+ABOUT_HIM = re.compile(
+    r"\b(?:he|him|his|himself|she|her|profile|papers?|work|research|publications?|publish\w*|co-?authors?|lab|"
+    r"group|team|career)\b",
+    re.IGNORECASE,
+)
+
+
+def about_the_researcher(ctx: AnswerContext) -> bool:
+    """The question speaks of him, his profile or a paper: "what's the time difference between chicago and tokyo?"
+    and "born on march 21, am i an aries?" do not, so no "his profile doesn't hold that" answers them."""
+    names = [re.escape(token) for token in name_tokens(ctx.owner)]
+    named = bool(names) and re.search(rf"\b(?:{'|'.join(names)})\b", ctx.question, re.IGNORECASE) is not None
+    return bool(ctx.plan.papers) or named or ABOUT_HIM.search(ctx.question) is not None
