@@ -561,3 +561,10 @@ def test_the_topic_after_done_in_is_the_overviews_topic(seeded_service: Research
     )
     assert not answer.abstained
     assert any("Materials" in title for title in _titles(seeded_service, answer))
+
+
+def test_a_sentence_of_news_before_a_filtered_question_is_no_topic(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask("organizing a hackathon weekend. which of his papers have code available?")
+    with_code = {paper.id for paper in seeded_service.papers() if paper.has_code}
+    assert not answer.abstained
+    assert {citation.id for citation in answer.citations} == with_code

@@ -43,7 +43,7 @@ from retrieval.answers.sentence_filters import POINTER
 from retrieval.errors import UserFacingError
 from retrieval.index.paper_lookup import PaperIndex
 from retrieval.index.paper_names import title_head
-from retrieval.index.search import HybridSearcher, matches
+from retrieval.index.search import HybridSearcher, LexicalIndex, matches
 from retrieval.index.sentence_vectors import SentenceVectors, quotable_sentences
 from retrieval.metrics import compute_metrics
 from retrieval.models import Answer, Citation, MetricSnapshot, MetricsReport, Paper, PaperFilter, SearchHit
@@ -454,18 +454,24 @@ def _filter_is_the_question(ctx: AnswerContext) -> bool:
     return best_sentence_cosine(topic_vector, hits, ctx.vectors) < ctx.settings.chatter_topic_cosine
 
 
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\s+[-–—]+\s+")  # (a lead before a colon: see LEAD_IN)
 
 
 def _topic_only_in_the_lead(ctx: AnswerContext) -> bool:
-    """The sentence that asks uses no word of the (uncovered) topic: the words came from the sentences before it,
-    the asker's news ("back from parental leave, catching up. what's the very latest paper on igor's list?")."""
+    """The sentence that asks uses no word of the (uncovered) topic, and either states a filter or the topic is far
+    from every abstract: the words are the asker's news around the question ("back from parental leave, catching
+    up. what's the very latest paper on igor's list?", "setting up a reproduction sprint. which of his papers have
+    code?"). A near topic with nothing else asked stays one ("i work on drones. what's his newest paper?")."""
     sentences = [sentence for sentence in SENTENCE_END.split(ctx.question.strip()) if sentence.strip()]
     asking = next((sentence for sentence in reversed(sentences) if "?" in sentence), sentences[-1] if sentences else "")
-    if len(sentences) < 2 or asking == sentences[0]:
-        return False
     said = set(re.findall(r"[\w'’^.-]+", asking.casefold()))
-    return not any(word.casefold() in said for word in ctx.plan.topic.split())
+    if len(sentences) < 2 or any(word.casefold() in said for word in ctx.plan.topic.split()):
+        return False
+    if has_filter(ctx.plan.filters):
+        return True
+    hits = ctx.searcher.search(ctx.plan.topic, k=COVERAGE_HITS, paper_filter=PaperFilter(profile=ctx.profile_id))
+    topic_vector = np.asarray(ctx.vectors.embeddings.embed_query(ctx.plan.topic))
+    return best_sentence_cosine(topic_vector, hits, ctx.vectors) < ctx.settings.chatter_topic_cosine
 
 
 def _topic_dropped(ctx: AnswerContext) -> AnswerContext:
@@ -885,10 +891,10 @@ ASKS_FOR_LINK = re.compile(
 
 
 def with_links(answer: Answer, papers: list[Paper]) -> Answer:
-    """The answer, then each named paper's link sentences as its abstract words them, or what the profile says of
-    its code when the abstract gives none."""
+    """Each named paper's link sentences as its abstract words them, or what the profile says of its code when the
+    abstract gives none, then the answer: the link is what was asked for."""
     citations = list(answer.citations)
-    parts = [answer.answer]
+    parts = []
     for paper in papers:
         n = next((c.n for c in citations if c.id == paper.id), None)
         if n is None:
@@ -900,7 +906,7 @@ def with_links(answer: Answer, papers: list[Paper]) -> Answer:
         else:
             code = "marks its code as released" if paper.has_code else "does not mark its code as released"
             parts.append(f"{short_name(paper)}'s abstract gives no link; the profile {code} [{n}].")
-    return answer.model_copy(update={"answer": "\n".join(parts), "citations": citations})
+    return answer.model_copy(update={"answer": "\n".join([*parts, answer.answer]), "citations": citations})
 
 
 TopicUse = Literal["listing", "newest", "overview"]  # what the papers on a topic are wanted for
@@ -989,7 +995,7 @@ def _on_topic(ctx: AnswerContext, topic: str, k: int, use: TopicUse) -> list[Pap
     return [hit.paper for hit in papers]
 
 
-def _uses_term(index: "LexicalIndex", term: str, paper_id: str) -> bool:
+def _uses_term(index: LexicalIndex, term: str, paper_id: str) -> bool:
     """The paper uses the term, or spells out the acronym it is ("llm": "large language models")."""
     used = index.terms_of(paper_id)
     spelled = ACRONYMS.get(term.removesuffix("s"))
