@@ -197,6 +197,8 @@ VENUE_NAMES = r"(?:neurips|nips|icml|iclr|corl|cvpr|iccv|eccv|iros|icra|rss|acl|
 # (a fetched profile does hold per-paper counts: the strategy answers those from them)
 PAPER_CITATIONS = "citation counts for single papers"
 PAPER_LINKS = "links, DOIs or BibTeX entries for papers"
+BIOGRAPHY = "education or biography"
+UNNAMED_DATA = "that"  # data the classifier alone says the profile lacks
 BEYOND_ABSTRACTS = (
     "details beyond the abstracts (results not stated there, hyperparameters, costs, page counts, code upkeep)"
 )
@@ -205,7 +207,9 @@ BEYOND_ABSTRACTS = (
 BEYOND_A_PAPER = re.compile(
     r"\bcarbon (?:footprint|emissions?|cost|impact)\b|\bcarbon\b(?=[^?!]{0,40}\b(?:emit\w*|footprint)\b)|"
     r"\bco2\b|\bgreenhouse\b|\bgpu (?:memory|hours|requirements?)\b|\bvram\b|\bhow much (?:gpu|vram|ram)\b|"
-    r"\b(?:spen[dt]|spending|paid|pay)\b[^?!.]{0,40}\b(?:cloud|compute)\b|\bcloud (?:bill|costs?|spend\w*|budget)\b|"
+    # (money: "spend on cloud compute"; not "spend more compute on harder problems")
+    r"\b(?:spen[dt]|spending|paid|pay)\b[^?!.]{0,30}\bon (?:the )?(?:cloud|compute|gpus?|tpus?)\b|"
+    r"\b(?:cloud|compute) (?:bill|costs?|spend\w*|budget)\b|"
     r"\bmaintain(?:s|ers?|ing)?\b[^?!.]{0,30}\b(?:day[- ]to[- ]day|codebase|repo\w*|library)\b|\bcommitting\b|"
     r"\b(?:reviewers?|referees?)\b[^?!.]{0,20}\b(?:flag\w*|said|say|raised?|criticiz\w*|complain\w*|asked|wrote|"
     r"comments?|scores?|concerns?)\b|\bpeer reviews?\b|\brebuttal\b|\bopenreview\b",
@@ -289,7 +293,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\bhis (?:education|degrees?|alma mater|background|age)\b|"
             r"\b(?:master'?s|masters|bachelor'?s|undergrad(?:uate)?|phd|doctoral) (?:thesis|degree|dissertation)\b|"
             r"\bhis (?:thesis|dissertation)\b",
-            "education or biography",
+            BIOGRAPHY,
         ),
         (
             # (the noun, not the verb: "where do i download VeLO?", "want to fork the code" ask for a link)
@@ -1392,7 +1396,7 @@ def plan_question(
             joined = len(papers) + len(compared) >= 2 and JOINING_COMPARISON.search(text)
             intent = "comparison" if len(papers) >= 2 or joined else "lookup"
         elif intent == "not_in_profile" and topic and not RESULT_ASKED.search(text) and not laid_out:
-            missing = "that"  # (a result asked for is looked up: the strategy says when the abstract lacks it)
+            missing = UNNAMED_DATA  # (a result asked for is looked up: the strategy says when the abstract lacks it)
         elif intent == "not_in_profile":  # "the first one": no words of its own say what the profile lacks
             others = {label: score for label, score in intent_scores.items() if label != "not_in_profile"}
             intent = _learned_intent(others, papers, compared, metrics)

@@ -27,6 +27,7 @@ from retrieval.answers.extractive import (
 from retrieval.answers.metadata import answer_metrics, citation, paper_listing
 from retrieval.answers.plan import (
     BEYOND_ABSTRACTS,
+    BIOGRAPHY,
     KNOWN_ALREADY,
     NUMBER_ASKED,
     PAPER_CITATIONS,
@@ -34,6 +35,7 @@ from retrieval.answers.plan import (
     RESULT_ASKED,
     SET_INTENTS,
     TOTAL_COUNTS,
+    UNNAMED_DATA,
     YEAR,
     QueryPlan,
     asks_if_covered,
@@ -363,7 +365,7 @@ def answer_not_in_profile(ctx: AnswerContext) -> Answer:
     if I10_INDEX.search(ctx.question) and ctx.report.i10_index is not None:
         plan = ctx.plan.model_copy(update={"intent": "metrics", "missing": None, "metrics": ["i10_index"]})
         return answer_metrics_plan(replace(ctx, plan=plan))
-    if not about_the_researcher(ctx):
+    if ctx.plan.missing in (UNNAMED_DATA, BIOGRAPHY) and not about_the_researcher(ctx):
         return ctx.abstain(ctx.search(ctx.question, ctx.settings.answer_sources))
     report = ctx.report
     header = ", ".join(
@@ -407,7 +409,8 @@ def answer_listing(ctx: AnswerContext) -> Answer:
     note = ""
     if ctx.plan.topic:
         relevant = topic_papers(ctx, len(papers) or 1, "listing")
-        if relevant is None and _topic_only_in_the_lead(ctx):
+        # (a list asked for by a filter: "any papers?" alone asks for none, its lead is the topic)
+        if relevant is None and has_filter(ctx.plan.filters) and _topic_only_in_the_lead(ctx):
             ctx, relevant = _topic_dropped(ctx), papers
         if relevant is None and not _filter_is_the_question(ctx):
             return ctx.abstain(ctx.search(ctx.plan.topic, ctx.settings.answer_sources))
@@ -457,12 +460,19 @@ def _filter_is_the_question(ctx: AnswerContext) -> bool:
 SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\s+[-–—]+\s+")  # (a lead before a colon: see LEAD_IN)
 
 
+# abbreviations whose full stop ends no sentence
+ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs|cf|al|approx)\.", re.IGNORECASE)
+
+
 def _topic_only_in_the_lead(ctx: AnswerContext) -> bool:
     """The sentence that asks uses no word of the (uncovered) topic, and either states a filter or the topic is far
     from every abstract: the words are the asker's news around the question ("back from parental leave, catching
     up. what's the very latest paper on igor's list?", "setting up a reproduction sprint. which of his papers have
     code?"). A near topic with nothing else asked stays one ("i work on drones. what's his newest paper?")."""
-    sentences = [sentence for sentence in SENTENCE_END.split(ctx.question.strip()) if sentence.strip()]
+    if asks_if_covered(ctx.question, ctx.owner):  # ("lottery tickets. any papers from him?": the lead is the topic)
+        return False
+    unabbreviated = ABBREVIATION.sub(lambda match: match.group().rstrip("."), ctx.question.strip())
+    sentences = [sentence for sentence in SENTENCE_END.split(unabbreviated) if sentence.strip()]
     asking = next((sentence for sentence in reversed(sentences) if "?" in sentence), sentences[-1] if sentences else "")
     said = set(re.findall(r"[\w'’^.-]+", asking.casefold()))
     if len(sentences) < 2 or any(word.casefold() in said for word in ctx.plan.topic.split()):
@@ -780,14 +790,15 @@ def answer_overview(ctx: AnswerContext) -> Answer:
 # what he did on a topic: "what he's done in materials science", "his work on crystals"
 DONE_ON = re.compile(
     r"\b(?:done|did|doing|worked?|working|published|written|wrote|work|papers?|research)\s+(?:in|on|about|around|"
-    r"regarding|related to)\s+(?P<topic>[^?.!;:]+)",
+    r"regarding|related to)\s+(?P<topic>[^?!]+)",
     re.IGNORECASE,
 )
 
 
 def _asked_topic(ctx: AnswerContext) -> str:
     """The words after the last "done in"/"work on" when the plan's topic has more words: the topic the question
-    asks about, without the lead around it."""
+    asks about, without the lead before it (the words after it, examples too, stay: "worked on symbolic regression,
+    i.e. discovering equations from data")."""
     match = next(reversed(list(DONE_ON.finditer(ctx.question))), None)
     if match is None:
         return ""
