@@ -955,7 +955,7 @@ def _on_topic(ctx: AnswerContext, topic: str, k: int, use: TopicUse) -> list[Pap
     phrase at NEWEST_WORDED of the best too (a long abstract mentions "a diffusion model" once). Then a paper
     must also use the topic's most specific words (one of the two rarest), unless it scores CLOSE_TO_BEST (for
     the newest: unless it is the best), as one stray paper shows."""
-    hits = ctx.search(spelled_out(topic), k)  # ("robot LLM papers": their abstracts say "large language models")
+    hits = ctx.search(topic, k)
     if not hits or not covers(ctx, topic, hits):
         return None
     best = hits[0].score
@@ -1137,10 +1137,11 @@ def _personal(ctx: AnswerContext) -> bool:
     )
 
 
-# words that make a question one about the researcher or his profile
+# words that make a question one about the researcher, his profile or his research
 ABOUT_HIM = re.compile(
     r"\b(?:he|him|his|himself|she|her|profile|papers?|work|research|publications?|publish\w*|co-?authors?|lab|"
-    r"group|team|career)\b",
+    r"group|team|career|projects?|experiments?|results?|models?|methods?|datasets?|code|benchmarks?|reports?|"
+    r"setups?|hardware|robots?|agents?|training|trained)\b",
     re.IGNORECASE,
 )
 

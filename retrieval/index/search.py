@@ -195,9 +195,10 @@ def matches(paper: Paper, paper_filter: PaperFilter) -> bool:
 
 
 def _uses_phrase(text: str, phrase: str) -> bool:
-    """`phrase` as whole words of `text`, any case, also in the plural ("Language Model" in "Language Models")."""
+    """`phrase` as whole words of `text`, any case, also in the plural ("Language Model" in "Language Models") or
+    hyphenated ("game" in "Multi-Game", "MuJoCo" in "MuJoCo-like")."""
     words = r"[\s-]+".join(re.escape(word) for word in phrase.split())
-    return re.search(rf"(?<![\w-]){words}(?:s|es)?(?!\w)", text, re.IGNORECASE) is not None  # ("MuJoCo-like")
+    return re.search(rf"(?<!\w){words}(?:s|es)?(?!\w)", text, re.IGNORECASE) is not None
 
 
 def _at_position(author: str | None, position: int, authors: list[str]) -> bool:
