@@ -1772,6 +1772,7 @@ def test_candidates_for_the_newest_keep_every_filter() -> None:
         ("newest paper with 'Decision Transformers' in its title?", "title_has", ["Decision Transformers"]),
         ('papers whose titles contain "Energy-Based" or "EBM"', "title_has", ["Energy-Based", "EBM"]),
         ("which of his papers mention Atari?", "mentions", ["Atari"]),
+        ("of his papers with the word 'policy' in the title, which is the oldest?", "title_has", ["policy"]),
     ],
 )
 def test_words_of_the_title_or_abstract_are_filters(question: str, field: str, values: list[str]) -> None:
@@ -1799,6 +1800,11 @@ def test_two_described_papers_are_compared(question: str) -> None:
     result = plan(question)
     assert result.intent == "comparison"
     assert len(result.papers) + len(result.compared) == 2
+
+
+def test_a_vs_with_nothing_before_it_leaves_the_listed_operands() -> None:
+    result = plan("what does he do about memory in agents? recurrent nets, external memory... vs none at all. overview")
+    assert result.compared[:2] == ["recurrent nets", "external memory"]
 
 
 def test_a_hyphenated_x_vs_y_is_a_word_not_a_comparison() -> None:

@@ -162,7 +162,8 @@ QUOTED = r"['‘\"“]([^'‘’\"“”]{2,60})['’\"”]"
 QUOTED_LIST = rf"{QUOTED}(?:\s*(?:,|\bor\b|\band\b|/)\s*{QUOTED})*"
 # words of the title: "with 'Language Model' or 'Language Models' in the title", "titles containing 'RL'"
 IN_THE_TITLE = re.compile(
-    rf"{QUOTED_LIST}\s*(?:(?:is |are )?(?:spelled out|written out|appears?|appearing|used|somewhere|right) )?"
+    rf"(?:(?:the )?(?:words?|terms?|phrases?) )?{QUOTED_LIST}\s*"
+    r"(?:(?:is |are )?(?:spelled out|written out|appears?|appearing|used|somewhere|right) )?"
     r"in (?:the|its|their) titles?\b|"
     r"\btitles? (?:that )?(?:contains?|containing|includes?|including|with|has|have|having|uses?|using|"
     rf"mentions?|mentioning)(?: the (?:words?|phrases?|terms?))? {QUOTED_LIST}",
@@ -209,7 +210,7 @@ BEYOND_A_PAPER = re.compile(
     r"\bco2\b|\bgreenhouse\b|\bgpu (?:memory|hours|requirements?)\b|\bvram\b|\bhow much (?:gpu|vram|ram)\b|"
     # (money: "spend on cloud compute"; not "spend more compute on harder problems")
     r"\b(?:spen[dt]|spending|paid|pay)\b[^?!.]{0,30}\bon (?:the )?(?:cloud|compute|gpus?|tpus?)\b|"
-    r"\b(?:cloud|compute) (?:bill|costs?|spend\w*|budget)\b|"
+    r"\bcloud (?:bill|costs?|spend\w*|budget)\b|"  # (an abstract may give its compute: "VeLO's compute budget")
     r"\bmaintain(?:s|ers?|ing)?\b[^?!.]{0,30}\b(?:day[- ]to[- ]day|codebase|repo\w*|library)\b|\bcommitting\b|"
     r"\b(?:reviewers?|referees?)\b[^?!.]{0,20}\b(?:flag\w*|said|say|raised?|criticiz\w*|complain\w*|asked|wrote|"
     r"comments?|scores?|concerns?)\b|\bpeer reviews?\b|\brebuttal\b|\bopenreview\b",
@@ -1633,7 +1634,7 @@ def _compared(text: str, consumed: list[tuple[int, int]], context: PlanContext, 
 
 
 OPERAND_WORDS = 6
-VERSUS = re.compile(r"(?<![\w-])(?:vs\.?|versus)(?![\w-])", re.IGNORECASE)
+VERSUS = re.compile(r"[\w)]\s+(?:vs\.?|versus)\s+\w", re.IGNORECASE)  # with a thing on either side
 OPERAND_SPLIT = re.compile(
     r"\s*(?:(?<!-)\bvs\.?(?!-)|\bversus\b|\band\b|\bor\b|,|\bcompared (?:to|with)\b|\bdifferent from\b|\bdiffer from\b|"
     # "between" after a comparison's noun; "consensus between pretrained models" is one operand

@@ -45,13 +45,13 @@ from retrieval.answers.sentence_filters import POINTER
 from retrieval.errors import UserFacingError
 from retrieval.index.paper_lookup import PaperIndex
 from retrieval.index.paper_names import title_head
-from retrieval.index.search import HybridSearcher, LexicalIndex, matches
+from retrieval.index.search import HybridSearcher, matches
 from retrieval.index.sentence_vectors import SentenceVectors, quotable_sentences
 from retrieval.metrics import compute_metrics
 from retrieval.models import Answer, Citation, MetricSnapshot, MetricsReport, Paper, PaperFilter, SearchHit
 from retrieval.settings import Settings
 from retrieval.text.figures import figures, states_a_figure
-from retrieval.text.lexical import ACRONYMS, STOPWORDS, spelled_out, split_sentences, terms
+from retrieval.text.lexical import STOPWORDS, spelled_out, split_sentences, terms
 from retrieval.text.names import name_tokens, replace_person
 
 INTRODUCES = re.compile(
@@ -990,13 +990,13 @@ def _on_topic(ctx: AnswerContext, topic: str, k: int, use: TopicUse) -> list[Pap
             for hit in hits
             if hit not in papers
             and hit.score >= FILTERED_KEY_RELATIVE * best
-            and _uses_term(index, keys[0], hit.paper.id)
+            and keys[0] in index.terms_of(hit.paper.id)
         ]
     if keys:
         papers = [
             hit
             for hit in papers
-            if any(_uses_term(index, key, hit.paper.id) for key in keys)
+            if any(key in index.terms_of(hit.paper.id) for key in keys)
             or hit.score >= (1.0 if use == "newest" else CLOSE_TO_BEST) * best
         ]
     if use == "overview" and len(papers) < 2 and len(set(present)) > len(keys):
@@ -1004,13 +1004,6 @@ def _on_topic(ctx: AnswerContext, topic: str, k: int, use: TopicUse) -> list[Pap
         # is used by Brax alone, and the papers scoring near it never use it)
         papers = [hit for hit in hits if hit.score >= OVERVIEW_RELATIVE * best]
     return [hit.paper for hit in papers]
-
-
-def _uses_term(index: LexicalIndex, term: str, paper_id: str) -> bool:
-    """The paper uses the term, or spells out the acronym it is ("llm": "large language models")."""
-    used = index.terms_of(paper_id)
-    spelled = ACRONYMS.get(term.removesuffix("s"))
-    return term in used or (spelled is not None and set(terms(spelled)) <= used)
 
 
 def covers(ctx: AnswerContext, topic: str, hits: list[SearchHit]) -> bool:
