@@ -1842,3 +1842,42 @@ def test_more_metrics_asked_in_new_words(embeddings, question: str, metrics: set
 def test_the_source_of_a_category_filter_is_no_topic() -> None:
     result = plan("every paper since 2023, going by the RO label")
     assert (result.filters.category, result.topic) == ("RO", "")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the review's misfires: the asker's own codebase, reviewers, compute and PhD are not the paper's data
+        "before committing to RT-2 as our baseline, does it have code?",
+        "we maintain a codebase built on Brax; is Brax differentiable end to end?",
+        "reviewers asked us to compare against Decision Transformer; what does DT report on Atari?",
+        "how much did they spend on compute for VeLO?",
+        "my PhD advisor said to read RT-2, what is it about?",
+        "I'm a first-year PhD student, where should I start with his work?",
+    ],
+)
+def test_the_new_missing_data_cues_leave_ordinary_questions_alone(question: str) -> None:
+    assert plan(question).intent != "not_in_profile"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's the paper with 'Beyond Human Data' in the title about?",  # a title quoted to name one paper
+        "what does 'VLA' in the title of RT-2 stand for?",
+        "does the RT-2 paper mention PaLI-X?",
+    ],
+)
+def test_a_named_paper_is_no_title_or_mention_filter(question: str) -> None:
+    result = plan(question)
+    assert len(result.papers) == 1
+    assert (result.filters.title_has, result.filters.mentions) == ([], [])
+
+
+def test_a_year_then_on_is_that_year_unless_from() -> None:
+    assert plan("anything in 2023 on where language models fail?").filters.year == 2023
+    assert plan("LG papers from 2023 on where a model improves itself?").filters.year_from == 2023
+
+
+def test_a_download_count_is_a_statistic() -> None:
+    assert plan("what's the download number for brax?").intent == "not_in_profile"

@@ -75,7 +75,8 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             rf"\bfrom {YEAR} (?:through|to|until|till|up to) (?:now|today|the present|present|date)\b|"
             # "2020 onwards", "2020 on?", "from 2021 on, …"; not a place ("2020 on his profile") or a topic ("in 2023
             # on crystals")
-            rf"\b(?:from )?{YEAR} (?:onwards?|on(?=\s*(?:[,.?!;:)]|$|and\b|or\b|pls\b|please\b|where\b|in which\b)))",
+            rf"\b(?:from )?{YEAR} (?:onwards?|on(?=\s*(?:[,.?!;:)]|$|and\b|or\b|pls\b|please\b)))|"
+            rf"\bfrom {YEAR} on(?= where\b| in which\b)",
             "from",
         ),
         (
@@ -164,14 +165,14 @@ QUOTED_LIST = rf"{QUOTED}(?:\s*(?:,|\bor\b|\band\b|/)\s*{QUOTED})*"
 IN_THE_TITLE = re.compile(
     rf"(?:(?:the )?(?:words?|terms?|phrases?) )?{QUOTED_LIST}\s*"
     r"(?:(?:is |are )?(?:spelled out|written out|appears?|appearing|used|somewhere|right) )?"
-    r"in (?:the|its|their) titles?\b|"
+    r"in (?:the|its|their) titles?\b(?! of\b)|"
     r"\btitles? (?:that )?(?:contains?|containing|includes?|including|with|has|have|having|uses?|using|"
     rf"mentions?|mentioning)(?: the (?:words?|phrases?|terms?))? {QUOTED_LIST}",
     re.IGNORECASE,
 )
 # a name the abstract uses: "his newest paper that mentions MuJoCo?" (a capitalised name, or quoted, ending the clause)
 MENTIONS = re.compile(
-    r"\b(?:[Tt]hat |[Ww]hich )?(?:mentions?|mentioning)(?: the (?:word|term|name))? "
+    r"(?:\b(?:[Tt]hat|[Ww]hich|papers|ones) (?:mentions?|mention)|\b[Mm]entioning)(?: the (?:word|term|name))? "
     rf"(?:(?P<name>[A-Z][\w.+-]*\w)|{QUOTED})(?=\s*[?.!,;:)]|\s*$)"
 )
 HAS_CODE = re.compile(
@@ -179,7 +180,7 @@ HAS_CODE = re.compile(
     r"available)\s+"
     r"(?:a |an |their |the |any |its |some )?(?:official |public |open[- ]source )?"
     r"code(?: ?base| repos?(?:itor(?:y|ies))?| releases?)?\b|"
-    r"\bcode (?:is |was )?(?:available|released|public|out)\b|\bcode-(?:released|available|releasing)\b|"
+    r"\bcode (?:is |was )?(?:available|released|public|out)\b|(?<!non-)\bcode-(?:released|available|releasing)\b|"
     r"\bopen[- ]sourced?\b|"
     r"\bgithub (?:repo|code|link)s?\b|\bcode (?:release|repo\w*) (?:attached|linked)\b|\bcode releases\b|"
     r"\bpublic (?:code |github )?repo\w*\b|"
@@ -208,12 +209,17 @@ BEYOND_ABSTRACTS = (
 BEYOND_A_PAPER = re.compile(
     r"\bcarbon (?:footprint|emissions?|cost|impact)\b|\bcarbon\b(?=[^?!]{0,40}\b(?:emit\w*|footprint)\b)|"
     r"\bco2\b|\bgreenhouse\b|\bgpu (?:memory|hours|requirements?)\b|\bvram\b|\bhow much (?:gpu|vram|ram)\b|"
-    # (money: "spend on cloud compute"; not "spend more compute on harder problems")
-    r"\b(?:spen[dt]|spending|paid|pay)\b[^?!.]{0,30}\bon (?:the )?(?:cloud|compute|gpus?|tpus?)\b|"
-    r"\bcloud (?:bill|costs?|spend\w*|budget)\b|"  # (an abstract may give its compute: "VeLO's compute budget")
-    r"\bmaintain(?:s|ers?|ing)?\b[^?!.]{0,30}\b(?:day[- ]to[- ]day|codebase|repo\w*|library)\b|\bcommitting\b|"
-    r"\b(?:reviewers?|referees?)\b[^?!.]{0,20}\b(?:flag\w*|said|say|raised?|criticiz\w*|complain\w*|asked|wrote|"
-    r"comments?|scores?|concerns?)\b|\bpeer reviews?\b|\brebuttal\b|\bopenreview\b",
+    # money, not compute an abstract may state ("spend on cloud compute", "how many dollars"; not "spend more compute
+    # on harder problems", "VeLO's compute budget")
+    r"\b(?:spen[dt]|spending|paid|pay)\b[^?!.]{0,30}\bon (?:the )?cloud\b|\bcloud (?:bill|costs?|spend\w*|budget)\b|"
+    r"\b(?:dollars?|money|usd)\b[^?!.]{0,40}\b(?:train\w*|compute|run\w*|cost\w*)\b|"
+    # who keeps the code up (not "we maintain a codebase built on Brax")
+    r"\bwho (?:maintains|keeps)\b|\bmaintainers?\b|\bmaintained by\b|"
+    r"\bcommit(?:s|ting)? (?:code )?to (?:the |its )?(?:codebase|repo\w*|code)\b|"
+    # what reviewers said of it (not "reviewers asked us to compare against DT")
+    r"\breviewers?\b[^?!.]{0,10}\b(?:flag\w*|said|say|raise\w*|criticiz\w*|complain\w*|thought|think|wrote|"
+    r"point\w* out|liked?|disliked?)\b|\breviewers?['’]? (?:comments?|scores?|concerns?|feedback|criticism)\b|"
+    r"\bpeer reviews?\b|\brebuttal\b|\bopenreview\b|\breviews of\b",
     re.IGNORECASE,
 )
 # data the profile lacks whose words are often where the asker is or what the answer is for ("a podcast episode",
@@ -286,20 +292,22 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "a year-by-year history of the h-index or citations",
         ),
         (
-            # (his, not the asker's: "fits my phd interests", "our phd applicants")
-            r"(?<!\bmy )(?<!\bour )(?<!\byour )\bph\.?d\b"
-            r"(?! (?:interests?|applica\w*|students?|programs?|positions?)\b)|"
-            r"\bdoctora\w*\b|\b(?:his|phd) advis[oe]r\b|\bborn\b|\bhow old\b|"
+            # (his, not the asker's: "fits my phd interests", "i'm doing a phd", "at a phd level")
+            r"(?<!\bmy )(?<!\bour )(?<!\byour )(?<!\ba )(?<!\ban )\bph\.?d\b"
+            r"(?! (?:interests?|applica\w*|students?|programs?|positions?|level|advis[oe]r|thesis|research)\b)|"
+            r"(?<!\bmy )(?<!\bour )(?<!\byour )\bdoctora\w*\b(?! research)|\bhis advis[oe]r\b|\bborn\b|\bhow old\b|"
             r"\bwhere did he (?:study|go to|do his|get his)\b|"
             r"\bhis (?:education|degrees?|alma mater|background|age)\b|"
+            r"(?<!\bmy )(?<!\bour )(?<!\byour )"
             r"\b(?:master'?s|masters|bachelor'?s|undergrad(?:uate)?|phd|doctoral) (?:thesis|degree|dissertation)\b|"
             r"\bhis (?:thesis|dissertation)\b",
             BIOGRAPHY,
         ),
         (
             # (the noun, not the verb: "where do i download VeLO?", "want to fork the code" ask for a link)
-            r"\bgithub stars?\b|\bstars on github\b|\bforks\b|\bfork counts?\b|\bdownloads\b|"
-            r"\bdownload (?:counts?|stats|statistics|numbers|figures)\b|\bpull requests?\b|\bcommits\b|"
+            r"\bgithub stars?\b|\bstars on github\b|\bforks\b|\bforked\b|\bfork counts?\b|\bdownloads\b|"
+            r"\bdownloaded\b|\bdownload (?:counts?|stats|statistics|numbers?|figures)\b|\bpull requests?\b|"
+            r"\bcommits\b|"
             r"\b(?:last|latest|recent|first) commit\b|\bopen issues\b|"
             r"\bgithub (?:activity|contributions?|profile|account)\b",
             "GitHub activity or download statistics",
@@ -449,6 +457,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "replications by others",
         ),
         (
+            r"(?<!\bi'm a )(?<!\bi am a )(?<!\bas a )(?<!\bfirst-year )(?<!\bfirst year )"
             r"\b(?:phd|his|grad(?:uate)?) students?\b|\binterns\b(?! (?:at|to))|"
             r"\blab members?\b|\bwho works? (?:for|in) his lab\b|"
             r"\b(?:people|members|researchers) (?:are )?(?:on|in) his (?:team|group|lab)\b|\bhis team\b",
@@ -1346,7 +1355,7 @@ def plan_question(
     if filtered_count:
         metrics = []
     compared = _compared(text, name_spans, context)
-    if len(papers) + len(compared) < 2 and topic and TWO_PAPERS.search(text):
+    if len(papers) + len(compared) < 2 and len(topic.split()) >= 2 and TWO_PAPERS.search(text):
         # "which of sherry yang's two materials papers is built for that, and what does the other one do?": two
         # papers the topic describes, each found on its own (strategies.compared_papers keeps them apart)
         author = f"{filters.author}'s " if filters.author else ""
@@ -2039,12 +2048,17 @@ def _filters(
     return PaperFilter(**values)
 
 
+# "the paper with 'Beyond Human Data' in the title": a title quoted to name one paper, not a filter
+ONE_PAPER_BEFORE = re.compile(r"\bthe (?:paper|one|report|preprint|work) (?:with|that has|having)\s*$", re.IGNORECASE)
+
+
 def _words_of_the_paper(text: str) -> tuple[dict[str, list[str]], list[tuple[int, int]]]:
     """Words the title or abstract must use ("with 'Language Models' in the title", "that mentions MuJoCo") and
     their spans: a quoted title word there filters, it names no paper."""
     values, spans = {}, []
     for pattern, key in ((IN_THE_TITLE, "title_has"), (MENTIONS, "mentions")):
-        if match := pattern.search(text):
+        match = pattern.search(text)
+        if match and not ONE_PAPER_BEFORE.search(text[: match.start()]):
             quoted = [phrase for phrase in re.findall(QUOTED, match.group()) if phrase.strip()]
             values[key] = quoted or [match.group("name")]
             spans.append(match.span())

@@ -409,10 +409,10 @@ def answer_listing(ctx: AnswerContext) -> Answer:
     note = ""
     if ctx.plan.topic:
         relevant = topic_papers(ctx, len(papers) or 1, "listing")
-        # (a list asked for by a filter: "any papers?" alone asks for none, its lead is the topic)
-        if relevant is None and has_filter(ctx.plan.filters) and _topic_only_in_the_lead(ctx):
-            ctx, relevant = _topic_dropped(ctx), papers
-        if relevant is None and not _filter_is_the_question(ctx):
+        # (news around a filtered question: "setting up a reproduction sprint. which of his papers have code?"; not
+        # around an unfiltered one: "lottery tickets. any papers from him?" asks about the lead)
+        news = has_filter(ctx.plan.filters) and relevant is None and _topic_only_in_the_lead(ctx)
+        if relevant is None and not _filter_is_the_question(ctx) and not news:
             return ctx.abstain(ctx.search(ctx.plan.topic, ctx.settings.answer_sources))
         if relevant is None:  # "sherry yang collabs? need the full list": the filter is the question
             note, ctx = _without_topic(ctx)
@@ -484,10 +484,6 @@ def _topic_only_in_the_lead(ctx: AnswerContext) -> bool:
     return best_sentence_cosine(topic_vector, hits, ctx.vectors) < ctx.settings.chatter_topic_cosine
 
 
-def _topic_dropped(ctx: AnswerContext) -> AnswerContext:
-    return replace(ctx, plan=ctx.plan.model_copy(update={"topic": "", "examples": "", "alternatives": []}))
-
-
 def _without_topic(ctx: AnswerContext) -> tuple[str, AnswerContext]:
     """A filtered question whose leftover words no paper covers: say so, then answer by the filter alone."""
     note = f"No paper{describe_filters(ctx.plan.filters)} is about “{ctx.plan.topic}”; by the filter alone:\n"
@@ -553,9 +549,11 @@ def answer_recency(ctx: AnswerContext) -> Answer:
         return _named_by_date(ctx)
     note = ""
     relevant = topic_papers(ctx, TOPIC_CANDIDATES, "newest") if ctx.plan.topic else None
-    if ctx.plan.topic and relevant is None and _topic_only_in_the_lead(ctx):
-        ctx = _topic_dropped(ctx)
-    if ctx.plan.topic and relevant is None and not _filter_is_the_question(ctx):
+    if ctx.plan.topic and relevant is None and not has_filter(ctx.plan.filters) and _topic_only_in_the_lead(ctx):
+        # news around a question with no filter: the newest of all, nothing to note
+        ctx = replace(ctx, plan=ctx.plan.model_copy(update={"topic": "", "examples": "", "alternatives": []}))
+    news = has_filter(ctx.plan.filters) and ctx.plan.topic and relevant is None and _topic_only_in_the_lead(ctx)
+    if ctx.plan.topic and relevant is None and not _filter_is_the_question(ctx) and not news:
         return ctx.abstain(ctx.search(ctx.plan.topic, ctx.settings.answer_sources))
     if ctx.plan.topic and relevant is None:  # "latest w philipp wu, whatever it's on": the filter is the question
         note, ctx = _without_topic(ctx)
@@ -796,10 +794,12 @@ DONE_ON = re.compile(
 
 
 def _asked_topic(ctx: AnswerContext) -> str:
-    """The words after the last "done in"/"work on" when the plan's topic has more words: the topic the question
+    """The words after the first "done in"/"work on" when the plan's topic has more words: the topic the question
     asks about, without the lead before it (the words after it, examples too, stay: "worked on symbolic regression,
     i.e. discovering equations from data")."""
-    match = next(reversed(list(DONE_ON.finditer(ctx.question))), None)
+    # the first that is not the asker's ("his work on protein folding? I work on materials": protein folding)
+    asker = re.compile(r"\b(?:i|i'm|my|we|our|me)\b[^?.!]{0,15}$", re.IGNORECASE)
+    match = next((m for m in DONE_ON.finditer(ctx.question) if not asker.search(ctx.question[: m.start()])), None)
     if match is None:
         return ""
     topic_words = ctx.plan.topic.split()
