@@ -1122,12 +1122,12 @@ def _as_missing(ctx: AnswerContext, missing: str) -> Answer:
 
 
 def _personal(ctx: AnswerContext) -> bool:
-    # (not "tumor segmentation: has his group touched it at all?", which asks whether a topic is covered)
-    return (
-        asks_about_person(ctx.question, ctx.owner)
-        and not TOPIC_PHRASE.search(ctx.question)
-        and not asks_if_covered(ctx.question, ctx.owner)
-    )
+    # (not "tumor segmentation: has his group touched it at all?": his group's work on a topic, not his person)
+    group_work = asks_if_covered(ctx.question, ctx.owner) and RESEARCH_UNIT.search(ctx.question)
+    return asks_about_person(ctx.question, ctx.owner) and not TOPIC_PHRASE.search(ctx.question) and not group_work
+
+
+RESEARCH_UNIT = re.compile(r"\bhis (?:group|lab|team)\b", re.IGNORECASE)
 
 
 # words that make a question one about the researcher, his profile or his research
