@@ -181,11 +181,11 @@ class PaperFilter(BaseModel):
         None, description="Where `author` stands among the listed authors, from 1 ('where he is the second author')."
     )
     has_code: bool | None = None
-    title_has: list[str] = Field(
-        default_factory=list, description="Phrases the title holds one of ('with \"Language Models\" in the title')."
+    title_has: list[str] | None = Field(
+        None, description="Phrases the title holds one of ('with \"Language Models\" in the title')."
     )
-    mentions: list[str] = Field(
-        default_factory=list, description="Words the title or abstract uses one of ('papers that mention MuJoCo')."
+    mentions: list[str] | None = Field(
+        None, description="Words the title or abstract uses one of ('papers that mention MuJoCo')."
     )
 
 

@@ -1871,7 +1871,7 @@ def test_the_new_missing_data_cues_leave_ordinary_questions_alone(question: str)
 def test_a_named_paper_is_no_title_or_mention_filter(question: str) -> None:
     result = plan(question)
     assert len(result.papers) == 1
-    assert (result.filters.title_has, result.filters.mentions) == ([], [])
+    assert (result.filters.title_has, result.filters.mentions) == (None, None)
 
 
 def test_a_year_then_on_is_that_year_unless_from() -> None:

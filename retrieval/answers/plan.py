@@ -457,7 +457,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "replications by others",
         ),
         (
-            r"(?<!\bi'm a )(?<!\bi am a )(?<!\bas a )(?<!\bfirst-year )(?<!\bfirst year )"
+            r"(?<!\bi'm a )(?<!\bi am a )(?<!\bas a )(?<!\bi'm a first-year )(?<!\bi'm a first year )"
             r"\b(?:phd|his|grad(?:uate)?) students?\b|\binterns\b(?! (?:at|to))|"
             r"\blab members?\b|\bwho works? (?:for|in) his lab\b|"
             r"\b(?:people|members|researchers) (?:are )?(?:on|in) his (?:team|group|lab)\b|\bhis team\b",
