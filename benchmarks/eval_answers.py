@@ -98,6 +98,9 @@ HALVES = [
     "check62",
     "check63",
     "check64",
+    "check65",
+    "check66",
+    "check67",
 ]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 

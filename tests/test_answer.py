@@ -538,7 +538,10 @@ def test_the_newest_paper_with_words_in_its_title(seeded_service: ResearchServic
 
 @pytest.mark.parametrize(
     "question",
-    ["what's the time difference between denver and seoul right now?", "born in late april, am i a taurus or a gemini?"],
+    [
+        "what's the time difference between denver and seoul right now?",
+        "born in late april, am i a taurus or a gemini?",
+    ],
 )
 def test_a_question_not_about_him_abstains_rather_than_naming_what_the_profile_lacks(
     seeded_service: ResearchService, question: str
