@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from retrieval.answers.intents import IntentClassifier, without_owner
-from retrieval.answers.plan import BEYOND_ABSTRACTS, PlanContext, plan_question
+from retrieval.answers.plan import BEYOND_ABSTRACTS, BIOGRAPHY, PlanContext, plan_question
 from retrieval.ingest.profile_format import parse_profile_file
 from tests.conftest import SEED_PROFILE
 
@@ -1877,6 +1877,11 @@ def test_a_named_paper_is_no_title_or_mention_filter(question: str) -> None:
 def test_a_year_then_on_is_that_year_unless_from() -> None:
     assert plan("anything in 2023 on where language models fail?").filters.year == 2023
     assert plan("LG papers from 2023 on where a model improves itself?").filters.year_from == 2023
+
+
+def test_his_phd_advisor_is_still_biography_while_the_askers_is_not() -> None:
+    assert plan("who was his phd advisor?").missing == BIOGRAPHY
+    assert plan("my phd advisor said to read RT-2, what is it about?").missing is None
 
 
 def test_a_download_count_is_a_statistic() -> None:

@@ -295,7 +295,8 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             # (his, not the asker's: "fits my phd interests", "i'm doing a phd", "at a phd level")
             r"(?<!\bmy )(?<!\bour )(?<!\byour )(?<!\ba )(?<!\ban )\bph\.?d\b"
             r"(?! (?:interests?|applica\w*|students?|programs?|positions?|level|advis[oe]r|thesis|research)\b)|"
-            r"(?<!\bmy )(?<!\bour )(?<!\byour )\bdoctora\w*\b(?! research)|\bhis advis[oe]r\b|\bborn\b|\bhow old\b|"
+            r"(?<!\bmy )(?<!\bour )(?<!\byour )\bdoctora\w*\b(?! research)|\bhis (?:ph\.?d\.? )?advis[oe]r\b|"
+            r"\bborn\b|\bhow old\b|"
             r"\bwhere did he (?:study|go to|do his|get his)\b|"
             r"\bhis (?:education|degrees?|alma mater|background|age)\b|"
             r"(?<!\bmy )(?<!\bour )(?<!\byour )"
