@@ -793,13 +793,17 @@ DONE_ON = re.compile(
 )
 
 
+ASKER_JUST_BEFORE = re.compile(r"\b(?:i|i'm|my|we|our|me)\b[^?.!]{0,15}$", re.IGNORECASE)
+
+
 def _asked_topic(ctx: AnswerContext) -> str:
     """The words after the first "done in"/"work on" when the plan's topic has more words: the topic the question
     asks about, without the lead before it (the words after it, examples too, stay: "worked on symbolic regression,
     i.e. discovering equations from data")."""
     # the first that is not the asker's ("his work on protein folding? I work on materials": protein folding)
-    asker = re.compile(r"\b(?:i|i'm|my|we|our|me)\b[^?.!]{0,15}$", re.IGNORECASE)
-    match = next((m for m in DONE_ON.finditer(ctx.question) if not asker.search(ctx.question[: m.start()])), None)
+    match = next(
+        (m for m in DONE_ON.finditer(ctx.question) if not ASKER_JUST_BEFORE.search(ctx.question[: m.start()])), None
+    )
     if match is None:
         return ""
     topic_words = ctx.plan.topic.split()
@@ -1121,13 +1125,13 @@ def _as_missing(ctx: AnswerContext, missing: str) -> Answer:
     )
 
 
+RESEARCH_UNIT = re.compile(r"\bhis (?:group|lab|team)\b", re.IGNORECASE)
+
+
 def _personal(ctx: AnswerContext) -> bool:
     # (not "tumor segmentation: has his group touched it at all?": his group's work on a topic, not his person)
     group_work = asks_if_covered(ctx.question, ctx.owner) and RESEARCH_UNIT.search(ctx.question)
     return asks_about_person(ctx.question, ctx.owner) and not TOPIC_PHRASE.search(ctx.question) and not group_work
-
-
-RESEARCH_UNIT = re.compile(r"\bhis (?:group|lab|team)\b", re.IGNORECASE)
 
 
 # words that make a question one about the researcher, his profile or his research
