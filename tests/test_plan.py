@@ -20,6 +20,11 @@ def plan(question: str):
     return plan_question(question, CONTEXT)
 
 
+def learned_plan(embeddings, question: str):
+    """The plan as `ask` makes it: the cue rules with the intent classifier's scores."""
+    return plan_question(question, CONTEXT, IntentClassifier(embeddings).scores(question, CONTEXT.owner))
+
+
 @pytest.mark.parametrize(
     ("question", "intent"),
     [
@@ -1886,3 +1891,193 @@ def test_his_phd_advisor_is_still_biography_while_the_askers_is_not() -> None:
 
 def test_a_download_count_is_a_statistic() -> None:
     assert plan("what's the download number for brax?").intent == "not_in_profile"
+
+
+@pytest.mark.parametrize(
+    ("question", "category"),
+    [
+        ("list his 2023 papers whose primary category is cs.LG, all of them", "LG"),
+        ("is anything of his filed under cs.AI as the primary category? list every one", "AI"),
+        ("primary category cs.RO: how many of his papers?", "RO"),
+    ],
+)
+def test_a_primary_category_named_with_its_value_is_a_filter(embeddings, question: str, category: str) -> None:
+    result = learned_plan(embeddings, question)
+    assert (result.filters.category, result.metrics, result.topic) == (category, [], "")
+
+
+def test_his_own_primary_category_is_still_the_metric() -> None:
+    assert plan("is his primary category cs.LG?").metrics == ["category"]
+
+
+def test_a_journal_club_is_no_venue(embeddings) -> None:
+    result = learned_plan(embeddings, "for robotics journal club: everything categorized cs.RO with a 2021 date")
+    assert (result.missing, result.intent, result.filters.year) == (None, "listing", 2021)
+    assert plan("which journal was RT-2 published in?").intent == "not_in_profile"
+
+
+def test_a_research_map_is_an_overview_and_discord_length_no_contact_detail(embeddings) -> None:
+    assert (
+        learned_plan(embeddings, "igor mordatch research map pls, discord-length, bullets are fine").intent
+        == "overview"
+    )
+    assert plan("what's his discord handle?").intent == "not_in_profile"
+
+
+def test_years_joined_by_through_are_a_range() -> None:
+    result = plan("what did he publish 2021 through 2023?")
+    assert (result.filters.year_from, result.filters.year_to) == (2021, 2023)
+
+
+def test_a_per_year_histogram_over_a_range_is_each_years_count(embeddings) -> None:
+    result = learned_plan(embeddings, "give me his papers-per-year histogram as raw numbers, 2017 through 2025")
+    assert (result.intent, result.metrics) == ("metrics", ["by_year"])
+
+
+def test_the_one_right_before_that_is_no_topic(embeddings) -> None:
+    result = learned_plan(embeddings, "what did he put out most recently, and what was the one right before that?")
+    assert (result.intent, result.topic) == ("recency", "")
+
+
+def test_the_last_of_a_list_of_named_papers_is_compared_too(embeddings) -> None:
+    result = learned_plan(
+        embeddings,
+        "compounding model error over long horizons: how do the γ-model paper, LatCo and the stackelberg / "
+        "game-theoretic MBRL framework each deal with it (or not)?",
+    )
+    assert (result.intent, len(result.papers)) == ("comparison", 2)
+    assert result.compared and "stackelberg" in result.compared[0]
+
+
+def test_a_check_asked_after_the_answer_is_no_topic(embeddings) -> None:
+    result = learned_plan(
+        embeddings,
+        "is shuang li still collaborating with him? what's the most recent paper they share, and is it still "
+        "energy-based?",
+    )
+    assert (result.intent, result.filters.author, result.topic) == ("recency", "Shuang Li", "")
+
+
+def test_who_passed_the_question_on_and_a_phrase_in_one_word() -> None:
+    result = plan(
+        "the physics and chemistry folks asked what ML-for-the-natural-sciences work he has (materials, "
+        "microscopy, that kind of thing). can you summarize it for them?"
+    )
+    assert result.topic.split()[:3] == ["ML", "natural", "sciences"]
+
+
+def test_what_a_trailing_no_sets_aside_is_no_topic() -> None:
+    result = plan(
+        "most recent paper where robot policies were trained from scratch with RL in simulation, no human demos "
+        "and no pretrained models?"
+    )
+    assert "demos" not in result.topic and "pretrained" not in result.topic and "simulation" in result.topic
+
+
+def test_the_newest_asked_for_does_not_pick_the_follow_up_of_a_shared_name() -> None:
+    result = plan("has anything in cs.MA come out since the melting pot days? whats the newest paper in that category")
+    assert result.filters.date_from == dt.date(2021, 7, 15)  # the day after the original Melting Pot
+    assert [TITLES[paper_id] for paper_id in plan("what is the newer melting pot about?").papers] == ["Melting Pot 2.0"]
+
+
+def test_closest_to_the_end_of_the_year_is_the_newest(embeddings) -> None:
+    result = learned_plan(
+        embeddings, "which of his 2022 machine learning (cs.LG) papers landed closest to the end of that year?"
+    )
+    assert (result.intent, result.filters.year, result.topic) == ("recency", 2022, "")
+
+
+@pytest.mark.parametrize(
+    ("question", "author", "year_from"),
+    [
+        ("I want to actually run code. which papers from 2021 on have code available? all of them", None, 2021),
+        ("language-category (arxiv cs.CL) output from 2024 to now: enumerate every paper", None, 2024),
+        (
+            "kamyar ghasemipour (seyed kamyar seyed ghasemipour) + igor: every paper with him in the author list, the "
+            "magnet-block ones and whatever else",
+            "Seyed Kamyar Seyed Ghasemipour",
+            None,
+        ),
+    ],
+)
+def test_listing_chat_is_no_topic(embeddings, question: str, author: str | None, year_from: int | None) -> None:
+    result = learned_plan(embeddings, question)
+    assert (result.intent, result.filters.author, result.filters.year_from, result.topic) == (
+        "listing",
+        author,
+        year_from,
+        "",
+    )
+
+
+def test_a_topic_named_before_a_colon_leads_a_long_description(embeddings) -> None:
+    result = learned_plan(
+        embeddings,
+        "continual / lifelong learning: what has he done where an agent or model keeps picking up new tasks or "
+        "concepts over time without wrecking what it already learned?",
+    )
+    assert (result.intent, result.topic) == ("overview", "continual lifelong learning")
+
+
+def test_his_interests_over_time_is_a_timeline_but_tasks_over_time_a_topic() -> None:
+    assert plan("how did his interests change over time?").topic == ""
+    assert "tasks" in plan("what has he done where an agent keeps picking up new tasks over time?").topic
+
+
+def test_what_connects_two_papers_years_apart_is_his_work_between(embeddings) -> None:
+    result = learned_plan(
+        embeddings,
+        "what connects a 2017 opponent-shaping paper with a 2025 robot foundation model paper? walk me through "
+        "the arc of mordatch's research",
+    )
+    assert (result.intent, result.filters.year_from, result.filters.year_to, result.topic) == (
+        "overview",
+        2017,
+        2025,
+        "",
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("code availability ratio: X papers with code out of Y listed. what are X and Y?", {"with_code"}),
+        (
+            "what paper does his listed record start with, and what's the title at the other end (most recent)?",
+            {"first_paper", "last_paper"},
+        ),
+        (
+            "for a slide: code-release count, total papers listed, and the newest listed title",
+            {"with_code", "last_paper"},
+        ),
+        (
+            "which organization appears most in his affiliations, and who is he most often coauthoring with?",
+            {"affiliations", "top_coauthors"},
+        ),
+    ],
+)
+def test_metrics_of_a_fresh_set_in_new_words(embeddings, question: str, metrics: set[str]) -> None:
+    result = learned_plan(embeddings, question)
+    assert result.intent == "metrics" and metrics <= set(result.metrics)
+
+
+@pytest.mark.parametrize(
+    ("question", "described"),
+    [
+        (
+            "how much adaptation does each need for unseen stuff? multi-game DT on new atari games, the geometry-aware "
+            "dexterous hand policy on new object shapes, and Blocks Assemble! on unseen blueprints",
+            "geometry-aware dexterous hand policy",
+        ),
+        (
+            "RT-2 gets its boost from co-fine-tuning on web vision-language data plus robot trajectories; the 2025 "
+            "embodied foundation model paper adds a practice stage after supervised fine-tuning. where does the extra "
+            "capability come from in each, and which can pick up genuinely new skills?",
+            "embodied foundation model",
+        ),
+    ],
+)
+def test_papers_described_beside_named_ones_are_compared(embeddings, question: str, described: str) -> None:
+    result = learned_plan(embeddings, question)
+    assert result.intent == "comparison"
+    assert any(operand.startswith(described) for operand in result.compared)

@@ -63,7 +63,8 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), kind)
     for pattern, kind in (
         (
-            rf"\bbetween {YEAR} and {YEAR}\b|\bfrom {YEAR} (?:to|until|through|-) ?{YEAR}\b|\b{YEAR} ?[-–] ?{YEAR}\b|"
+            rf"\bbetween {YEAR} and {YEAR}\b|\b(?:from )?{YEAR} (?:to|until|till|through|thru|-) ?{YEAR}\b|"
+            rf"\b{YEAR} ?[-–] ?{YEAR}\b|"
             rf"\b{YEAR}[-–/](\d\d)\b(?![-–\d]|\.\d)|"  # "2021-22", "from 2022-23."
             rf"\b{YEAR} (?:and|or|&|\+) {YEAR}\b",
             "range",
@@ -76,7 +77,7 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             # "2020 onwards", "2020 on?", "from 2021 on, …"; not a place ("2020 on his profile") or a topic ("in 2023
             # on crystals")
             rf"\b(?:from )?{YEAR} (?:onwards?|on(?=\s*(?:[,.?!;:)]|$|and\b|or\b|pls\b|please\b)))|"
-            rf"\bfrom {YEAR} on(?= where\b| in which\b)",
+            rf"\bfrom {YEAR} on(?= where\b| in which\b| (?:have|has|had|with|that|which|are|were|is|was|did|does)\b)",
             "from",
         ),
         (
@@ -189,7 +190,9 @@ HAS_CODE = re.compile(
 )
 RECENCY = re.compile(
     r"\b(?:recent(?:ly)?|latest|newest|lately|most recent|new(?:er)? (?:papers?|work|stuff)|these days|nowadays|"
-    r"last (?:year|few months)|currently|up to lately|fresh(?:est)?)\b",
+    r"last (?:year|few months)|currently|up to lately|fresh(?:est)?|"
+    r"(?<=\bone )(?:right |just |immediately )?(?:before|prior to) (?:that|it)|"  # "and the one right before that"
+    r"closest to the end of (?:that|the|this) year)\b",
     re.IGNORECASE,
 )
 
@@ -272,7 +275,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "papers citing his papers",
         ),
         (
-            r"\bvenues?\b|\bconferences?\b|\bjournals?\b|\bworkshops?\b|"
+            r"\bvenues?\b|\bconferences?\b|\bjournals?\b(?! club)|\bworkshops?\b|"
             r"\b(?:accepted|appeared|presented) (?:at|in)\b|\bproceedings\b|\bbooktitle\b|\bcamera[- ]ready\b|"
             # a venue's name only where it is one: "ACL knee injury" is no conference
             rf"\b(?:at|in|to|for) {VENUE_NAMES}|{VENUE_NAMES}(?: ?'?\d\d(?:\d\d)?)? (?:papers?|submissions?|"
@@ -348,7 +351,8 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\b(?:he|his) tweet(?:s|ed)?\b|\btweet(?:s|ed)? (?:by|from) (?:him|igor)\b|"
             r"\bfollowers\b|"
             r"\bbluesky\b|\bmastodon\b|\blinkedin\b|"
-            r"\b(?:discord|slack)(?: (?:handle|username|id|account))?\b(?! variables?)|"
+            # (not "discord-length")
+            r"\b(?:discord|slack)(?: (?:handle|username|id|account))?\b(?! variables?)(?![-‑])|"
             r"\bhis handle\b|"
             # social media as his, not a topic ("misinformation detection on social media")
             r"\b(?:his|is he on|does he have|does he use) (?:any )?social media\b|"
@@ -549,7 +553,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"(?:a |an |the |their |its |any |some )?code\b|\bshare\b.*\bcode\b|\bwith[- ]code count\b|"
             r"\bcount of (?:papers |publications )?(?:with|that have|having) "
             r"(?:released |public |open[- ]source )?code\b|"
-            r"\b(?:percent(?:age)?|fraction|proportion)\b.*\bcode\b|"
+            r"\b(?:percent(?:age)?|fraction|proportion)\b.*\bcode\b|\bcode[- ]availability\b|\bcode[- ]release count\b|"
             r"\b[XN] of [YM]\b[^?]{0,30}\bcode\b",  # "'X of Y listed papers have code'. fill in X and Y"
         ),
         (
@@ -561,7 +565,8 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         ),
         (
             ("top_coauthors",),
-            r"\bco-?authors?\b|\bco-?(?:authored|written|wrote) (?:with|(?:the )?most)\b|\bcollaborat\w*\b|"
+            r"\bco-?authors?\b|\bco-?authoring\b|\bco-?(?:authored|written|wrote) (?:with|(?:the )?most)\b|"
+            r"\bcollaborat\w*\b|"
             r"\bworks? with (?:the )?most\b|"
             r"\bwho (?:does|has) he (?:work|written|write|publish)\w* with\b|"
             r"\b(?:wr(?:ites?|itten|ote)|work(?:s|ed)?|publish(?:es|ed)?) with (?:the )?most\b|"
@@ -582,7 +587,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"thing)\b|"
             r"\b(?:earliest|oldest) one\b(?=(?: listed| on (?:his|the) profile| called| titled)?\s*[?.!]*$)|"
             r"\bas (?:his |the )?(?:earliest|oldest|first)\b(?= *[,?.!]| and\b)|"
-            r"\b(?:profile|listing|list) (?:starts?|begins?) with\b|\bstarts? with \((?:oldest|earliest)\)|"
+            r"\b(?:profile|listing|list|record) (?:starts?|begins?) with\b|\bstarts? with \((?:oldest|earliest)\)|"
             r"\bkicks? (?:off (?:his|the) (?:listing|list|profile)|(?:his|the) (?:listing|list|profile) off)\b|"
             r"\bwhich (?:one|paper)(?:'s| is) the (?:very )?(?:first|earliest|oldest)\b"
             r"(?! (?:to|in|on|of|that|where)\b)",
@@ -601,7 +606,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"\b(?:latest|newest|most recent) one called\b|"
             r"\b(?:latest|newest|most recent) (?:paper|publication)['’]?s? title\b|"
             # "newest title on record", "the title of the newest one that IS listed"
-            r"\b(?:latest|newest|most recent) title\b|"
+            r"\b(?:latest|newest|most recent)(?: listed)? title\b|\btitle at the other end\b|"
             r"\btitle of the (?:latest|newest|most recent) one that is listed\b|"
             # "the earliest paper on his profile and the most recent one"
             r"(?<=\band )(?:the |his )?(?:latest|newest|most recent|last) one\b(?=\s*\?*$)",
@@ -625,6 +630,11 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
     )
 )
 
+# his own primary category asked ("is igor's primary category cs.LG?"), not papers filed under one
+OWN_CATEGORY_ASKED = re.compile(
+    r"\b(?:his|her|their|\w+['’]s) (?:own |overall |profile )?(?:primary|main) (?:category|field|area)\b", re.IGNORECASE
+)
+PRIMARY_WORD = re.compile(r"\b(?:primary|main)\b(?= (?:arxiv )?(?:category|field|area)\b)", re.IGNORECASE)
 # every category's count asked, whichever one the question names
 CATEGORY_SPLIT = re.compile(r"\bcategory (?:counts|split|breakdown|mix|distribution)\b", re.IGNORECASE)
 # what the question sets aside: "(not the robot ones)", "not the 2.0 report", "not just gym-style benchmarks",
@@ -632,6 +642,7 @@ CATEGORY_SPLIT = re.compile(r"\bcategory (?:counts|split|breakdown|mix|distribut
 NEGATED = re.compile(
     r"\b(?:do not|don'?t|dont) (?:skip|leave out|forget|miss|exclude|drop|omit) [^,;?.!()]*|"  # what to include too
     r"\(not [^()]*\)|"  # "(not PaLM-E or the original PaLM)"
+    r"(?<=[,;] )no (?:[\w-]+ ){0,3}[\w-]+(?: and no (?:[\w-]+ ){0,3}[\w-]+)*(?=\s*[,;?.!]|$)|"  # ", no human demos"
     r"\((?:the |that )?[^()]{1,30} (?:guy|person|dude|prof|professor|researcher)\)|"  # "daniel freeman (the brax guy)"
     r",\s*not (?:just|only|merely) [\w -]{1,30}(?=[?.!]*$)|"  # "tested on real hardware, not just sim?"
     # "shuang li did way more than EBMs with him": what else was done is asked for, not that
@@ -678,6 +689,8 @@ FIRST_AUTHOR = re.compile(
     r"\b(?:is |was |as )?(?:the )?(?:first|lead)[- ]author(?:ed)?\b|\bfirst-authored by\b", re.IGNORECASE
 )
 CLAIMED = re.compile(r"\bclaim(?:s|ed)?\b|\bin total\b|\btotal number\b", re.IGNORECASE)
+# the total asked beside the code count: "X papers with code out of Y listed", "code count, total papers listed"
+TOTAL_TOO = re.compile(r"\bout of [YM]\b|\btotal (?:papers|listed)\b|\b(?:papers|total) listed\b", re.IGNORECASE)
 
 # "what exact success rate ...?", "accuracy on MATH, exact number": a measured figure is asked for, in digits
 RESULT_ASKED = re.compile(
@@ -835,7 +848,7 @@ ASIDES = re.compile(
     # a question passed on: "a chemist in our dept asked if ...", "my advisor wants to know whether ..."
     r"(?:^|(?<=[.!?;:] ))\W*(?:(?:a|an|my|our|the|some|one of (?:my|our))\s+(?:[\w'/-]+\s+){0,3}?"
     r"(?:friend|labmate|colleague|advisor|adviser|supervisor|pi|boss|manager|chemist|physicist|biologist|student|"
-    r"collaborator|reviewer|mentor|teammate|coworker|professor)s?(?:\s+(?:in|from|at)\s+(?:[\w'/-]+\s+){0,3}?)?|"
+    r"collaborator|reviewer|mentor|teammate|coworker|professor|folk|guy|crowd|team|lab|dept|department)s?(?:\s+(?:in|from|at)\s+(?:[\w'/-]+\s+){0,3}?)?|"
     r"someone|somebody|people)\s*"
     r"(?:asked|asks|is asking|are asking|wants? to know|wonders|wondered|(?:was|were|is|are) wondering)"
     r"(?: (?:me|us))?(?: (?:if|whether)\b|(?= (?:what|which|how|about)\b))|"
@@ -855,7 +868,12 @@ ASIDES = re.compile(
     # the filter referred back to: "the most recent paper carrying that tag", "the last one that calendar year"
     r"\b(?:carrying |with |having |under |in |from |during )?that (?:tag|label|category|(?:calendar )?year)\b|"
     # the filter's source named: "judging by the RO category tag", "going by the arXiv label"
-    r"\b(?:judging|going) by (?:the |its |their )?(?:[\w.]+ )?(?:category |arxiv )?(?:tags?|labels?)\b",
+    r"\b(?:judging|going) by (?:the |its |their )?(?:[\w.]+ )?(?:category |arxiv )?(?:tags?|labels?)\b|"
+    # an example of the set asked for, not a limit: "every paper with him, the magnet-block ones and whatever else"
+    r"\b(?:the |his )?(?:[\w-]+ ){0,3}(?:ones?|papers?|stuff|work) (?:and|plus|as well as) (?:whatever|anything|"
+    r"everything) else\b|"
+    # a check on the answer asked after it: "what's the most recent paper they share, and is it still energy-based?"
+    r"(?<=[,;?] )(?:and )?(?:is|was) (?:it|that|that one|this one) (?:still|also) [^?.!;]*",
     re.IGNORECASE,
 )
 # who the answer is for, not what is asked: "explain it like i'm a first year grad student"
@@ -870,8 +888,8 @@ EXPLAINED = re.compile(
 # asks for the work laid out, whatever else it asks: "snapshot of 2020", "what did that year's output cover?"
 SURELY_OVERVIEW = re.compile(
     r"\b(?:overview|summar(?:y|ize|ise)|rundown|run-down|recap|snapshot|big picture|themes)\b|"
-    r"\b(?:main|research) areas\b|\bareas of (?:research|expertise)\b|\bpillars\b|\barc of (?:his|the|her)\b|"
-    r"\blay of the land\b|\bheadings\b|"
+    r"\b(?:main|research) areas\b|\bareas of (?:research|expertise)\b|\bpillars\b|\barc of (?:his|the|her|\w+['’]s)\b|"
+    r"\blay of the land\b|\bheadings\b|\bresearch (?:map|identity)\b|\bmap of (?:his |the )?(?:research|work)\b|"
     r"\bwhat (?:was|were|is|has) he (?:been )?(?:working on|up to|doing)\b|\bbeen up to\b|"
     r"\bwhat did [\w' ]{0,30}\bcover\b",
     re.IGNORECASE,
@@ -891,7 +909,9 @@ WHICH_PAPERS = re.compile(
 TIMELINE = re.compile(
     # past tenses and "his research trajectory": "environments that change", "trajectory data" are topics
     # ("mistakes compounding over time", "environments changing over time" are topics)
-    r"\b(?:shifted|evolved|changed|(?:his|research|career) trajectory|over the years|(?<!ing )over time|progressed|"
+    r"\b(?:shifted|evolved|changed|(?:his|research|career) trajectory|over the years|progressed|"
+    # "his interests over time"; not "an agent keeps picking up new tasks over time"
+    r"(?:work|research|interests?|focus|papers|career|output|topics)(?: [\w-]+){0,2} over time|"
     r"progression)\b|\b(?:did|has|have) (?:his|he)\b(?: [\w-]+){0,4} (?:change|shift|evolve)\b",
     re.IGNORECASE,
 )
@@ -899,11 +919,13 @@ TIMELINE = re.compile(
 # ... "between the 2017/2020 papers and the 2024/2025 ones" (not "his papers between 2019 and 2022 on X")
 ERA_SPAN = re.compile(
     rf"\bfrom\b[^?]{{0,40}}?{YEAR}[^?]{{0,60}}?\bto\b[^?]{{0,40}}?{YEAR}|"
-    rf"\bbetween (?:the |his )?{YEAR}(?:/{YEAR})?s? (?:papers|ones|work|era)\b[^?]{{0,20}}\band\b[^?]{{0,20}}?{YEAR}",
+    rf"\bbetween (?:the |his )?{YEAR}(?:/{YEAR})?s? (?:papers|ones|work|era)\b[^?]{{0,20}}\band\b[^?]{{0,20}}?{YEAR}|"
+    # "what connects a 2017 opponent-shaping paper with a 2025 robot foundation model paper?"
+    rf"\bconnects? (?:a |an |the |his )?{YEAR}\b[^?]{{0,60}}?\b(?:with|and|to)\b (?:a |an |the |his )?{YEAR}",
     re.IGNORECASE,
 )
 DRIFT = re.compile(
-    r"\b(?:drift(?:ed)?|mov(?:e|ed)|shift(?:ed)?|evolv(?:e|ed)|chang(?:e|ed)|coming back|recurr\w*|trace|"
+    r"\b(?:drift(?:ed)?|mov(?:e|ed)|shift(?:ed)?|evolv(?:e|ed)|chang(?:e|ed)|coming back|recurr\w*|trace|arc|connects?|"
     r"themes?|themed|(?:research )?directions|"
     r"interests?|focus)\b",
     re.IGNORECASE,
@@ -948,6 +970,8 @@ ASKERS_OWN = re.compile(
     r"\b(?:i(?!\.)|i'm|im|me|my|we|we're|our)\b|\b(?:reading group|club|syllabus|survey|slides?|deck|audit)\b", re.I
 )
 # where the asker's lead names a topic after all: "reading group on diffusion policies: list all his papers since 2023"
+TOPIC_LEAD = re.compile(r"^\s*(?P<lead>[^:?.!;]{3,60}):\s")  # "continual / lifelong learning: ..."
+TOPIC_LEAD_WORDS = 4
 LEAD_TOPIC = re.compile(r"\b(?:on|about|covering|regarding)\b(?P<topic>.*)$", re.IGNORECASE)
 # a leading sentence about the asker, though it names him: "new phd student here, starting in his orbit next month.",
 # "I'm preparing an interview with Igor Mordatch for our lab podcast.", "interviewing for a role on his team."
@@ -1273,6 +1297,9 @@ def plan_question(
     before_metrics = list(consumed)
     metrics = [key for keys, pattern in METRIC_CUES for key in keys if _take(pattern, text, consumed, year_spans)]
     metric_spans = [span for span in consumed if span not in before_metrics]
+    if "category" in metrics and filters.category and not OWN_CATEGORY_ASKED.search(text):
+        metrics.remove("category")  # "papers whose primary category is cs.LG": the phrase names the filter
+        _take(PRIMARY_WORD, text, consumed)
     named_categories = _categories_named(text, context)
     unfiltered = not (filters.year or filters.year_from or filters.year_to or filters.author or filters.has_code)
     if len(named_categories) >= 2 and COUNTS_ASKED.search(text) and unfiltered:  # "how many LG papers vs RO papers?"
@@ -1336,7 +1363,7 @@ def plan_question(
     # "his papers in the cs.MA category"; not "is he mostly cs.LG? category counts pls"
     if filters.category and len(_categories_named(text, context)) < 2 and not CATEGORY_SPLIT.search(text):
         metrics = [key for key in metrics if key != "by_category"]
-    if "with_code" in metrics and not CLAIMED.search(text):  # "how many papers have code?" asks one count
+    if "with_code" in metrics and not (CLAIMED.search(text) or TOTAL_TOO.search(text)):  # "how many have code?"
         metrics = [key for key in metrics if key not in TOTAL_COUNTS]
     # "how many papers with Pieter Abbeel since 2020?", "his LG paper count", "how many papers with code in 2021?":
     # the filtered listing states the count
@@ -1345,6 +1372,7 @@ def plan_question(
         bool(metrics)
         and set(metrics) <= COUNT_METRICS
         and "by_category" not in metrics  # "more of a cs.LG or a cs.RO person? category split": every category
+        and not ("by_year" in metrics and PER_YEAR.search(text))  # "papers-per-year, 2017 through 2025": each year's
         and bool(
             filters.author
             or filters.category
@@ -1400,6 +1428,25 @@ def plan_question(
             papers = []
             consumed = [span for span in consumed if span not in name_spans]
             topic = _topic(text, consumed, context, filters.category)
+        elif (
+            intent == "comparison"
+            and len(papers) >= 2
+            and not compared
+            and (listed := _listed_unnamed(text, name_spans))
+        ):
+            # "the γ-model paper, LatCo and the stackelberg MBRL framework": the list's unnamed items are operands
+            compared = [
+                operand for item in listed if (operand := " ".join(_topic(item, [], context).split()[:OPERAND_WORDS]))
+            ]
+        elif (
+            len(papers) <= 1
+            and not compared
+            and EACH_OF_SEVERAL.search(text)
+            and len(papers) + len(described := _described_papers(text, name_spans, context)) >= 2
+        ):
+            # "RT-2 gets its boost from ...; the 2025 embodied foundation model paper adds a practice stage. where does
+            # the extra capability come from in each?": papers described in the question's sentences, side by side
+            intent, compared = "comparison", described
         elif TWO_PAPERS.search(text) and len(papers) + len(compared) >= 2 and intent in ("lookup", "definition"):
             intent = "comparison"  # "how do the two handle the user's spec?": both papers, side by side
         elif papers and intent != "comparison":  # named papers are what is asked about
@@ -1503,6 +1550,12 @@ def plan_question(
             outside = [(end, start) for (_, end), (start, _) in itertools.pairwise([(0, 0), *asides, (len(text), 0)])]
             topic, examples = head, _topic(text, consumed + outside, context, filters.category)
         alternatives = _alternatives(text, consumed + asides, context, filters.category)
+    if intent == "overview" and not examples and (lead := TOPIC_LEAD.match(text)) and not _the_askers(lead.group()):
+        # "continual / lifelong learning: what has he done where an agent keeps picking up new tasks ...?": the lead
+        # names the topic, what follows describes it in words no abstract uses
+        named = _topic(lead.group("lead"), [], context, filters.category)
+        if 0 < len(named.split()) <= TOPIC_LEAD_WORDS and len(topic.split()) >= len(named.split()) + TOPIC_LEAD_WORDS:
+            topic = named
     if intent in SET_INTENTS and has_filter(filters):  # "which entry sits on top by date?": the filter's papers
         topic, examples = _without_list_chat(topic, filters), _without_list_chat(examples, filters)
         alternatives = [kept for alternative in alternatives if (kept := _without_list_chat(alternative, filters))]
@@ -1644,6 +1697,49 @@ def _compared(text: str, consumed: list[tuple[int, int]], context: PlanContext, 
 
 
 OPERAND_WORDS = 6
+# the items of a list: "multi-game DT on atari, the geometry-aware hand policy on new shapes, and Blocks Assemble!"
+LIST_ITEM_SPLIT = re.compile(r",\s*(?:and\s+|or\s+|&\s+)?|\s+(?:and|&|as well as)\s+", re.IGNORECASE)
+
+
+def _listed_unnamed(text: str, name_spans: list[tuple[int, int]]) -> list[str]:
+    """The items of a comma list naming at least two papers that name none themselves."""
+    start = 0
+    for clause in re.split(r"[.:?;!](?=\s|$)", text):
+        start = text.index(clause, start)
+        end = start + len(clause)
+        named = [span for span in name_spans if start <= span[0] and span[1] <= end]
+        if len(named) >= 2 and "," in clause:
+            items, position = [], start
+            for item in LIST_ITEM_SPLIT.split(clause):
+                item_start = text.index(item, position) if item else position
+                position = item_start + len(item)
+                if item.strip() and not any(s < position and item_start < e for s, e in named):
+                    items.append(re.sub(r"\([^()]*\)", " ", item))
+            return items
+        start = end
+    return []
+
+
+# a paper described by what it is: "the 2025 embodied foundation model paper", "the LM-initialized virtualhome one"
+DESCRIBED_PAPER = re.compile(
+    r"\bthe (?P<what>(?:[\w*./-]+ ){1,5}?)(?:paper|one|work|report|study|preprint)\b(?!-)", re.IGNORECASE
+)
+EACH_OF_SEVERAL = re.compile(r"\b(?:each|both)\b|\bthe two\b", re.IGNORECASE)
+
+
+def _described_papers(text: str, name_spans: list[tuple[int, int]], context: PlanContext) -> list[str]:
+    """What each paper described but not named is, as an operand ("embodied foundation model 2025")."""
+    described = []
+    for match in DESCRIBED_PAPER.finditer(text):
+        if any(s < match.end() and match.start() < e for s, e in name_spans):
+            continue
+        words = _topic(match.group("what"), [], context).split()
+        year = YEAR_ONLY.search(match.group("what"))
+        if words:
+            described.append(" ".join(words[:OPERAND_WORDS]) + (f" {year.group()}" if year else ""))
+    return list(dict.fromkeys(described))
+
+
 VERSUS = re.compile(r"[\w)]\s+(?:vs\.?|versus)\s+\w", re.IGNORECASE)  # with a thing on either side
 OPERAND_SPLIT = re.compile(
     r"\s*(?:(?<!-)\bvs\.?(?!-)|\bversus\b|\band\b|\bor\b|,|\bcompared (?:to|with)\b|\bdifferent from\b|\bdiffer from\b|"
@@ -1919,6 +2015,8 @@ def _title_initials(words: list[str]) -> set[str]:
 
 ORIGINAL = re.compile(r"\b(?:original|first|earliest|older|old)\b", re.IGNORECASE)
 FOLLOW_UP = re.compile(r"\b(?:newer|newest|latest|follow[- ]?up|sequel|second|2\.0)\b", re.IGNORECASE)
+ORIGINAL_VERSION = re.compile(r"\boriginal\b", re.IGNORECASE)
+FOLLOW_UP_VERSION = re.compile(r"\b(?:follow[- ]?up|sequel|2\.0)\b", re.IGNORECASE)
 
 
 BOTH_OF = re.compile(r"\b(?:both|the two|all(?: the)? (?:two|three)|the (?:two|three))(?: of)?(?: the| his)?\s+$", re.I)
@@ -1945,10 +2043,15 @@ def _settle(context: PlanContext, text: str, paper_ids: list[str], span: tuple[i
     by_year = [paper_id for paper_id in paper_ids if context.years[paper_id] in years]
     if len(by_year) == 1:
         return by_year[0]
-    for window in (text[max(0, span[0] - 20) : span[1] + 20], text):
-        if ORIGINAL.search(window):
+    # next to the name any such word; further away only the words that name a version, not what is asked for
+    # ("since the melting pot days? whats the newest paper in that category": the newest is the answer's)
+    for window, original, follow_up in (
+        (text[max(0, span[0] - 20) : span[1] + 20], ORIGINAL, FOLLOW_UP),
+        (text, ORIGINAL_VERSION, FOLLOW_UP_VERSION),
+    ):
+        if original.search(window):
             return paper_ids[0]
-        if FOLLOW_UP.search(window):
+        if follow_up.search(window):
             return paper_ids[-1]
     unversioned = [paper_id for paper_id in paper_ids if paper_id not in context.versioned]
     if len(unversioned) == 1:  # "melting pot" is not "Melting Pot 2.0": a bare name is the one without a version
@@ -2174,6 +2277,7 @@ def _second_co_author(
 # a paper's citations asked for; not where it was cited ("saw 'COMET' cited next to EBMs in a talk")
 CITED = re.compile(r"\bcitations?\b|\bcited\b(?! (?:next to|alongside|beside)\b)", re.IGNORECASE)
 # numbers, "-wise" words, negations, and an arXiv code the filter did not take ("cs.RO" in "cs.LG or cs.RO")
+PHRASE_HYPHENS = 3
 NOT_TOPIC = re.compile(r"\d+|(?:pre|post)-\d{4}|[\w-]+-(?:wise|ish)|\w+n[’']t|cs\.\w\w")
 
 
@@ -2229,7 +2333,11 @@ def _topic(text: str, consumed: list[tuple[int, int]], context: PlanContext, cat
         filler = word in FILLER or all(part in FILLER for part in word.split("-"))  # ("reading-group")
         filler = filler and not any(start <= match.start() < end for start, end in several)
         if word and not filler and word not in owner and not NOT_TOPIC.fullmatch(word):
-            kept.append(match.group().strip(".'’"))
+            written = match.group().strip(".'’")
+            if written.count("-") >= PHRASE_HYPHENS:  # a phrase in one word: "ML-for-the-natural-sciences"
+                kept.extend(part for part in written.split("-") if part and part.casefold() not in FILLER)
+            else:
+                kept.append(written)
     if category and {word.casefold() for word in kept} <= CATEGORY_TOPIC_WORDS.get(category, set()):
         return ""
     return " ".join(_without_restated_acronyms(kept))
@@ -2244,7 +2352,8 @@ LIST_CHAT = frozenset(
     labels export export-style omissions omission missing next order ordered chronological chronologically huge started
     rolled stop clock share shared appendix table slide grant lit review sure pretty trying see still alone
     weirdly visiting visit carries carry final no nothing set collaborator collaborators restricting restricted yes incl
-    old late early mid checking whether carrying item items
+    old late early mid checking whether carrying item items primary strictly plain commentary runnable raw
+    collaborating collaborate collaborated collaboration output outputs
     january february march april may june july august september october november december
     """.split()
 )

@@ -1129,8 +1129,11 @@ RESEARCH_UNIT = re.compile(r"\bhis (?:group|lab|team)\b", re.IGNORECASE)
 
 
 def _personal(ctx: AnswerContext) -> bool:
-    # (not "tumor segmentation: has his group touched it at all?": his group's work on a topic, not his person)
-    group_work = asks_if_covered(ctx.question, ctx.owner) and RESEARCH_UNIT.search(ctx.question)
+    # (not "tumor segmentation: has his group touched it at all?", "where has his group poked at LLMs being
+    # unreliable? overview of those findings": his group's work on a topic, not his person)
+    group_work = bool(RESEARCH_UNIT.search(ctx.question)) and (
+        asks_if_covered(ctx.question, ctx.owner) or ctx.plan.intent == "overview"
+    )
     return asks_about_person(ctx.question, ctx.owner) and not TOPIC_PHRASE.search(ctx.question) and not group_work
 
 
