@@ -1143,6 +1143,7 @@ FILLER = frozenset(
     while checked sentence sentences dropped month months days apart since still
     giving min mins example examples pull job through putting poster none combined check making retrospective
     journal club exhaustive spreadsheet single appendix queue building quals committee wants half early etc
+    framed framing
     """.split()
 )
 

@@ -896,7 +896,7 @@ def answer_lookup(ctx: AnswerContext) -> Answer:
 # "is the code for LOLA public? drop the link": the abstract's pointers, never quoted otherwise, answer this
 ASKS_FOR_LINK = re.compile(
     r"\b(?:the|a|any|its|drop|share|send|post|give)(?: \w+){0,2} (?:links?|urls?)\b|"
-    r"\blinks? (?:to|for|pls|please)\b|\burls?\b|"
+    r"\blinks? (?:to|for|pls|please)\b|\burls?\b|\b(?:the|its|web|site|github) address\b|"
     r"\b(?:github|repo(?:sitory)?|website|project (?:page|site)|web ?(?:page|site))\b|\bpage with code\b|"
     r"\bwatch (?:the )?videos?\b|\bdownload\b|"
     r"\b(?:code|implementation)\b.{0,30}\b(?:public|available|released|out|online|open[- ]sourced?)\b|"
