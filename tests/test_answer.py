@@ -571,3 +571,26 @@ def test_a_sentence_of_news_before_a_filtered_question_is_no_topic(seeded_servic
     with_code = {paper.id for paper in seeded_service.papers() if paper.has_code}
     assert not answer.abstained
     assert {citation.id for citation in answer.citations} == with_code
+
+
+@pytest.mark.parametrize(
+    ("question", "title_start"),
+    [
+        # a co-author's work described in a sentence before the question: the newest with them
+        (
+            "shuang li was on a lot of the early EBM work. what was the last paper she and igor put out together?",
+            "Improving Factuality and Reasoning",
+        ),
+        ("fei xia is on a few of his robot+LLM papers from 2022-23. which of those came out last?", "PaLM-E"),
+    ],
+)
+def test_a_coauthors_work_described_first_is_no_topic_of_the_newest(
+    seeded_service: ResearchService, question: str, title_start: str
+) -> None:
+    answer = seeded_service.ask(question)
+    assert answer.citations[0].title.startswith(title_start)
+
+
+def test_a_topic_alone_before_the_question_still_narrows_the_newest(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask("EBMs. newest with yilun du?")
+    assert "energy" in answer.citations[0].title.casefold()

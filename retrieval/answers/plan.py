@@ -970,8 +970,6 @@ ASKERS_OWN = re.compile(
     r"\b(?:i(?!\.)|i'm|im|me|my|we|we're|our)\b|\b(?:reading group|club|syllabus|survey|slides?|deck|audit)\b", re.I
 )
 # where the asker's lead names a topic after all: "reading group on diffusion policies: list all his papers since 2023"
-TOPIC_LEAD = re.compile(r"^\s*(?P<lead>[^:?.!;]{3,60}):\s")  # "continual / lifelong learning: ..."
-TOPIC_LEAD_WORDS = 4
 LEAD_TOPIC = re.compile(r"\b(?:on|about|covering|regarding)\b(?P<topic>.*)$", re.IGNORECASE)
 # a leading sentence about the asker, though it names him: "new phd student here, starting in his orbit next month.",
 # "I'm preparing an interview with Igor Mordatch for our lab podcast.", "interviewing for a role on his team."
@@ -1551,12 +1549,6 @@ def plan_question(
             outside = [(end, start) for (_, end), (start, _) in itertools.pairwise([(0, 0), *asides, (len(text), 0)])]
             topic, examples = head, _topic(text, consumed + outside, context, filters.category)
         alternatives = _alternatives(text, consumed + asides, context, filters.category)
-    if intent == "overview" and not examples and (lead := TOPIC_LEAD.match(text)) and not _the_askers(lead.group()):
-        # "continual / lifelong learning: what has he done where an agent keeps picking up new tasks ...?": the lead
-        # names the topic, what follows describes it in words no abstract uses
-        named = _topic(lead.group("lead"), [], context, filters.category)
-        if 0 < len(named.split()) <= TOPIC_LEAD_WORDS and len(topic.split()) >= len(named.split()) + TOPIC_LEAD_WORDS:
-            topic = named
     if intent in SET_INTENTS and has_filter(filters):  # "which entry sits on top by date?": the filter's papers
         topic, examples = _without_list_chat(topic, filters), _without_list_chat(examples, filters)
         alternatives = [kept for alternative in alternatives if (kept := _without_list_chat(alternative, filters))]
@@ -2016,8 +2008,7 @@ def _title_initials(words: list[str]) -> set[str]:
 
 ORIGINAL = re.compile(r"\b(?:original|first|earliest|older|old)\b", re.IGNORECASE)
 FOLLOW_UP = re.compile(r"\b(?:newer|newest|latest|follow[- ]?up|sequel|second|2\.0)\b", re.IGNORECASE)
-ORIGINAL_VERSION = re.compile(r"\boriginal\b", re.IGNORECASE)
-FOLLOW_UP_VERSION = re.compile(r"\b(?:follow[- ]?up|sequel|2\.0)\b", re.IGNORECASE)
+ERA_OF = re.compile(r"\s+(?:days|era)\b", re.IGNORECASE)
 
 
 BOTH_OF = re.compile(r"\b(?:both|the two|all(?: the)? (?:two|three)|the (?:two|three))(?: of)?(?: the| his)?\s+$", re.I)
@@ -2044,15 +2035,12 @@ def _settle(context: PlanContext, text: str, paper_ids: list[str], span: tuple[i
     by_year = [paper_id for paper_id in paper_ids if context.years[paper_id] in years]
     if len(by_year) == 1:
         return by_year[0]
-    # next to the name any such word; further away only the words that name a version, not what is asked for
-    # ("since the melting pot days? whats the newest paper in that category": the newest is the answer's)
-    for window, original, follow_up in (
-        (text[max(0, span[0] - 20) : span[1] + 20], ORIGINAL, FOLLOW_UP),
-        (text, ORIGINAL_VERSION, FOLLOW_UP_VERSION),
-    ):
-        if original.search(window):
+    if ERA_OF.match(text, span[1]):  # "since the melting pot days": the first of the name
+        return paper_ids[0]
+    for window in (text[max(0, span[0] - 20) : span[1] + 20], text):
+        if ORIGINAL.search(window):
             return paper_ids[0]
-        if follow_up.search(window):
+        if FOLLOW_UP.search(window):
             return paper_ids[-1]
     unversioned = [paper_id for paper_id in paper_ids if paper_id not in context.versioned]
     if len(unversioned) == 1:  # "melting pot" is not "Melting Pot 2.0": a bare name is the one without a version

@@ -464,11 +464,15 @@ SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\s+[-–—]+\s+")  # (a lead before 
 ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs|cf|al|approx)\.", re.IGNORECASE)
 
 
-def _topic_only_in_the_lead(ctx: AnswerContext) -> bool:
+STATEMENT_WORDS = 5  # a lead of this many words says something about the papers; fewer name a topic ("EBMs.")
+
+
+def _topic_only_in_the_lead(ctx: AnswerContext, statement: bool = False) -> bool:
     """The sentence that asks uses no word of the (uncovered) topic, and either states a filter or the topic is far
     from every abstract: the words are the asker's news around the question ("back from parental leave, catching
     up. what's the very latest paper on igor's list?", "setting up a reproduction sprint. which of his papers have
-    code?"). A near topic with nothing else asked stays one ("i work on drones. what's his newest paper?")."""
+    code?"). A near topic with nothing else asked stays one ("i work on drones. what's his newest paper?"). With
+    `statement`, the lead must be a sentence of several words, not a topic alone ("EBMs. newest with yilun?")."""
     if asks_if_covered(ctx.question, ctx.owner):  # ("lottery tickets. any papers from him?": the lead is the topic)
         return False
     unabbreviated = ABBREVIATION.sub(lambda match: match.group().rstrip("."), ctx.question.strip())
@@ -477,11 +481,24 @@ def _topic_only_in_the_lead(ctx: AnswerContext) -> bool:
     said = set(re.findall(r"[\w'’^.-]+", asking.casefold()))
     if len(sentences) < 2 or any(word.casefold() in said for word in ctx.plan.topic.split()):
         return False
+    if statement:
+        lead = unabbreviated[: unabbreviated.rfind(asking)] if asking in unabbreviated else ""
+        return len(lead.split()) >= STATEMENT_WORDS
     if has_filter(ctx.plan.filters):
         return True
     hits = ctx.searcher.search(ctx.plan.topic, k=COVERAGE_HITS, paper_filter=PaperFilter(profile=ctx.profile_id))
     topic_vector = np.asarray(ctx.vectors.embeddings.embed_query(ctx.plan.topic))
     return best_sentence_cosine(topic_vector, hits, ctx.vectors) < ctx.settings.chatter_topic_cosine
+
+
+def _said_before_the_question(ctx: AnswerContext, relevant: list[Paper] | None) -> bool:
+    """The newest of all, nothing to note: news around a question with no filter whose topic no paper covers ("back
+    from parental leave, catching up. what's the very latest paper on igor's list?"), or a co-author's work
+    described before the question ("shuang li was on a lot of the early EBM work. what was the last paper she and
+    igor put out together?")."""
+    if ctx.plan.filters.author and relevant is not None:
+        return _topic_only_in_the_lead(ctx, statement=True)
+    return relevant is None and not has_filter(ctx.plan.filters) and _topic_only_in_the_lead(ctx)
 
 
 def _without_topic(ctx: AnswerContext) -> tuple[str, AnswerContext]:
@@ -549,9 +566,9 @@ def answer_recency(ctx: AnswerContext) -> Answer:
         return _named_by_date(ctx)
     note = ""
     relevant = topic_papers(ctx, TOPIC_CANDIDATES, "newest") if ctx.plan.topic else None
-    if ctx.plan.topic and relevant is None and not has_filter(ctx.plan.filters) and _topic_only_in_the_lead(ctx):
-        # news around a question with no filter: the newest of all, nothing to note
+    if ctx.plan.topic and _said_before_the_question(ctx, relevant):
         ctx = replace(ctx, plan=ctx.plan.model_copy(update={"topic": "", "examples": "", "alternatives": []}))
+        relevant = None
     news = has_filter(ctx.plan.filters) and ctx.plan.topic and relevant is None and _topic_only_in_the_lead(ctx)
     if ctx.plan.topic and relevant is None and not _filter_is_the_question(ctx) and not news:
         return ctx.abstain(ctx.search(ctx.plan.topic, ctx.settings.answer_sources))
