@@ -2010,15 +2010,6 @@ def test_listing_chat_is_no_topic(embeddings, question: str, author: str | None,
     )
 
 
-def test_a_topic_named_before_a_colon_leads_a_long_description(embeddings) -> None:
-    result = learned_plan(
-        embeddings,
-        "continual / lifelong learning: what has he done where an agent or model keeps picking up new tasks or "
-        "concepts over time without wrecking what it already learned?",
-    )
-    assert (result.intent, result.topic) == ("overview", "continual lifelong learning")
-
-
 def test_his_interests_over_time_is_a_timeline_but_tasks_over_time_a_topic() -> None:
     assert plan("how did his interests change over time?").topic == ""
     assert "tasks" in plan("what has he done where an agent keeps picking up new tasks over time?").topic
