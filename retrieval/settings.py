@@ -91,6 +91,11 @@ class AnswerSettings(_Group):
     abstain_uncovered_probability: float = Field(
         0.45, description="Abstain when the coverage model (retrieval/answers/coverage.py) gives at least this."
     )
+    abstain_lookup_uncovered_probability: float = Field(
+        0.85,
+        description="A look-up that doesn't ask whether a topic is covered abstains when the coverage model gives at "
+        "least this.",
+    )
     abstain_absent_waived_probability: float = Field(
         0.15, description="The absent-word test is waived for topics the coverage model gives at most this."
     )

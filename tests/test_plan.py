@@ -2034,6 +2034,10 @@ def test_what_connects_two_papers_years_apart_is_his_work_between(embeddings) ->
     [
         ("code availability ratio: X papers with code out of Y listed. what are X and Y?", {"with_code"}),
         (
+            "open-science audit, need numerator and denominator: papers with a code release vs total papers listed",
+            {"with_code"},
+        ),
+        (
             "what paper does his listed record start with, and what's the title at the other end (most recent)?",
             {"first_paper", "last_paper"},
         ),

@@ -554,6 +554,8 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"\bcount of (?:papers |publications )?(?:with|that have|having) "
             r"(?:released |public |open[- ]source )?code\b|"
             r"\b(?:percent(?:age)?|fraction|proportion)\b.*\bcode\b|\bcode[- ]availability\b|\bcode[- ]release count\b|"
+            # "papers with a code release vs total papers listed"
+            r"\bcode(?: releases?)? (?:vs\.?|versus|against|out of) (?:the )?total\b|"
             r"\b[XN] of [YM]\b[^?]{0,30}\bcode\b",  # "'X of Y listed papers have code'. fill in X and Y"
         ),
         (

@@ -881,9 +881,17 @@ def answer_lookup(ctx: AnswerContext) -> Answer:
     hits = ctx.search(ctx.question, ctx.settings.answer_sources) if not ctx.plan.papers else []
     if not ctx.plan.papers and topic_is_foreign(ctx.plan.topic, ctx.searcher.lexical_index(), ctx.settings):
         return ctx.abstain(hits)  # (answer_question answers a question about the person himself)
-    whether_covered = not ctx.plan.papers and ctx.plan.topic and asks_if_covered(ctx.question, ctx.owner)
-    if whether_covered and off_profile(ctx, ctx.plan.topic, ctx.search(ctx.plan.topic, COVERAGE_HITS)):
-        return ctx.abstain(hits)  # "has he worked on X?" asks whether X is covered at all: the coverage model's call
+    if not ctx.plan.papers and ctx.plan.topic:
+        # "has he worked on X?" asks whether X is covered at all: the coverage model's call; other look-ups only when
+        # it is surer (it turned away descriptive paraphrases: "household chore plans written by GPT-3")
+        whether_covered = asks_if_covered(ctx.question, ctx.owner)
+        uncovered = uncovered_probability(ctx, ctx.plan.topic, ctx.search(ctx.plan.topic, COVERAGE_HITS))
+        if uncovered >= (
+            ctx.settings.abstain_uncovered_probability
+            if whether_covered
+            else ctx.settings.abstain_lookup_uncovered_probability
+        ):
+            return ctx.abstain(hits)
     if ctx.plan.papers:
         hits = [
             SearchHit(paper=ctx.by_id[paper_id], score=1.0, rank=n) for n, paper_id in enumerate(ctx.plan.papers, 1)
@@ -1042,13 +1050,6 @@ def covers(ctx: AnswerContext, topic: str, hits: list[SearchHit]) -> bool:
         return False
     answer = extractive_answer(topic, hits[: ctx.settings.answer_sources], ctx.owner, ctx.vectors, index, ctx.settings)
     return not answer.abstained
-
-
-def off_profile(ctx: AnswerContext, topic: str, hits: list[SearchHit]) -> bool:
-    """The coverage model's verdict (retrieval/answers/coverage.py): no paper is about this topic. Topical answers
-    (overviews, listings, newest-first) and look-ups that ask whether a topic is covered at all ask it; other
-    look-ups do not: it turned away descriptive paraphrases ("household chore plans written by GPT-3")."""
-    return uncovered_probability(ctx, topic, hits) >= ctx.settings.abstain_uncovered_probability
 
 
 def _surely_covered(ctx: AnswerContext, topic: str) -> bool:
