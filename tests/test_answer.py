@@ -594,3 +594,10 @@ def test_a_coauthors_work_described_first_is_no_topic_of_the_newest(
 def test_a_topic_alone_before_the_question_still_narrows_the_newest(seeded_service: ResearchService) -> None:
     answer = seeded_service.ask("EBMs. newest with yilun du?")
     assert "energy" in answer.citations[0].title.casefold()
+
+
+def test_a_lead_about_the_asker_keeps_the_topic_of_the_newest_with_a_coauthor(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask(
+        "we are reading about learned optimizers this week. what's the most recent paper with Daniel Freeman?"
+    )
+    assert answer.citations[0].title.startswith("VeLO")

@@ -2076,3 +2076,32 @@ def test_papers_described_beside_named_ones_are_compared(embeddings, question: s
     result = learned_plan(embeddings, question)
     assert result.intent == "comparison"
     assert any(operand.startswith(described) for operand in result.compared)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the review's misfires: each new rule must leave these readings alone
+        "what connects the 2021 Brax paper and the 2022 VeLO paper?",
+        "what did RT-1 do; is it also trained on web data?",
+    ],
+)
+def test_named_papers_keep_their_reading(embeddings, question: str) -> None:
+    result = learned_plan(embeddings, question)
+    assert result.papers and result.filters.year_from is None and result.filters.year_to is None
+
+
+def test_the_reviews_misfires_keep_their_topic_or_filter() -> None:
+    assert plan("his coauthors over time").metrics == ["top_coauthors"]
+    assert "energy-based" in plan("show me his energy-based model papers and everything else related").topic
+    assert "one-size-fits-all" in plan("is there a one-size-fits-all policy paper?").topic
+    assert plan("did he publish anything from 2021 on that topic?").filters.year_from is None
+    assert plan("which papers from 2020 to 2023 connect language models and robots?").topic
+    assert plan("any papers with Joel Leibo about collaboration?").topic == "collaboration"
+    assert plan("which papers have cs.RO as their primary category?").metrics == []
+
+
+def test_a_version_word_before_the_name_wins_over_days() -> None:
+    assert [TITLES[paper_id] for paper_id in plan("since the newer Melting Pot days, anything in cs.MA?").papers] == [
+        "Melting Pot 2.0"
+    ]

@@ -77,7 +77,7 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             # "2020 onwards", "2020 on?", "from 2021 on, …"; not a place ("2020 on his profile") or a topic ("in 2023
             # on crystals")
             rf"\b(?:from )?{YEAR} (?:onwards?|on(?=\s*(?:[,.?!;:)]|$|and\b|or\b|pls\b|please\b)))|"
-            rf"\bfrom {YEAR} on(?= where\b| in which\b| (?:have|has|had|with|that|which|are|were|is|was|did|does)\b)",
+            rf"\bfrom {YEAR} on(?= where\b| in which\b| (?:have|has|had|with|are|were|is|was|did|does)\b)",
             "from",
         ),
         (
@@ -634,7 +634,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
 
 # his own primary category asked ("is igor's primary category cs.LG?"), not papers filed under one
 OWN_CATEGORY_ASKED = re.compile(
-    r"\b(?:his|her|their|\w+['’]s) (?:own |overall |profile )?(?:primary|main) (?:category|field|area)\b", re.IGNORECASE
+    r"\b(?:his|her|\w+['’]s) (?:own |overall |profile )?(?:primary|main) (?:category|field|area)\b", re.IGNORECASE
 )
 PRIMARY_WORD = re.compile(r"\b(?:primary|main)\b(?= (?:arxiv )?(?:category|field|area)\b)", re.IGNORECASE)
 # every category's count asked, whichever one the question names
@@ -872,11 +872,13 @@ ASIDES = re.compile(
     # the filter's source named: "judging by the RO category tag", "going by the arXiv label"
     r"\b(?:judging|going) by (?:the |its |their )?(?:[\w.]+ )?(?:category |arxiv )?(?:tags?|labels?)\b|"
     # an example of the set asked for, not a limit: "every paper with him, the magnet-block ones and whatever else"
-    r"\b(?:the |his )?(?:[\w-]+ ){0,3}(?:ones?|papers?|stuff|work) (?:and|plus|as well as) (?:whatever|anything|"
-    r"everything) else\b|"
-    # a check on the answer asked after it: "what's the most recent paper they share, and is it still energy-based?"
-    r"(?<=[,;?] )(?:and )?(?:is|was) (?:it|that|that one|this one) (?:still|also) [^?.!;]*",
+    r"\bthe (?:[\w-]+ ){0,3}ones (?:and|plus|as well as) (?:whatever|anything|everything) else\b",
     re.IGNORECASE,
+)
+# a check on the newest paper asked after it: "what's the most recent paper they share, and is it still energy-based?"
+# (not of a named paper: "what did RT-1 do; is it also trained on web data?" asks that too)
+CHECKED_AFTER = re.compile(
+    r"(?<=[,;?] )(?:and )?(?:is|was) (?:it|that|that one|this one) (?:still|also) [^?.!;]*", re.I
 )
 # who the answer is for, not what is asked: "explain it like i'm a first year grad student"
 AUDIENCE = re.compile(
@@ -912,8 +914,9 @@ TIMELINE = re.compile(
     # past tenses and "his research trajectory": "environments that change", "trajectory data" are topics
     # ("mistakes compounding over time", "environments changing over time" are topics)
     r"\b(?:shifted|evolved|changed|(?:his|research|career) trajectory|over the years|progressed|"
-    # "his interests over time"; not "an agent keeps picking up new tasks over time"
-    r"(?:work|research|interests?|focus|papers|career|output|topics)(?: [\w-]+){0,2} over time|"
+    # "his interests over time", "what has he been interested in over time"; not "what has he done where an agent
+    # keeps picking up new tasks over time" (only "over time" is taken)
+    r"\b(?:he|his|him)\b[^?.;:,]{0,40}?(?<!ing )\b(?P<cue>over time)|"
     r"progression)\b|\b(?:did|has|have) (?:his|he)\b(?: [\w-]+){0,4} (?:change|shift|evolve)\b",
     re.IGNORECASE,
 )
@@ -927,7 +930,7 @@ ERA_SPAN = re.compile(
     re.IGNORECASE,
 )
 DRIFT = re.compile(
-    r"\b(?:drift(?:ed)?|mov(?:e|ed)|shift(?:ed)?|evolv(?:e|ed)|chang(?:e|ed)|coming back|recurr\w*|trace|arc|connects?|"
+    r"\b(?:drift(?:ed)?|mov(?:e|ed)|shift(?:ed)?|evolv(?:e|ed)|chang(?:e|ed)|coming back|recurr\w*|trace|arc|"
     r"themes?|themed|(?:research )?directions|"
     r"interests?|focus)\b",
     re.IGNORECASE,
@@ -1329,6 +1332,8 @@ def plan_question(
         _take(pattern, text, consumed)
     if EXPLAINED.search(text):
         _take(AUDIENCE, text, consumed)
+    if RECENCY.search(text) and not papers:
+        _take(CHECKED_AFTER, text, consumed)
     topic = _topic(text, consumed, context, filters.category)
     if (
         missing in TOPIC_WORDS_TOO
@@ -1442,6 +1447,7 @@ def plan_question(
         elif (
             len(papers) <= 1
             and not compared
+            and not (RECENCY.search(text) or filters.has_code)  # ("the newest robotics paper and ..., both")
             and EACH_OF_SEVERAL.search(text)
             and len(papers) + len(described := _described_papers(text, name_spans, context)) >= 2
         ):
@@ -2037,8 +2043,9 @@ def _settle(context: PlanContext, text: str, paper_ids: list[str], span: tuple[i
     by_year = [paper_id for paper_id in paper_ids if context.years[paper_id] in years]
     if len(by_year) == 1:
         return by_year[0]
-    if ERA_OF.match(text, span[1]):  # "since the melting pot days": the first of the name
-        return paper_ids[0]
+    before = text[max(0, span[0] - 20) : span[0]]
+    if ERA_OF.match(text, span[1]) and not (ORIGINAL.search(before) or FOLLOW_UP.search(before)):
+        return paper_ids[0]  # "since the melting pot days": the first of the name (not "the newer melting pot days")
     for window in (text[max(0, span[0] - 20) : span[1] + 20], text):
         if ORIGINAL.search(window):
             return paper_ids[0]
@@ -2268,7 +2275,7 @@ def _second_co_author(
 # a paper's citations asked for; not where it was cited ("saw 'COMET' cited next to EBMs in a talk")
 CITED = re.compile(r"\bcitations?\b|\bcited\b(?! (?:next to|alongside|beside)\b)", re.IGNORECASE)
 # numbers, "-wise" words, negations, and an arXiv code the filter did not take ("cs.RO" in "cs.LG or cs.RO")
-PHRASE_HYPHENS = 3
+PHRASE_HYPHENS = 4  # ("one-size-fits-all", "state-of-the-art" stay whole)
 NOT_TOPIC = re.compile(r"\d+|(?:pre|post)-\d{4}|[\w-]+-(?:wise|ish)|\w+n[’']t|cs\.\w\w")
 
 
@@ -2344,7 +2351,7 @@ LIST_CHAT = frozenset(
     rolled stop clock share shared appendix table slide grant lit review sure pretty trying see still alone
     weirdly visiting visit carries carry final no nothing set collaborator collaborators restricting restricted yes incl
     old late early mid checking whether carrying item items primary strictly plain commentary runnable raw
-    collaborating collaborate collaborated collaboration output outputs
+    collaborating collaborate collaborated output outputs
     january february march april may june july august september october november december
     """.split()
 )

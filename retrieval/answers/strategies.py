@@ -467,12 +467,14 @@ ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs|cf|al|approx)\.", re.IGNORECAS
 STATEMENT_WORDS = 5  # a lead of this many words says something about the papers; fewer name a topic ("EBMs.")
 
 
-def _topic_only_in_the_lead(ctx: AnswerContext, statement: bool = False) -> bool:
+def _topic_only_in_the_lead(ctx: AnswerContext, statement: bool = False, naming: str = "") -> bool:
     """The sentence that asks uses no word of the (uncovered) topic, and either states a filter or the topic is far
     from every abstract: the words are the asker's news around the question ("back from parental leave, catching
     up. what's the very latest paper on igor's list?", "setting up a reproduction sprint. which of his papers have
     code?"). A near topic with nothing else asked stays one ("i work on drones. what's his newest paper?"). With
-    `statement`, the lead must be a sentence of several words, not a topic alone ("EBMs. newest with yilun?")."""
+    `statement`, the lead must be a sentence of several words, not a topic alone ("EBMs. newest with yilun?"), that
+    names the person `naming` ("shuang li was on a lot of the early EBM work."; not "we are reading about learned
+    optimizers this week.")."""
     if asks_if_covered(ctx.question, ctx.owner):  # ("lottery tickets. any papers from him?": the lead is the topic)
         return False
     unabbreviated = ABBREVIATION.sub(lambda match: match.group().rstrip("."), ctx.question.strip())
@@ -483,7 +485,8 @@ def _topic_only_in_the_lead(ctx: AnswerContext, statement: bool = False) -> bool
         return False
     if statement:
         lead = unabbreviated[: unabbreviated.rfind(asking)] if asking in unabbreviated else ""
-        return len(lead.split()) >= STATEMENT_WORDS
+        named = set(name_tokens(naming)) & {word.casefold() for word in re.findall(r"[\w'’-]+", lead)}
+        return len(lead.split()) >= STATEMENT_WORDS and bool(named)
     if has_filter(ctx.plan.filters):
         return True
     hits = ctx.searcher.search(ctx.plan.topic, k=COVERAGE_HITS, paper_filter=PaperFilter(profile=ctx.profile_id))
@@ -497,7 +500,7 @@ def _said_before_the_question(ctx: AnswerContext, relevant: list[Paper] | None) 
     described before the question ("shuang li was on a lot of the early EBM work. what was the last paper she and
     igor put out together?")."""
     if ctx.plan.filters.author and relevant is not None:
-        return _topic_only_in_the_lead(ctx, statement=True)
+        return _topic_only_in_the_lead(ctx, statement=True, naming=ctx.plan.filters.author)
     return relevant is None and not has_filter(ctx.plan.filters) and _topic_only_in_the_lead(ctx)
 
 
@@ -1144,13 +1147,14 @@ def _as_missing(ctx: AnswerContext, missing: str) -> Answer:
 
 
 RESEARCH_UNIT = re.compile(r"\bhis (?:group|lab|team)\b", re.IGNORECASE)
+GROUP_DID = re.compile(r"\bhis (?:group|lab|team) (?:has |have |ever )?\w+ed\b", re.IGNORECASE)  # "his group poked at"
 
 
 def _personal(ctx: AnswerContext) -> bool:
     # (not "tumor segmentation: has his group touched it at all?", "where has his group poked at LLMs being
     # unreliable? overview of those findings": his group's work on a topic, not his person)
     group_work = bool(RESEARCH_UNIT.search(ctx.question)) and (
-        asks_if_covered(ctx.question, ctx.owner) or ctx.plan.intent == "overview"
+        asks_if_covered(ctx.question, ctx.owner) or (ctx.plan.intent == "overview" and GROUP_DID.search(ctx.question))
     )
     return asks_about_person(ctx.question, ctx.owner) and not TOPIC_PHRASE.search(ctx.question) and not group_work
 
