@@ -2105,3 +2105,8 @@ def test_a_version_word_before_the_name_wins_over_days() -> None:
     assert [TITLES[paper_id] for paper_id in plan("since the newer Melting Pot days, anything in cs.MA?").papers] == [
         "Melting Pot 2.0"
     ]
+
+
+def test_from_a_year_on_that_are_is_a_start() -> None:
+    result = plan("cs.CL papers from 2023 on that are about LLM reliability: which ones?")
+    assert (result.filters.year_from, result.filters.year) == (2023, None)

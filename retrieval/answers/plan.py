@@ -77,7 +77,8 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             # "2020 onwards", "2020 on?", "from 2021 on, …"; not a place ("2020 on his profile") or a topic ("in 2023
             # on crystals")
             rf"\b(?:from )?{YEAR} (?:onwards?|on(?=\s*(?:[,.?!;:)]|$|and\b|or\b|pls\b|please\b)))|"
-            rf"\bfrom {YEAR} on(?= where\b| in which\b| (?:have|has|had|with|are|were|is|was|did|does)\b)",
+            rf"\bfrom {YEAR} on(?= where\b| in which\b|"
+            r" (?:(?:that|which) )?(?:have|has|had|with|are|were|is|was|did|does)\b)",
             "from",
         ),
         (
