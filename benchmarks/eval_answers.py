@@ -101,6 +101,9 @@ HALVES = [
     "check65",
     "check66",
     "check67",
+    "check68",
+    "check69",
+    "check70",
 ]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 
