@@ -2110,3 +2110,9 @@ def test_a_version_word_before_the_name_wins_over_days() -> None:
 def test_from_a_year_on_that_are_is_a_start() -> None:
     result = plan("cs.CL papers from 2023 on that are about LLM reliability: which ones?")
     assert (result.filters.year_from, result.filters.year) == (2023, None)
+
+
+def test_a_years_output_number_and_a_shipped_repo() -> None:
+    assert plan("2024 output — just the number").metrics == ["by_year"]
+    result = plan("i want something i can clone and run. newest paper of his that ships a repo?")
+    assert result.filters.has_code is True

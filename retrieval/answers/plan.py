@@ -185,7 +185,7 @@ HAS_CODE = re.compile(
     r"\bcode (?:is |was )?(?:available|released|public|out)\b|(?<!non-)\bcode-(?:released|available|releasing)\b|"
     r"\bopen[- ]sourced?\b|"
     r"\bgithub (?:repo|code|link)s?\b|\bcode (?:release|repo\w*) (?:attached|linked)\b|\bcode releases\b|"
-    r"\bpublic (?:code |github )?repo\w*\b|"
+    r"\bpublic (?:code |github )?repo\w*\b|\b(?:ships?|shipped|comes? with) (?:a |an |its |the )?(?:public )?repo\w*\b|"
     r"\blinks? (?:to )?(?:a |the |their |its )?(?:code repo\w*|github(?: repo\w*)?)\b",
     re.IGNORECASE,
 )
@@ -540,7 +540,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"\bbusy year\b|\byearly\b|\byear[- ]by[- ]year\b|\bhow productive\b(?=[^?]*\b(?:19|20)\d\d\b)|"
             r"\b(?:annual|per[- ]year) (?:paper |publication |output )?(?:counts?|totals?|tall(?:y|ies))\b|"
             r"\b(?:19|20)\d\d(?:['’]s)? (?:paper |publication |output )?(?:tally|count)\b|"
-            r"\b(?:19|20)\d\d output in papers\b|"
+            r"\b(?:19|20)\d\d output in papers\b|\b(?:19|20)\d\d(?:['’]s)? output\b(?=[^?]*\b(?:number|count|total)\b)|"
             r"\b(?:is|was) (?:19|20)\d\d (?:empty|blank|a blank)\b|"  # "is 2019 empty on his profile?"
             r"\b(?:spread|distribut\w*|breakdown|output) (?:across|over|by) (?:the )?years\b|"
             # "a bar chart, x = year, y = number of his papers"
@@ -2277,7 +2277,7 @@ def _second_co_author(
 CITED = re.compile(r"\bcitations?\b|\bcited\b(?! (?:next to|alongside|beside)\b)", re.IGNORECASE)
 # numbers, "-wise" words, negations, and an arXiv code the filter did not take ("cs.RO" in "cs.LG or cs.RO")
 PHRASE_HYPHENS = 4  # ("one-size-fits-all", "state-of-the-art" stay whole)
-NOT_TOPIC = re.compile(r"\d+|(?:pre|post)-\d{4}|[\w-]+-(?:wise|ish)|\w+n[’']t|cs\.\w\w")
+NOT_TOPIC = re.compile(r"\d+|(?:pre|post|early|mid|late)-\d{4}|[\w-]+-(?:wise|ish)|\w+n[’']t|cs\.\w\w")
 
 
 # where a phrase of the topic ends: punctuation, or a word joining it to the rest ("robot policies with RL")
