@@ -1669,7 +1669,7 @@ def _compared(text: str, consumed: list[tuple[int, int]], context: PlanContext, 
     if not (cued or COMPARISON.search(text)):
         return []
     # clauses end at punctuation before a space ("melting pot 2.0, neural mmo v1.3" is one clause)
-    clauses = [c for c in re.split(r"[.:?;!](?=\s|$)", text) if OPERAND_SPLIT.search(c)]
+    clauses = [c for c in CLAUSE_END.split(text) if OPERAND_SPLIT.search(c)]
     if not clauses:
         return []
 
@@ -1699,6 +1699,7 @@ def _compared(text: str, consumed: list[tuple[int, int]], context: PlanContext, 
 
 
 OPERAND_WORDS = 6
+CLAUSE_END = re.compile(r"[.:?;!](?=\s|$)")  # ("melting pot 2.0, neural mmo v1.3" is one clause)
 # the items of a list: "multi-game DT on atari, the geometry-aware hand policy on new shapes, and Blocks Assemble!"
 LIST_ITEM_SPLIT = re.compile(r",\s*(?:and\s+|or\s+|&\s+)?|\s+(?:and|&|as well as)\s+", re.IGNORECASE)
 
@@ -1706,7 +1707,7 @@ LIST_ITEM_SPLIT = re.compile(r",\s*(?:and\s+|or\s+|&\s+)?|\s+(?:and|&|as well as
 def _listed_unnamed(text: str, name_spans: list[tuple[int, int]]) -> list[str]:
     """The items of a comma list naming at least two papers that name none themselves."""
     start = 0
-    for clause in re.split(r"[.:?;!](?=\s|$)", text):
+    for clause in CLAUSE_END.split(text):
         start = text.index(clause, start)
         end = start + len(clause)
         named = [span for span in name_spans if start <= span[0] and span[1] <= end]
