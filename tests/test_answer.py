@@ -601,3 +601,51 @@ def test_a_lead_about_the_asker_keeps_the_topic_of_the_newest_with_a_coauthor(se
         "we are reading about learned optimizers this week. what's the most recent paper with Daniel Freeman?"
     )
     assert answer.citations[0].title.startswith("VeLO")
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        (
+            "hallucination is the hot topic in our group right now. what's igor's latest paper that touches it?",
+            "Hallucinations",
+        ),
+        # news about the asker before a question about every paper (in the filter): the newest of them all
+        ("been heads-down on my thesis since spring. what's the freshest igor paper on the list?", None),
+        (
+            "my advisor half-remembers a late-2022 paper of his in the LG category. which LG paper has the latest "
+            "2022 date?",
+            None,
+        ),
+    ],
+)
+def test_the_lead_of_a_newest_question_is_its_topic_only_when_referred_to(
+    seeded_service: ResearchService, question: str, says: str | None
+) -> None:
+    answer = seeded_service.ask(question)
+    assert not answer.abstained
+    if says:
+        assert says in answer.citations[0].title
+        return
+    filters = seeded_service.plan(question).filters
+    pool = [
+        paper
+        for paper in seeded_service.papers()
+        if filters.year in (None, paper.year) and filters.category in (None, paper.category)
+    ]
+    assert answer.citations[0].id == max(pool, key=lambda paper: paper.date).id
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("when did RT-2 come out?", "28 Jul 2023"),
+        ("who are the authors of VeLO?", "Luke Metz"),
+        ("which category is LOLA filed under?", "filed under"),
+        ("does brax have code?", "marks its code as released"),
+    ],
+)
+def test_a_named_papers_record_asked_for_is_stated(seeded_service: ResearchService, question: str, fact: str) -> None:
+    answer = seeded_service.ask(question)
+    assert fact in answer.answer.splitlines()[0]
+    assert "[1]" in answer.answer.splitlines()[0]

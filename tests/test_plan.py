@@ -2116,3 +2116,64 @@ def test_a_years_output_number_and_a_shipped_repo() -> None:
     assert plan("2024 output — just the number").metrics == ["by_year"]
     result = plan("i want something i can clone and run. newest paper of his that ships a repo?")
     assert result.filters.has_code is True
+
+
+@pytest.mark.parametrize(
+    ("question", "author"),
+    [
+        ("last time huang wenlong and igor published together, what was the paper?", "Wenlong Huang"),  # surname first
+        ("abbeel is listed on a handful of igor's papers. which of those has the most recent date?", "Pieter Abbeel"),
+        ("rajeswaran + mordatch papers, full list?", "Aravind Rajeswaran"),
+        ("any recent work w/ tenenbaum?", "Joshua Tenenbaum"),  # the shorter of one person's two spellings
+    ],
+)
+def test_a_surname_first_or_alone_names_the_coauthor(question: str, author: str) -> None:
+    assert plan(question).filters.author == author
+
+
+def test_a_surname_after_a_place_word_is_no_coauthor() -> None:
+    assert plan("did igor publish anything on medieval trade guilds in florence?").filters.author is None
+
+
+def test_of_two_years_the_one_the_papers_are_dated_filters() -> None:
+    result = plan(
+        "what did his robotics work look like going into 2022? of the cs.RO papers dated 2021, which is last?"
+    )
+    assert (result.filters.year, result.filters.category) == (2021, "RO")
+
+
+def test_an_unnamed_compared_thing_is_read_from_its_aside() -> None:
+    result = plan(
+        "generalizing to new tasks from a single demo (semi-supervised OSIL) vs generalizing to unseen object shapes "
+        "(geometry-aware dexterous manipulation): how does each paper get its generalization?"
+    )
+    assert any("geometry-aware" in operand for operand in result.compared)
+    assert any("OSIL" in operand for operand in result.compared)
+
+
+def test_the_reports_sharing_a_name_are_all_named() -> None:
+    assert len(plan("he's on the gemini tech reports apparently?? what do those reports cover").papers) == 2
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "LOLA in 2017, self-improving robot foundation models in 2025. what themes connect the dots in between?",
+        "how has the mix of topics in his papers changed between 2017-2020 and 2023-2025?",
+    ],
+)
+def test_two_eras_asked_about_span_his_work_between(question: str) -> None:
+    result = plan(question)
+    assert (result.intent, result.filters.year_from, result.filters.year_to) == ("overview", 2017, 2025)
+
+
+def test_narrating_his_research_trajectory_at_a_workshop_is_an_overview(embeddings) -> None:
+    question = "doing the intro for a workshop panel he is on. how would you narrate his research trajectory?"
+    assert learned_plan(embeddings, question).intent == "overview"
+
+
+def test_a_possessive_shared_name_settles_by_the_release_asked_for() -> None:
+    result = plan("melting pot's pitch is RL-built scenarios. how many scenarios were in the first release?")
+    assert [TITLES[paper_id] for paper_id in result.papers] == [
+        "Scalable Evaluation of Multi-Agent Reinforcement Learning with Melting Pot"
+    ]

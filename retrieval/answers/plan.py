@@ -157,6 +157,7 @@ CATEGORY_TOPIC_WORDS = {
     "ML": {"machine", "learning", "ml", "statistics"},
 }
 PAPER_NOUN = r"(?:papers?|work|stuff|publications?|research|articles?|preprints?|output)"
+PAPERS_OF_YEAR = re.compile(rf"\b(?:{PAPER_NOUN}|ones?|entries|dated)(?: (?:dated|from|in|of))? $", re.IGNORECASE)
 ONE_CATEGORY = rf"(?:(?:cs|stat|cond-mat)\.[\w-]+|{'|'.join(CATEGORY_WORDS.values())})"
 CATEGORY_LIST = rf"{ONE_CATEGORY}(?:(?:\s*,\s*|\s*/\s*|\s+or\s+|\s+and\s+){ONE_CATEGORY})*"
 
@@ -839,7 +840,8 @@ ASIDES = re.compile(
     r"\b(?:right|correct)\s*\?|"  # a tag: "he has a couple of virtualhome papers right?"
     # his papers by another name: "that year's output", "his research output"
     r"\b(?:his(?: (?:pre|post)-?\d{4}| \d{4}s?)?|(?:that |the |this )?year's|research|publication|paper) output\b|"
-    r"\bwalk (?:me|us|them) through\b|(?<=['’]s )output\b|\boutput(?=\s*(?:[.,;:?!]|$))|\bstart to finish\b|"
+    r"\bwalk (?:me|us|them) through\b|\bright now\b|"
+    r"(?<=['’]s )output\b|\boutput(?=\s*(?:[.,;:?!]|$))|\bstart to finish\b|"
     r"\bnone missing\b|\b(?:keeps?|kept) (?:popping|showing|coming|cropping) up\b|\blay of the land\b|"
     r"\bskip(?:ping)? (?:the )?other categories\b|\b(?:of|among) the rest\b|"
     # what the asker is making: "building a reproduction queue: ...", "putting together a reading list"
@@ -893,8 +895,9 @@ EXPLAINED = re.compile(
 # asks for the work laid out, whatever else it asks: "snapshot of 2020", "what did that year's output cover?"
 SURELY_OVERVIEW = re.compile(
     r"\b(?:overview|summar(?:y|ize|ise)|rundown|run-down|recap|snapshot|big picture|themes)\b|"
-    r"\b(?:main|research) areas\b|\bareas of (?:research|expertise)\b|\bpillars\b|\barc of (?:his|the|her|\w+['’]s)\b|"
-    r"\blay of the land\b|\bheadings\b|\bresearch (?:map|identity)\b|\bmap of (?:his |the )?(?:research|work)\b|"
+    r"\b(?:main|research) areas\b|\bareas of (?:research|expertise)\b|\bpillars\b|"
+    r"\barc of (?:his|the|her|\w+['’]s)\b|\blay of the land\b|\bheadings\b|\bresearch (?:map|identity|trajectory)\b|"
+    r"\bmap of (?:his |the )?(?:research|work)\b|"
     r"\bwhat (?:was|were|is|has) he (?:been )?(?:working on|up to|doing)\b|\bbeen up to\b|"
     r"\bwhat did [\w' ]{0,30}\bcover\b",
     re.IGNORECASE,
@@ -927,7 +930,11 @@ ERA_SPAN = re.compile(
     rf"\bfrom\b[^?]{{0,40}}?{YEAR}[^?]{{0,60}}?\bto\b[^?]{{0,40}}?{YEAR}|"
     rf"\bbetween (?:the |his )?{YEAR}(?:/{YEAR})?s? (?:papers|ones|work|era)\b[^?]{{0,20}}\band\b[^?]{{0,20}}?{YEAR}|"
     # "what connects a 2017 opponent-shaping paper with a 2025 robot foundation model paper?"
-    rf"\bconnects? (?:a |an |the |his )?{YEAR}\b[^?]{{0,60}}?\b(?:with|and|to)\b (?:a |an |the |his )?{YEAR}",
+    rf"\bconnects? (?:a |an |the |his )?{YEAR}\b[^?]{{0,60}}?\b(?:with|and|to)\b (?:a |an |the |his )?{YEAR}|"
+    # "LOLA in 2017, robot foundation models in 2025. what themes connect the dots in between?"
+    rf"\b{YEAR}\b[^?]{{0,100}}?\b{YEAR}\b[^?]{{0,60}}?\b(?:connects?|in between|ties? (?:them )?together)\b|"
+    # "how has the mix changed between 2017-2020 and 2023-2025?"
+    rf"\bbetween (?:the )?{YEAR}\s*[-–]\s*(?:{YEAR}|\d\d)\b[^?]{{0,30}}?\band\b[^?]{{0,20}}?{YEAR}",
     re.IGNORECASE,
 )
 DRIFT = re.compile(
@@ -1147,7 +1154,7 @@ FILLER = frozenset(
     while checked sentence sentences dropped month months days apart since still
     giving min mins example examples pull job through putting poster none combined check making retrospective
     journal club exhaustive spreadsheet single appendix queue building quals committee wants half early etc
-    framed framing
+    framed framing hot now
     """.split()
 )
 
@@ -1174,6 +1181,9 @@ class PlanContext:
     first_authors: dict[str, str] = field(default_factory=dict)  # paper id -> its first author
     coauthor_ranking: tuple[str, ...] = ()  # co-authors, most papers with the owner first (as the metric ranks)
     single_title_words: frozenset[str] = frozenset()  # title words no other title has ("offline")
+    # surnames of one co-author each that no title or abstract uses as a word: alone, they name that co-author
+    # ("abbeel is listed on a handful of his papers"; not "stone", were a Stone's papers to mention stones)
+    lone_surnames: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, owner: str, papers: list[Paper], names: NameTable | None = None, *, person: bool = True) -> PlanContext:
@@ -1221,7 +1231,25 @@ class PlanContext:
             {paper.id: paper.authors[0] for paper in papers if paper.authors},
             tuple(author for author, _ in coauthor_counts(owner, papers).most_common()),
             frozenset(word for word, count in title_spread.items() if count == 1),
+            _lone_surnames(by_surname, papers),
         )
+
+
+LONE_SURNAME_LETTERS = 5  # ("du", "li", "wu" are too short to stand for a person alone)
+
+
+def _lone_surnames(by_surname: dict[str, list[str]], papers: list[Paper]) -> dict[str, str]:
+    words = {word.casefold() for paper in papers for word in re.findall(r"[\w'’-]+", f"{paper.title} {paper.abstract}")}
+    lone = {}
+    for surname, authors in by_surname.items():
+        shortest = min(authors, key=lambda author: len(name_tokens(author)))  # "Joshua Tenenbaum", one person
+        if all(author_matches(shortest, author) for author in authors):
+            lone[surname] = shortest
+    return {
+        surname: author
+        for surname, author in lone.items()
+        if len(surname) >= LONE_SURNAME_LETTERS and surname not in words
+    }
 
 
 def plan_question(
@@ -1689,11 +1717,15 @@ def _compared(text: str, consumed: list[tuple[int, int]], context: PlanContext, 
     for part in OPERAND_SPLIT.split(masked[offset : offset + len(clause)]):
         start = masked.index(part, position) if part else position
         position = start + len(part)
-        if any(s < start + len(part) and start < e for s, e in consumed):
+        end = position + len(masked[position:]) - len(masked[position:].lstrip(" "))  # with its (masked) aside
+        if any(s < end and start < e for s, e in consumed):
             continue  # names a known paper
         words = _topic(part.replace("(", " ").replace(")", " "), [], context).split()
+        # an aside naming no paper often describes the part's paper best: "a single demo (semi-supervised OSIL)"
+        aside = " ".join(re.findall(r"\(([^()]*)\)", text[start:end]))
+        words = list(dict.fromkeys([*_topic(aside, [], context).split(), *words]))
         if words:  # a long part ("the consensus paper both have an LM generate ...") names its thing first
-            year = YEAR_ONLY.search(part)  # "the 2022 connect task paper": the year picks among its like
+            year = YEAR_ONLY.search(text[start:end])  # "the 2022 connect task paper": the year picks among its like
             operands.append(" ".join(words[:OPERAND_WORDS]) + (f" {year.group()}" if year else ""))
     return operands
 
@@ -1820,6 +1852,7 @@ def _named_papers(
             span = tokens[start : start + size]
             phrase = text[span[0].start() : span[-1].end()]
             keys = {compact_key(variant.rstrip(".'’")) for variant in (phrase, _greek(phrase))}
+            keys |= {compact_key(possessor) for possessor in re.findall(r"^(.+)['’]s$", phrase)}  # "melting pot's"
             paper_id = next(
                 (
                     context.names[k]
@@ -2021,8 +2054,13 @@ FOLLOW_UP = re.compile(r"\b(?:newer|newest|latest|follow[- ]?up|sequel|second|2\
 ERA_OF = re.compile(r"\s+(?:days|era)\b", re.IGNORECASE)
 
 
-BOTH_OF = re.compile(r"\b(?:both|the two|all(?: the)? (?:two|three)|the (?:two|three))(?: of)?(?: the| his)?\s+$", re.I)
-PLURAL_NAMED = re.compile(r"\s+(?:papers|reports|ones|writeups|write-ups|versions)\b")
+BOTH_OF = re.compile(
+    r"\b(?:both|the two|all(?: the)? (?:two|three)|the (?:two|three))(?: of)?(?: the| his)?\s+$|"
+    r"\b(?:the|his|those)\s+$",
+    re.I,
+)
+# ("the gemini tech reports")
+PLURAL_NAMED = re.compile(r"\s+(?:(?:tech|technical|model)\s+)?(?:papers|reports|ones|writeups|write-ups|versions)\b")
 
 
 def _every_paper_of_the_name(text: str, start: int, end: int) -> bool:
@@ -2101,7 +2139,10 @@ def _filters(
             values["year_to"] = year if side.group("side").lower() == "after" else year - 1
         consumed.append(side.span())
     for pattern, kind in YEAR_RANGES:
-        match = next((m for m in pattern.finditer(text) if not any(a <= m.start() < b for a, b in consumed)), None)
+        matches = [m for m in pattern.finditer(text) if not any(a <= m.start() < b for a, b in consumed)]
+        if kind == "year":  # of two years, the one the papers are dated ("going into 2022. of the papers dated 2021")
+            matches.sort(key=lambda m: not PAPERS_OF_YEAR.search(text[: m.start()]))
+        match = matches[0] if matches else None
         if not match:
             continue
         years = [int(year) for year in match.groups() if year]
@@ -2234,6 +2275,11 @@ def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] |
             for author in context.by_surname.get(name_tokens(candidate)[-1], []):
                 if author_matches(candidate, author):
                     return author, (window[0].start(), window[-1].end())
+            tokens = name_tokens(candidate)
+            if size == 2 and len(tokens) == 2 and len(tokens[1]) > 2:  # surname first: "huang wenlong"
+                for author in context.by_surname.get(tokens[0], []):
+                    if author_matches(f"{tokens[1]} {tokens[0]}", author):
+                        return author, (window[0].start(), window[-1].end())
     for match in re.finditer(r"\b([A-Za-z]{2,})\s+et\.? al\b\.?(?:['’]s)?", text, re.IGNORECASE):
         authors = context.by_surname.get(match.group(1).casefold(), [])  # "piche et al's paper": its first author
         if len(authors) == 1:
@@ -2250,6 +2296,11 @@ def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] |
         authors = context.by_surname.get(match.group(1).casefold(), [])
         if len(authors) == 1:
             return authors[0], match.span(1)
+    for match in re.finditer(r"[\w'’-]+", text):
+        word = re.sub(r"['’]s$", "", match.group()).casefold()
+        place = re.search(r"\b(?:in|at|from|to|near|around)\s+$", text[: match.start()], re.IGNORECASE)
+        if word in context.lone_surnames and not place:  # "abbeel x mordatch"; not "guilds in florence"
+            return context.lone_surnames[word], match.span()
     for match in re.finditer(r"\b(?:with|by|alongside|plus)\s+([A-Za-z]{3,})\b", text, re.IGNORECASE):
         author = context.by_given_name.get(match.group(1).casefold())
         last = not re.search(r"\w", text[match.end(1) :].split("'")[0].split("’")[0])
@@ -2353,7 +2404,7 @@ LIST_CHAT = frozenset(
     rolled stop clock share shared appendix table slide grant lit review sure pretty trying see still alone
     weirdly visiting visit carries carry final no nothing set collaborator collaborators restricting restricted yes incl
     old late early mid checking whether carrying item items primary strictly plain commentary runnable raw
-    collaborating collaborate collaborated output outputs
+    collaborating collaborate collaborated output outputs time stretch remains remaining
     january february march april may june july august september october november december
     """.split()
 )
@@ -2365,7 +2416,12 @@ def _without_list_chat(topic: str, filters: PaperFilter) -> str:
     "table tennis", "filtered behavior cloning" are topics)."""
     people = {token for author in (filters.author, filters.also_author) if author for token in name_tokens(author)}
     chat = LIST_CHAT | people | CATEGORY_TOPIC_WORDS.get(filters.category or "", set())
-    return "" if all(word.casefold().removesuffix("'s").removesuffix("’s") in chat for word in topic.split()) else topic
+
+    def is_chat(word: str) -> bool:  # ("ML-category" beside the LG filter)
+        word = word.casefold().removesuffix("'s").removesuffix("’s")
+        return word in chat or all(part in chat or part in FILLER for part in word.split("-"))
+
+    return "" if all(is_chat(word) for word in topic.split()) else topic
 
 
 def _without_restated_acronyms(words: list[str]) -> list[str]:

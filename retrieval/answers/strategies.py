@@ -25,10 +25,12 @@ from retrieval.answers.extractive import (
     topic_words,
 )
 from retrieval.answers.metadata import answer_metrics, citation, paper_listing
+from retrieval.answers.paper_facts import with_paper_facts
 from retrieval.answers.plan import (
     BEYOND_ABSTRACTS,
     BIOGRAPHY,
     KNOWN_ALREADY,
+    LIST_CHAT,
     NUMBER_ASKED,
     PAPER_CITATIONS,
     PAPER_LINKS,
@@ -465,6 +467,14 @@ ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs|cf|al|approx)\.", re.IGNORECAS
 
 
 STATEMENT_WORDS = 5  # a lead of this many words says something about the papers; fewer name a topic ("EBMs.")
+FIRST_PERSON = re.compile(r"\b(?:i|i'm|i’m|i've|i’ve|my|me|we|we're|we’re|our|us)\b", re.IGNORECASE)
+# the asking sentence points back at the lead's topic: "... that touches it?", "anything on that topic?"
+REFERS_BACK = re.compile(
+    r"\b(?:on|about|into|regarding|around|with|touch(?:es|ing)?|cover(?:s|ing)?|address(?:es|ing)?|tackl(?:es|ing)) "
+    r"(?:it|that|this|them|those)\s*[?.!]*\s*$|"
+    r"\b(?:that|this|the same) (?:topic|area|theme|subject|thread|direction)\b",
+    re.IGNORECASE,
+)
 
 
 def _topic_only_in_the_lead(ctx: AnswerContext, statement: bool = False, naming: str = "") -> bool:
@@ -480,15 +490,24 @@ def _topic_only_in_the_lead(ctx: AnswerContext, statement: bool = False, naming:
     unabbreviated = ABBREVIATION.sub(lambda match: match.group().rstrip("."), ctx.question.strip())
     sentences = [sentence for sentence in SENTENCE_END.split(unabbreviated) if sentence.strip()]
     asking = next((sentence for sentence in reversed(sentences) if "?" in sentence), sentences[-1] if sentences else "")
+    # the rest, mostly a lead before the question ("... which is it? complete list, i'm building a table" too)
+    lead = unabbreviated.replace(asking, " ", 1) if len(sentences) > 1 else ""
+    if not lead and ":" in asking:  # a lead about the asker before a colon ("before i call it recent work in my
+        lead, _, asking = asking.rpartition(":")  # intro: which paper has the latest date?"), not a topic alone
+        lead = lead if FIRST_PERSON.search(lead) and len(lead.split()) >= STATEMENT_WORDS else ""
     said = set(re.findall(r"[\w'’^.-]+", asking.casefold()))
-    if len(sentences) < 2 or any(word.casefold() in said for word in ctx.plan.topic.split()):
+    # the asking sentence's words about the list ("which one has the latest date?") are no topic of its own
+    if not lead or any(word.casefold() in said - LIST_CHAT for word in ctx.plan.topic.split()):
+        return False
+    if REFERS_BACK.search(asking):  # "hallucination is the hot topic here. his latest paper that touches it?"
         return False
     if statement:
-        lead = unabbreviated[: unabbreviated.rfind(asking)] if asking in unabbreviated else ""
         named = set(name_tokens(naming)) & {word.casefold() for word in re.findall(r"[\w'’-]+", lead)}
         return len(lead.split()) >= STATEMENT_WORDS and bool(named)
     if has_filter(ctx.plan.filters):
         return True
+    if FIRST_PERSON.search(lead) and len(lead.split()) >= STATEMENT_WORDS:
+        return True  # news about the asker ("been heads-down on my thesis since spring. his freshest paper?")
     hits = ctx.searcher.search(ctx.plan.topic, k=COVERAGE_HITS, paper_filter=PaperFilter(profile=ctx.profile_id))
     topic_vector = np.asarray(ctx.vectors.embeddings.embed_query(ctx.plan.topic))
     return best_sentence_cosine(topic_vector, hits, ctx.vectors) < ctx.settings.chatter_topic_cosine
@@ -928,7 +947,8 @@ ASKS_FOR_LINK = re.compile(
     r"\b(?:github|repo(?:sitory)?|website|project (?:page|site)|web ?(?:page|site))\b|\bpage with code\b|"
     r"\bwatch (?:the )?videos?\b|\bdownload\b|"
     r"\b(?:code|implementation)\b.{0,30}\b(?:public|available|released|out|online|open[- ]sourced?)\b|"
-    r"\b(?:is there|any|where(?:'s| is)?) (?:the )?code\b",
+    r"\b(?:is there|any|where(?:'s| is)?) (?:the )?code\b|\bopen[- ]sourced?\b|"
+    r"\bwhere (?:do|can|could) (?:i|we|you) (?:get|download|grab)\b",
     re.IGNORECASE,
 )
 
@@ -1115,7 +1135,14 @@ def answer_question(ctx: AnswerContext) -> Answer:
     if answer.abstained and ctx.plan.intent not in SET_INTENTS and not ctx.plan.papers and _personal(ctx):
         # "does igor enjoy hiking?": no paper covers it because it is about him, not his research
         return _as_missing(ctx, "that (it holds no personal or biographical details)")
+    if ctx.plan.papers and ctx.plan.intent in PAPER_INTENTS and not answer.abstained:
+        # "when did RT-2 come out?", "who wrote VeLO?": the record says it, the abstract never does
+        named = [ctx.by_id[paper_id] for paper_id in ctx.plan.papers if paper_id in ctx.by_id]
+        answer = with_paper_facts(answer, ctx.question, named)
     return answer
+
+
+PAPER_INTENTS = ("definition", "lookup", "comparison")  # (not a listing's or the newest's: those give dates)
 
 
 def _ruled_out(ctx: AnswerContext, topic: str) -> list[str]:
