@@ -22,6 +22,15 @@ def citation(n: int, paper: Paper) -> Citation:
     return Citation(n=n, id=paper.id, title=paper.title, year=paper.year, authors=paper.authors)
 
 
+def cited_as(citations: list[Citation], paper: Paper) -> int:
+    """The paper's number among `citations`, appended as the next when it is not cited yet."""
+    n = next((c.n for c in citations if c.id == paper.id), None)
+    if n is None:
+        n = len(citations) + 1
+        citations.append(citation(n, paper))
+    return n
+
+
 def _missing(report: MetricsReport, what: str) -> str:
     return f"{report.name}'s profile does not state {what}."
 

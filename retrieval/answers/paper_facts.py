@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from retrieval.answers.metadata import citation
+from retrieval.answers.metadata import cited_as
 from retrieval.models import Answer, Paper
 
 DATE_ASKED = re.compile(
@@ -68,10 +68,7 @@ def with_paper_facts(answer: Answer, question: str, papers: list[Paper]) -> Answ
     citations = list(answer.citations)
     lines = []
     for paper in papers:
-        n = next((c.n for c in citations if c.id == paper.id), None)
-        if n is None:
-            n = len(citations) + 1
-            citations.append(citation(n, paper))
+        n = cited_as(citations, paper)
         title = paper.title if len(paper.title) <= 80 else paper.title[:79] + "…"
         lines.append(f"“{title}”: " + "; ".join(render(paper) for render in asked) + f" [{n}].")
     return answer.model_copy(update={"answer": "\n".join([*lines, answer.answer]), "citations": citations})

@@ -24,7 +24,7 @@ from retrieval.answers.extractive import (
     topic_is_foreign,
     topic_words,
 )
-from retrieval.answers.metadata import answer_metrics, citation, paper_listing
+from retrieval.answers.metadata import answer_metrics, citation, cited_as, paper_listing
 from retrieval.answers.paper_facts import with_paper_facts
 from retrieval.answers.plan import (
     BEYOND_ABSTRACTS,
@@ -959,10 +959,7 @@ def with_links(answer: Answer, papers: list[Paper]) -> Answer:
     citations = list(answer.citations)
     parts = []
     for paper in papers:
-        n = next((c.n for c in citations if c.id == paper.id), None)
-        if n is None:
-            n = len(citations) + 1
-            citations.append(citation(n, paper))
+        n = cited_as(citations, paper)
         pointers = [sentence for sentence in split_sentences(paper.abstract) if POINTER.search(sentence)]
         if pointers:
             parts.extend(f"{sentence} [{n}]" for sentence in pointers)
