@@ -649,3 +649,12 @@ def test_a_named_papers_record_asked_for_is_stated(seeded_service: ResearchServi
     answer = seeded_service.ask(question)
     assert fact in answer.answer.splitlines()[0]
     assert "[1]" in answer.answer.splitlines()[0]
+
+
+def test_a_coauthors_papers_described_before_the_listing_question_are_all_listed(
+    seeded_service: ResearchService,
+) -> None:
+    question = "laura culp keeps popping up in the LLM robustness stuff. which papers of his list her as an author?"
+    answer = seeded_service.ask(question)
+    hers = {paper.id for paper in seeded_service.papers() if "Laura Culp" in paper.authors}
+    assert {citation.id for citation in answer.citations} == hers

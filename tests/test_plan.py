@@ -2177,3 +2177,10 @@ def test_a_possessive_shared_name_settles_by_the_release_asked_for() -> None:
     assert [TITLES[paper_id] for paper_id in result.papers] == [
         "Scalable Evaluation of Multi-Agent Reinforcement Learning with Melting Pot"
     ]
+
+
+def test_a_year_in_an_era_phrase_and_other_categories_skipped_filter_nothing() -> None:
+    result = plan("his work with yilun du goes back to the 2020 energy-model days. what's the newest the two share?")
+    assert (result.filters.year, result.filters.author) == (None, "Yilun Du")
+    result = plan("enumerate all the 2020 papers whose category is LG, skip RO/CV/AI ones")
+    assert (result.filters.year, result.filters.category, result.topic) == (2020, "LG", "")

@@ -96,6 +96,7 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 YEAR_ONLY = re.compile(YEAR)
+ERA_AFTER = re.compile(r"(?:\s+[\w-]+){0,3}\s+(?:days|era)\b", re.IGNORECASE)  # "2020 energy-model days"
 PER_YEAR = re.compile(r"\byear[- ]by[- ]year\b|\b(?:per|each|every|by)[- ]year\b|\byearly\b", re.IGNORECASE)
 # years left out at one end of the work: "ignoring 2024 and 2025", "excluding 2017"
 # the verbs that leave years out: "ignoring 2024", "skip 2023 onwards", "excluding anything after 2022"
@@ -840,7 +841,7 @@ ASIDES = re.compile(
     r"\b(?:right|correct)\s*\?|"  # a tag: "he has a couple of virtualhome papers right?"
     # his papers by another name: "that year's output", "his research output"
     r"\b(?:his(?: (?:pre|post)-?\d{4}| \d{4}s?)?|(?:that |the |this )?year's|research|publication|paper) output\b|"
-    r"\bwalk (?:me|us|them) through\b|\bright now\b|"
+    r"\bwalk (?:me|us|them) through\b|\bright now\b|\bfast[- ]forward(?: to (?:now|today))?\b|"
     r"(?<=['’]s )output\b|\boutput(?=\s*(?:[.,;:?!]|$))|\bstart to finish\b|"
     r"\bnone missing\b|\b(?:keeps?|kept) (?:popping|showing|coming|cropping) up\b|\blay of the land\b|"
     r"\bskip(?:ping)? (?:the )?other categories\b|\b(?:of|among) the rest\b|"
@@ -1154,7 +1155,7 @@ FILLER = frozenset(
     while checked sentence sentences dropped month months days apart since still
     giving min mins example examples pull job through putting poster none combined check making retrospective
     journal club exhaustive spreadsheet single appendix queue building quals committee wants half early etc
-    framed framing hot now
+    framed framing hot now needed co-authorship co-authorships coauthorship coauthorships
     """.split()
 )
 
@@ -2141,6 +2142,7 @@ def _filters(
     for pattern, kind in YEAR_RANGES:
         matches = [m for m in pattern.finditer(text) if not any(a <= m.start() < b for a, b in consumed)]
         if kind == "year":  # of two years, the one the papers are dated ("going into 2022. of the papers dated 2021")
+            matches = [m for m in matches if not ERA_AFTER.match(text, m.end())]  # ("back to the 2020 EBM days")
             matches.sort(key=lambda m: not PAPERS_OF_YEAR.search(text[: m.start()]))
         match = matches[0] if matches else None
         if not match:
@@ -2225,7 +2227,7 @@ def _category(text: str, context: PlanContext) -> tuple[str, list[tuple[int, int
                 rf"\b(?:cs|stat)\.{code}\b|(?i:\b(?:cond-mat|physics|q-bio|math|eess)\.{code}\b)|"
                 rf"\({code}\)(?: category)?|\btagged (?:as )?{code}\b|"
                 rf"\b{code}[- ](?:category|papers?|section|tag|label)\b|\b{code}-(?:tagged|filed|labell?ed)\b|"
-                rf"\b(?:in|under) (?:the )?{code} category\b{loose}",
+                rf"\b(?:in|under) (?:the )?{code} category\b|\bcategory(?: is|:| =) (?:cs\.)?{code}\b{loose}",
                 text,
             )
         )
@@ -2404,7 +2406,8 @@ LIST_CHAT = frozenset(
     rolled stop clock share shared appendix table slide grant lit review sure pretty trying see still alone
     weirdly visiting visit carries carry final no nothing set collaborator collaborators restricting restricted yes incl
     old late early mid checking whether carrying item items primary strictly plain commentary runnable raw
-    collaborating collaborate collaborated output outputs time stretch remains remaining
+    collaborating collaborate collaborated output outputs time stretch remains remaining share skip skipping
+    breakout
     january february march april may june july august september october november december
     """.split()
 )
@@ -2415,7 +2418,8 @@ def _without_list_chat(topic: str, filters: PaperFilter) -> str:
     category ("only counting stuff tagged cs.CV ... if he still does vision"); else the topic whole ("batch RL",
     "table tennis", "filtered behavior cloning" are topics)."""
     people = {token for author in (filters.author, filters.also_author) if author for token in name_tokens(author)}
-    chat = LIST_CHAT | people | CATEGORY_TOPIC_WORDS.get(filters.category or "", set())
+    codes = {code.casefold() for code in CATEGORY_TOPIC_WORDS} if filters.category else set()  # ("skip RO/CV ones")
+    chat = LIST_CHAT | people | codes | CATEGORY_TOPIC_WORDS.get(filters.category or "", set())
 
     def is_chat(word: str) -> bool:  # ("ML-category" beside the LG filter)
         word = word.casefold().removesuffix("'s").removesuffix("’s")

@@ -409,6 +409,9 @@ def answer_listing(ctx: AnswerContext) -> Answer:
         )
         papers = ctx.filtered()
     note = ""
+    if ctx.plan.topic and ctx.plan.filters.author and _said_before_the_question(ctx, []):
+        # "laura culp keeps popping up in the LLM robustness stuff. which papers list her?": all of hers
+        ctx = replace(ctx, plan=ctx.plan.model_copy(update={"topic": "", "examples": "", "alternatives": []}))
     if ctx.plan.topic:
         relevant = topic_papers(ctx, len(papers) or 1, "listing")
         # (news around a filtered question: "setting up a reproduction sprint. which of his papers have code?"; not
