@@ -658,3 +658,21 @@ def test_a_coauthors_papers_described_before_the_listing_question_are_all_listed
     answer = seeded_service.ask(question)
     hers = {paper.id for paper in seeded_service.papers() if "Laura Culp" in paper.authors}
     assert {citation.id for citation in answer.citations} == hers
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what category of tasks did Multi-Game Decision Transformers solve?",
+        "does Inner Monologue have the LLM write code?",
+        "when did the emergent capabilities come out in RT-2's evaluation?",
+        "what are the authors of VeLO trying to show?",
+        "how does LOLA handle agents who were on opposing teams?",
+    ],
+)
+def test_the_record_is_not_stated_when_not_asked_for(seeded_service: ResearchService, question: str) -> None:
+    assert "”: " not in seeded_service.ask(question).answer  # (a record line: “<title>”: dated …)
+
+
+def test_the_date_of_a_paper_named_with_a_version_is_stated(seeded_service: ResearchService) -> None:
+    assert "dated 24 Nov 2022" in seeded_service.ask("when was melting pot 2.0 released?").answer

@@ -2184,3 +2184,41 @@ def test_a_year_in_an_era_phrase_and_other_categories_skipped_filter_nothing() -
     assert (result.filters.year, result.filters.author) == (None, "Yilun Du")
     result = plan("enumerate all the 2020 papers whose category is LG, skip RO/CV/AI ones")
     assert (result.filters.year, result.filters.category, result.topic) == (2020, "LG", "")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "has igor collaborated with peter stone?",  # another person's surname with a given name that is not theirs
+        "was he on the gpt-3 paper with tom brown?",
+        "heading to the florence workshop next week. what's his newest paper?",
+        "stone soup: which of his papers are about composing pre-trained models?",
+        "how many papers does he have? brown bag is friday",
+        "does he have anything like grover for neural fake news detection?",
+    ],
+)
+def test_a_surname_used_as_a_word_or_of_another_person_is_no_coauthor(question: str) -> None:
+    assert plan(question).filters.author is None
+
+
+@pytest.mark.parametrize(
+    ("question", "year"),
+    [
+        ("which of his 2022 papers build on his work from 2020?", 2022),
+        ("need to get through his 2022 papers in two days, which ones are there?", 2022),
+        ("which of his 2023 robotics era papers use language models?", 2023),
+    ],
+)
+def test_the_year_asked_for_stays_beside_other_years_and_days(question: str, year: int) -> None:
+    assert plan(question).filters.year == year
+
+
+def test_papers_of_two_years_connecting_things_keep_their_topic() -> None:
+    result = plan("which papers from 2021 and 2022 connect language models to robot control? focus on planning")
+    assert result.intent == "listing" and "robot" in result.topic
+
+
+def test_a_year_picks_one_of_the_papers_sharing_a_name() -> None:
+    assert [TITLES[paper_id] for paper_id in plan("summarize the melting pot ones from 2022").papers] == [
+        "Melting Pot 2.0"
+    ]

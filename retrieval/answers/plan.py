@@ -96,7 +96,7 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 YEAR_ONLY = re.compile(YEAR)
-ERA_AFTER = re.compile(r"(?:\s+[\w-]+){0,3}\s+(?:days|era)\b", re.IGNORECASE)  # "2020 energy-model days"
+ERA_AFTER = re.compile(r"(?:\s+[a-z-]+){0,3}\s+(?:days|era)\b(?!\s+(?:papers?|work|ones))", re.IGNORECASE)
 PER_YEAR = re.compile(r"\byear[- ]by[- ]year\b|\b(?:per|each|every|by)[- ]year\b|\byearly\b", re.IGNORECASE)
 # years left out at one end of the work: "ignoring 2024 and 2025", "excluding 2017"
 # the verbs that leave years out: "ignoring 2024", "skip 2023 onwards", "excluding anything after 2022"
@@ -158,7 +158,7 @@ CATEGORY_TOPIC_WORDS = {
     "ML": {"machine", "learning", "ml", "statistics"},
 }
 PAPER_NOUN = r"(?:papers?|work|stuff|publications?|research|articles?|preprints?|output)"
-PAPERS_OF_YEAR = re.compile(rf"\b(?:{PAPER_NOUN}|ones?|entries|dated)(?: (?:dated|from|in|of))? $", re.IGNORECASE)
+PAPERS_OF_YEAR = re.compile(r"\bdated (?:in )?$", re.IGNORECASE)
 ONE_CATEGORY = rf"(?:(?:cs|stat|cond-mat)\.[\w-]+|{'|'.join(CATEGORY_WORDS.values())})"
 CATEGORY_LIST = rf"{ONE_CATEGORY}(?:(?:\s*,\s*|\s*/\s*|\s+or\s+|\s+and\s+){ONE_CATEGORY})*"
 
@@ -933,7 +933,8 @@ ERA_SPAN = re.compile(
     # "what connects a 2017 opponent-shaping paper with a 2025 robot foundation model paper?"
     rf"\bconnects? (?:a |an |the |his )?{YEAR}\b[^?]{{0,60}}?\b(?:with|and|to)\b (?:a |an |the |his )?{YEAR}|"
     # "LOLA in 2017, robot foundation models in 2025. what themes connect the dots in between?"
-    rf"\b{YEAR}\b[^?]{{0,100}}?\b{YEAR}\b[^?]{{0,60}}?\b(?:connects?|in between|ties? (?:them )?together)\b|"
+    rf"\b{YEAR}\b[^?]{{0,100}}?\b{YEAR}\b[^?]{{0,60}}?\b(?:themes? connects?|connects? the dots|in between|"
+    r"ties? (?:them )?together)\b|"
     # "how has the mix changed between 2017-2020 and 2023-2025?"
     rf"\bbetween (?:the )?{YEAR}\s*[-–]\s*(?:{YEAR}|\d\d)\b[^?]{{0,30}}?\band\b[^?]{{0,20}}?{YEAR}",
     re.IGNORECASE,
@@ -1723,7 +1724,10 @@ def _compared(text: str, consumed: list[tuple[int, int]], context: PlanContext, 
             continue  # names a known paper
         words = _topic(part.replace("(", " ").replace(")", " "), [], context).split()
         # an aside naming no paper often describes the part's paper best: "a single demo (semi-supervised OSIL)"
-        aside = " ".join(re.findall(r"\(([^()]*)\)", text[start:end]))
+        aside = " ".join(  # (not "(skimmed it on a long train ride home)": chat)
+            found for found in re.findall(r"\(([^()]*)\)", text[start:end]) if len(found.split()) <= ASIDE_WORDS
+        )
+        aside = "" if re.search(r"\b(?:i|i'm|my|me|we|it)\b", aside, re.IGNORECASE) else aside
         words = list(dict.fromkeys([*_topic(aside, [], context).split(), *words]))
         if words:  # a long part ("the consensus paper both have an LM generate ...") names its thing first
             year = YEAR_ONLY.search(text[start:end])  # "the 2022 connect task paper": the year picks among its like
@@ -1732,6 +1736,7 @@ def _compared(text: str, consumed: list[tuple[int, int]], context: PlanContext, 
 
 
 OPERAND_WORDS = 6
+ASIDE_WORDS = 5  # an aside this short may name the part's paper: "(semi-supervised OSIL)"
 CLAUSE_END = re.compile(r"[.:?;!](?=\s|$)")  # ("melting pot 2.0, neural mmo v1.3" is one clause)
 # the items of a list: "multi-game DT on atari, the geometry-aware hand policy on new shapes, and Blocks Assemble!"
 LIST_ITEM_SPLIT = re.compile(r",\s*(?:and\s+|or\s+|&\s+)?|\s+(?:and|&|as well as)\s+", re.IGNORECASE)
@@ -1866,7 +1871,7 @@ def _named_papers(
             shared = (
                 None if paper_id else next((context.shared_names[k] for k in keys if k in context.shared_names), None)
             )
-            if shared and _every_paper_of_the_name(text, span[0].start(), span[-1].end()):
+            if shared and _every_paper_of_the_name(text, span[0].start(), span[-1].end(), context, shared):
                 fresh = [paper for paper in shared if paper not in {found_id for _, found_id in found}]
                 found.extend((span[0].start(), paper) for paper in fresh)
                 taken |= set(range(start, start + size))
@@ -2055,18 +2060,20 @@ FOLLOW_UP = re.compile(r"\b(?:newer|newest|latest|follow[- ]?up|sequel|second|2\
 ERA_OF = re.compile(r"\s+(?:days|era)\b", re.IGNORECASE)
 
 
-BOTH_OF = re.compile(
-    r"\b(?:both|the two|all(?: the)? (?:two|three)|the (?:two|three))(?: of)?(?: the| his)?\s+$|"
-    r"\b(?:the|his|those)\s+$",
-    re.I,
-)
+BOTH_OF = re.compile(r"\b(?:both|the two|all(?: the)? (?:two|three)|the (?:two|three))(?: of)?(?: the| his)?\s+$", re.I)
+THE_PLURAL_OF = re.compile(r"\b(?:the|his|those)\s+$", re.I)  # "the gemini tech reports", unless a year picks one
 # ("the gemini tech reports")
 PLURAL_NAMED = re.compile(r"\s+(?:(?:tech|technical|model)\s+)?(?:papers|reports|ones|writeups|write-ups|versions)\b")
 
 
-def _every_paper_of_the_name(text: str, start: int, end: int) -> bool:
-    """ "both melting pot papers", "the two neural mmo writeups": every paper sharing the name at start:end."""
-    return bool(BOTH_OF.search(text[:start]) and PLURAL_NAMED.match(text, end))
+def _every_paper_of_the_name(text: str, start: int, end: int, context: PlanContext, shared: list[str]) -> bool:
+    """ "both melting pot papers", "the two neural mmo writeups", "the gemini reports" (not "the melting pot ones
+    from 2022"): every paper sharing the name at start:end."""
+    if not PLURAL_NAMED.match(text, end):
+        return False
+    years = {int(year) for year in YEAR_ONLY.findall(text)}
+    one_by_year = sum(context.years.get(paper_id) in years for paper_id in shared) == 1
+    return bool(BOTH_OF.search(text[:start]) or (THE_PLURAL_OF.search(text[:start]) and not one_by_year))
 
 
 def _settle(context: PlanContext, text: str, paper_ids: list[str], span: tuple[int, int]) -> str | None:
@@ -2142,7 +2149,9 @@ def _filters(
     for pattern, kind in YEAR_RANGES:
         matches = [m for m in pattern.finditer(text) if not any(a <= m.start() < b for a, b in consumed)]
         if kind == "year":  # of two years, the one the papers are dated ("going into 2022. of the papers dated 2021")
-            matches = [m for m in matches if not ERA_AFTER.match(text, m.end())]  # ("back to the 2020 EBM days")
+            matches = [  # ("back to the 2020 energy-model days"; not "his 2022 papers in two days")
+                m for m in matches if not (ERA_AFTER.match(text, m.end()) and text[: m.start()].endswith("the "))
+            ]
             matches.sort(key=lambda m: not PAPERS_OF_YEAR.search(text[: m.start()]))
         match = matches[0] if matches else None
         if not match:
@@ -2280,7 +2289,7 @@ def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] |
             tokens = name_tokens(candidate)
             if size == 2 and len(tokens) == 2 and len(tokens[1]) > 2:  # surname first: "huang wenlong"
                 for author in context.by_surname.get(tokens[0], []):
-                    if author_matches(f"{tokens[1]} {tokens[0]}", author):
+                    if tokens[1] in name_tokens(author)[:-1]:  # (the whole given name: "zeng and" is no Andy Zeng)
                         return author, (window[0].start(), window[-1].end())
     for match in re.finditer(r"\b([A-Za-z]{2,})\s+et\.? al\b\.?(?:['’]s)?", text, re.IGNORECASE):
         authors = context.by_surname.get(match.group(1).casefold(), [])  # "piche et al's paper": its first author
@@ -2300,8 +2309,11 @@ def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] |
             return authors[0], match.span(1)
     for match in re.finditer(r"[\w'’-]+", text):
         word = re.sub(r"['’]s$", "", match.group()).casefold()
-        place = re.search(r"\b(?:in|at|from|to|near|around)\s+$", text[: match.start()], re.IGNORECASE)
-        if word in context.lone_surnames and not place:  # "abbeel x mordatch"; not "guilds in florence"
+        if (
+            word in context.lone_surnames
+            and SURNAME_BEFORE.search(text[: match.start()])
+            and SURNAME_AFTER.match(text, match.end())
+        ):  # "abbeel x mordatch", "with tenenbaum?"; not "tom brown", "the florence workshop", "stone tools"
             return context.lone_surnames[word], match.span()
     for match in re.finditer(r"\b(?:with|by|alongside|plus)\s+([A-Za-z]{3,})\b", text, re.IGNORECASE):
         author = context.by_given_name.get(match.group(1).casefold())
@@ -2310,6 +2322,16 @@ def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] |
             # "with Wenlong", "newest paper w wenlong?": a given name only one co-author has; not "with max entropy"
             return author, match.span(1)
     return None
+
+
+# where a surname alone stands for a co-author: after a joining word or at a sentence's start, and before an end,
+# a joining word or talk of co-authoring ("abbeel is listed on ...", "ghasemipour coauthorships")
+SURNAME_BEFORE = re.compile(r"(?:^|[.?!:;]\s+|\b(?:with|by|and|plus|alongside|x)\s+|[+&×]\s*)$", re.IGNORECASE)
+SURNAME_AFTER = re.compile(
+    r"(?:['’]s)?\s*(?:$|[?.!,;:)]|(?:x|and|is|was|keeps|shows|appears|co-?authored|co-?authorships?|collabs?|"
+    r"collaborations?|papers?)\b|[+&×])",
+    re.IGNORECASE,
+)
 
 
 # two co-authors on one paper: "both yilun du and shuang li", "with sherry yang and pieter abbeel" (not "or")

@@ -46,7 +46,7 @@ from retrieval.answers.plan import (
 from retrieval.answers.sentence_filters import POINTER
 from retrieval.errors import UserFacingError
 from retrieval.index.paper_lookup import PaperIndex
-from retrieval.index.paper_names import title_head
+from retrieval.index.paper_names import name_words, title_head
 from retrieval.index.search import HybridSearcher, matches
 from retrieval.index.sentence_vectors import SentenceVectors, quotable_sentences
 from retrieval.metrics import compute_metrics
@@ -475,7 +475,9 @@ FIRST_PERSON = re.compile(r"\b(?:i|i'm|i’m|i've|i’ve|my|me|we|we're|we’re|
 REFERS_BACK = re.compile(
     r"\b(?:on|about|into|regarding|around|with|touch(?:es|ing)?|cover(?:s|ing)?|address(?:es|ing)?|tackl(?:es|ing)) "
     r"(?:it|that|this|them|those)\s*[?.!]*\s*$|"
-    r"\b(?:that|this|the same) (?:topic|area|theme|subject|thread|direction)\b",
+    r"\b(?:that|this|the same) (?:topic|area|theme|subject|thread|direction)\b|"
+    # "... energy-based model papers with him. can you list them?", "which ones?", "which papers are those?"
+    r"\b(?:list|name|show|give me) (?:them|those|these)\b|\bwhich ones\b|\b(?:those|these)\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
 
@@ -1138,7 +1140,8 @@ def answer_question(ctx: AnswerContext) -> Answer:
     if ctx.plan.papers and ctx.plan.intent in PAPER_INTENTS and not answer.abstained:
         # "when did RT-2 come out?", "who wrote VeLO?": the record says it, the abstract never does
         named = [ctx.by_id[paper_id] for paper_id in ctx.plan.papers if paper_id in ctx.by_id]
-        answer = with_paper_facts(answer, ctx.question, named)
+        index = ctx.searcher.lexical_index()
+        answer = with_paper_facts(answer, ctx.question, named, [name_words(index.names[paper.id]) for paper in named])
     return answer
 
 

@@ -77,6 +77,17 @@ def names_of(paper: Paper) -> PaperNames:
     )
 
 
+def name_words(names: PaperNames) -> set[str]:
+    """The paper's names as compact keys ("rt2", "palme", "lola") with its title's tokens: what a question may call
+    it by."""
+    keys = {
+        names.title_key,
+        *names.acronym_keys,
+        *(compact_key(name) for name in (*names.short_names, *names.abbreviations)),
+    }
+    return {key for key in (*keys, names.head_key) if key} | set(names.title_tokens)
+
+
 class NameTable:
     """Papers' names by id, each derived on first need. One table serves one store revision, where an id names one
     version of a paper."""
