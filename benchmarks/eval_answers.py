@@ -104,6 +104,9 @@ HALVES = [
     "check68",
     "check69",
     "check70",
+    "check71",
+    "check72",
+    "check73",
 ]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 
