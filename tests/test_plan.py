@@ -2222,3 +2222,21 @@ def test_a_year_picks_one_of_the_papers_sharing_a_name() -> None:
     assert [TITLES[paper_id] for paper_id in plan("summarize the melting pot ones from 2022").papers] == [
         "Melting Pot 2.0"
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "category", "has_code"),
+    [
+        ("arxiv's catch-all 'Artificial Intelligence' bucket, which of his entries got filed there?", "AI", None),
+        ("vision folks in our discord wonder how much is pure CV. list whatever is tagged computer vision", "CV", None),
+        ("list every paper of his where the profile marks code as released", None, True),
+    ],
+)
+def test_listings_by_a_category_in_words_or_the_code_mark(question: str, category: str | None, has_code) -> None:
+    result = plan(question)
+    assert (result.intent, result.filters.category, result.filters.has_code, result.topic) == (
+        "listing",
+        category,
+        has_code,
+        "",
+    )

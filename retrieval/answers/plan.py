@@ -140,13 +140,14 @@ CATEGORY_WORDS = {
     "CL": r"computation[- ]and[- ]language|language|nlp|natural[- ]language|computational linguistics",
     "CV": r"vision|computer[- ]vision",
     "MA": r"multi-?agent",
+    "AI": r"artificial[- ]intelligence",
     "LG": r"machine[- ]learning",
     "MTRL-SCI": r"materials? science",
     "MES-HALL": r"meso-?scale(?: ?(?:and|/|or) ?nano-?scale)?(?: physics)?|nano-?scale(?: physics)?",
 }
 # "multi-agent papers" are papers about multi-agent learning, mostly filed under cs.LG: the word names the
 # category only as "the multi-agent category"
-TOPIC_FIRST_CATEGORIES = {"MA", "MTRL-SCI", "MES-HALL"}
+TOPIC_FIRST_CATEGORIES = {"MA", "AI", "MTRL-SCI", "MES-HALL"}
 # words that add nothing once their category is a filter ("latest language / NLP papers")
 CATEGORY_TOPIC_WORDS = {
     "RO": {"robotics", "robotic", "robot", "robots"},
@@ -185,7 +186,7 @@ HAS_CODE = re.compile(
     r"(?:a |an |their |the |any |its |some )?(?:official |public |open[- ]source )?"
     r"code(?: ?base| repos?(?:itor(?:y|ies))?| releases?)?\b|"
     r"\bcode (?:is |was )?(?:available|released|public|out)\b|(?<!non-)\bcode-(?:released|available|releasing)\b|"
-    r"\bopen[- ]sourced?\b|"
+    r"\bopen[- ]sourced?\b|\bmarks? (?:its |the |their )?code as released\b|"
     r"\bgithub (?:repo|code|link)s?\b|\bcode (?:release|repo\w*) (?:attached|linked)\b|\bcode releases\b|"
     r"\bpublic (?:code |github )?repo\w*\b|\b(?:ships?|shipped|comes? with) (?:a |an |its |the )?(?:public )?repo\w*\b|"
     r"\blinks? (?:to )?(?:a |the |their |its )?(?:code repo\w*|github(?: repo\w*)?)\b",
@@ -1321,7 +1322,8 @@ def plan_question(
     if EXPLAINED.search(text):  # "explain it like i'm a first year grad student" asks nothing about students
         asked = AUDIENCE.sub(" ", asked)
     missing = next((what for pattern, what in NOT_IN_PROFILE if pattern.search(asked)), None)
-    if missing in WHERE_ASKED and (SURELY_OVERVIEW.search(text) or (has_filter(filters) and EXHAUSTIVE.search(text))):
+    listed = has_filter(filters) and (EXHAUSTIVE.search(text) or re.search(r"\blist\b", text, re.IGNORECASE))
+    if missing in WHERE_ASKED and (SURELY_OVERVIEW.search(text) or listed):
         missing = None  # "podcast host prepping an interview: his main research areas?" asks for his work laid out
     if papers and missing is None and CITED.search(text):
         missing = PAPER_CITATIONS  # "How many citations does RT-2 have?"
@@ -2253,9 +2255,9 @@ def _category_in_words(text: str, category: str) -> re.Match[str] | None:
     words = CATEGORY_WORDS.get(category)
     if words is None:
         return None
-    noun = "category" if category in TOPIC_FIRST_CATEGORIES else f"{PAPER_NOUN}|category"
+    noun = "category|bucket" if category in TOPIC_FIRST_CATEGORIES else f"{PAPER_NOUN}|category|bucket"
     return re.search(
-        rf"\b(?:{words})(?:[- ]related)?(?: \([\w. ]+\))?(?:\s+|-)(?:{noun})\b|"
+        rf"\b(?:{words})['\"’]?(?:[- ]related)?(?: \([\w. ]+\))?(?:\s+|-)(?:{noun})\b|"
         rf"\b(?:in|under) (?:the )?(?:{words})(?: \([\w. ]+\))? (?:category|section|area)\b|"
         rf"\bcategory (?:of )?(?:{words})\b|\b(?:tagged|filed|files|labell?ed|marked) (?:as |under )?(?:{words})\b|"
         rf"\b(?:{words})-(?:tagged|filed|labell?ed)\b|"
@@ -2429,7 +2431,7 @@ LIST_CHAT = frozenset(
     weirdly visiting visit carries carry final no nothing set collaborator collaborators restricting restricted yes incl
     old late early mid checking whether carrying item items primary strictly plain commentary runnable raw
     collaborating collaborate collaborated output outputs time stretch remains remaining share skip skipping
-    breakout
+    breakout folks wonder wondering pure purely catch-all
     january february march april may june july august september october november december
     """.split()
 )
