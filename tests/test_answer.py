@@ -676,3 +676,8 @@ def test_the_record_is_not_stated_when_not_asked_for(seeded_service: ResearchSer
 
 def test_the_date_of_a_paper_named_with_a_version_is_stated(seeded_service: ResearchService) -> None:
     assert "dated 24 Nov 2022" in seeded_service.ask("when was melting pot 2.0 released?").answer
+
+
+def test_a_topic_before_a_dash_then_any_papers_by_him_is_the_topic(seeded_service: ResearchService) -> None:
+    assert seeded_service.ask("conservation of medieval stained glass windows — any papers by mordatch?").abstained
+    assert not seeded_service.ask("energy-based models — any papers by mordatch?").abstained

@@ -1023,7 +1023,9 @@ ASKS_IF_COVERED = re.compile(
     r"is there|are there)\b|"
     r"\b(?:any|anything|something)\s+(?:\w+\s+){0,3}?(?:on|about|regarding|in|with|involving|from)\b|"
     # "table structure recognition in scanned PDFs, any papers?"
-    r"[,;:.]\s*any(?:thing)?(?: (?:papers?|work|publications?|stuff))?\s*[?!.]*\s*$",
+    # ("conservation of medieval stained glass — any papers by mordatch?": by him, after a dash)
+    r"(?:[,;:.]|\s[-–—])\s*any(?:thing)?(?: (?:papers?|work|publications?|stuff))?"
+    r"(?: (?:by|from) (?P<by>\w+))?\s*[?!.]*\s*$",
     re.IGNORECASE,
 )
 PRONOUNS = frozenset({"he", "she", "they", "him", "her", "his"})
@@ -1031,7 +1033,7 @@ PRONOUNS = frozenset({"he", "she", "they", "him", "her", "his"})
 
 def asks_if_covered(question: str, owner: str) -> bool:
     match = ASKS_IF_COVERED.search(question)
-    subject = match and match.group("subject")
+    subject = match and (match.group("subject") or match.group("by"))
     return bool(match) and (not subject or subject.casefold() in PRONOUNS | set(name_tokens(owner)))
 
 
