@@ -681,3 +681,83 @@ def test_the_date_of_a_paper_named_with_a_version_is_stated(seeded_service: Rese
 def test_a_topic_before_a_dash_then_any_papers_by_him_is_the_topic(seeded_service: ResearchService) -> None:
     assert seeded_service.ask("conservation of medieval stained glass windows — any papers by mordatch?").abstained
     assert not seeded_service.ask("energy-based models — any papers by mordatch?").abstained
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [
+        (
+            "how long is his publication span on the profile? first entry to newest, titles and dates",
+            ["Learning with Opponent-Learning Awareness", "Self-Improving Embodied Foundation Models"],
+        ),
+        (
+            "how active is he in 2025: number of papers this year and which one is the newest?",
+            ["3 of the 50 listed papers are from 2025", "Self-Improving Embodied Foundation Models"],
+        ),
+        ("what labs and companies are attached to his papers on the profile?", ["deepmind ("]),
+        (
+            "tally of his papers per arxiv category? want to see how LG-heavy he really is",
+            ["LG: 22", "RO: 10", "CL: 7"],
+        ),
+    ],
+)
+def test_metrics_asked_in_new_words(seeded_service: ResearchService, question: str, wanted: list[str]) -> None:
+    answer = seeded_service.ask(question)
+    assert answer.intent == "metrics" and all(part in answer.answer for part in wanted)
+
+
+@pytest.mark.parametrize(
+    ("question", "titles"),
+    [
+        (
+            "env-design reading group: what does the oct 2021 massively-multiagent platform paper add over the jan "
+            "2020 v1.3 report? contrast the two",
+            {"The Neural MMO Platform", "Neural MMO v1.3: A Massi"},
+        ),
+        (
+            "the two google frontier-model tech reports on his list (march 2024 and july 2025): long context was the "
+            "selling point of one, thinking/agentic stuff the other? contrast them",
+            {"Gemini 1.5: Unlocking mu", "Gemini 2.5: Pushing the "},
+        ),
+        (
+            "Both bimanual xArm6 sim-to-real papers use magnetic blocks. How do the task designs and the reported "
+            "real-robot results differ between the 2022 one and the 2023 one?",
+            {"Bi-Manual Manipulation a", "Bi-Manual Block Assembly"},
+        ),
+        (
+            "RT-2 stops at co-fine-tuning on robot demos plus web data; the 2025 ghasemipour et al paper bolts on a "
+            "second stage. how do the recipes differ and what does the extra stage buy them?",
+            {"RT-2: Vision-Language-Ac", "Self-Improving Embodied "},
+        ),
+    ],
+)
+def test_a_comparison_pins_papers_by_their_years_or_first_author(
+    seeded_service: ResearchService, question: str, titles: set[str]
+) -> None:
+    cited = [citation.title for citation in seeded_service.ask(question).citations]
+    assert len(cited) == len(titles) and all(any(title.startswith(start) for title in cited) for start in titles)
+
+
+def test_a_listing_asked_oldest_to_newest_is_in_date_order(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask("all entries dated 2024 or later, oldest to newest is fine")
+    years = [citation.year for citation in answer.citations]
+    assert len(years) == 7 and years == sorted(years)
+
+
+@pytest.mark.parametrize(
+    ("question", "paper"),
+    [
+        ("what size TPU pod did they train RT-1 on?", "RT-1: Robotics Transformer"),
+        ("how strong were the magnets in Bi-Manual Block Assembly, like pull force in newtons?", "Bi-Manual"),
+    ],
+)
+def test_a_run_detail_the_named_abstract_never_gives_is_beyond_the_profile(
+    seeded_service: ResearchService, question: str, paper: str
+) -> None:
+    answer = seeded_service.ask(question)
+    assert answer.intent == "not_in_profile" and answer.citations[0].title.startswith(paper)
+
+
+def test_compute_an_abstract_does_state_is_quoted(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask("how many TPUs did VeLO use for meta-training?")
+    assert answer.intent == "lookup" and "four thousand TPU-months" in answer.answer

@@ -2240,3 +2240,59 @@ def test_listings_by_a_category_in_words_or_the_code_mark(question: str, categor
         has_code,
         "",
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("did blocks assemble get an oral or a spotlight wherever it was published?", "publication venues"),
+        ("which of his coauthors from the RT-1 era have since left google?", "employment history"),
+        ("what python version and deps does the MTM repo need? trying to set it up on our cluster", BEYOND_ABSTRACTS),
+    ],
+)
+def test_how_a_paper_was_presented_run_or_who_moved_on_is_not_in_the_profile(question: str, missing: str) -> None:
+    assert (plan(question).intent, plan(question).missing) == ("not_in_profile", missing)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which of his papers use MuJoCo for their experiments?",
+        "what does the oral history of multi-agent RL look like in his work?",
+        "how does RT-1 handle objects left on the counter?",
+    ],
+)
+def test_words_near_those_details_in_research_questions_ask_no_missing_data(question: str) -> None:
+    assert plan(question).missing is None
+
+
+def test_a_short_surname_paired_with_his_names_his_most_frequent_coauthor_of_that_name() -> None:
+    # Yilun Du has ten papers with him, Yuqing Du one
+    assert plan("du x mordatch: by date, which paper closes out their run so far?").filters.author == "Yilun Du"
+    assert plan("igor + du papers?").filters.author == "Yilun Du"
+    assert plan("du bois and the history of sociology?").filters.author is None
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "one rule for my reading list: the code has to be public. under that rule what's his newest paper?",
+            ("recency", None, None, True),
+        ),
+        (
+            "For an NLP-leaning journal club I need every one of his papers classified under Computation and Language.",
+            ("listing", "CL", None, None),
+        ),
+        ("all entries dated 2024 or later, oldest to newest is fine", ("listing", None, 2024, None)),
+    ],
+)
+def test_filters_in_new_words_leave_no_topic(question: str, expected: tuple) -> None:
+    result = plan(question)
+    assert (result.intent, result.filters.category, result.filters.year_from, result.filters.has_code) == expected
+    assert result.topic == ""
+
+
+def test_the_stuff_a_question_skips_is_set_aside() -> None:
+    result = plan("latest paper of his on language models, skip the robot stuff")
+    assert (result.topic, result.set_aside) == ("language models", "robot")

@@ -185,7 +185,10 @@ HAS_CODE = re.compile(
     r"available)\s+"
     r"(?:a |an |their |the |any |its |some )?(?:official |public |open[- ]source )?"
     r"code(?: ?base| repos?(?:itor(?:y|ies))?| releases?)?\b|"
-    r"\bcode (?:is |was )?(?:available|released|public|out)\b|(?<!non-)\bcode-(?:released|available|releasing)\b|"
+    r"\bcode (?:is |was )?(?:available|released|public|out)\b|"
+    r"\bcode (?:has|have|needs?|must)(?: to)? be (?:public(?:ly available)?|available|released|open[- ]?sourced?|out)"
+    r"\b|"
+    r"(?<!non-)\bcode-(?:released|available|releasing)\b|"
     r"\bopen[- ]sourced?\b|\bmarks? (?:its |the |their )?code as released\b|"
     r"\bgithub (?:repo|code|link)s?\b|\bcode (?:release|repo\w*) (?:attached|linked)\b|\bcode releases\b|"
     r"\bpublic (?:code |github )?repo\w*\b|\b(?:ships?|shipped|comes? with) (?:a |an |its |the )?(?:public )?repo\w*\b|"
@@ -194,7 +197,7 @@ HAS_CODE = re.compile(
 )
 RECENCY = re.compile(
     r"\b(?:recent(?:ly)?|latest|newest|lately|most recent|new(?:er)? (?:papers?|work|stuff)|these days|nowadays|"
-    r"last (?:year|few months)|currently|up to lately|fresh(?:est)?|"
+    r"last (?:year|few months)|currently|up to lately|fresh(?:est)?|most up[- ]to[- ]date|"
     r"(?<=\bone )(?:right |just |immediately )?(?:before|prior to) (?:that|it)|"  # "and the one right before that"
     r"closest to the end of (?:that|the|this) year)\b",
     re.IGNORECASE,
@@ -226,7 +229,11 @@ BEYOND_A_PAPER = re.compile(
     # what reviewers said of it (not "reviewers asked us to compare against DT")
     r"\breviewers?\b[^?!.]{0,10}\b(?:flag\w*|said|say|raise\w*|criticiz\w*|complain\w*|thought|think|wrote|"
     r"point\w* out|liked?|disliked?)\b|\breviewers?['’]? (?:comments?|scores?|concerns?|feedback|criticism)\b|"
-    r"\bpeer reviews?\b|\brebuttal\b|\bopenreview\b|\breviews of\b",
+    r"\bpeer reviews?\b|\brebuttal\b|\bopenreview\b|\breviews of\b|"
+    # how to run its code ("what python version and deps does the MTM repo need?")
+    r"\b(?:python|cuda|pytorch|torch|jax|tensorflow|gym|mujoco) versions?\b(?! of\b)|\bdependenc(?:y|ies)\b|\bdeps\b|"
+    r"\brequirements\.txt\b|\bpip install\b|\bdocker(?:file| image| container)?\b|"
+    r"\b(?:set|get) (?:it|this|that|the (?:code|repo\w*)) (?:up|running)\b|\binstall (?:it|the (?:code|repo\w*))\b",
     re.IGNORECASE,
 )
 # data the profile lacks whose words are often where the asker is or what the answer is for ("a podcast episode",
@@ -283,7 +290,10 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\b(?:accepted|appeared|presented) (?:at|in)\b|\bproceedings\b|\bbooktitle\b|\bcamera[- ]ready\b|"
             # a venue's name only where it is one: "ACL knee injury" is no conference
             rf"\b(?:at|in|to|for) {VENUE_NAMES}|{VENUE_NAMES}(?: ?'?\d\d(?:\d\d)?)? (?:papers?|submissions?|"
-            r"publications?|orals?|spotlights?)\b",
+            r"publications?|orals?|spotlights?)\b|"
+            # how it was presented ("did blocks assemble get an oral or a spotlight?")
+            r"\b(?:an?|as an?) (?:oral|spotlight)\b|\b(?:oral|spotlight) (?:presentation|talk|paper|slot|session)s?\b|"
+            r"\b(?:poster|oral|spotlight) or (?:an? )?(?:poster|oral|spotlight)\b",
             "publication venues",
         ),
         (
@@ -436,7 +446,12 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\bbefore (?:joining |he joined |he was at )?(?:google|deepmind|openai|brain)\b|\b(?:previous|past|former|"
             r"prior|earlier) (?:jobs?|employers?|positions?|roles?|companies|labs?)\b|\bworked (?:at|for) before\b|"
             r"\bhow (?:long|many years) (?:has|is|was) he (?:been )?(?:at|with)\b|\bwhere (?:did|has) he work(?:ed)? "
-            r"before\b|\bhis (?:career|cv|resume|employment)\b",
+            r"before\b|\bhis (?:career|cv|resume|employment)\b|"
+            # where people work now ("which of his coauthors from the RT-1 era have since left google?")
+            r"\b(?:since|already|have|has|who) left (?:google|deepmind|openai|brain|meta|fair|microsoft|nvidia|"
+            r"berkeley|mit|stanford|the (?:company|lab|team|group))\b|"
+            r"\bstill (?:at|with|works? (?:at|for)) (?:google|deepmind|openai|brain|meta)\b|"
+            r"\bwhere (?:do|does|are|is) (?:they|he|she|\w+) (?:work|working) now\b|\bnow works? (?:at|for)\b",
             "employment history",
         ),
         (r"\bself-?citations?\b", "citation counts without self-citations"),
@@ -547,7 +562,8 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"\b(?:is|was) (?:19|20)\d\d (?:empty|blank|a blank)\b|"  # "is 2019 empty on his profile?"
             r"\b(?:spread|distribut\w*|breakdown|output) (?:across|over|by) (?:the )?years\b|"
             # "a bar chart, x = year, y = number of his papers"
-            r"\byear\b[^?.]{0,30}\bnumber of (?:his )?papers\b|\bnumber of (?:his )?papers (?:each|per|every|a) year\b",
+            r"\byear\b[^?.]{0,30}\bnumber of (?:his )?papers\b|\bnumber of (?:his )?papers (?:each|per|every|a) year\b|"
+            r"\bnumber of (?:his )?(?:papers|publications) (?:in )?(?:this|that|the same) year\b",
         ),
         (
             ("with_code",),
@@ -582,13 +598,16 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (
             ("affiliations",),
             r"\baffiliat(?:ions?|ed)\b|\binstitutions?\b|\borgani[sz]ations?\b|\borgs?\b|\bwhere does he work\b|"
-            r"\blabs? (?:is he|does he)\b",
+            r"\blabs? (?:is he|does he)\b|"
+            # "what labs and companies are attached to his papers?"
+            r"\b(?:what|which) (?:labs?|companies|universities)(?: (?:and|&|or|/) (?:labs?|companies|universities|"
+            r"institutes?))? (?:are|were|is|show up|appear)\b",
         ),
         (
             ("first_paper",),
             r"\b(?:earliest|oldest|first)\b(?= (?:and|&) (?:the )?(?:latest|newest|last|most recent) (?:listed )?"
             r"(?:papers?|publications?|ones?))|"
-            r"\b(?:earliest|oldest|first) entry\b|"
+            r"\b(?:earliest|oldest|first) entry\b|\b(?:publication|publishing|profile) span\b|"
             r"\b(?:earliest|oldest|first)(?:[- ]dated)? (?:listed |published )?(?:papers?|publications?|articles?|"
             r"thing)\b|"
             r"\b(?:earliest|oldest) one\b(?=(?: listed| on (?:his|the) profile| called| titled)?\s*[?.!]*$)|"
@@ -648,7 +667,9 @@ CATEGORY_SPLIT = re.compile(r"\bcategory (?:counts|split|breakdown|mix|distribut
 NEGATED = re.compile(
     r"\b(?:do not|don'?t|dont) (?:skip|leave out|forget|miss|exclude|drop|omit) [^,;?.!()]*|"  # what to include too
     r"\(not [^()]*\)|"  # "(not PaLM-E or the original PaLM)"
-    r"(?<=[,;] )no (?:[\w-]+ ){0,3}[\w-]+(?: and no (?:[\w-]+ ){0,3}[\w-]+)*(?=\s*[,;?.!]|$)|"  # ", no human demos"
+    r"(?<=[,;] )no (?:[\w-]+ ){0,3}[\w-]+(?: and no (?:[\w-]+ ){0,3}[\w-]+)*(?=\s*[,;:?.!]|$)|"  # ", no human demos"
+    # "neither fully cooperative nor zero-sum"
+    r"\bneither (?:[\w-]+ ){0,3}[\w-]+ nor (?:[\w-]+ ){0,2}[\w-]+(?=\s*[,;:?.!]|$)|"
     r"\((?:the |that )?[^()]{1,30} (?:guy|person|dude|prof|professor|researcher)\)|"  # "daniel freeman (the brax guy)"
     r",\s*not (?:just|only|merely) [\w -]{1,30}(?=[?.!]*$)|"  # "tested on real hardware, not just sim?"
     # "shuang li did way more than EBMs with him": what else was done is asked for, not that
@@ -673,6 +694,9 @@ RULED_OUT = tuple(
         r"papers|ones)(?: (?:that (?:are|is) )?(?:about|on|involving|with|using|related to|touching))?"
         r" (?P<topic>(?!(?:19|20)\d\d|(?:from|in|before|after|since|until|prior|dated|published|released)\b)"
         r"[a-z][^,;?.!()]*?)(?=\s*(?:[,;?.!():]|$))",
+        # "skip the robot stuff", "ignoring the vision ones"
+        r"\b(?:skipping|skip|excluding|exclude|ignoring|ignore|leaving out|leave out|minus) (?:the|any|all) "
+        r"(?P<topic>[a-z][\w -]{1,30}?) (?:stuff|ones|papers|work|side|things)\b",
         r"\b(?:where|in which|with) no (?P<topic>[\w -]{2,40}?) (?:is|are|was|were|gets?) (?:involved|used|present)\b"
         r"(?: anywhere| at all)?",
     )
@@ -790,10 +814,11 @@ ASKS_NEWEST = re.compile(
 RANKED = re.compile(r"\bmost (?:frequent\w*|common|often)\b|\b(?:top|second|third|2nd|3rd)\b|#\d", re.IGNORECASE)
 COUNTS_ASKED = re.compile(r"\bhow many\b|\bcounts?\b|\bnumber of\b|\btally\b", re.IGNORECASE)
 # not "first author", "first, ..."
-FIRST_END = r"(?:earliest|oldest|first (?:paper|publication|one listed)|kicks? off|starts? with)"
+FIRST_END = r"(?:earliest|oldest|first (?:paper|publication|one listed|entry)|kicks? off|starts? with)"
 BOTH_ENDS = re.compile(
     rf"\b{FIRST_END}\b.*\b(?:latest|newest|most recent)\b|\b(?:latest|newest|most recent|last)\b.*\b{FIRST_END}\b|"
-    r"\bfirst (?:and|&) (?:the |his )?(?:latest|newest|most recent|last)\b",  # "first and most recent paper titles"
+    r"\bfirst (?:and|&) (?:the |his )?(?:latest|newest|most recent|last)\b|"  # "first and most recent paper titles"
+    r"\b(?:publication|publishing|profile) span\b",  # "how long is his publication span? titles and dates"
     re.IGNORECASE,
 )
 LAST_ONE = re.compile(r"\b(?:last|final)\b", re.IGNORECASE)
@@ -843,6 +868,7 @@ ASIDES = re.compile(
     # his papers by another name: "that year's output", "his research output"
     r"\b(?:his(?: (?:pre|post)-?\d{4}| \d{4}s?)?|(?:that |the |this )?year's|research|publication|paper) output\b|"
     r"\bwalk (?:me|us|them) through\b|\bright now\b|\bfast[- ]forward(?: to (?:now|today))?\b|"
+    r"\b(?:is|are) (?:totally |perfectly |also )?(?:fine|ok(?:ay)?)(?= *(?:[.,;!?)]|$))|"  # "oldest to newest is fine"
     r"(?<=['’]s )output\b|\boutput(?=\s*(?:[.,;:?!]|$))|\bstart to finish\b|"
     r"\bnone missing\b|\b(?:keeps?|kept) (?:popping|showing|coming|cropping) up\b|\blay of the land\b|"
     r"\bskip(?:ping)? (?:the )?other categories\b|\b(?:of|among) the rest\b|"
@@ -1158,6 +1184,7 @@ FILLER = frozenset(
     listing enumerate carries carry bears before after close closes closed timeline stopping
     while checked sentence sentences dropped month months days apart since still
     giving min mins example examples pull job through putting poster none combined check making retrospective
+    tackle tackles tackled tackling angle angles contributions contribution
     journal club exhaustive spreadsheet single appendix queue building quals committee wants half early etc
     framed framing hot now needed co-authorship co-authorships coauthorship coauthorships
     """.split()
@@ -2261,7 +2288,8 @@ def _category_in_words(text: str, category: str) -> re.Match[str] | None:
     return re.search(
         rf"\b(?:{words})['\"’]?(?:[- ]related)?(?: \([\w. ]+\))?(?:\s+|-)(?:{noun})\b|"
         rf"\b(?:in|under) (?:the )?(?:{words})(?: \([\w. ]+\))? (?:category|section|area)\b|"
-        rf"\bcategory (?:of )?(?:{words})\b|\b(?:tagged|filed|files|labell?ed|marked) (?:as |under )?(?:{words})\b|"
+        rf"\bcategory (?:of )?(?:{words})\b|"
+        rf"\b(?:tagged|filed|files|labell?ed|marked|classified|categori[sz]ed|sorted) (?:as |under |in )?(?:{words})\b|"
         rf"\b(?:{words})-(?:tagged|filed|labell?ed)\b|"
         rf"\b(?:{words}) \((?:(?:cs|stat)\.)?[A-Za-z-]+\)",  # "machine learning (cs.LG)"
         text,
@@ -2319,6 +2347,14 @@ def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] |
             and SURNAME_AFTER.match(text, match.end())
         ):  # "abbeel x mordatch", "with tenenbaum?"; not "tom brown", "the florence workshop", "stone tools"
             return context.lone_surnames[word], match.span()
+    for match in PAIRED_WITH_HIM.finditer(text):
+        # "du x mordatch: …", "igor + du?": a surname paired with his names his most frequent co-author of that name
+        # (Yilun Du, ten papers with him, not Yuqing Du, one)
+        word = match.group("before") or match.group("after")
+        authors = context.by_surname.get(word.casefold(), [])
+        ranked = sorted(authors, key=lambda author: _rank(author, context.coauthor_ranking))
+        if ranked:
+            return ranked[0], match.span("before" if match.group("before") else "after")
     for match in re.finditer(r"\b(?:with|by|alongside|plus)\s+([A-Za-z]{3,})\b", text, re.IGNORECASE):
         author = context.by_given_name.get(match.group(1).casefold())
         last = not re.search(r"\w", text[match.end(1) :].split("'")[0].split("’")[0])
@@ -2334,6 +2370,19 @@ SURNAME_BEFORE = re.compile(r"(?:^|[.?!:;]\s+|\b(?:with|by|and|plus|alongside|x)
 SURNAME_AFTER = re.compile(
     r"(?:['’]s)?\s*(?:$|[?.!,;:)]|(?:x|and|is|was|keeps|shows|appears|co-?authored|co-?authorships?|collabs?|"
     r"collaborations?|papers?)\b|[+&×])",
+    re.IGNORECASE,
+)
+
+
+def _rank(author: str, ranking: tuple[str, ...]) -> int:
+    return ranking.index(author) if author in ranking else len(ranking)
+
+
+# a surname joined to him as a pair, alone in its clause: "du x mordatch: which paper closes their run?"
+PAIRED_WITH_HIM = re.compile(
+    r"(?:^|(?<=[.?!:;] ))(?P<before>[A-Za-z]{2,4})\s*(?:x|×|\+|and)\s*(?:he|him)(?=\s*(?:[:?,.!;]|-|—|$))|"
+    r"(?:^|(?<=[.?!:;] ))(?:he|him)\s*(?:x|×|\+|and)\s*(?P<after>[A-Za-z]{2,4})"
+    r"(?=\s*(?:[:?,.!;]|-|—|$|papers?\b|collabs?\b))",
     re.IGNORECASE,
 )
 
@@ -2433,7 +2482,7 @@ LIST_CHAT = frozenset(
     weirdly visiting visit carries carry final no nothing set collaborator collaborators restricting restricted yes incl
     old late early mid checking whether carrying item items primary strictly plain commentary runnable raw
     collaborating collaborate collaborated output outputs time stretch remains remaining share skip skipping
-    breakout folks wonder wondering pure purely catch-all
+    breakout folks wonder wondering pure purely catch-all era eras period periods slice phase run
     january february march april may june july august september october november december
     """.split()
 )

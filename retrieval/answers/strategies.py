@@ -144,6 +144,7 @@ SINGULAR_RECENT = re.compile(
 OPERAND_MIN_SCORE = 0.3  # a compared thing that names no paper must find one at least this well
 NAMED_AUTHOR_BOOST = 1.5  # ... or two thirds as well, when it is by an author the thing names
 MOST_COMPARED = 4  # papers side by side in one comparison
+YEAR_PICK_RELATIVE = 0.6  # a paper a comparison picks by its year scores at least this share of the topic's best
 OPERAND_CANDIDATES = 5  # papers a compared thing that names none may be
 OVERVIEW_THEMES = 5
 THEME_PAPERS = 4
@@ -430,10 +431,19 @@ def answer_listing(ctx: AnswerContext) -> Answer:
     )
     if not papers:
         return ctx.answer(f"None of {ctx.owner}'s listed papers matches: {heading.split(' papers', 1)[1].strip()}.", [])
+    if OLDEST_FIRST.search(ctx.question):  # "all entries dated 2024 or later, oldest to newest"
+        papers = sorted(papers, key=lambda paper: paper.date)
     text, citations = paper_listing(heading, papers)
     return ctx.answer(
         text, citations, route="authors" if ctx.plan.filters.author else "papers", generated_by="metadata"
     )
+
+
+OLDEST_FIRST = re.compile(
+    r"\b(?:oldest|earliest) (?:to|through|->|→) (?:the )?(?:newest|latest|most recent)\b|"
+    r"\b(?:oldest|earliest) first\b|\bin (?:chronological|date) order\b|\bchronologically\b|\bascending\b",
+    re.IGNORECASE,
+)
 
 
 def _filter_is_the_question(ctx: AnswerContext) -> bool:
@@ -719,7 +729,48 @@ def compared_papers(ctx: AnswerContext) -> list[Paper]:
         if i not in resolved and paper not in papers and paper not in resolved.values():
             resolved[i] = paper
     papers += [resolved[i] for i in sorted(resolved)]
-    return papers[:MOST_COMPARED]
+    pinned = _pinned_papers(ctx, papers)
+    return (pinned if len(pinned) >= 2 else papers)[:MOST_COMPARED]
+
+
+ET_AL = re.compile(
+    rf"(?:\b(?P<before>{YEAR}) )?\b(?P<surname>[A-Za-z-]{{2,}}) et\.? al\b\.?(?:['’]s)?(?: (?P<after>{YEAR})\b)?"
+)
+
+
+def _pinned_papers(ctx: AnswerContext, found: list[Paper]) -> list[Paper]:
+    """The compared papers again when the question pins down some that `found` (the named papers and those its
+    compared things were searched to) misses: a paper by its first author and year ("the 2025 ghasemipour et al
+    paper"), or, when it sets two or more years apart, the best paper on its topic of each year ("the 2022 one and
+    the 2023 one", "(march 2024 and july 2025)"). Empty when `found` already has them."""
+    named = [ctx.by_id[paper_id] for paper_id in ctx.plan.papers if paper_id in ctx.by_id]
+    by_author = []
+    for match in ET_AL.finditer(ctx.question):
+        year = match.group("before") or match.group("after")
+        surname = match.group("surname").casefold()
+        first_authored = [
+            paper
+            for paper in ctx.papers
+            if paper.authors
+            and name_tokens(paper.authors[0])[-1:] == [surname]
+            and (year is None or paper.year == int(year))
+        ]
+        if len(first_authored) == 1:
+            by_author.append(first_authored[0])
+    years = list(dict.fromkeys(int(year) for year in re.findall(rf"\b{YEAR}\b", ctx.question)))
+    years_missed = len(years) >= 2 and any(all(paper.year != year for paper in found) for year in years)
+    if not years_missed and all(paper in found for paper in by_author):
+        return []
+    pinned = list({paper.id: paper for paper in [*named, *by_author]}.values())
+    if len(years) >= 2 and ctx.plan.topic:
+        hits = ctx.search(ctx.plan.topic, TOPIC_CANDIDATES)
+        for year in years:
+            if any(paper.year == year for paper in pinned):
+                continue
+            best = next((hit for hit in hits if hit.paper.year == year), None)
+            if best is not None and best.score >= YEAR_PICK_RELATIVE * hits[0].score and best.paper not in pinned:
+                pinned.append(best.paper)
+    return pinned
 
 
 def answer_comparison(ctx: AnswerContext) -> Answer:
@@ -923,6 +974,9 @@ def answer_lookup(ctx: AnswerContext) -> Answer:
         hits = [
             SearchHit(paper=ctx.by_id[paper_id], score=1.0, rank=n) for n, paper_id in enumerate(ctx.plan.papers, 1)
         ]
+    elif hits and _asks_unstated_detail(ctx.question, hits[0].paper.abstract):
+        # "what kind of compute did the EBM continual learning experiments run on?": the paper described, unnamed
+        return _beyond_the_named_abstract(ctx, hits[0].paper)
     if not hits and has_filter(ctx.plan.filters):
         hits = ctx.searcher.search(
             ctx.question, k=ctx.settings.answer_sources, paper_filter=PaperFilter(profile=ctx.profile_id)
@@ -1106,6 +1160,39 @@ COUNTED = re.compile(
 )
 
 
+# a detail of how a paper was run or built that abstracts rarely give, with the words an abstract giving it would use:
+# "what size TPU pod did they train RT-1 on?", "how strong were the magnets, like pull force in newtons?"
+DETAILS = (
+    (
+        re.compile(
+            r"\b(?:tpu|gpu)[- ]?(?:pods?|clusters?|hours|days|months)\b|"
+            r"\bwhat (?:size|kind|sort|type|number|amount) of (?:tpus?|gpus?|accelerators?|compute|chips)\b|"
+            r"\bwhat size (?:tpu|gpu)\b|"
+            r"\b(?:tpus?|gpus?|accelerators?|compute)\b[^?.]{0,40}\b(?:run|ran|runs|trained)\b on\b",
+            re.IGNORECASE,
+        ),
+        ("tpu", "gpu", "accelerator", "compute", "chip", "hardware"),
+    ),
+    (
+        re.compile(
+            r"\b(?:pull|holding|grip(?:ping)?|clamping|contact) forces?\b|"
+            r"\bin (?:newtons|grams|kilograms|kgs?|pounds|lbs|watts|volts|amps|millimet(?:er|re)s|mm)\b|"
+            r"\bhow (?:much|heavy) (?:does|did|do|is|was|were|are) (?:the |its |their |each )?[\w-]+(?: [\w-]+)? weigh",
+            re.IGNORECASE,
+        ),
+        ("newton", "gram", "kilogram", "kg", "force", "weigh", "pound", "watt", "volt", "millimet"),
+    ),
+)
+
+
+def _asks_unstated_detail(question: str, abstract: str) -> bool:
+    words = set(terms(abstract))
+    return any(
+        pattern.search(question) and not any(word.startswith(stem) for word in words for stem in stems)
+        for pattern, stems in DETAILS
+    )
+
+
 def _beyond_the_abstract(ctx: AnswerContext) -> bool:
     """A figure asked of one named paper that its abstract cannot give: only the full paper could say. Either a
     count of a thing the abstract never mentions ("how many parameters does Gemini 2.5 Pro have?"), or a figure
@@ -1113,6 +1200,8 @@ def _beyond_the_abstract(ctx: AnswerContext) -> bool:
     if len(ctx.plan.papers) != 1 or ctx.plan.papers[0] not in ctx.by_id:
         return False
     abstract = ctx.by_id[ctx.plan.papers[0]].abstract
+    if _asks_unstated_detail(ctx.question, abstract):
+        return True
     if RESULT_ASKED.search(ctx.question) and not figures(abstract):
         return True
     if NUMBER_ASKED.search(ctx.question) and not states_a_figure(abstract):
@@ -1123,7 +1212,8 @@ def _beyond_the_abstract(ctx: AnswerContext) -> bool:
     counted = [term for term in terms(match.group(1)) if term not in STOPWORDS]
     held = ctx.searcher.lexical_index().terms_of(ctx.plan.papers[0])
     # "sim", "eval": a shortened word counts where the abstract has the whole one
-    return bool(counted) and any(not any(word.startswith(term) for word in held) for term in counted)
+    stems = [term[:-1] if term.endswith("s") and len(term) > 3 else term for term in counted]  # ("TPUs": "TPU-months")
+    return bool(stems) and any(not any(word.startswith(stem) for word in held) for stem in stems)
 
 
 def answer_question(ctx: AnswerContext) -> Answer:
