@@ -761,3 +761,21 @@ def test_a_run_detail_the_named_abstract_never_gives_is_beyond_the_profile(
 def test_compute_an_abstract_does_state_is_quoted(seeded_service: ResearchService) -> None:
     answer = seeded_service.ask("how many TPUs did VeLO use for meta-training?")
     assert answer.intent == "lookup" and "four thousand TPU-months" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "compare RT-2 (2023) with SayCan (2022)",  # years of papers he did not write pick none of his
+        "compare decision transformer (2021) with CQL from 2020",
+    ],
+)
+def test_years_of_other_papers_pick_no_paper_to_compare(seeded_service: ResearchService, question: str) -> None:
+    assert len(seeded_service.ask(question).citations) <= 1
+
+
+@pytest.mark.parametrize(
+    "question", ["what accelerators did brax run on?", "what amount of compute does VeLO's meta-training take?"]
+)
+def test_compute_the_abstract_speaks_of_is_answered_from_it(seeded_service: ResearchService, question: str) -> None:
+    assert seeded_service.ask(question).intent == "lookup"

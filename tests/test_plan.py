@@ -114,7 +114,7 @@ def test_words_that_only_look_like_filters(question: str) -> None:
         ("excluding 2017, which is his oldest paper?", {"year_from": 2020}),  # the next year with papers
         ("excluding 2017 and 2025, list his papers", {"year_from": 2020, "year_to": 2024}),
         ("excluding anything from 2025, which paper of his is the most recent?", {"year_to": 2024}),
-        ("piche et al's offline RL paper", {"author": "Alexandre Piche"}),
+        ("piche et al's offline RL paper", {"author": "Alexandre Piche", "first_author": "Alexandre Piche"}),
         ("anything after 2023?", {"year_from": 2024}),
         # "on her profile" is where, not "from 2018 on"; "newer than" excludes its year like "after"
         ("anything older than 2018 on her profile?", {"year_to": 2017}),
@@ -2260,6 +2260,12 @@ def test_how_a_paper_was_presented_run_or_who_moved_on_is_not_in_the_profile(que
         "which of his papers use MuJoCo for their experiments?",
         "what does the oral history of multi-agent RL look like in his work?",
         "how does RT-1 handle objects left on the counter?",
+        "how does Decision Transformer handle long-range dependencies?",
+        "how did they get it running on the real robots for Bi-Manual Block Assembly?",
+        "which algorithms does brax ship jax versions for?",
+        "does RT-2 shine a spotlight on emergent reasoning?",
+        "I need a spotlight slide on decision transformer, what's the key idea?",
+        "where does he work now?",
     ],
 )
 def test_words_near_those_details_in_research_questions_ask_no_missing_data(question: str) -> None:
@@ -2271,6 +2277,7 @@ def test_a_short_surname_paired_with_his_names_his_most_frequent_coauthor_of_tha
     assert plan("du x mordatch: by date, which paper closes out their run so far?").filters.author == "Yilun Du"
     assert plan("igor + du papers?").filters.author == "Yilun Du"
     assert plan("du bois and the history of sociology?").filters.author is None
+    assert plan("lee x mordatch: which papers?").filters.author is None  # Lisa Lee or Kuang-Huei Lee, one paper each
 
 
 @pytest.mark.parametrize(
@@ -2296,3 +2303,25 @@ def test_filters_in_new_words_leave_no_topic(question: str, expected: tuple) -> 
 def test_the_stuff_a_question_skips_is_set_aside() -> None:
     result = plan("latest paper of his on language models, skip the robot stuff")
     assert (result.topic, result.set_aside) == ("language models", "robot")
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("which approaches skip the hand-designed reward stuff?", "approaches skip hand-designed reward"),
+        ("which papers learn from neither rewards nor demonstrations?", "learn neither rewards nor demonstrations"),
+    ],
+)
+def test_skipping_or_neither_inside_a_research_question_is_its_topic(question: str, topic: str) -> None:
+    assert plan(question).topic == topic
+
+
+def test_a_word_after_classified_names_a_category_only_after_a_preposition() -> None:
+    assert plan("which method classified language instructions into skills?").filters.category is None
+    assert plan("list his papers classified under computation and language").filters.category == "CL"
+
+
+def test_an_order_asked_is_no_topic_and_no_recency() -> None:
+    assert plan("list his energy-based model papers in date order").topic == "energy-based model"
+    result = plan("his 2022 papers, oldest to newest is fine")
+    assert (result.intent, result.filters.year, result.topic) == ("listing", 2022, "")

@@ -66,7 +66,7 @@ def _peak_year(question: str, report: MetricsReport) -> str:
 BREAKDOWN = re.compile(
     r"\bbreak(?:s|ing)? (?:[\w.]+ ){0,4}down\b|\bbreak ?down\b|\bsplit\b|\bdistribution\b|"
     r"\bby (?:arxiv )?categor(?:y|ies)\b|\b(?:per|each)[- ](?:arxiv )?category\b|\bcategory counts\b|"
-    r"\btally\b|\bevery category\b|\ball (?:the |his )?categories\b|"
+    r"\bevery category\b|\ball (?:the |his )?categories\b|"
     r"\b(?:vs\.?|versus) \w+ (?:vs\.?|versus)\b",  # "LG vs RO vs CL": three or more, the whole split
     re.IGNORECASE,
 )

@@ -196,10 +196,12 @@ HAS_CODE = re.compile(
     re.IGNORECASE,
 )
 RECENCY = re.compile(
+    # (not the far end of an order asked: "oldest to newest", "latest to earliest")
+    r"(?<!oldest to )(?<!earliest to )(?<!oldest to the )(?<!earliest to the )"
     r"\b(?:recent(?:ly)?|latest|newest|lately|most recent|new(?:er)? (?:papers?|work|stuff)|these days|nowadays|"
     r"last (?:year|few months)|currently|up to lately|fresh(?:est)?|most up[- ]to[- ]date|"
     r"(?<=\bone )(?:right |just |immediately )?(?:before|prior to) (?:that|it)|"  # "and the one right before that"
-    r"closest to the end of (?:that|the|this) year)\b",
+    r"closest to the end of (?:that|the|this) year)\b(?! to (?:the )?(?:oldest|earliest)\b)",
     re.IGNORECASE,
 )
 
@@ -231,9 +233,12 @@ BEYOND_A_PAPER = re.compile(
     r"point\w* out|liked?|disliked?)\b|\breviewers?['’]? (?:comments?|scores?|concerns?|feedback|criticism)\b|"
     r"\bpeer reviews?\b|\brebuttal\b|\bopenreview\b|\breviews of\b|"
     # how to run its code ("what python version and deps does the MTM repo need?")
-    r"\b(?:python|cuda|pytorch|torch|jax|tensorflow|gym|mujoco) versions?\b(?! of\b)|\bdependenc(?:y|ies)\b|\bdeps\b|"
-    r"\brequirements\.txt\b|\bpip install\b|\bdocker(?:file| image| container)?\b|"
-    r"\b(?:set|get) (?:it|this|that|the (?:code|repo\w*)) (?:up|running)\b|\binstall (?:it|the (?:code|repo\w*))\b",
+    r"\b(?:what|which) (?:[\w-]+ ){0,2}(?:python|cuda|pytorch|torch|jax|tensorflow|gym|mujoco) versions?\b(?! of\b)|"
+    r"\b(?:python|cuda) versions?\b|\bdeps\b|\b(?:package|software|pip|library|python|install) dependenc(?:y|ies)\b|"
+    r"\bdependenc(?:y|ies) (?:does|do|did) (?:the |its )?(?:code|repo\w*|library|package)\b|"
+    r"\brequirements\.txt\b|\bpip install\b|\bdocker(?:file| image| container)\b|"
+    r"\b(?:set|get) (?:it|this|that|the (?:code|repo\w*)) (?:up|running) on (?:our|my|a|the) "
+    r"(?:cluster|machine|server|gpus?|laptop|box)\b|\binstall (?:it|the (?:code|repo\w*))\b",
     re.IGNORECASE,
 )
 # data the profile lacks whose words are often where the asker is or what the answer is for ("a podcast episode",
@@ -292,8 +297,8 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             rf"\b(?:at|in|to|for) {VENUE_NAMES}|{VENUE_NAMES}(?: ?'?\d\d(?:\d\d)?)? (?:papers?|submissions?|"
             r"publications?|orals?|spotlights?)\b|"
             # how it was presented ("did blocks assemble get an oral or a spotlight?")
-            r"\b(?:an?|as an?) (?:oral|spotlight)\b|\b(?:oral|spotlight) (?:presentation|talk|paper|slot|session)s?\b|"
-            r"\b(?:poster|oral|spotlight) or (?:an? )?(?:poster|oral|spotlight)\b",
+            r"\b(?:get|got|gets|receive[ds]?|given|was (?:it|this|that)|accepted (?:as|for)|selected (?:as|for)) "
+            r"(?:an? )?(?:oral|spotlight)\b|\b(?:poster|oral|spotlight) or (?:an? )?(?:poster|oral|spotlight)\b",
             "publication venues",
         ),
         (
@@ -450,8 +455,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             # where people work now ("which of his coauthors from the RT-1 era have since left google?")
             r"\b(?:since|already|have|has|who) left (?:google|deepmind|openai|brain|meta|fair|microsoft|nvidia|"
             r"berkeley|mit|stanford|the (?:company|lab|team|group))\b|"
-            r"\bstill (?:at|with|works? (?:at|for)) (?:google|deepmind|openai|brain|meta)\b|"
-            r"\bwhere (?:do|does|are|is) (?:they|he|she|\w+) (?:work|working) now\b|\bnow works? (?:at|for)\b",
+            r"\b(?:are|is) (?:they|any of them) still (?:at|with) (?:google|deepmind|openai|brain|meta)\b",
             "employment history",
         ),
         (r"\bself-?citations?\b", "citation counts without self-citations"),
@@ -601,7 +605,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"\blabs? (?:is he|does he)\b|"
             # "what labs and companies are attached to his papers?"
             r"\b(?:what|which) (?:labs?|companies|universities)(?: (?:and|&|or|/) (?:labs?|companies|universities|"
-            r"institutes?))? (?:are|were|is|show up|appear)\b",
+            r"institutes?))? (?:are|were|is|show up|appear)\b(?=[^?]{0,30}\b(?:his|the) (?:papers|profile|work)\b)",
         ),
         (
             ("first_paper",),
@@ -668,8 +672,6 @@ NEGATED = re.compile(
     r"\b(?:do not|don'?t|dont) (?:skip|leave out|forget|miss|exclude|drop|omit) [^,;?.!()]*|"  # what to include too
     r"\(not [^()]*\)|"  # "(not PaLM-E or the original PaLM)"
     r"(?<=[,;] )no (?:[\w-]+ ){0,3}[\w-]+(?: and no (?:[\w-]+ ){0,3}[\w-]+)*(?=\s*[,;:?.!]|$)|"  # ", no human demos"
-    # "neither fully cooperative nor zero-sum"
-    r"\bneither (?:[\w-]+ ){0,3}[\w-]+ nor (?:[\w-]+ ){0,2}[\w-]+(?=\s*[,;:?.!]|$)|"
     r"\((?:the |that )?[^()]{1,30} (?:guy|person|dude|prof|professor|researcher)\)|"  # "daniel freeman (the brax guy)"
     r",\s*not (?:just|only|merely) [\w -]{1,30}(?=[?.!]*$)|"  # "tested on real hardware, not just sim?"
     # "shuang li did way more than EBMs with him": what else was done is asked for, not that
@@ -695,7 +697,8 @@ RULED_OUT = tuple(
         r" (?P<topic>(?!(?:19|20)\d\d|(?:from|in|before|after|since|until|prior|dated|published|released)\b)"
         r"[a-z][^,;?.!()]*?)(?=\s*(?:[,;?.!():]|$))",
         # "skip the robot stuff", "ignoring the vision ones"
-        r"\b(?:skipping|skip|excluding|exclude|ignoring|ignore|leaving out|leave out|minus) (?:the|any|all) "
+        r"(?:^|(?<=[(,;:] )|(?<=\()|(?<=[.?!] ))"
+        r"(?:skipping|skip|excluding|exclude|ignoring|ignore|leaving out|leave out|minus) (?:the|any|all) "
         r"(?P<topic>[a-z][\w -]{1,30}?) (?:stuff|ones|papers|work|side|things)\b",
         r"\b(?:where|in which|with) no (?P<topic>[\w -]{2,40}?) (?:is|are|was|were|gets?) (?:involved|used|present)\b"
         r"(?: anywhere| at all)?",
@@ -869,6 +872,7 @@ ASIDES = re.compile(
     r"\b(?:his(?: (?:pre|post)-?\d{4}| \d{4}s?)?|(?:that |the |this )?year's|research|publication|paper) output\b|"
     r"\bwalk (?:me|us|them) through\b|\bright now\b|\bfast[- ]forward(?: to (?:now|today))?\b|"
     r"\b(?:is|are) (?:totally |perfectly |also )?(?:fine|ok(?:ay)?)(?= *(?:[.,;!?)]|$))|"  # "oldest to newest is fine"
+    r"\bin (?:chronological|date|ascending|descending) order\b|\b(?:sorted|ordered) by date\b|"
     r"(?<=['’]s )output\b|\boutput(?=\s*(?:[.,;:?!]|$))|\bstart to finish\b|"
     r"\bnone missing\b|\b(?:keeps?|kept) (?:popping|showing|coming|cropping) up\b|\blay of the land\b|"
     r"\bskip(?:ping)? (?:the )?other categories\b|\b(?:of|among) the rest\b|"
@@ -1184,7 +1188,7 @@ FILLER = frozenset(
     listing enumerate carries carry bears before after close closes closed timeline stopping
     while checked sentence sentences dropped month months days apart since still
     giving min mins example examples pull job through putting poster none combined check making retrospective
-    tackle tackles tackled tackling angle angles contributions contribution
+    tackle tackles tackled tackling contributions contribution too dates
     journal club exhaustive spreadsheet single appendix queue building quals committee wants half early etc
     framed framing hot now needed co-authorship co-authorships coauthorship coauthorships
     """.split()
@@ -1212,6 +1216,7 @@ class PlanContext:
     category_of: dict[str, str] = field(default_factory=dict)  # paper id -> its category ("LOLA's category")
     first_authors: dict[str, str] = field(default_factory=dict)  # paper id -> its first author
     coauthor_ranking: tuple[str, ...] = ()  # co-authors, most papers with the owner first (as the metric ranks)
+    coauthor_papers: dict[str, int] = field(default_factory=dict)  # co-author -> papers with the owner
     single_title_words: frozenset[str] = frozenset()  # title words no other title has ("offline")
     # surnames of one co-author each that no title or abstract uses as a word: alone, they name that co-author
     # ("abbeel is listed on a handful of his papers"; not "stone", were a Stone's papers to mention stones)
@@ -1262,6 +1267,7 @@ class PlanContext:
             {paper.id: paper.category for paper in papers},
             {paper.id: paper.authors[0] for paper in papers if paper.authors},
             tuple(author for author, _ in coauthor_counts(owner, papers).most_common()),
+            dict(coauthor_counts(owner, papers)),
             frozenset(word for word, count in title_spread.items() if count == 1),
             _lone_surnames(by_surname, papers),
         )
@@ -1657,7 +1663,10 @@ def _named_only_as_examples(text: str, context: PlanContext) -> bool:
 
 def _learned_intent(scores: dict[str, float], papers: list[str], compared: list[str], metrics: list[str]) -> Intent:
     """The likeliest intent whose slots are there: metrics need a metric named, a comparison two things, and
-    "the profile doesn't hold that" a sure classifier (when the rules name no kind of data it lacks)."""
+    "the profile doesn't hold that" a sure classifier (when the rules name no kind of data it lacks). Both ends of
+    the list asked ("oldest paper on the list and the newest one") are metrics: the newest alone answers half."""
+    if not papers and {"first_paper", "last_paper"} <= set(metrics):
+        return "metrics"
     for label in sorted(scores, key=scores.__getitem__, reverse=True):
         intent = "overview" if label == RESEARCHER_OVERVIEW else label
         if intent == UNCOVERED:
@@ -2230,6 +2239,8 @@ def _filters(
         if lead := FIRST_AUTHOR.search(text):  # "the latest paper where shuang li is the first author"
             values["first_author"] = person[0]
             consumed.append(lead.span())
+        elif re.search(r"\bet\.? al\b", text[person[1][0] : person[1][1]], re.IGNORECASE):
+            values["first_author"] = person[0]  # "du et al's late-2020 paper": the paper Yilun Du leads
     if HAS_CODE.search(text):
         values["has_code"] = True
     return PaperFilter(**values)
@@ -2289,7 +2300,8 @@ def _category_in_words(text: str, category: str) -> re.Match[str] | None:
         rf"\b(?:{words})['\"’]?(?:[- ]related)?(?: \([\w. ]+\))?(?:\s+|-)(?:{noun})\b|"
         rf"\b(?:in|under) (?:the )?(?:{words})(?: \([\w. ]+\))? (?:category|section|area)\b|"
         rf"\bcategory (?:of )?(?:{words})\b|"
-        rf"\b(?:tagged|filed|files|labell?ed|marked|classified|categori[sz]ed|sorted) (?:as |under |in )?(?:{words})\b|"
+        rf"\b(?:tagged|filed|files|labell?ed|marked) (?:as |under )?(?:{words})\b|"
+        rf"\b(?:classified|categori[sz]ed|sorted|filed) (?:as|under|in|into) (?:the )?(?:{words})\b|"
         rf"\b(?:{words})-(?:tagged|filed|labell?ed)\b|"
         rf"\b(?:{words}) \((?:(?:cs|stat)\.)?[A-Za-z-]+\)",  # "machine learning (cs.LG)"
         text,
@@ -2325,6 +2337,8 @@ def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] |
                         return author, (window[0].start(), window[-1].end())
     for match in re.finditer(r"\b([A-Za-z]{2,})\s+et\.? al\b\.?(?:['’]s)?", text, re.IGNORECASE):
         authors = context.by_surname.get(match.group(1).casefold(), [])  # "piche et al's paper": its first author
+        if len(authors) > 1:  # "du et al": Yilun Du, a first author, not Yuqing Du
+            authors = [author for author in authors if author in context.first_authors.values()]
         if len(authors) == 1:
             return authors[0], match.span()
     for match in re.finditer(r"\b(?:with|by|and|alongside|plus)\s+([A-Z][a-z]{3,})\b", text):
@@ -2352,8 +2366,9 @@ def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] |
         # (Yilun Du, ten papers with him, not Yuqing Du, one)
         word = match.group("before") or match.group("after")
         authors = context.by_surname.get(word.casefold(), [])
-        ranked = sorted(authors, key=lambda author: _rank(author, context.coauthor_ranking))
-        if ranked:
+        ranked = sorted(authors, key=lambda author: -context.coauthor_papers.get(author, 0))
+        papers = [context.coauthor_papers.get(author, 0) for author in ranked]
+        if ranked and (len(ranked) == 1 or papers[0] >= PAIRED_MAJORITY * papers[1]):  # ("lee": Lisa or Kuang-Huei)
             return ranked[0], match.span("before" if match.group("before") else "after")
     for match in re.finditer(r"\b(?:with|by|alongside|plus)\s+([A-Za-z]{3,})\b", text, re.IGNORECASE):
         author = context.by_given_name.get(match.group(1).casefold())
@@ -2374,8 +2389,7 @@ SURNAME_AFTER = re.compile(
 )
 
 
-def _rank(author: str, ranking: tuple[str, ...]) -> int:
-    return ranking.index(author) if author in ranking else len(ranking)
+PAIRED_MAJORITY = 3  # a surname paired with his names the co-author of that name with this many times the papers
 
 
 # a surname joined to him as a pair, alone in its clause: "du x mordatch: which paper closes their run?"

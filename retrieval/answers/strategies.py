@@ -770,7 +770,19 @@ def _pinned_papers(ctx: AnswerContext, found: list[Paper]) -> list[Paper]:
             best = next((hit for hit in hits if hit.paper.year == year), None)
             if best is not None and best.score >= YEAR_PICK_RELATIVE * hits[0].score and best.paper not in pinned:
                 pinned.append(best.paper)
+        if not _alike(ctx, pinned):  # "compare RT-2 (2023) with SayCan (2022)": the years are of other papers
+            return []
     return pinned
+
+
+ALIKE_TITLES = 3  # a title word in at most this many titles makes papers alike ("Neural MMO", "Gemini", "Bi-Manual")
+
+
+def _alike(ctx: AnswerContext, papers: list[Paper]) -> bool:
+    """The papers picked by year are versions of one line of work: all their titles share a word few titles use."""
+    spread = Counter(word for paper in ctx.papers for word in set(terms(paper.title)))
+    shared = set.intersection(*(set(terms(paper.title)) for paper in papers)) if papers else set()
+    return any(spread[word] <= ALIKE_TITLES for word in shared)
 
 
 def answer_comparison(ctx: AnswerContext) -> Answer:
@@ -1171,25 +1183,25 @@ DETAILS = (
             r"\b(?:tpus?|gpus?|accelerators?|compute)\b[^?.]{0,40}\b(?:run|ran|runs|trained)\b on\b",
             re.IGNORECASE,
         ),
-        ("tpu", "gpu", "accelerator", "compute", "chip", "hardware"),
+        re.compile(r"(?:tpu|gpu|accelerat|compute\b|computation|chip|hardware|cluster)\w*"),
     ),
     (
         re.compile(
             r"\b(?:pull|holding|grip(?:ping)?|clamping|contact) forces?\b|"
             r"\bin (?:newtons|grams|kilograms|kgs?|pounds|lbs|watts|volts|amps|millimet(?:er|re)s|mm)\b|"
-            r"\bhow (?:much|heavy) (?:does|did|do|is|was|were|are) (?:the |its |their |each )?[\w-]+(?: [\w-]+)? weigh",
+            r"\bhow (?:much|heavy) (?:does|did|do|is|was|were|are) (?:the |its |their |each |an? )?"
+            r"[\w-]+(?: [\w-]+)? weigh",
             re.IGNORECASE,
         ),
-        ("newton", "gram", "kilogram", "kg", "force", "weigh", "pound", "watt", "volt", "millimet"),
+        re.compile(r"(?:newton|grams?\b|kilogram|kg\b|force|weigh|pound|watt|volt|millimet)\w*"),
     ),
 )
 
 
 def _asks_unstated_detail(question: str, abstract: str) -> bool:
-    words = set(terms(abstract))
+    words = set(re.findall(r"[a-z0-9]+", abstract.casefold()))
     return any(
-        pattern.search(question) and not any(word.startswith(stem) for word in words for stem in stems)
-        for pattern, stems in DETAILS
+        pattern.search(question) and not any(stated.fullmatch(word) for word in words) for pattern, stated in DETAILS
     )
 
 
@@ -1223,6 +1235,10 @@ def answer_question(ctx: AnswerContext) -> Answer:
         ctx = replace(ctx, plan=plan)
     if ctx.plan.intent == "lookup" and _beyond_the_abstract(ctx):
         return _beyond_the_named_abstract(ctx, ctx.by_id[ctx.plan.papers[0]])
+    if ctx.plan.intent == "definition" and len(ctx.plan.papers) == 1 and ctx.plan.papers[0] in ctx.by_id:
+        named = ctx.by_id[ctx.plan.papers[0]]
+        if _asks_unstated_detail(ctx.question, named.abstract):  # "what's the block size in mm in …?"
+            return _beyond_the_named_abstract(ctx, named)
     answer = STRATEGIES[ctx.plan.intent](ctx)
     if answer.abstained and ctx.plan.intent not in SET_INTENTS and not ctx.plan.papers and _personal(ctx):
         # "does igor enjoy hiking?": no paper covers it because it is about him, not his research

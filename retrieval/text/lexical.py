@@ -38,6 +38,11 @@ ACRONYMS = {
     "nlp": "natural language processing",
     "ml": "machine learning",
     "ebm": "energy-based model",
+    "mbrl": "model-based reinforcement learning",
+    "cd": "contrastive divergence",
+    "ood": "out-of-distribution",
+    "cot": "chain of thought",
+    "vla": "vision-language-action",
 }
 ACRONYM = re.compile(rf"\b({'|'.join(ACRONYMS)})s?\b", re.IGNORECASE)
 
