@@ -779,3 +779,15 @@ def test_years_of_other_papers_pick_no_paper_to_compare(seeded_service: Research
 )
 def test_compute_the_abstract_speaks_of_is_answered_from_it(seeded_service: ResearchService, question: str) -> None:
     assert seeded_service.ask(question).intent == "lookup"
+
+
+def test_the_newest_on_the_asking_sentences_own_topic_when_the_lead_is_the_askers_situation(
+    seeded_service: ResearchService,
+) -> None:
+    question = (
+        "we only have logged reward-labeled trajectories and can't touch the env. "
+        "what's the newest offline RL paper of his?"
+    )
+    answer = seeded_service.ask(question)
+    assert not answer.abstained and answer.citations[0].title.startswith("Masked Trajectory Models")
+    assert seeded_service.ask("i work on drones. what's his newest paper on drone swarms?").abstained

@@ -2325,3 +2325,9 @@ def test_an_order_asked_is_no_topic_and_no_recency() -> None:
     assert plan("list his energy-based model papers in date order").topic == "energy-based model"
     result = plan("his 2022 papers, oldest to newest is fine")
     assert (result.intent, result.filters.year, result.topic) == ("listing", 2022, "")
+
+
+def test_the_last_of_several_names_before_et_al_is_no_first_author() -> None:
+    result = plan("is multiagent debate (du, li, torralba et al.) something you train or run at inference?")
+    assert result.filters.first_author is None
+    assert plan("du et al's 2020 paper on contrastive divergence").filters.first_author == "Yilun Du"

@@ -580,7 +580,9 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"\b(?:percent(?:age)?|fraction|proportion)\b.*\bcode\b|\bcode[- ]availability\b|\bcode[- ]release count\b|"
             # "papers with a code release vs total papers listed"
             r"\bcode(?: releases?)? (?:vs\.?|versus|against|out of) (?:the )?total\b|"
-            r"\b[XN] of [YM]\b[^?]{0,30}\bcode\b",  # "'X of Y listed papers have code'. fill in X and Y"
+            r"\b[XN] of [YM]\b[^?]{0,30}\bcode\b|"  # "'X of Y listed papers have code'. fill in X and Y"
+            # "number of code-tagged papers"
+            r"\b(?:number|count|how many) (?:of )?code[- ](?:tagged|released|marked)\b",
         ),
         (
             ("papers_claimed", "papers_listed"),
@@ -1664,8 +1666,8 @@ def _named_only_as_examples(text: str, context: PlanContext) -> bool:
 def _learned_intent(scores: dict[str, float], papers: list[str], compared: list[str], metrics: list[str]) -> Intent:
     """The likeliest intent whose slots are there: metrics need a metric named, a comparison two things, and
     "the profile doesn't hold that" a sure classifier (when the rules name no kind of data it lacks). Both ends of
-    the list asked ("oldest paper on the list and the newest one") are metrics: the newest alone answers half."""
-    if not papers and {"first_paper", "last_paper"} <= set(metrics):
+    the list asked ("oldest paper on the list and the newest one") are metrics, not the newest alone."""
+    if not papers and {"first_paper", "last_paper"} <= set(metrics) and _likeliest(scores) == "recency":
         return "metrics"
     for label in sorted(scores, key=scores.__getitem__, reverse=True):
         intent = "overview" if label == RESEARCHER_OVERVIEW else label
@@ -2239,7 +2241,9 @@ def _filters(
         if lead := FIRST_AUTHOR.search(text):  # "the latest paper where shuang li is the first author"
             values["first_author"] = person[0]
             consumed.append(lead.span())
-        elif re.search(r"\bet\.? al\b", text[person[1][0] : person[1][1]], re.IGNORECASE):
+        elif re.search(r"\bet\.? al\b", text[person[1][0] : person[1][1]], re.IGNORECASE) and not re.search(
+            r"(?:,|\band)\s*$", text[: person[1][0]], re.IGNORECASE
+        ):  # (not "Du, Li, Torralba et al.": the last of several names)
             values["first_author"] = person[0]  # "du et al's late-2020 paper": the paper Yilun Du leads
     if HAS_CODE.search(text):
         values["has_code"] = True

@@ -502,14 +502,7 @@ def _topic_only_in_the_lead(ctx: AnswerContext, statement: bool = False, naming:
     optimizers this week.")."""
     if asks_if_covered(ctx.question, ctx.owner):  # ("lottery tickets. any papers from him?": the lead is the topic)
         return False
-    unabbreviated = ABBREVIATION.sub(lambda match: match.group().rstrip("."), ctx.question.strip())
-    sentences = [sentence for sentence in SENTENCE_END.split(unabbreviated) if sentence.strip()]
-    asking = next((sentence for sentence in reversed(sentences) if "?" in sentence), sentences[-1] if sentences else "")
-    # the rest, mostly a lead before the question ("... which is it? complete list, i'm building a table" too)
-    lead = unabbreviated.replace(asking, " ", 1) if len(sentences) > 1 else ""
-    if not lead and ":" in asking:  # a lead about the asker before a colon ("before i call it recent work in my
-        lead, _, asking = asking.rpartition(":")  # intro: which paper has the latest date?"), not a topic alone
-        lead = lead if FIRST_PERSON.search(lead) and len(lead.split()) >= STATEMENT_WORDS else ""
+    lead, asking = _lead_and_asking(ctx.question)
     said = set(re.findall(r"[\w'’^.-]+", asking.casefold()))
     # the asking sentence's words about the list ("which one has the latest date?") are no topic of its own
     if not lead or any(word.casefold() in said - LIST_CHAT for word in ctx.plan.topic.split()):
@@ -526,6 +519,29 @@ def _topic_only_in_the_lead(ctx: AnswerContext, statement: bool = False, naming:
     hits = ctx.searcher.search(ctx.plan.topic, k=COVERAGE_HITS, paper_filter=PaperFilter(profile=ctx.profile_id))
     topic_vector = np.asarray(ctx.vectors.embeddings.embed_query(ctx.plan.topic))
     return best_sentence_cosine(topic_vector, hits, ctx.vectors) < ctx.settings.chatter_topic_cosine
+
+
+def _lead_and_asking(question: str) -> tuple[str, str]:
+    """The sentence that asks, and the rest before it: mostly a lead ("... which is it? complete list, i'm building a
+    table" too), or a lead about the asker before a colon ("before i call it recent work in my intro: which paper has
+    the latest date?"), not a topic alone."""
+    unabbreviated = ABBREVIATION.sub(lambda match: match.group().rstrip("."), question.strip())
+    sentences = [sentence for sentence in SENTENCE_END.split(unabbreviated) if sentence.strip()]
+    asking = next((sentence for sentence in reversed(sentences) if "?" in sentence), sentences[-1] if sentences else "")
+    lead = unabbreviated.replace(asking, " ", 1) if len(sentences) > 1 else ""
+    if not lead and ":" in asking:
+        lead, _, asking = asking.rpartition(":")
+        lead = lead if FIRST_PERSON.search(lead) and len(lead.split()) >= STATEMENT_WORDS else ""
+    return lead, asking
+
+
+def _asked_topic_alone(ctx: AnswerContext) -> str:
+    """The topic's words the asking sentence uses, when a lead before it adds others ("we only have logged
+    trajectories and can't touch the env. what's the newest offline RL paper of his?": "offline RL")."""
+    lead, asking = _lead_and_asking(ctx.question)
+    said = {word.casefold() for word in re.findall(r"[\w'’^.-]+", asking)} - LIST_CHAT
+    own = [word for word in ctx.plan.topic.split() if word.casefold() in said]
+    return " ".join(own) if lead and own and len(own) < len(ctx.plan.topic.split()) else ""
 
 
 def _said_before_the_question(ctx: AnswerContext, relevant: list[Paper] | None) -> bool:
@@ -603,6 +619,10 @@ def answer_recency(ctx: AnswerContext) -> Answer:
         return _named_by_date(ctx)
     note = ""
     relevant = topic_papers(ctx, TOPIC_CANDIDATES, "newest") if ctx.plan.topic else None
+    if ctx.plan.topic and relevant is None and (own := _asked_topic_alone(ctx)):
+        asked = replace(ctx, plan=ctx.plan.model_copy(update={"topic": own}))
+        if (on_own := topic_papers(asked, TOPIC_CANDIDATES, "newest")) is not None:
+            ctx, relevant = asked, on_own  # the lead was the asker's situation, the question has its own topic
     if ctx.plan.topic and _said_before_the_question(ctx, relevant):
         ctx = replace(ctx, plan=ctx.plan.model_copy(update={"topic": "", "examples": "", "alternatives": []}))
         relevant = None
@@ -734,7 +754,8 @@ def compared_papers(ctx: AnswerContext) -> list[Paper]:
 
 
 ET_AL = re.compile(
-    rf"(?:\b(?P<before>{YEAR}) )?\b(?P<surname>[A-Za-z-]{{2,}}) et\.? al\b\.?(?:['’]s)?(?: (?P<after>{YEAR})\b)?"
+    rf"(?:\b(?P<before>{YEAR}) )?(?<!, )(?<!and )\b(?P<surname>[A-Za-z-]{{2,}}) et\.? al\b\.?(?:['’]s)?"
+    rf"(?: (?P<after>{YEAR})\b)?"
 )
 
 
