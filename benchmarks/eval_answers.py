@@ -107,6 +107,9 @@ HALVES = [
     "check71",
     "check72",
     "check73",
+    "check74",
+    "check75",
+    "check76",
 ]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 
