@@ -2331,3 +2331,97 @@ def test_the_last_of_several_names_before_et_al_is_no_first_author() -> None:
     result = plan("is multiagent debate (du, li, torralba et al.) something you train or run at inference?")
     assert result.filters.first_author is None
     assert plan("du et al's 2020 paper on contrastive divergence").filters.first_author == "Yilun Du"
+
+
+@pytest.mark.parametrize(
+    ("question", "filters"),
+    [
+        ("for our group wiki: every RO-tagged paper from 2022", {"year": 2022, "category": "RO"}),
+        ("show me everything categorized as CV", {"category": "CV"}),
+        ("his papers dated 2023-01-01 or later, please", {"year_from": 2023}),
+        ("all his papers on or after 2022-06-01", {"year_from": 2022}),
+        ("only the ones whose code got open-sourced, list them", {"has_code": True}),
+        ("list everything with the plain AI category code", {"category": "AI"}),
+        ("robotics from 2022, each paper please", {"year": 2022, "category": "RO"}),
+    ],
+)
+def test_filtered_listings_in_chat_words_leave_no_topic(embeddings, question: str, filters: dict) -> None:
+    result = learned_plan(embeddings, question)
+    assert result.filters.model_dump(exclude_none=True, exclude_defaults=True) == filters
+    assert result.topic == ""
+
+
+def test_category_words_saying_where_a_coauthor_shows_up_filter_nothing() -> None:
+    lead = plan("yilun du turns up in lots of his language papers; list every paper they share")
+    assert (lead.filters.author, lead.filters.category) == ("Yilun Du", None)
+    asked = plan("his language papers with yilun du")
+    assert (asked.filters.author, asked.filters.category) == ("Yilun Du", "CL")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["his 2022 output ended with which paper?", "2022 was a busy year. which paper was the final one that year?"],
+)
+def test_the_last_paper_of_a_year_is_that_years_newest(embeddings, question: str) -> None:
+    result = learned_plan(embeddings, question)
+    assert (result.intent, result.filters.year, result.metrics) == ("recency", 2022, [])
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("which paper opens his list and which one closes it?", ["first_paper", "last_paper"]),
+        ("his oldest paper, and which calendar year has the most entries?", ["first_paper", "peak_year"]),
+        ("what's the 2022 count, and which year actually tops his output?", ["by_year", "peak_year"]),
+    ],
+)
+def test_metric_pairs_in_new_words(question: str, metrics: list[str]) -> None:
+    assert set(metrics) <= set(plan(question).metrics)
+
+
+def test_a_version_names_the_one_paper_of_a_shared_name_with_it() -> None:
+    result = plan("is the 2021 neural mmo paper just v1.3 again?")
+    assert {TITLES[paper][:15] for paper in result.papers} == {"Neural MMO v1.3", "The Neural MMO "}
+
+
+def test_a_paper_described_by_its_year_and_what_it_says_is_compared(embeddings) -> None:
+    result = learned_plan(
+        embeddings,
+        "one paper says scale the demos (rt-1), the 2025 one says robots practice on their own. pros and cons of each?",
+    )
+    assert result.intent == "comparison"
+    assert any("2025" in operand for operand in result.compared)
+
+
+def test_a_pair_of_surnames_as_the_subject_names_the_frequent_coauthor() -> None:
+    assert plan("du and mordatch have written a lot together. their newest paper?").filters.author == "Yilun Du"
+
+
+def test_co_author_surnames_listed_after_from_filter_by_author() -> None:
+    result = plan("does the implicit RvS paper from piche and vazquez evaluate on locomotion?")
+    assert result.filters.author == "Alexandre Piche"
+
+
+def test_examples_after_incl_and_a_line_traced_from_its_start_leave_the_overview_topic(embeddings) -> None:
+    assert (
+        learned_plan(embeddings, "survey his model-based RL papers incl. the odd ones like gamma-models").papers == []
+    )
+    traced = learned_plan(
+        embeddings, "his LLM planner papers, from the early prompting-based planners up to the VLA models"
+    )
+    assert (traced.intent, traced.papers) == ("overview", [])
+
+
+def test_what_he_is_known_for_beyond_is_set_aside_and_hedged_words_are_their_field(embeddings) -> None:
+    result = learned_plan(
+        embeddings, "beyond robots and LLMs he has some chemistry-adjacent papers. what are they about?"
+    )
+    assert (result.topic, result.set_aside) == ("chemistry", "robots, LLMs")
+
+
+def test_a_weak_second_guess_after_a_kind_without_its_slots_is_left_to_the_rules() -> None:
+    question = "How do they get language models to fact-check each other through discussion?"
+    scores = {"comparison": 0.43, "uncovered": 0.21, "overview": 0.12, "lookup": 0.11}
+    assert plan_question(question, CONTEXT, scores).intent == "lookup"
+    sure = {"comparison": 0.43, "overview": 0.4, "lookup": 0.17}
+    assert plan_question(question, CONTEXT, sure).intent == "overview"

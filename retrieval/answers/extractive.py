@@ -27,7 +27,8 @@ FACT_QUESTION = re.compile(
     r"\b(how (many|much|large|big|long|fast|far|often|high|low)|by how much|up to how|what (percentage|percent|"
     r"fraction|proportion|number|rate|size|accuracy|frequency|speed|precision|time savings?|margin|gain|"
     r"improvement|boost|speed-?up)|success rate|"
-    r"how accurate|at what)\b",
+    r"how accurate|at what|(?:hard|concrete|actual|any|success) numbers?|numbers? (?:on|for)|quantitative|"
+    r"(?:control|update|sampling) (?:frequency|rate))\b",
     re.IGNORECASE,
 )
 MIN_SENTENCES, MAX_SENTENCES = 3, 4
@@ -142,7 +143,7 @@ def uncovered_terms(topic: str, index: LexicalIndex) -> list[str]:
     missing = []
     for word in topic_words(topic):
         parts = [part for part in terms(word[0].replace("-", " "))] if "-" in word[0] else []
-        used = any(index.document_frequency.get(v, 0) for v in word) or (
+        used = any(index.document_frequency.get(v, 0) or v in index.numbered_stems for v in word) or (
             parts and all(index.document_frequency.get(part, 0) for part in parts)
         )
         # chat shorthand for a word the papers use ("demos" for "demonstrations")

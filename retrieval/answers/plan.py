@@ -72,7 +72,9 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (
             rf"\b(?:since|after|starting(?: in)?|post|(?<!no )(?<!not )(?:newer|later) than)[ -]"
             rf"(?:the (?:start|beginning) of )?{YEAR}\b|"
-            rf"\b(?:from )?{YEAR}[ -](?:and|or)[ -](?:later|after|onwards?|newer|beyond)\b|"
+            # "2020 or later", "dated 2024-01-01 or later", "on or after 2023-01-01"
+            rf"\b(?:from )?{YEAR}(?:-\d\d?-\d\d?)?[ -](?:and|or)[ -](?:later|after|onwards?|newer|beyond)\b|"
+            rf"\bon or after {YEAR}(?:-\d\d?-\d\d?)?\b|"
             rf"\bfrom {YEAR} (?:through|to|until|till|up to) (?:now|today|the present|present|date)\b|"
             # "2020 onwards", "2020 on?", "from 2021 on, …"; not a place ("2020 on his profile") or a topic ("in 2023
             # on crystals")
@@ -519,7 +521,8 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (
             r"\bhobb(?:y|ies)\b|\blanguages? (?:does|did|can) he speak\b|\bgr[eo]w(?:n)? up\b|\bnationality\b|"
             r"\bwhere is he (?:originally )?from\b|\bhometown\b|\bmarried\b|\bfree time\b|"
-            r"\boutside (?:of )?(?:work|research)\b|\bprogramming languages? (?:does|did|do) (?:he|she)\b|"
+            r"\b(?:outside (?:of )?|away from )(?:work|research|the lab)\b|"
+            r"\bprogramming languages? (?:does|did|do) (?:he|she)\b|"
             r"\b(?:he|she) (?:actually )?codes? in\b|\bfluent\b|\b(?:he|igor|mordatch) speaks?\b",
             "personal life",
         ),
@@ -614,6 +617,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"\b(?:earliest|oldest|first)\b(?= (?:and|&) (?:the )?(?:latest|newest|last|most recent) (?:listed )?"
             r"(?:papers?|publications?|ones?))|"
             r"\b(?:earliest|oldest|first) entry\b|\b(?:publication|publishing|profile) span\b|"
+            r"\bwhich (?:one|paper|entry) opens (?:it|the list|his list)\b|"
             r"\b(?:earliest|oldest|first)(?:[- ]dated)? (?:listed |published )?(?:papers?|publications?|articles?|"
             r"thing)\b|"
             r"\b(?:earliest|oldest) one\b(?=(?: listed| on (?:his|the) profile| called| titled)?\s*[?.!]*$)|"
@@ -639,12 +643,15 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             # "newest title on record", "the title of the newest one that IS listed"
             r"\b(?:latest|newest|most recent)(?: listed)? title\b|\btitle at the other end\b|"
             r"\btitle of the (?:latest|newest|most recent) one that is listed\b|"
+            r"\bwhich (?:one|paper|entry) closes (?:it|the list|his list)\b|"
             # "the earliest paper on his profile and the most recent one"
             r"(?<=\band )(?:the |his )?(?:latest|newest|most recent|last) one\b(?=\s*\?*$)",
         ),
         (
             ("peak_year",),
-            r"\b(?:which|what) year\b.*\b(?:most|fewest|least)\b|\bmost productive\b|\bpeak (?:\w+ )?year\b|"
+            r"\b(?:which|what) (?:calendar )?year\b.*\b(?:most|fewest|least)\b|\bmost productive\b|"
+            r"\bpeak (?:\w+ )?year\b|"
+            r"\b(?:which|what) (?:calendar )?year (?:actually |really )?(?:tops|topped|leads|led)\b|"
             r"\b(?:which|what) year (?:holds|has|had|set) the record\b|\bhigh[- ]water mark\b|"
             r"\bbusiest(?: year)?\b|\bmost prolific\b(?! co-?authors?| collaborators?)|\byear with (?:the )?most\b|"
             r"\byears?\b[^?.]{0,50}\b(?:paper count|output|papers?|publications?)\b[^?.]{0,20}\bpeak(?:ed|s)?\b|"
@@ -704,6 +711,8 @@ RULED_OUT = tuple(
         r"(?P<topic>[a-z][\w -]{1,30}?) (?:stuff|ones|papers|work|side|things)\b",
         r"\b(?:where|in which|with) no (?P<topic>[\w -]{2,40}?) (?:is|are|was|were|gets?) (?:involved|used|present)\b"
         r"(?: anywhere| at all)?",
+        # "beyond robots and LLMs he has a few papers in chemistry": what he is known for, set aside
+        r"(?:^|(?<=[.?!;:] ))beyond (?:the |his )?(?P<topic>[\w /&-]{2,40}?)(?:,|\s+(?=(?:he|there|what|which)\b))",
     )
 )
 # an author's place in the list other than first (FIRST_AUTHOR): "where yilun du is the second author"
@@ -823,10 +832,12 @@ FIRST_END = r"(?:earliest|oldest|first (?:paper|publication|one listed|entry)|ki
 BOTH_ENDS = re.compile(
     rf"\b{FIRST_END}\b.*\b(?:latest|newest|most recent)\b|\b(?:latest|newest|most recent|last)\b.*\b{FIRST_END}\b|"
     r"\bfirst (?:and|&) (?:the |his )?(?:latest|newest|most recent|last)\b|"  # "first and most recent paper titles"
-    r"\b(?:publication|publishing|profile) span\b",  # "how long is his publication span? titles and dates"
+    r"\b(?:publication|publishing|profile) span\b|"  # "how long is his publication span? titles and dates"
+    r"\bopens\b.*\bcloses\b",  # "which paper opens it and which one closes it?"
     re.IGNORECASE,
 )
-LAST_ONE = re.compile(r"\b(?:last|final)\b", re.IGNORECASE)
+# the last paper of a year: "the final one released that year", "his 2023 output ended with which paper?"
+LAST_ONE = re.compile(r"\b(?:last|final)\b|\b(?:ended|ends|closed out|wrapped up) with\b", re.IGNORECASE)
 IN_DATE_ORDER = re.compile(
     r"\b(?:oldest|earliest) (?:to|through) (?:the )?(?:newest|latest|most recent)\b|"
     r"\b(?:newest|latest) (?:to|through) (?:the )?(?:oldest|earliest)\b|\bin (?:chronological|date) order\b|"
@@ -845,7 +856,8 @@ SET_INTENTS = ("listing", "recency")
 # examples of the topic: in parentheses; after "like", "e.g.", "such as", "including"; a list after the question
 EXAMPLES = re.compile(
     r"\([^()]*\)?|"
-    r"(?:[,?;:]|\s-|\bstuff|\bthings?|\bwork)\s*(?:like|e\.g\.|eg|such as|including|i\.e\.)[\s,]+[^()?!]*|"
+    r"(?:[,?;:]|\s-|\bstuff|\bthings?|\bwork|\bones)\s*(?:like|e\.g\.|eg|such as|including|i\.e\.)[\s,]+[^()?!]*|"
+    r"\bincl\.?\s[^()?!]*|"  # "survey his model-based RL papers incl. the weirder ones like gamma-models"
     r"\be\.g\.[\s,]+[^()?!]*|"
     # ... but not chit-chat after the question: "? asking for my thesis, thanks"
     r"(?<=\?)\s+(?![^?]*\b(?:i|i'm|my|me|we|our|you|u|thanks?|thx|ty|pls|please|asking|cheers)\b)[^?]*,[^?]*$",
@@ -990,7 +1002,8 @@ PURPOSE = re.compile(
 # a line of work followed across its papers: "what's the arc?", "trace his imitation work in chronological order",
 # "how did his language-for-robots work evolve?", "what changed from the original suite to 2.0?"
 LINE_TRACED = re.compile(
-    r"\b(?P<surely>arc|trace|chronological(?:ly)?|all the way (?:to|from|up to)|line of work)\b|"
+    r"\b(?P<surely>arc|trace|chronological(?:ly)?|all the way (?:to|from|up to)|line of work|"
+    r"from (?:the )?(?:early|earliest|first|initial)\b[^?]{1,80}\bup to)\b|"  # "from the early planners up to VLAs"
     r"\b(?:evolved?|develop(?:ed)?|progressed)\b(?=[^?]*\?)|\bchanged? (?:from|between)\b",
     re.IGNORECASE,
 )
@@ -1179,8 +1192,9 @@ FILLER = frozenset(
     qualify qualifies ton tons asked
     tl dr tldr presenting present
     reading group monday tuesday wednesday thursday friday saturday sunday today tomorrow week cover across threads
-    thread should helped help build built got onwards onward far gist deal wise u ur pls bullet bullets
-    short brief rundown recap sum highlights yet
+    thread should helped help build built got onwards onward far gist deal wise u ur pls bullet bullets saga sagas
+    installment installments
+    short brief rundown recap digest sum highlights yet territory collectively
     couple bunch several full entire whole complete together whatever anyway ship ships shipped shipping thx
     gimme wanna gonna kinda sorta exactly roughly quick quickly mostly mainly side matter matters care cares filed
     listed split arxiv looking specifically counts e.g eg i.e ie dealt dated besides they're theyre snapshot
@@ -1217,12 +1231,16 @@ class PlanContext:
     long_phrases: dict[tuple[str, ...], str] = field(default_factory=dict)  # four title words, one specific
     category_of: dict[str, str] = field(default_factory=dict)  # paper id -> its category ("LOLA's category")
     first_authors: dict[str, str] = field(default_factory=dict)  # paper id -> its first author
-    coauthor_ranking: tuple[str, ...] = ()  # co-authors, most papers with the owner first (as the metric ranks)
     coauthor_papers: dict[str, int] = field(default_factory=dict)  # co-author -> papers with the owner
     single_title_words: frozenset[str] = frozenset()  # title words no other title has ("offline")
     # surnames of one co-author each that no title or abstract uses as a word: alone, they name that co-author
     # ("abbeel is listed on a handful of his papers"; not "stone", were a Stone's papers to mention stones)
     lone_surnames: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def coauthor_ranking(self) -> list[str]:
+        """Co-authors, most papers with the owner first, ties in list order (as the metric ranks them)."""
+        return sorted(self.coauthor_papers, key=self.coauthor_papers.__getitem__, reverse=True)
 
     @classmethod
     def of(cls, owner: str, papers: list[Paper], names: NameTable | None = None, *, person: bool = True) -> PlanContext:
@@ -1268,7 +1286,6 @@ class PlanContext:
             title_phrases(papers, names, size=4, specific=1),
             {paper.id: paper.category for paper in papers},
             {paper.id: paper.authors[0] for paper in papers if paper.authors},
-            tuple(author for author, _ in coauthor_counts(owner, papers).most_common()),
             dict(coauthor_counts(owner, papers)),
             frozenset(word for word, count in title_spread.items() if count == 1),
             _lone_surnames(by_surname, papers),
@@ -1470,7 +1487,8 @@ def plan_question(
     researcher_wide = traced = False
     if intent_scores and not missing:  # (a kind of data the rules know the profile lacks decides by itself)
         pure_metrics = bool(metrics) and not topic and not papers
-        intent = _learned_intent(intent_scores, papers, compared, metrics)
+        plan_parts = (papers, compared, filters, topic, metrics, missing)
+        intent = _learned_intent(intent_scores, papers, compared, metrics) or _intent(text, plan_parts)
         if (
             papers
             and not referred
@@ -1534,12 +1552,13 @@ def plan_question(
             missing = UNNAMED_DATA  # (a result asked for is looked up: the strategy says when the abstract lacks it)
         elif intent == "not_in_profile":  # "the first one": no words of its own say what the profile lacks
             others = {label: score for label, score in intent_scores.items() if label != "not_in_profile"}
-            intent = _learned_intent(others, papers, compared, metrics)
+            intent = _learned_intent(others, papers, compared, metrics) or _intent(text, plan_parts)
         elif intent in ("lookup", "definition") and topic and not papers and EXHAUSTIVE.search(text):
             intent = "listing"  # "every paper where language models pick actions": the set, not one fact
         if intent == "overview" and ASKS_NEWEST.search(text):  # the newest papers on the topic, by date
             intent = "recency"
-        if pure_metrics:  # "what is the h-index?": every word is a metric cue
+        # "what is the h-index?": every word is a metric cue; not "2020 was a busy year. which was its final paper?"
+        if pure_metrics and not (intent == "recency" and set(metrics) <= YEAR_METRICS and LAST_ONE.search(text)):
             intent = "metrics"
         elif (filtered_count or _likeliest(intent_scores) == "metrics") and not (metrics or topic or papers):
             intent = "listing" if has_filter(filters) else intent  # a count under a filter: its listing says it
@@ -1628,6 +1647,8 @@ def plan_question(
             topic, examples = head, _topic(text, consumed + outside, context, filters.category)
         alternatives = _alternatives(text, consumed + asides, context, filters.category)
     if intent in SET_INTENTS and has_filter(filters):  # "which entry sits on top by date?": the filter's papers
+        if not filters.category and (named := _category_alone(topic, context)):
+            filters, topic = filters.model_copy(update={"category": named}), ""  # "robotics from 2021, each paper"
         topic, examples = _without_list_chat(topic, filters), _without_list_chat(examples, filters)
         alternatives = [kept for alternative in alternatives if (kept := _without_list_chat(alternative, filters))]
     return QueryPlan(
@@ -1650,6 +1671,9 @@ RESEARCHER_OVERVIEW = "overview:researcher"  # the classifier's label for an ove
 # the label of example questions on topics no paper covers: it keeps them from looking like requests for data the
 # profile lacks; it decides nothing itself (whether a topic is covered depends on the profile: coverage.py)
 UNCOVERED = "uncovered"
+# a kind the classifier puts second, below this, after one whose slots are missing, is left to the rules
+WEAK_SECOND_GUESS = 0.2
+UNSURE = 0.5
 NOT_IN_PROFILE_SURE = 0.5  # "the profile doesn't hold that" without a known kind of data needs the classifier sure
 
 
@@ -1663,22 +1687,31 @@ def _named_only_as_examples(text: str, context: PlanContext) -> bool:
     return not _named_papers(masked, context, [], [])
 
 
-def _learned_intent(scores: dict[str, float], papers: list[str], compared: list[str], metrics: list[str]) -> Intent:
+def _learned_intent(
+    scores: dict[str, float], papers: list[str], compared: list[str], metrics: list[str]
+) -> Intent | None:
     """The likeliest intent whose slots are there: metrics need a metric named, a comparison two things, and
     "the profile doesn't hold that" a sure classifier (when the rules name no kind of data it lacks). Both ends of
-    the list asked ("oldest paper on the list and the newest one") are metrics, not the newest alone."""
+    the list asked ("oldest paper on the list and the newest one") are metrics, not the newest alone. None when the
+    likeliest kind lacks its slots, the classifier is unsure of it too and the next kind is a weak guess: the rules
+    decide then. (Sure of a comparison or a count whose slots the rules missed, its next kinds serve it: an
+    overview shows each of the papers, a filtered listing says the count.)"""
     if not papers and {"first_paper", "last_paper"} <= set(metrics) and _likeliest(scores) == "recency":
         return "metrics"
+    slots_missing = False
     for label in sorted(scores, key=scores.__getitem__, reverse=True):
         intent = "overview" if label == RESEARCHER_OVERVIEW else label
         if intent == UNCOVERED:
             continue
         if intent == "not_in_profile" and scores[label] < NOT_IN_PROFILE_SURE:
             continue
-        if intent == "metrics" and not metrics:
+        if (intent == "metrics" and not metrics) or (intent == "comparison" and len(papers) + len(compared) < 2):
+            slots_missing = slots_missing or scores[label] < UNSURE
             continue
-        if intent == "comparison" and len(papers) + len(compared) < 2:
-            continue
+        if slots_missing and scores[label] < WEAK_SECOND_GUESS:
+            # "how do they get language models to fact-check each other through discussion?" reads as a comparison
+            # (0.43) without two things compared; overview at 0.12 is a guess
+            return None
         return intent  # type: ignore[return-value]
     return "lookup"
 
@@ -1804,8 +1837,13 @@ def _listed_unnamed(text: str, name_spans: list[tuple[int, int]]) -> list[str]:
 
 
 # a paper described by what it is: "the 2025 embodied foundation model paper", "the LM-initialized virtualhome one"
+VERSION_TAG = re.compile(r"\bv\d+(?:\.\d+)+\b", re.IGNORECASE)  # "v1.3"
 DESCRIBED_PAPER = re.compile(
     r"\bthe (?P<what>(?:[\w*./-]+ ){1,5}?)(?:paper|one|work|report|study|preprint)\b(?!-)", re.IGNORECASE
+)
+# what a paper described by its year alone says or does: "the 2025 one says let a robot fleet practice ..."
+WHAT_IT_SAYS = re.compile(
+    r"\s+(?:says|claims|argues|proposes|does|uses|adds|shows|is about|trains|lets)\s+(?P<what>[^.;?!]+)", re.IGNORECASE
 )
 EACH_OF_SEVERAL = re.compile(r"\b(?:each|both)\b|\bthe two\b", re.IGNORECASE)
 
@@ -1818,6 +1856,8 @@ def _described_papers(text: str, name_spans: list[tuple[int, int]], context: Pla
             continue
         words = _topic(match.group("what"), [], context).split()
         year = YEAR_ONLY.search(match.group("what"))
+        if not words and year and (says := WHAT_IT_SAYS.match(text, match.end())):
+            words = _topic(says.group("what"), [], context).split()  # "the 2025 one says let a robot fleet practice"
         if words:
             described.append(" ".join(words[:OPERAND_WORDS]) + (f" {year.group()}" if year else ""))
     return list(dict.fromkeys(described))
@@ -1934,6 +1974,19 @@ def _named_papers(
                 found.append((span[0].start(), paper_id))
                 taken |= set(range(start, start + size))
                 consumed.append((span[0].start(), span[-1].end()))
+    # "a re-release of v1.3?": the one title of a shared name with that version
+    for match in VERSION_TAG.finditer(text):
+        version = compact_key(match.group())
+        named = {
+            paper_id
+            for key, paper_id in context.names.items()
+            if key.endswith(version) and key.removesuffix(version) in context.shared_names
+        }
+        taken_ids = {found_id for _, found_id in found}
+        overlaps = any(start < match.end() and match.start() < end for start, end in consumed)
+        if len(named) == 1 and not named & taken_ids and not overlaps:
+            found.append((match.start(), named.pop()))
+            consumed.append(match.span())
     # the question's words as titles spell them ("offline RL" is "offline reinforcement learning"), with their spans
     kept = [
         (word, match.span())
@@ -2245,9 +2298,29 @@ def _filters(
             r"(?:,|\band)\s*$", text[: person[1][0]], re.IGNORECASE
         ):  # (not "Du, Li, Torralba et al.": the last of several names)
             values["first_author"] = person[0]  # "du et al's late-2020 paper": the paper Yilun Du leads
+    if category and person and _where_the_co_author_shows_up(text, category[1], person[1]):
+        del values["category"]
+        consumed[:] = [span for span in consumed if span not in category[1]]
+        soft[:] = [span for span in soft if span not in category[1]]
     if HAS_CODE.search(text):
         values["has_code"] = True
     return PaperFilter(**values)
+
+
+def _where_the_co_author_shows_up(text: str, category_spans: list[tuple[int, int]], person: tuple[int, int]) -> bool:
+    """ "kamyar ghasemipour is on a lot of his robot papers; enumerate every one they share": category words in a
+    lead clause with the co-author's name say where he shows up; the clause that asks filters nothing by them."""
+    clauses = [match.span() for match in re.finditer(r"[^.;:?!]+(?:[.;:?!]+\s|[.;:?!]*$)", text)]
+    lead = next(((start, end) for start, end in clauses[:-1] if start <= person[0] < end), None)
+    if not lead or not SHOWS_UP.search(text[lead[0] : lead[1]]):
+        return False
+    # ("cs.RO", "RO", "tagged robotics": the category itself)
+    marked = any(CATEGORY_MARKED.search(text[start:end]) for start, end in category_spans)
+    return not marked and all(lead[0] <= start and end <= lead[1] for start, end in category_spans)
+
+
+SHOWS_UP = re.compile(r"\b(?:is|are|was) on\b|\b(?:shows?|turns?|pops?) up\b|\bappears?\b|\bis all over\b", re.I)
+CATEGORY_MARKED = re.compile(r"\b[A-Z]{2}\b|\b(?:tagged|filed|labell?ed|category|classified|categori[sz]ed)\b")
 
 
 # "the paper with 'Beyond Human Data' in the title": a title quoted to name one paper, not a filter
@@ -2282,6 +2355,7 @@ def _category(text: str, context: PlanContext) -> tuple[str, list[tuple[int, int
                 rf"\b(?:cs|stat)\.{code}\b|(?i:\b(?:cond-mat|physics|q-bio|math|eess)\.{code}\b)|"
                 rf"\({code}\)(?: category)?|\btagged (?:as )?{code}\b|"
                 rf"\b{code}[- ](?:category|papers?|section|tag|label)\b|\b{code}-(?:tagged|filed|labell?ed)\b|"
+                rf"\b(?:classified|categori[sz]ed|filed) (?:as|under|in|into) (?:the )?{code}\b|"
                 rf"\b(?:in|under) (?:the )?{code} category\b|\bcategory(?: is|:| =) (?:cs\.)?{code}\b{loose}",
                 text,
             )
@@ -2293,6 +2367,20 @@ def _category(text: str, context: PlanContext) -> tuple[str, list[tuple[int, int
         if category in context.categories and (worded := _category_in_words(text, category)):
             return category, [worded.span()]
     return None
+
+
+def _category_alone(topic: str, context: PlanContext) -> str | None:
+    """The profile's category a topic is in words and nothing else ("robotics"), if any."""
+    return next(
+        (
+            category
+            for category, words in CATEGORY_WORDS.items()
+            if category in context.categories
+            and category not in TOPIC_FIRST_CATEGORIES  # ("multi-agent" papers: mostly filed under cs.LG)
+            and re.fullmatch(rf"(?:{words})", topic.strip(), re.IGNORECASE)
+        ),
+        None,
+    )
 
 
 def _category_in_words(text: str, category: str) -> re.Match[str] | None:
@@ -2368,12 +2456,13 @@ def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] |
     for match in PAIRED_WITH_HIM.finditer(text):
         # "du x mordatch: …", "igor + du?": a surname paired with his names his most frequent co-author of that name
         # (Yilun Du, ten papers with him, not Yuqing Du, one)
-        word = match.group("before") or match.group("after")
+        side = next(side for side in ("before", "subject", "after") if match.group(side))
+        word = match.group(side)
         authors = context.by_surname.get(word.casefold(), [])
         ranked = sorted(authors, key=lambda author: -context.coauthor_papers.get(author, 0))
         papers = [context.coauthor_papers.get(author, 0) for author in ranked]
         if ranked and (len(ranked) == 1 or papers[0] >= PAIRED_MAJORITY * papers[1]):  # ("lee": Lisa or Kuang-Huei)
-            return ranked[0], match.span("before" if match.group("before") else "after")
+            return ranked[0], match.span(side)
     for match in re.finditer(r"\b(?:with|by|alongside|plus)\s+([A-Za-z]{3,})\b", text, re.IGNORECASE):
         author = context.by_given_name.get(match.group(1).casefold())
         last = not re.search(r"\w", text[match.end(1) :].split("'")[0].split("’")[0])
@@ -2385,7 +2474,7 @@ def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] |
 
 # where a surname alone stands for a co-author: after a joining word or at a sentence's start, and before an end,
 # a joining word or talk of co-authoring ("abbeel is listed on ...", "ghasemipour coauthorships")
-SURNAME_BEFORE = re.compile(r"(?:^|[.?!:;]\s+|\b(?:with|by|and|plus|alongside|x)\s+|[+&×]\s*)$", re.IGNORECASE)
+SURNAME_BEFORE = re.compile(r"(?:^|[.?!:;]\s+|\b(?:with|by|from|and|plus|alongside|x)\s+|[+&×]\s*)$", re.IGNORECASE)
 SURNAME_AFTER = re.compile(
     r"(?:['’]s)?\s*(?:$|[?.!,;:)]|(?:x|and|is|was|keeps|shows|appears|co-?authored|co-?authorships?|collabs?|"
     r"collaborations?|papers?)\b|[+&×])",
@@ -2399,6 +2488,8 @@ PAIRED_MAJORITY = 3  # a surname paired with his names the co-author of that nam
 # a surname joined to him as a pair, alone in its clause: "du x mordatch: which paper closes their run?"
 PAIRED_WITH_HIM = re.compile(
     r"(?:^|(?<=[.?!:;] ))(?P<before>[A-Za-z]{2,4})\s*(?:x|×|\+|and)\s*(?:he|him)(?=\s*(?:[:?,.!;]|-|—|$))|"
+    # "du and mordatch have a long collaboration": the pair is the sentence's subject
+    r"(?:^|(?<=[.?!:;] ))(?P<subject>[A-Za-z]{2,4}) (?:and|&) he (?=(?:have|had|share|shared|co-?wrote|worked|go)\b)|"
     r"(?:^|(?<=[.?!:;] ))(?:he|him)\s*(?:x|×|\+|and)\s*(?P<after>[A-Za-z]{2,4})"
     r"(?=\s*(?:[:?,.!;]|-|—|$|papers?\b|collabs?\b))",
     re.IGNORECASE,
@@ -2466,6 +2557,9 @@ def _alternatives(text: str, consumed: list[tuple[int, int]], context: PlanConte
     return []
 
 
+HEDGED = re.compile(r"(?<=\w)-(?:adjacent|ish|flavou?red|esque)$", re.IGNORECASE)
+
+
 def _topic(text: str, consumed: list[tuple[int, int]], context: PlanContext, category: str | None = None) -> str:
     """The words no name, filter or cue took; none when they only restate the category ("latest NLP papers")."""
     kept = []
@@ -2479,7 +2573,7 @@ def _topic(text: str, consumed: list[tuple[int, int]], context: PlanContext, cat
         filler = word in FILLER or all(part in FILLER for part in word.split("-"))  # ("reading-group")
         filler = filler and not any(start <= match.start() < end for start, end in several)
         if word and not filler and word not in owner and not NOT_TOPIC.fullmatch(word):
-            written = match.group().strip(".'’")
+            written = HEDGED.sub("", match.group().strip(".'’"))  # ("physics-adjacent": physics)
             if written.count("-") >= PHRASE_HYPHENS:  # a phrase in one word: "ML-for-the-natural-sciences"
                 kept.extend(part for part in written.split("-") if part and part.casefold() not in FILLER)
             else:
@@ -2491,6 +2585,7 @@ def _topic(text: str, consumed: list[tuple[int, int]], context: PlanContext, cat
 
 # words about the list itself, not a topic, when a filter gives the papers: "if i sort his 2023 papers by date,
 # which one sits at the very end?", "the cs.RO tag: which entry is on top?", "every match", "their joint papers"
+CODE_TOPIC_WORDS = frozenset({"code", "codes", "github", "repo", "repos", "repository", "repositories", "source"})
 LIST_CHAT = frozenset(
     """
     sit sits sitting end ends top bottom date dates dated entry entries tag tags tagged filter filtered batch landed
@@ -2500,7 +2595,8 @@ LIST_CHAT = frozenset(
     weirdly visiting visit carries carry final no nothing set collaborator collaborators restricting restricted yes incl
     old late early mid checking whether carrying item items primary strictly plain commentary runnable raw
     collaborating collaborate collaborated output outputs time stretch remains remaining share skip skipping
-    breakout folks wonder wondering pure purely catch-all era eras period periods slice phase run
+    breakout folks wonder wondering pure purely catch-all era eras period periods slice phase run wiki runner-up
+    skimming skim compiling updating opens closes ended older newer annual report
     january february march april may june july august september october november december
     """.split()
 )
@@ -2511,8 +2607,11 @@ def _without_list_chat(topic: str, filters: PaperFilter) -> str:
     category ("only counting stuff tagged cs.CV ... if he still does vision"); else the topic whole ("batch RL",
     "table tennis", "filtered behavior cloning" are topics)."""
     people = {token for author in (filters.author, filters.also_author) if author for token in name_tokens(author)}
-    codes = {code.casefold() for code in CATEGORY_TOPIC_WORDS} if filters.category else set()  # ("skip RO/CV ones")
+    # ("skip RO/CV ones", "the plain AI category code")
+    codes = {code.casefold() for code in CATEGORY_TOPIC_WORDS} | {"code"} if filters.category else set()
     chat = LIST_CHAT | people | codes | CATEGORY_TOPIC_WORDS.get(filters.category or "", set())
+    if filters.has_code:  # ("the papers where the code got open-sourced": the code filter, no topic)
+        chat |= CODE_TOPIC_WORDS
 
     def is_chat(word: str) -> bool:  # ("ML-category" beside the LG filter)
         word = word.casefold().removesuffix("'s").removesuffix("’s")

@@ -47,6 +47,9 @@ def bm25_document(paper: Paper, title_repeat: int) -> list[str]:
     return terms("\n".join(fields))
 
 
+MIN_NUMBERED_STEM = 3  # ("rt" of "rt1" is no word of its own)
+
+
 @dataclass(frozen=True)
 class LexicalIndex:
     """Every paper at one store revision, its BM25 index, and what is derived from each paper once (its names:
@@ -77,6 +80,12 @@ class LexicalIndex:
             found = frozenset(bm25_document(paper, self.title_repeat)) if paper else frozenset()
             self._term_sets[paper_id] = found
         return found
+
+    @cached_property
+    def numbered_stems(self) -> frozenset[str]:
+        """Terms that end in a model number, without it ("xarm6" → "xarm"): "the xArm robots" uses the papers' word."""
+        stems = (term.rstrip("0123456789") for term in self.document_frequency if term[-1:].isdigit())
+        return frozenset(stem for stem in stems if len(stem) >= MIN_NUMBERED_STEM)
 
     def name_table(self) -> NameTable:
         return NameTable(self.names)

@@ -7,7 +7,7 @@ import re
 # A number standing on its own — not the "2" of "RT-2", "GPT-3" or "v1.3" — with an optional unit.
 FIGURE = re.compile(
     r"(?<![\w.\-/])(\d+(?:,\d{3})*(?:\.\d+)?)"
-    r"(\s?(?:%|×|x|[kKMB]|billion|million|thousand|percent))?(?!\w)"
+    r"(\s?(?:%|×|x|[kKMB]|billion|million|thousand|percent|[kKM]?Hz))?(?!\w)"
 )
 _SCALE = {"k": 1e3, "K": 1e3, "thousand": 1e3, "M": 1e6, "million": 1e6, "B": 1e9, "billion": 1e9}
 _ENUMERATION = re.compile(r"\(\d\)")  # "(1) details of ...; (2) ..." lists, not results
