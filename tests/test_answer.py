@@ -791,3 +791,12 @@ def test_the_newest_on_the_asking_sentences_own_topic_when_the_lead_is_the_asker
     answer = seeded_service.ask(question)
     assert not answer.abstained and answer.citations[0].title.startswith("Masked Trajectory Models")
     assert seeded_service.ask("i work on drones. what's his newest paper on drone swarms?").abstained
+
+
+def test_the_busiest_year_of_filtered_papers_counts_those_papers(seeded_service: ResearchService) -> None:
+    with_code = [paper for paper in seeded_service.papers() if paper.has_code]
+    counts = {year: sum(paper.year == year for paper in with_code) for year in {paper.year for paper in with_code}}
+    busiest = max(counts, key=counts.__getitem__)
+    answer = seeded_service.ask("which calendar year has the most papers with code?")
+    assert answer.intent == "metrics"
+    assert f"{busiest} had the most: {counts[busiest]}" in answer.answer

@@ -2338,8 +2338,9 @@ def test_the_last_of_several_names_before_et_al_is_no_first_author() -> None:
     [
         ("for our group wiki: every RO-tagged paper from 2022", {"year": 2022, "category": "RO"}),
         ("show me everything categorized as CV", {"category": "CV"}),
-        ("his papers dated 2023-01-01 or later, please", {"year_from": 2023}),
-        ("all his papers on or after 2022-06-01", {"year_from": 2022}),
+        ("his papers dated 2023-01-01 or later, please", {"date_from": dt.date(2023, 1, 1)}),
+        ("all his papers on or after 2022-06-01", {"date_from": dt.date(2022, 6, 1)}),
+        ("list his papers on or after march 2023", {"date_from": dt.date(2023, 3, 1)}),
         ("only the ones whose code got open-sourced, list them", {"has_code": True}),
         ("list everything with the plain AI category code", {"category": "AI"}),
         ("robotics from 2022, each paper please", {"year": 2022, "category": "RO"}),
@@ -2425,3 +2426,34 @@ def test_a_weak_second_guess_after_a_kind_without_its_slots_is_left_to_the_rules
     assert plan_question(question, CONTEXT, scores).intent == "lookup"
     sure = {"comparison": 0.43, "overview": 0.4, "lookup": 0.17}
     assert plan_question(question, CONTEXT, sure).intent == "overview"
+
+
+def test_category_words_in_the_asking_clause_still_filter_after_a_coauthor_lead() -> None:
+    result = plan("yilun du appears on his vision papers a lot. which CV ones are they?")
+    assert (result.filters.author, result.filters.category) == ("Yilun Du", "CV")
+
+
+@pytest.mark.parametrize(
+    ("question", "topic_word"),
+    [
+        ("the 2024 report, which one is it? 2024 only", "report"),
+        ("list his CL papers on code, all of them", "code"),
+        ("2022 language, all of them", "language"),
+    ],
+)
+def test_real_topic_words_under_a_filter_stay_the_topic(embeddings, question: str, topic_word: str) -> None:
+    assert topic_word in learned_plan(embeddings, question).topic.split()
+
+
+def test_away_from_the_lab_in_a_research_question_asks_about_the_work() -> None:
+    assert plan("did any of his robot work get tested away from the lab, in real kitchens?").intent != "not_in_profile"
+
+
+def test_beyond_that_starts_a_title_names_the_paper() -> None:
+    result = plan("beyond human data, which papers build on self-training?")
+    assert result.set_aside == ""
+    assert [TITLES[paper][:17] for paper in result.papers] == ["Beyond Human Data"]
+
+
+def test_a_place_after_from_is_no_coauthor() -> None:
+    assert plan("papers from brown and stanford people?").filters.author is None

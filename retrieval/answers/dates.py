@@ -26,7 +26,8 @@ MONTH_TO = re.compile(
     re.IGNORECASE,
 )
 MONTH_FROM = re.compile(
-    rf"\b(since|after|from|starting(?: in)?|beginning(?: in)?|in or after)(?: the)?(?: (?:start|beginning) of)?"
+    rf"\b(since|after|from|starting(?: in)?|beginning(?: in)?|in or after|on or after)(?: the)?"
+    rf"(?: (?:start|beginning) of)?"
     rf" {MONTH}{OWN_YEAR}",
     re.IGNORECASE,
 )
@@ -73,6 +74,17 @@ def _last_day(year: int, month: int) -> dt.date:
 
 
 # the first day of a year as a bound: "as of new year's day 2021", "by the start of 2021": what was out by then
+# a day as ISO writes it, as a bound: "dated 2024-01-01 or later", "on or after 2023-06-01", "before 2022-07-01"
+DAY = rf"{YEAR}-(\d\d?)-(\d\d?)\b"
+DAY_FROM = re.compile(
+    rf"\b(?:on or after|since|from|starting(?: on)?|after) {DAY}|\b{DAY},? (?:or|and) (?:later|after|onwards?|newer)\b",
+    re.IGNORECASE,
+)
+DAY_TO = re.compile(
+    rf"\b(?P<before>before|prior to) {DAY}|\b(?:on or before|until|up to|through|by) {DAY}|"
+    rf"\b{DAY},? (?:or|and) (?:earlier|before|older)\b",
+    re.IGNORECASE,
+)
 YEAR_START = re.compile(
     rf"\b(?:as of|by) (?:the )?(?:new year['’]?s(?: day)?|(?:start|beginning) of|jan(?:uary)?\.? 1(?:st)?,?)"
     rf"(?: of)? {YEAR}\b",
@@ -125,6 +137,16 @@ def month_bounds(text: str, consumed: list[tuple[int, int]]) -> dict[str, dt.dat
         else:
             bound = dt.date(year, first, 1)
         bounds["date_from"] = max(bound, bounds.get("date_from", bound))
+        consumed.append(match.span())
+    for match in filter(free, DAY_FROM.finditer(text)):
+        year, month, day = (int(group) for group in match.groups() if group)
+        day_from = dt.date(year, month, day) + dt.timedelta(days=1 if match.group().lower().startswith("after") else 0)
+        bounds["date_from"] = max(day_from, bounds.get("date_from", day_from))
+        consumed.append(match.span())
+    for match in filter(free, DAY_TO.finditer(text)):
+        year, month, day = (int(group) for group in match.groups()[1:] if group)
+        day_to = dt.date(year, month, day) - dt.timedelta(days=1 if match.group("before") else 0)
+        bounds["date_to"] = min(day_to, bounds.get("date_to", day_to))
         consumed.append(match.span())
     if (match := YEAR_START.search(text)) and free(match):
         bounds["date_to"] = dt.date(int(match.group(1)), 1, 1)

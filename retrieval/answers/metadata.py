@@ -4,6 +4,8 @@ is exact."""
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Mapping
 
 from retrieval.models import Citation, MetricsReport, Paper
 
@@ -54,12 +56,24 @@ def _per_year(year: int | None, report: MetricsReport) -> str:
 def _peak_year(question: str, report: MetricsReport) -> str:
     if not report.by_year:
         return _missing(report, "any papers")
-    pick = min if FEWEST.search(question) else max
-    target = pick(report.by_year.values())
-    years = [str(year) for year, count in report.by_year.items() if count == target]
-    most = "fewest" if pick is min else "most"
+    years, most, target = _extreme_years(question, report.by_year)
     each = " each" if len(years) > 1 else ""
     return f"{' and '.join(years)} had the {most} papers: {target}{each} of the {report.papers_listed} listed."
+
+
+def peak_year_among(question: str, papers: list[Paper], described: str) -> str:
+    """The busiest (or quietest) year of some papers ("which year has the most papers with code?"); `described`
+    says which (" with code")."""
+    years, most, target = _extreme_years(question, Counter(paper.year for paper in papers))
+    each = " each" if len(years) > 1 else ""
+    return f"Of the {len(papers)} listed papers{described}, {' and '.join(years)} had the {most}: {target}{each}."
+
+
+def _extreme_years(question: str, by_year: Mapping[int, int]) -> tuple[list[str], str, int]:
+    pick = min if FEWEST.search(question) else max
+    target = pick(by_year.values())
+    years = [str(year) for year, count in by_year.items() if count == target]
+    return years, "fewest" if pick is min else "most", target
 
 
 # asks for the whole split, whichever categories it names ("break them down by category, LG vs RO vs CL")

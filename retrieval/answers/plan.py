@@ -72,9 +72,7 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (
             rf"\b(?:since|after|starting(?: in)?|post|(?<!no )(?<!not )(?:newer|later) than)[ -]"
             rf"(?:the (?:start|beginning) of )?{YEAR}\b|"
-            # "2020 or later", "dated 2024-01-01 or later", "on or after 2023-01-01"
-            rf"\b(?:from )?{YEAR}(?:-\d\d?-\d\d?)?[ -](?:and|or)[ -](?:later|after|onwards?|newer|beyond)\b|"
-            rf"\bon or after {YEAR}(?:-\d\d?-\d\d?)?\b|"
+            rf"\b(?:from )?{YEAR}[ -](?:and|or)[ -](?:later|after|onwards?|newer|beyond)\b|"
             rf"\bfrom {YEAR} (?:through|to|until|till|up to) (?:now|today|the present|present|date)\b|"
             # "2020 onwards", "2020 on?", "from 2021 on, …"; not a place ("2020 on his profile") or a topic ("in 2023
             # on crystals")
@@ -521,7 +519,7 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (
             r"\bhobb(?:y|ies)\b|\blanguages? (?:does|did|can) he speak\b|\bgr[eo]w(?:n)? up\b|\bnationality\b|"
             r"\bwhere is he (?:originally )?from\b|\bhometown\b|\bmarried\b|\bfree time\b|"
-            r"\b(?:outside (?:of )?|away from )(?:work|research|the lab)\b|"
+            r"\boutside (?:of )?(?:work|research)\b|\baway from work\b|"
             r"\bprogramming languages? (?:does|did|do) (?:he|she)\b|"
             r"\b(?:he|she) (?:actually )?codes? in\b|\bfluent\b|\b(?:he|igor|mordatch) speaks?\b",
             "personal life",
@@ -1325,15 +1323,22 @@ def plan_question(
     set_aside = " ".join(match.group() for match in NEGATED.finditer(text))
     text = NEGATED.sub(" ", text).strip()  # "(not the robot ones)": what is not asked for is no topic or filter
     # each topic apart: "skipping anything about LLMs or robots" rules out the papers on either
-    ruled_out = [
-        topic
+    ruled_out_matches = [
+        match
         for pattern in RULED_OUT
         for match in pattern.finditer(text)
+        # ("beyond human data, which papers build on self-training?": a title, nothing set aside)
+        if not (match.group().lower().startswith("beyond") and _named_papers(match.group(), context, [], []))
+    ]
+    ruled_out = [
+        topic
+        for match in ruled_out_matches
         for side in re.split(r"\s+(?:or|and|nor)\s+|\s*/\s*", match.group("topic"), flags=re.IGNORECASE)
         if (topic := _topic(side, [], context))
     ]
-    for pattern in RULED_OUT:
-        text = pattern.sub(" ", text).strip()
+    ruled_out_spans = [match.span() for match in ruled_out_matches]
+    text = "".join(" " if any(a <= i < b for a, b in ruled_out_spans) else char for i, char in enumerate(text))
+    text = " ".join(text.split())
     consumed: list[tuple[int, int]] = []  # spans taken by names, filters and cues
 
     phrase_spans: list[tuple[tuple[int, int], str]] = []
@@ -2298,7 +2303,7 @@ def _filters(
             r"(?:,|\band)\s*$", text[: person[1][0]], re.IGNORECASE
         ):  # (not "Du, Li, Torralba et al.": the last of several names)
             values["first_author"] = person[0]  # "du et al's late-2020 paper": the paper Yilun Du leads
-    if category and person and _where_the_co_author_shows_up(text, category[1], person[1]):
+    if category and person and _where_the_co_author_shows_up(text, category[1], person[1], context):
         del values["category"]
         consumed[:] = [span for span in consumed if span not in category[1]]
         soft[:] = [span for span in soft if span not in category[1]]
@@ -2307,12 +2312,22 @@ def _filters(
     return PaperFilter(**values)
 
 
-def _where_the_co_author_shows_up(text: str, category_spans: list[tuple[int, int]], person: tuple[int, int]) -> bool:
+def _where_the_co_author_shows_up(
+    text: str, category_spans: list[tuple[int, int]], person: tuple[int, int], context: PlanContext
+) -> bool:
     """ "kamyar ghasemipour is on a lot of his robot papers; enumerate every one they share": category words in a
-    lead clause with the co-author's name say where he shows up; the clause that asks filters nothing by them."""
+    lead clause with the co-author's name say where he shows up; the clause that asks filters nothing by them
+    (unless it names a category again: "... which CV ones are they?")."""
     clauses = [match.span() for match in re.finditer(r"[^.;:?!]+(?:[.;:?!]+\s|[.;:?!]*$)", text)]
     lead = next(((start, end) for start, end in clauses[:-1] if start <= person[0] < end), None)
     if not lead or not SHOWS_UP.search(text[lead[0] : lead[1]]):
+        return False
+    asking = text[lead[1] :]
+    if _categories_named(asking, context) or any(
+        re.search(rf"\b(?:{words})\b", asking, re.IGNORECASE)
+        for category, words in CATEGORY_WORDS.items()
+        if category in context.categories
+    ):
         return False
     # ("cs.RO", "RO", "tagged robotics": the category itself)
     marked = any(CATEGORY_MARKED.search(text[start:end]) for start, end in category_spans)
@@ -2354,7 +2369,8 @@ def _category(text: str, context: PlanContext) -> tuple[str, list[tuple[int, int
             re.finditer(
                 rf"\b(?:cs|stat)\.{code}\b|(?i:\b(?:cond-mat|physics|q-bio|math|eess)\.{code}\b)|"
                 rf"\({code}\)(?: category)?|\btagged (?:as )?{code}\b|"
-                rf"\b{code}[- ](?:category|papers?|section|tag|label)\b|\b{code}-(?:tagged|filed|labell?ed)\b|"
+                rf"\b{code}[- ](?:category(?: code)?|papers?|section|tag|label)\b|"
+                rf"\b{code}-(?:tagged|filed|labell?ed)\b|"
                 rf"\b(?:classified|categori[sz]ed|filed) (?:as|under|in|into) (?:the )?{code}\b|"
                 rf"\b(?:in|under) (?:the )?{code} category\b|\bcategory(?: is|:| =) (?:cs\.)?{code}\b{loose}",
                 text,
@@ -2370,17 +2386,24 @@ def _category(text: str, context: PlanContext) -> tuple[str, list[tuple[int, int
 
 
 def _category_alone(topic: str, context: PlanContext) -> str | None:
-    """The profile's category a topic is in words and nothing else ("robotics"), if any."""
+    """The profile's category a topic names by its field's name and nothing else ("robotics", "machine learning");
+    not "language" or "vision", whose papers are filed under cs.LG as often as under cs.CL or cs.CV."""
     return next(
         (
             category
-            for category, words in CATEGORY_WORDS.items()
-            if category in context.categories
-            and category not in TOPIC_FIRST_CATEGORIES  # ("multi-agent" papers: mostly filed under cs.LG)
-            and re.fullmatch(rf"(?:{words})", topic.strip(), re.IGNORECASE)
+            for category, name in FIELD_NAMES.items()
+            if category in context.categories and re.fullmatch(name, topic.strip(), re.IGNORECASE)
         ),
         None,
     )
+
+
+FIELD_NAMES = {
+    "RO": r"robotics",
+    "LG": r"machine[- ]learning",
+    "CV": r"computer[- ]vision",
+    "CL": r"computation(?:al)?[- ]and[- ]language|computational linguistics",
+}
 
 
 def _category_in_words(text: str, category: str) -> re.Match[str] | None:
@@ -2453,6 +2476,10 @@ def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] |
             and SURNAME_AFTER.match(text, match.end())
         ):  # "abbeel x mordatch", "with tenenbaum?"; not "tom brown", "the florence workshop", "stone tools"
             return context.lone_surnames[word], match.span()
+    for match in SURNAMES_LISTED.finditer(text):
+        first, second = (context.by_surname.get(match.group(n).casefold(), []) for n in (1, 2))
+        if len(first) == 1 and second:
+            return first[0], match.span(1)
     for match in PAIRED_WITH_HIM.finditer(text):
         # "du x mordatch: …", "igor + du?": a surname paired with his names his most frequent co-author of that name
         # (Yilun Du, ten papers with him, not Yuqing Du, one)
@@ -2474,7 +2501,9 @@ def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] |
 
 # where a surname alone stands for a co-author: after a joining word or at a sentence's start, and before an end,
 # a joining word or talk of co-authoring ("abbeel is listed on ...", "ghasemipour coauthorships")
-SURNAME_BEFORE = re.compile(r"(?:^|[.?!:;]\s+|\b(?:with|by|from|and|plus|alongside|x)\s+|[+&×]\s*)$", re.IGNORECASE)
+SURNAME_BEFORE = re.compile(r"(?:^|[.?!:;]\s+|\b(?:with|by|and|plus|alongside|x)\s+|[+&×]\s*)$", re.IGNORECASE)
+# the paper's authors listed by surname: "the implicit RvS paper from piche, pardinas, vazquez"
+SURNAMES_LISTED = re.compile(r"\b(?:from|by) ([A-Za-z'’-]{3,})(?:,\s*|\s+and\s+)([A-Za-z'’-]{3,})\b", re.IGNORECASE)
 SURNAME_AFTER = re.compile(
     r"(?:['’]s)?\s*(?:$|[?.!,;:)]|(?:x|and|is|was|keeps|shows|appears|co-?authored|co-?authorships?|collabs?|"
     r"collaborations?|papers?)\b|[+&×])",
@@ -2596,7 +2625,7 @@ LIST_CHAT = frozenset(
     old late early mid checking whether carrying item items primary strictly plain commentary runnable raw
     collaborating collaborate collaborated output outputs time stretch remains remaining share skip skipping
     breakout folks wonder wondering pure purely catch-all era eras period periods slice phase run wiki runner-up
-    skimming skim compiling updating opens closes ended older newer annual report
+    skimming skim compiling updating opens closes ended older newer annual
     january february march april may june july august september october november december
     """.split()
 )
@@ -2607,8 +2636,7 @@ def _without_list_chat(topic: str, filters: PaperFilter) -> str:
     category ("only counting stuff tagged cs.CV ... if he still does vision"); else the topic whole ("batch RL",
     "table tennis", "filtered behavior cloning" are topics)."""
     people = {token for author in (filters.author, filters.also_author) if author for token in name_tokens(author)}
-    # ("skip RO/CV ones", "the plain AI category code")
-    codes = {code.casefold() for code in CATEGORY_TOPIC_WORDS} | {"code"} if filters.category else set()
+    codes = {code.casefold() for code in CATEGORY_TOPIC_WORDS} if filters.category else set()  # ("skip RO/CV ones")
     chat = LIST_CHAT | people | codes | CATEGORY_TOPIC_WORDS.get(filters.category or "", set())
     if filters.has_code:  # ("the papers where the code got open-sourced": the code filter, no topic)
         chat |= CODE_TOPIC_WORDS
@@ -2617,7 +2645,11 @@ def _without_list_chat(topic: str, filters: PaperFilter) -> str:
         word = word.casefold().removesuffix("'s").removesuffix("’s")
         return word in chat or all(part in chat or part in FILLER for part in word.split("-"))
 
-    return "" if all(is_chat(word) for word in topic.split()) else topic
+    said = ANNUAL_REPORT.sub("annual", topic)  # ("for an annual report"; not "the 2024 report")
+    return "" if all(is_chat(word) for word in said.split()) else topic
+
+
+ANNUAL_REPORT = re.compile(r"\bannual reports?\b", re.IGNORECASE)
 
 
 def _without_restated_acronyms(words: list[str]) -> list[str]:

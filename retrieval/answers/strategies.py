@@ -24,7 +24,7 @@ from retrieval.answers.extractive import (
     topic_is_foreign,
     topic_words,
 )
-from retrieval.answers.metadata import answer_metrics, citation, cited_as, paper_listing
+from retrieval.answers.metadata import answer_metrics, citation, cited_as, paper_listing, peak_year_among
 from retrieval.answers.paper_facts import with_paper_facts
 from retrieval.answers.plan import (
     BEYOND_ABSTRACTS,
@@ -283,6 +283,11 @@ def answer_metrics_plan(ctx: AnswerContext) -> Answer:
     parts, citations = [], []
     for key in dict.fromkeys(METRIC_ANSWER.get(key, key) for key in keys):
         part = answer_metrics(ctx.question, key, ctx.report, ctx.papers, year)
+        beyond_years = ctx.plan.filters.model_copy(update={"year": None, "year_from": None, "year_to": None})
+        if keys == ["peak_year"] and has_filter(beyond_years) and (papers := ctx.filtered()):
+            # "which year has the most papers with code?": the busiest year of those papers (not "how many cs.CL
+            # papers does he have, and which year was his busiest?")
+            part = peak_year_among(ctx.question, papers, describe_filters(ctx.plan.filters))
         named = _named_by_metric(ctx, key)
         if named is not None and part not in parts:  # "the earliest listed paper is …": cite it
             citations.append(citation(len(citations) + 1, named))
