@@ -110,6 +110,9 @@ HALVES = [
     "check74",
     "check75",
     "check76",
+    "check77",
+    "check78",
+    "check79",
 ]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 
