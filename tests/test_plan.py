@@ -2457,3 +2457,11 @@ def test_beyond_that_starts_a_title_names_the_paper() -> None:
 
 def test_a_place_after_from_is_no_coauthor() -> None:
     assert plan("papers from brown and stanford people?").filters.author is None
+
+
+def test_a_word_of_the_askers_place_yields_to_a_sure_researcher_overview() -> None:
+    question = "new to this discord, who is he and what kinds of problems does he usually go after?"
+    sure = {"overview:researcher": 0.94, "not_in_profile": 0.03, "overview": 0.03}
+    assert plan_question(question, CONTEXT, sure).intent == "overview"
+    unsure = {"overview:researcher": 0.6, "not_in_profile": 0.4}
+    assert plan_question("what's his discord handle?", CONTEXT, unsure).intent == "not_in_profile"

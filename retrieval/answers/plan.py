@@ -1382,8 +1382,11 @@ def plan_question(
         asked = AUDIENCE.sub(" ", asked)
     missing = next((what for pattern, what in NOT_IN_PROFILE if pattern.search(asked)), None)
     listed = has_filter(filters) and (EXHAUSTIVE.search(text) or re.search(r"\blist\b", text, re.IGNORECASE))
-    if missing in WHERE_ASKED and (SURELY_OVERVIEW.search(text) or listed):
-        missing = None  # "podcast host prepping an interview: his main research areas?" asks for his work laid out
+    his_work = bool(intent_scores) and intent_scores.get(RESEARCHER_OVERVIEW, 0.0) >= SURE_RESEARCHER_OVERVIEW
+    if missing in WHERE_ASKED and (SURELY_OVERVIEW.search(text) or listed or his_work):
+        # "podcast host prepping an interview: his main research areas?", "new to this discord, who is he and what
+        # problems does he go after?": his work laid out
+        missing = None
     if papers and missing is None and CITED.search(text):
         missing = PAPER_CITATIONS  # "How many citations does RT-2 have?"
     if papers and missing is None and BEYOND_A_PAPER.search(asked):
@@ -1679,7 +1682,8 @@ UNCOVERED = "uncovered"
 # a kind the classifier puts second, below this, after one whose slots are missing, is left to the rules
 WEAK_SECOND_GUESS = 0.2
 UNSURE = 0.5
-NOT_IN_PROFILE_SURE = 0.5  # "the profile doesn't hold that" without a known kind of data needs the classifier sure
+NOT_IN_PROFILE_SURE = 0.5
+SURE_RESEARCHER_OVERVIEW = 0.9  # the classifier sure of "his work laid out" outweighs a lead's word ("our discord")  # "the profile doesn't hold that" without a known kind of data needs the classifier sure
 
 
 def _likeliest(scores: dict[str, float]) -> str:
