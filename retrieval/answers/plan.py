@@ -1682,8 +1682,8 @@ UNCOVERED = "uncovered"
 # a kind the classifier puts second, below this, after one whose slots are missing, is left to the rules
 WEAK_SECOND_GUESS = 0.2
 UNSURE = 0.5
-NOT_IN_PROFILE_SURE = 0.5
-SURE_RESEARCHER_OVERVIEW = 0.9  # the classifier sure of "his work laid out" outweighs a lead's word ("our discord")  # "the profile doesn't hold that" without a known kind of data needs the classifier sure
+NOT_IN_PROFILE_SURE = 0.5  # "the profile doesn't hold that" without a known kind of data needs the classifier sure
+SURE_RESEARCHER_OVERVIEW = 0.9  # the classifier sure of "his work laid out" outweighs a lead's word ("our discord")
 
 
 def _likeliest(scores: dict[str, float]) -> str:
