@@ -73,7 +73,6 @@ def _last_day(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-# the first day of a year as a bound: "as of new year's day 2021", "by the start of 2021": what was out by then
 # a day as ISO writes it, as a bound: "dated 2024-01-01 or later", "on or after 2023-06-01", "before 2022-07-01"
 DAY = rf"{YEAR}-(\d\d?)-(\d\d?)\b"
 DAY_FROM = re.compile(
@@ -85,6 +84,7 @@ DAY_TO = re.compile(
     rf"\b{DAY},? (?:or|and) (?:earlier|before|older)\b",
     re.IGNORECASE,
 )
+# the first day of a year as a bound: "as of new year's day 2021", "by the start of 2021": what was out by then
 YEAR_START = re.compile(
     rf"\b(?:as of|by) (?:the )?(?:new year['’]?s(?: day)?|(?:start|beginning) of|jan(?:uary)?\.? 1(?:st)?,?)"
     rf"(?: of)? {YEAR}\b",

@@ -281,9 +281,9 @@ def answer_metrics_plan(ctx: AnswerContext) -> Answer:
     if ctx.plan.filters.category:  # "how many cs.CL papers does he have, and which year was his busiest?"
         keys = ["by_category" if key in TOTAL_COUNTS else key for key in keys]
     parts, citations = [], []
+    beyond_years = ctx.plan.filters.model_copy(update={"year": None, "year_from": None, "year_to": None})
     for key in dict.fromkeys(METRIC_ANSWER.get(key, key) for key in keys):
         part = answer_metrics(ctx.question, key, ctx.report, ctx.papers, year)
-        beyond_years = ctx.plan.filters.model_copy(update={"year": None, "year_from": None, "year_to": None})
         if keys == ["peak_year"] and has_filter(beyond_years) and (papers := ctx.filtered()):
             # "which year has the most papers with code?": the busiest year of those papers (not "how many cs.CL
             # papers does he have, and which year was his busiest?")
