@@ -296,22 +296,25 @@ class ResearchService:
         """The question planned (intent, filters, named papers, topic), then answered by its intent's strategy.
         `profile="all"` asks every profile at once; each citation then names its researcher."""
         question = validate_question(question, self.settings.max_question_chars)
-        view = self._asked_view(profile)
-        return self._answer(self._plan(question, view), view)
+        with self.store.one_revision():
+            view = self._asked_view(profile)
+            return self._answer(self._plan(question, view), view)
 
     def answer_plan(self, plan: QueryPlan, *, profile: str | None = None) -> Answer:
         """A plan made or changed elsewhere (a conversation's follow-up: retrieval/conversation/) answered as `ask`
         answers its own; `plan.question` is the question the strategies read."""
-        view = self._asked_view(profile)
-        known = {paper.id for paper in view.papers}
-        if any(paper_id not in known for paper_id in [*plan.papers, *plan.exclude]):
-            raise UserFacingError("A paper this question refers to is no longer in the store; please ask afresh.")
-        return self._answer(plan, view)
+        with self.store.one_revision():
+            view = self._asked_view(profile)
+            known = {paper.id for paper in view.papers}
+            if any(paper_id not in known for paper_id in [*plan.papers, *plan.exclude]):
+                raise UserFacingError("A paper this question refers to is no longer in the store; please ask afresh.")
+            return self._answer(plan, view)
 
     def plan(self, question: str, *, profile: str | None = None, referred: Sequence[str] = ()) -> QueryPlan:
         """`referred`: papers the question means without naming them (see `plan_question`)."""
         question = validate_question(question, self.settings.max_question_chars)
-        return self._plan(question, self._asked_view(profile), referred)
+        with self.store.one_revision():
+            return self._plan(question, self._asked_view(profile), referred)
 
     def asked_profile(self, requested: str | None) -> str:
         """Whom a question is asked of: `all` when asked so, or when it names no profile, none is set as the

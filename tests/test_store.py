@@ -144,7 +144,7 @@ def test_a_read_while_another_process_commits_sees_one_version(
     fresh_service.ingest([SEED_PROFILE])
     edited = write_profile(tmp_path / "v2", "igor.txt", SEED_TEXT.replace("While deep learning", "While deep nets"))
     reader = PaperStore(chromadb.PersistentClient(path=str(tmp_path / "chroma")), embeddings)
-    revision, ingested = PaperStore.revision, []
+    revision, ingested = PaperStore._committed, []
 
     def revision_then_ingest(store: PaperStore) -> int:
         seen = revision(store)
@@ -152,11 +152,41 @@ def test_a_read_while_another_process_commits_sees_one_version(
             ingested.append(fresh_service.ingest([edited]))
         return seen
 
-    monkeypatch.setattr(PaperStore, "revision", revision_then_ingest)
+    monkeypatch.setattr(PaperStore, "_committed", revision_then_ingest)
     papers = reader.get_papers()
     assert ingested[0].updated == 1
     assert len(papers) == 50
     assert next(p for p in papers if p.title.startswith("VeLO")).abstract.startswith("While deep nets")
+
+
+def test_a_question_reads_the_revision_once_and_keeps_it(
+    fresh_service: ResearchService, tmp_path: Path, embeddings, monkeypatch
+) -> None:
+    fresh_service.ingest([SEED_PROFILE])
+    edited = write_profile(tmp_path / "v2", "igor.txt", SEED_TEXT.replace("While deep learning", "While deep nets"))
+    reader = PaperStore(chromadb.PersistentClient(path=str(tmp_path / "chroma")), embeddings)
+    before = reader.revision()
+    with reader.one_revision() as pinned:
+        fresh_service.ingest([edited])  # another writer commits meanwhile
+        assert pinned == before and reader.revision() == before
+        velo = next(p for p in reader.get_papers() if p.title.startswith("VeLO"))  # (a consistent read: afresh)
+        assert velo.abstract.startswith("While deep nets")
+    assert reader.revision() == before + 1
+    reads = []
+    committed = PaperStore._committed
+    monkeypatch.setattr(PaperStore, "_committed", lambda store: reads.append(1) or committed(store))
+    fresh_service.ask("what is VeLO?")  # (the profile's view and the BM25 index: read at this revision already)
+    reads.clear()
+    fresh_service.ask("which papers did he write with yilun du since 2021?")
+    assert len(reads) == 1
+
+
+def test_several_query_vectors_take_one_model_call_and_are_remembered(embeddings) -> None:
+    counting = CountingMiniLM(embeddings)
+    vectors = counting.embed_queries(["robots", "energy", "robots"])
+    assert counting.texts == ["robots", "energy"] and vectors[0] == vectors[2] != vectors[1]
+    assert counting.embed_query("energy") == vectors[1] and counting.texts == ["robots", "energy"]
+    assert np.allclose(vectors[0], embeddings.embed_documents(["robots"])[0])
 
 
 def test_answer_sentences_are_stored_at_ingest(seeded_service: ResearchService, embeddings) -> None:

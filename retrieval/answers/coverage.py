@@ -88,6 +88,13 @@ def best_sentence_cosine(vector: np.ndarray, hits: list[SearchHit], vectors: Sen
     return float((np.vstack([vectors.of(hit.paper)[1] for hit in hits]) @ vector).max())
 
 
+def _embed_queries(embeddings: Embeddings, texts: list[str]) -> list[list[float]]:
+    """In one model call where the embeddings can (MiniLMEmbeddings, whose query vectors are remembered: words
+    recur); one by one otherwise."""
+    several = getattr(embeddings, "embed_queries", None)
+    return several(texts) if several else [embeddings.embed_query(text) for text in texts]
+
+
 def word_centrality(
     topic: str, index: LexicalIndex, embeddings: Embeddings, topic_vector: np.ndarray, question_vector: np.ndarray
 ) -> list[tuple[str, float, float, bool]]:
@@ -95,7 +102,7 @@ def word_centrality(
     words = [match.group() for match in WORD.finditer(topic)]
     if not words:
         return []
-    vectors = np.asarray([embeddings.embed_query(word) for word in words])  # (query vectors are cached: words recur)
+    vectors = np.asarray(_embed_queries(embeddings, words))
     return [
         (word, float(vector @ topic_vector), float(vector @ question_vector), bool(uncovered_terms(word, index)))
         for word, vector in zip(words, vectors, strict=True)

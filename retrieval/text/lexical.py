@@ -59,6 +59,11 @@ def _stemmer() -> Stemmer.Stemmer:
 
 def terms(text: str) -> list[str]:
     """Lower-cased, stemmed terms without stopwords: the vocabulary of BM25 and of lexical overlap."""
+    return list(_terms(text))
+
+
+@lru_cache(maxsize=16384)  # a question's words are stemmed a dozen times, its profile's sentences on every ask
+def _terms(text: str) -> tuple[str, ...]:
     words: list[str] = []
     text = SEVERAL_AGENTS.sub(lambda match: f"{match.group()} multiagent", text)
     for match in WORD.finditer(text.casefold()):
@@ -70,7 +75,7 @@ def terms(text: str) -> list[str]:
     kept = [word for word in words if word not in STOPWORDS]
     # the stemmer keeps the "s" of a word with no vowel: "LLMs", "EBMs", "GNNs" are the plurals of "LLM", ...
     stems = _stemmer().stemWords(kept)
-    return [SHORT_FORMS.get(word, word[:-1] if ACRONYM_PLURAL.fullmatch(word) else word) for word in stems]
+    return tuple(SHORT_FORMS.get(word, word[:-1] if ACRONYM_PLURAL.fullmatch(word) else word) for word in stems)
 
 
 def split_sentences(text: str) -> list[str]:
