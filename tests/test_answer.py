@@ -292,6 +292,21 @@ def test_a_result_figure_from_an_abstract_stating_none_is_beyond_the_profile(see
     assert seeded_service.ask("how long ago did Brax come out?").intent != "not_in_profile"
 
 
+def test_a_figure_asked_of_a_described_paper_whose_abstract_states_none_is_beyond_the_profile(
+    seeded_service: ResearchService,
+) -> None:
+    # the paper is described, not named: found by the search, its abstract is then checked as a named one's is
+    fleet = seeded_service.ask(
+        "how many robots were in the fleet that practiced on its own in the 2025 embodied foundation model paper?"
+    )
+    assert fleet.intent == "not_in_profile" and "beyond the abstracts" in fleet.answer
+    assert [c.title[:31] for c in fleet.citations] == ["Self-Improving Embodied Foundat"]
+    size = seeded_service.ask("how big, in parameters, were the LMs in the knowledge-graph hallucination study?")
+    assert size.intent == "not_in_profile" and size.citations[0].title.startswith("Training Language Models on")
+    stated = seeded_service.ask("how many atari games could one transformer play at once?")
+    assert stated.intent == "lookup" and "46" in stated.answer
+
+
 def test_the_newest_paper_on_a_topic_uses_its_words_unless_it_is_the_best_match(
     seeded_service: ResearchService,
 ) -> None:

@@ -387,6 +387,14 @@ def test_final_is_no_topic() -> None:
         ("what RL textbooks does igor recommend to new students?", "his own opinions, favourites or recommendations"),
         ("which later papers cite LOLA or build on it?", "papers citing his papers"),
         ("what exactly did igor contribute to the gemini 1.5 report?", "who did what within a paper"),
+        (
+            "on RT-2, which part was igor personally responsible for? the author list is huge",
+            "who did what within a paper",
+        ),
+        (
+            "what was igor responsible for on palm-e — did he run experiments or mostly advise?",
+            "who did what within a paper",
+        ),
         ("how does his h-index rank compared to other deepmind research scientists?", "other researchers' metrics"),
         ("how many pull requests has igor merged into the brax repo?", "GitHub activity or download statistics"),
         ("which of his papers got rejected before they were accepted?", "peer reviews or submission histories"),
@@ -2465,3 +2473,71 @@ def test_a_word_of_the_askers_place_yields_to_a_sure_researcher_overview() -> No
     assert plan_question(question, CONTEXT, sure).intent == "overview"
     unsure = {"overview:researcher": 0.6, "not_in_profile": 0.4}
     assert plan_question("what's his discord handle?", CONTEXT, unsure).intent == "not_in_profile"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["67 vs 50 — explain the two paper numbers on his page", "why does it say 67 papers when I only see 50?"],
+)
+def test_the_listed_count_quoted_beside_a_larger_one_asks_both_counts(embeddings, question: str) -> None:
+    assert CONTEXT.listed == len(PARSED.papers)
+    result = learned_plan(embeddings, question.replace("50", str(CONTEXT.listed)))
+    assert result.intent == "metrics" and {"papers_claimed", "papers_listed"} <= set(result.metrics)
+    assert not {"papers_claimed", "papers_listed"} & set(plan("which of his 5 newest papers has code?").metrics)
+
+
+def test_the_rest_split_across_other_tags_is_the_category_split(embeddings) -> None:
+    question = "is he mostly an LG guy? how many entries are LG and how do the rest split across other tags"
+    result = learned_plan(embeddings, question)
+    assert result.intent == "metrics" and "by_category" in result.metrics
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["bookends of his publication list: which entry is oldest, which is newest?", "which entry is the oldest?"],
+)
+def test_an_entry_at_either_end_is_a_first_or_last_paper(question: str) -> None:
+    result = plan(question)
+    assert result.intent == "metrics" and "first_paper" in result.metrics
+    assert ("last_paper" in result.metrics) == ("newest" in question)
+
+
+def test_a_part_responsible_for_planning_is_no_persons_part() -> None:
+    assert plan("which module is responsible for planning in inner monologue?").intent != "not_in_profile"
+
+
+@pytest.mark.parametrize(
+    ("question", "author"),
+    [
+        ("kevin lu-authored ones: which has the newest date?", "Kevin Lu"),
+        ("does pathak show up as an author anywhere in his list? enumerate those papers", "Deepak Pathak"),
+    ],
+)
+def test_a_co_author_before_authored_or_show_up(question: str, author: str) -> None:
+    result = plan(question)
+    assert result.filters.author == author and result.topic == ""
+
+
+def test_the_askers_slides_ask_for_no_talks() -> None:
+    question = "need the link for my slides: where did the velo people host the open-sourced optimizer and code?"
+    assert plan(question).missing is None
+    assert plan("which slides did igor present at his last talk?").intent == "not_in_profile"
+
+
+def test_a_year_on_before_a_dash_is_a_lower_bound() -> None:
+    result = plan("anything multi-agent from 2021 on — environments, benchmarks, all of it. full list")
+    assert (result.filters.year, result.filters.year_from) == (None, 2021)
+
+
+def test_the_co_authors_surname_named_again_is_no_topic() -> None:
+    result = plan("yilun du + energy functions: which of igor's papers with du are EBM papers? all of them")
+    assert result.filters.author == "Yilun Du" and "du" not in result.topic.split()
+
+
+def test_a_category_that_does_not_count_is_no_filter() -> None:
+    result = plan("tag-wise robotics (RO) only — newest? the LG-tagged robot stuff doesn't count")
+    assert result.filters.category == "RO"
+
+
+def test_what_a_paper_does_with_its_topic_is_no_topic() -> None:
+    assert plan("most recent paper of his that reports emergent behaviour?").topic == "emergent behaviour"

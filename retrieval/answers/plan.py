@@ -76,7 +76,7 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             rf"\bfrom {YEAR} (?:through|to|until|till|up to) (?:now|today|the present|present|date)\b|"
             # "2020 onwards", "2020 on?", "from 2021 on, …"; not a place ("2020 on his profile") or a topic ("in 2023
             # on crystals")
-            rf"\b(?:from )?{YEAR} (?:onwards?|on(?=\s*(?:[,.?!;:)]|$|and\b|or\b|pls\b|please\b)))|"
+            rf"\b(?:from )?{YEAR} (?:onwards?|on(?=\s*(?:[,.?!;:)—–]|\s-\s|$|and\b|or\b|pls\b|please\b)))|"
             rf"\bfrom {YEAR} on(?= where\b| in which\b|"
             r" (?:(?:that|which) )?(?:have|has|had|with|are|were|is|was|did|does)\b)",
             "from",
@@ -357,7 +357,11 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\b(?:did|does) (?:he|she) (?:personally |exactly |actually |specifically )contribute\b|"
             r"\b(?:did|does) (?:he|she) contribute (?:to|in) (?:it|this|that|the (?:[\w.-]+ ){0,3}(?:paper|report))\b|"
             r"\bwhich (?:sections?|parts?) (?:was|were) (?:his|hers)\b|"
-            r"\bhis (?:individual|exact|personal|own|specific) (?:contributions?|role|part)\b",
+            r"\bhis (?:individual|exact|personal|own|specific) (?:contributions?|role|part)\b|"
+            # "which part was igor personally responsible for?", "did he run experiments or mostly advise?"
+            r"\bpersonally (?:responsible|in charge)\b|"
+            r"\b(?:was|is|were) (?:he|she|igor|mordatch) (?:\w+ )?(?:responsible|in charge)\b|"
+            r"\b(?:mostly|only|just) advis(?:e|ed|ing)\b|\bwho did what\b|\bauthor contributions? statements?\b",
             "who did what within a paper",
         ),
         (
@@ -541,6 +545,15 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 
+# every category's count asked, whichever one the question names
+CATEGORY_SPLIT = re.compile(
+    r"\bcategory (?:counts|split|breakdown|mix|distribution)\b|"
+    # "how do the remaining ones split across other tags?"
+    r"\b(?:split|spread|distributed|divided|break down|fall) (?:across|over|among|into|between) (?:the )?"
+    r"(?:other |remaining |rest of the )?(?:tags|categories|buckets|arxiv codes)\b",
+    re.IGNORECASE,
+)
+
 # --- metrics: (key(s), pattern); several may match one question ---
 NOT_ANOTHER_COUNT = r"(?:(?!\b(?:how many|plus|also)\b).)"  # a character before another count is asked
 METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
@@ -622,7 +635,8 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"\bas (?:his |the )?(?:earliest|oldest|first)\b(?= *[,?.!]| and\b)|"
             r"\b(?:profile|listing|list|record) (?:starts?|begins?) with\b|\bstarts? with \((?:oldest|earliest)\)|"
             r"\bkicks? (?:off (?:his|the) (?:listing|list|profile)|(?:his|the) (?:listing|list|profile) off)\b|"
-            r"\bwhich (?:one|paper)(?:'s| is) the (?:very )?(?:first|earliest|oldest)\b"
+            r"\bbookends\b(?= of (?:his|the) (?:publication |paper )?(?:list|listing|profile|record)\b)|"
+            r"\bwhich (?:one|paper|entry)(?:'s| is) (?:the )?(?:very )?(?:first|earliest|oldest)\b"
             r"(?! (?:to|in|on|of|that|where)\b)",
         ),
         (
@@ -630,7 +644,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"\b(?:latest|newest|most recent|last) (?:listed |published )?(?:papers?|publications?|articles?|thing)\b"
             r"(?= (?:in|on) (?:his|the) profile| listed| (?:he|she) (?:has )?listed| called\b| titled\b|,|\)| and\b|"
             r" plus\b| ?\+|\s*\?*$)|"
-            r"\bwhich (?:one|paper)(?:'s| is) the (?:latest|newest|most recent)\b|"
+            r"\bwhich (?:one|paper|entry)(?:'s| is) (?:the )?(?:latest|newest|most recent)\b|"
             r"\b(?:latest|newest|most recent|last) entry\b|"
             r"\b(?:latest|newest|most recent|last) listed ones?\b|"
             r"\b(?:latest|newest|most recent) one (?:on|in) (?:his|the) profile\b|"
@@ -660,6 +674,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         ),
         (
             ("by_category",),
+            rf"{CATEGORY_SPLIT.pattern}|"
             r"\bcategor(?:y|ies)\b|\bsubject areas?\b|\barxiv (?:fields?|areas?)\b|\bbreak ?down\b",
         ),
         (("category",), r"\bprimary (?:category|field|area)\b|\bmain (?:field|area|category)\b"),
@@ -671,8 +686,6 @@ OWN_CATEGORY_ASKED = re.compile(
     r"\b(?:his|her|\w+['’]s) (?:own |overall |profile )?(?:primary|main) (?:category|field|area)\b", re.IGNORECASE
 )
 PRIMARY_WORD = re.compile(r"\b(?:primary|main)\b(?= (?:arxiv )?(?:category|field|area)\b)", re.IGNORECASE)
-# every category's count asked, whichever one the question names
-CATEGORY_SPLIT = re.compile(r"\bcategory (?:counts|split|breakdown|mix|distribution)\b", re.IGNORECASE)
 # what the question sets aside: "(not the robot ones)", "not the 2.0 report", "not just gym-style benchmarks",
 # "doesn't have to be filed under cs.RO"
 NEGATED = re.compile(
@@ -686,7 +699,9 @@ NEGATED = re.compile(
     r"(?= with\b|[,.;?!]|$)|"
     r"\(?\bnot (?:the |just |only |a |an )?(?:[\w.+/-]+ ){0,4}?(?:ones?|thing|stuff|papers?|report|version|kind)\b\)?|"
     r"\b(?:does|do)(?:n't| not) (?:have|need) to be (?:filed |tagged |listed )?(?:under|in|as) (?:the )?[\w.]+"
-    r"(?: category)?\b",
+    r"(?: category)?\b|"
+    # "tag-wise RO only — newest? the LG-tagged robot stuff doesn't count"
+    r"(?:(?<=[.?!;,:—–] )|^)[^.?!;,:—–]{1,60}?\b(?:doesn'?t|don'?t|does not|do not|won'?t) count\b",
     re.IGNORECASE,
 )
 # a topic ruled out: "that has nothing to do with language models", "doesn't involve a language model at all",
@@ -738,13 +753,16 @@ TOTAL_TOO = re.compile(r"\bout of [YM]\b|\btotal (?:papers|listed)\b|\b(?:papers
 RESULT_ASKED = re.compile(
     r"\bexact (?:numbers?|figures?|%|percentages?|success rates?|accurac(?:y|ies)|scores?|values?)\b|"
     r"\b(?:what|which)(?: exact| final| overall| actual| average)? (?:success rates?|accurac(?:y|ies)|scores?|"
-    r"percentages?|win rates?|error rates?)\b|\bas a %",
+    r"percentages?|win rates?|error rates?)\b|\bas a %|"
+    r"\bper[- ](?:task|environment|game|domain) (?:normali[sz]ed )?(?:numbers|scores|results|returns|figures)\b|"
+    r"\bby how many (?:points|percent|percentage points)\b",
     re.IGNORECASE,
 )
 # "how many human raters ...?", "wall-clock hours": a number, in digits or words ("four environments")
 # (not a count of his papers, "how many 2017 papers are there?", nor a date, "how long ago did Brax come out?")
 NUMBER_ASKED = re.compile(
-    r"\bhow many\b(?! (?:[\w-]+ )?(?:papers|publications|citations)\b)|\bhow long\b(?! ago\b)|\bwall[- ]clock\b",
+    r"\bhow many\b(?! (?:[\w-]+ )?(?:papers|publications|citations)\b)|\bhow long\b(?! ago\b)|\bwall[- ]clock\b|"
+    r"\bhow (?:big|large)\b(?=[^?.]{0,30}\b(?:in parameters|parameters?|params)\b)",  # ("how big, in parameters, …")
     re.IGNORECASE,
 )
 
@@ -831,7 +849,8 @@ BOTH_ENDS = re.compile(
     rf"\b{FIRST_END}\b.*\b(?:latest|newest|most recent)\b|\b(?:latest|newest|most recent|last)\b.*\b{FIRST_END}\b|"
     r"\bfirst (?:and|&) (?:the |his )?(?:latest|newest|most recent|last)\b|"  # "first and most recent paper titles"
     r"\b(?:publication|publishing|profile) span\b|"  # "how long is his publication span? titles and dates"
-    r"\bopens\b.*\bcloses\b",  # "which paper opens it and which one closes it?"
+    r"\bopens\b.*\bcloses\b|"  # "which paper opens it and which one closes it?"
+    r"\bbookends of (?:his|the)\b",  # "bookends of his publication list: …"
     re.IGNORECASE,
 )
 # the last paper of a year: "the final one released that year", "his 2023 output ended with which paper?"
@@ -918,6 +937,9 @@ ASIDES = re.compile(
     r"\b(?:carrying |with |having |under |in |from |during )?that (?:tag|label|category|(?:calendar )?year)\b|"
     # the filter's source named: "judging by the RO category tag", "going by the arXiv label"
     r"\b(?:judging|going) by (?:the |its |their )?(?:[\w.]+ )?(?:category |arxiv )?(?:tags?|labels?)\b|"
+    # what a paper does with its topic: "the most recent paper of his that reports emergent behaviour"
+    r"(?<=\bthat )(?:reports|reported|describes|described|presents|presented|proposes|proposed|introduces|"
+    r"introduced|demonstrates|demonstrated|explores|explored|investigates|investigated|evaluates|evaluated)\b|"
     # an example of the set asked for, not a limit: "every paper with him, the magnet-block ones and whatever else"
     r"\bthe (?:[\w-]+ ){0,3}ones (?:and|plus|as well as) (?:whatever|anything|everything) else\b",
     re.IGNORECASE,
@@ -1049,6 +1071,12 @@ WANTED_FOR = re.compile(
     r"\b(?:need|want|needed|wanted)(?: (?:it|this|that|them|these|those|all|every one|all of them|the list|a list))+ "
     r"for (?:a|an|my|our|the) [\w -]+|"
     r"\b(?:building|making|for) (?:a |my |our )?citation (?:graph|dump|network|list|audit|footnote|entry|key)\b",
+    re.IGNORECASE,
+)
+# the asker's own things, whose words name data the profile lacks: "need the link for my slides", "our discord"
+ASKERS_THINGS = re.compile(
+    r"\b(?:my|our)\s+(?:own\s+)?(?:[\w-]+\s+)?(?:slides?|talks?|decks?|discord|slack|server|channel|website|blog|"
+    r"podcast|newsletter|conference|workshop|lecture|seminar|poster|webpage|homepage)\b",
     re.IGNORECASE,
 )
 # what the answer is needed for: "conference bio needs his h-index", "assigning reviewers for a workshop and need to
@@ -1205,6 +1233,7 @@ FILLER = frozenset(
     tackle tackles tackled tackling contributions contribution too dates
     journal club exhaustive spreadsheet single appendix queue building quals committee wants half early etc
     framed framing hot now needed co-authorship co-authorships coauthorship coauthorships
+    anywhere somewhere literally shares
     """.split()
 )
 
@@ -1234,6 +1263,7 @@ class PlanContext:
     # surnames of one co-author each that no title or abstract uses as a word: alone, they name that co-author
     # ("abbeel is listed on a handful of his papers"; not "stone", were a Stone's papers to mention stones)
     lone_surnames: dict[str, str] = field(default_factory=dict)
+    listed: int = 0  # how many papers the profile lists ("67 vs 50": its claimed and listed counts)
 
     @property
     def coauthor_ranking(self) -> list[str]:
@@ -1287,6 +1317,7 @@ class PlanContext:
             dict(coauthor_counts(owner, papers)),
             frozenset(word for word, count in title_spread.items() if count == 1),
             _lone_surnames(by_surname, papers),
+            len(papers),
         )
 
 
@@ -1305,6 +1336,16 @@ def _lone_surnames(by_surname: dict[str, list[str]], papers: list[Paper]) -> dic
         for surname, author in lone.items()
         if len(surname) >= LONE_SURNAME_LETTERS and surname not in words
     }
+
+
+PLAIN_NUMBER = re.compile(r"(?<![\w.,$£€%-])\d{1,4}(?![\w.,%]\w?)")  # "67", "50" (not "2.0", "5%", "k=50")
+
+
+def _both_counts_quoted(text: str, context: PlanContext) -> bool:
+    """The question quotes the listed count beside a larger one: the claimed and listed counts are asked
+    ("why does it say 67 papers when I only see 50?")."""
+    numbers = {int(number) for number in PLAIN_NUMBER.findall(text) if not YEAR_ONLY.fullmatch(number)}
+    return bool(context.listed) and context.listed in numbers and any(n > context.listed for n in numbers)
 
 
 def plan_question(
@@ -1377,7 +1418,7 @@ def plan_question(
         filters = filters.model_copy(update={"category": None})
     # "if he gave a keynote on his papers, what would its sections be?": what the if-clause supposes is not asked for
     asked = NEEDED_FOR.sub(" ", PURPOSE.sub(" ", HYPOTHETICAL.sub(" ", without_context(text, context.owner))))
-    asked = WANTED_FOR.sub(" ", asked)
+    asked = ASKERS_THINGS.sub(" ", WANTED_FOR.sub(" ", asked))
     if EXPLAINED.search(text):  # "explain it like i'm a first year grad student" asks nothing about students
         asked = AUDIENCE.sub(" ", asked)
     missing = next((what for pattern, what in NOT_IN_PROFILE if pattern.search(asked)), None)
@@ -1404,6 +1445,8 @@ def plan_question(
     if len(named_categories) >= 2 and COUNTS_ASKED.search(text) and unfiltered:  # "how many LG papers vs RO papers?"
         metrics = list(dict.fromkeys([*metrics, "by_category"]))
         _take(re.compile(rf"\b(?:(?:cs|stat)\.)?(?:{'|'.join(map(re.escape, named_categories))})\b"), text, consumed)
+    if _both_counts_quoted(text, context):  # "67 vs 50 — explain the two paper numbers"
+        metrics = list(dict.fromkeys([*metrics, *TOTAL_COUNTS]))
     if {"first_paper", "last_paper"} & set(metrics) and BOTH_ENDS.search(text):  # "his earliest, and his newest?"
         metrics = list(dict.fromkeys([*metrics, "first_paper", "last_paper"]))
     asked_metrics = set(metrics) - {"top_coauthors"}  # ("his most frequent coauthor, yilun du": who is asked of)
@@ -2297,6 +2340,10 @@ def _filters(
     if person:
         values["author"] = person[0]
         consumed.append(person[1])
+        # the co-author named again by surname: "yilun du + energy functions: which of his papers with du are …"
+        surname = re.escape(name_tokens(person[0])[-1]) if name_tokens(person[0]) else ""
+        again = [match.span() for match in re.finditer(rf"\b{surname}\b", text, re.IGNORECASE)] if surname else []
+        consumed.extend(span for span in again if not any(a <= span[0] < b for a, b in consumed))
         if other := _second_co_author(text, context, person):
             values["also_author"], span = other
             consumed.append(span)
@@ -2433,6 +2480,7 @@ def _categories_named(text: str, context: PlanContext) -> set[str]:
     return {code for code in context.categories if re.search(rf"\b(?:(?:cs|stat)\.)?{re.escape(code)}\b", text)}
 
 
+AUTHORED_SUFFIX = re.compile(r"(?<!\bco)-(?=(?:authored|led|written|penned)\b)", re.IGNORECASE)
 GROUP_AUTHOR = re.compile(r"\b(?:team|group|consortium|collaboration|lab|project)$", re.IGNORECASE)
 
 
@@ -2441,6 +2489,7 @@ def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] |
     is an author's surname and whose others fit the given names; or a capitalised surname alone after
     "with"/"by"/"and" ("papers with Levine"); or a given name only one co-author has ("with wenlong"). Group
     authors ("Gemini Team") are never matched by surname."""
+    text = AUTHORED_SUFFIX.sub(" ", text)  # "kevin lu-authored ones" (same length: the spans still hold)
     words = list(re.finditer(r"[A-Za-z][\w'’-]*\.?", text))
     for size in (4, 3, 2):
         for start in range(len(words) - size + 1):
@@ -2505,11 +2554,13 @@ def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] |
 
 # where a surname alone stands for a co-author: after a joining word or at a sentence's start, and before an end,
 # a joining word or talk of co-authoring ("abbeel is listed on ...", "ghasemipour coauthorships")
-SURNAME_BEFORE = re.compile(r"(?:^|[.?!:;]\s+|\b(?:with|by|and|plus|alongside|x)\s+|[+&×]\s*)$", re.IGNORECASE)
+SURNAME_BEFORE = re.compile(
+    r"(?:^|[.?!:;]\s+|\b(?:with|by|and|plus|alongside|x)\s+|[+&×]\s*|^\W*(?:does|did|is|has)\s+)$", re.IGNORECASE
+)  # ("does pathak show up as an author?")
 # the paper's authors listed by surname: "the implicit RvS paper from piche, pardinas, vazquez"
 SURNAMES_LISTED = re.compile(r"\b(?:from|by) ([A-Za-z'’-]{3,})(?:,\s*|\s+and\s+)([A-Za-z'’-]{3,})\b", re.IGNORECASE)
 SURNAME_AFTER = re.compile(
-    r"(?:['’]s)?\s*(?:$|[?.!,;:)]|(?:x|and|is|was|keeps|shows|appears|co-?authored|co-?authorships?|collabs?|"
+    r"(?:['’]s)?\s*(?:$|[?.!,;:)]|(?:x|and|is|was|keeps|shows?|appears?|co-?authored|co-?authorships?|collabs?|"
     r"collaborations?|papers?)\b|[+&×])",
     re.IGNORECASE,
 )

@@ -52,7 +52,7 @@ from retrieval.index.sentence_vectors import SentenceVectors, quotable_sentences
 from retrieval.metrics import compute_metrics
 from retrieval.models import Answer, Citation, MetricSnapshot, MetricsReport, Paper, PaperFilter, SearchHit
 from retrieval.settings import Settings
-from retrieval.text.figures import figures, states_a_figure
+from retrieval.text.figures import FIGURE, NUMBER_WORDS, figures, states_a_figure
 from retrieval.text.lexical import STOPWORDS, spelled_out, split_sentences, terms
 from retrieval.text.names import name_tokens, replace_person
 
@@ -1221,6 +1221,15 @@ DETAILS = (
         ),
         re.compile(r"(?:newton|grams?\b|kilogram|kg\b|force|weigh|pound|watt|volt|millimet)\w*"),
     ),
+    (
+        # a model's size: "how big, in parameters, were the LMs trained?"
+        re.compile(
+            r"\bin parameters\b|\bparameter counts?\b|\bhow many (?:parameters|params)\b|"
+            r"\bhow (?:big|large)\b[^?.]{0,30}\b(?:parameters|params)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(r"param\w*|billion|million|\d+(?:\.\d+)?[bm]"),
+    ),
 )
 
 
@@ -1231,7 +1240,18 @@ def _asks_unstated_detail(question: str, abstract: str) -> bool:
     )
 
 
-def _beyond_the_abstract(ctx: AnswerContext) -> bool:
+UNIT_NOUNS = frozenset({"points", "percent", "percentage", "times", "fold"})  # a figure's unit ("by 7.5%")
+
+
+def _counts(abstract: str, noun: str) -> bool:
+    """The abstract puts a number before the noun, or a word starting as it does ("700 tasks", "four robot arms")."""
+    singular = noun.casefold().removesuffix("s") if len(noun) > 3 else noun.casefold()  # ("TPUs": "TPU-months")
+    stem = singular[: max(3, len(singular) - 2)]  # ("robots": "robo", "environments": "environme")
+    number = rf"(?:{FIGURE.pattern}|{NUMBER_WORDS.pattern})"
+    return re.search(rf"{number}(?:[\s-]+[\w-]+){{0,3}}?[\s-]+{re.escape(stem)}", abstract, re.IGNORECASE) is not None
+
+
+def _beyond_the_abstract(ctx: AnswerContext, described: bool = False) -> bool:
     """A figure asked of one named paper that its abstract cannot give: only the full paper could say. Either a
     count of a thing the abstract never mentions ("how many parameters does Gemini 2.5 Pro have?"), or a figure
     ("what exact success rate did ...?", "how many human raters ...?") from an abstract that states none."""
@@ -1246,6 +1266,11 @@ def _beyond_the_abstract(ctx: AnswerContext) -> bool:
         return True
     match = COUNTED.search(ctx.question)
     if not match or not NUMBER_ASKED.search(match.group()):  # what is counted is some paper's detail, not his papers
+        return False
+    noun = match.group(1).split()[-1]
+    if noun.casefold() not in UNIT_NOUNS and not _counts(abstract, noun):  # "how many robots were in the fleet?"
+        return True
+    if described:  # found by its words, not named: the question's other words describe it ("real-world eval trials")
         return False
     counted = [term for term in terms(match.group(1)) if term not in STOPWORDS]
     held = ctx.searcher.lexical_index().terms_of(ctx.plan.papers[0])
@@ -1266,6 +1291,14 @@ def answer_question(ctx: AnswerContext) -> Answer:
         if _asks_unstated_detail(ctx.question, named.abstract):  # "what's the block size in mm in …?"
             return _beyond_the_named_abstract(ctx, named)
     answer = STRATEGIES[ctx.plan.intent](ctx)
+    if ctx.plan.intent == "lookup" and not ctx.plan.papers and not answer.abstained:
+        # "how many robots were in the fleet in the 2025 embodied foundation model paper?": the paper it describes,
+        # once found (the answer's lead), may state no such figure either
+        lead = answer.citations[0].id if answer.citations else None
+        if lead in ctx.by_id:
+            described = replace(ctx, plan=ctx.plan.model_copy(update={"papers": [lead]}))
+            if _beyond_the_abstract(described, described=True):
+                return _beyond_the_named_abstract(described, ctx.by_id[lead])
     if answer.abstained and ctx.plan.intent not in SET_INTENTS and not ctx.plan.papers and _personal(ctx):
         # "does igor enjoy hiking?": no paper covers it because it is about him, not his research
         return _as_missing(ctx, "that (it holds no personal or biographical details)")
