@@ -2541,3 +2541,21 @@ def test_a_category_that_does_not_count_is_no_filter() -> None:
 
 def test_what_a_paper_does_with_its_topic_is_no_topic() -> None:
     assert plan("most recent paper of his that reports emergent behaviour?").topic == "emergent behaviour"
+
+
+@pytest.mark.parametrize(
+    ("question", "not_wanted"),
+    [
+        ("of his 50 papers, which 60 authors appear most?", "papers_claimed"),
+        ("which paper is first-authored by igor?", "first_paper"),
+    ],
+)
+def test_near_misses_of_the_count_and_end_cues(question: str, not_wanted: str) -> None:
+    assert not_wanted not in plan(question).metrics
+
+
+def test_advising_and_not_counting_in_research_questions_are_research() -> None:
+    assert plan("in inner monologue, does the LLM just advise the robot planner?").intent != "not_in_profile"
+    assert plan("results for RT-2 where the baseline doesn't count as a success?").papers == [
+        next(paper for paper, title in TITLES.items() if title.startswith("RT-2"))
+    ]

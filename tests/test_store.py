@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 
 import chromadb
@@ -19,7 +20,7 @@ from retrieval.index.sentence_vectors import quotable_sentences
 from retrieval.index.store import PAPERS_COLLECTION, PASSAGES_COLLECTION, PaperStore
 from retrieval.models import PaperFilter
 from retrieval.service import ResearchService
-from tests.conftest import SEED_PROFILE, make_settings
+from tests.conftest import SEED_PROFILE, make_settings, service_at
 
 SEED_TEXT = SEED_PROFILE.read_text(encoding="utf-8")
 
@@ -144,7 +145,7 @@ def test_a_read_while_another_process_commits_sees_one_version(
     fresh_service.ingest([SEED_PROFILE])
     edited = write_profile(tmp_path / "v2", "igor.txt", SEED_TEXT.replace("While deep learning", "While deep nets"))
     reader = PaperStore(chromadb.PersistentClient(path=str(tmp_path / "chroma")), embeddings)
-    revision, ingested = PaperStore._committed, []
+    revision, ingested = PaperStore.committed_revision, []
 
     def revision_then_ingest(store: PaperStore) -> int:
         seen = revision(store)
@@ -152,7 +153,7 @@ def test_a_read_while_another_process_commits_sees_one_version(
             ingested.append(fresh_service.ingest([edited]))
         return seen
 
-    monkeypatch.setattr(PaperStore, "_committed", revision_then_ingest)
+    monkeypatch.setattr(PaperStore, "committed_revision", revision_then_ingest)
     papers = reader.get_papers()
     assert ingested[0].updated == 1
     assert len(papers) == 50
@@ -173,12 +174,29 @@ def test_a_question_reads_the_revision_once_and_keeps_it(
         assert velo.abstract.startswith("While deep nets")
     assert reader.revision() == before + 1
     reads = []
-    committed = PaperStore._committed
-    monkeypatch.setattr(PaperStore, "_committed", lambda store: reads.append(1) or committed(store))
+    committed = PaperStore.committed_revision
+    monkeypatch.setattr(PaperStore, "committed_revision", lambda store: reads.append(1) or committed(store))
     fresh_service.ask("what is VeLO?")  # (the profile's view and the BM25 index: read at this revision already)
     reads.clear()
     fresh_service.ask("which papers did he write with yilun du since 2021?")
     assert len(reads) == 1
+
+
+def test_a_question_begun_before_a_commit_keeps_the_newer_index(
+    fresh_service: ResearchService, tmp_path: Path, embeddings
+) -> None:
+    fresh_service.ingest([SEED_PROFILE])
+    edited = write_profile(tmp_path / "v2", "igor.txt", SEED_TEXT.replace("While deep learning", "While deep nets"))
+    reader = service_at(tmp_path / "chroma", embeddings)
+    searcher = reader._answer_tools()[0]
+    before = searcher.lexical_index().revision
+    with reader.store.one_revision():  # a question begins ...
+        fresh_service.ingest([edited])  # ... another process commits ...
+        newer = threading.Thread(target=searcher.lexical_index)  # ... and a later question reads the new revision
+        newer.start()
+        newer.join()
+        assert searcher.lexical_index().revision == before + 1  # the first question does not rebuild the old one
+    assert searcher.lexical_index().revision == before + 1
 
 
 def test_several_query_vectors_take_one_model_call_and_are_remembered(embeddings) -> None:

@@ -360,8 +360,9 @@ NOT_IN_PROFILE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\bhis (?:individual|exact|personal|own|specific) (?:contributions?|role|part)\b|"
             # "which part was igor personally responsible for?", "did he run experiments or mostly advise?"
             r"\bpersonally (?:responsible|in charge)\b|"
-            r"\b(?:was|is|were) (?:he|she|igor|mordatch) (?:\w+ )?(?:responsible|in charge)\b|"
-            r"\b(?:mostly|only|just) advis(?:e|ed|ing)\b|\bwho did what\b|\bauthor contributions? statements?\b",
+            r"\bwas (?:he|she|igor|mordatch) (?:personally )?(?:responsible|in charge)\b|"
+            r"\b(?:did|does|was) (?:he|she|igor|mordatch)\b[^?.!]{0,40}\b(?:mostly|only|just) advis(?:e|ed|ing)\b|"
+            r"\bwho did what\b|\bauthor contributions? statements?\b",
             "who did what within a paper",
         ),
         (
@@ -637,7 +638,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"\bkicks? (?:off (?:his|the) (?:listing|list|profile)|(?:his|the) (?:listing|list|profile) off)\b|"
             r"\bbookends\b(?= of (?:his|the) (?:publication |paper )?(?:list|listing|profile|record)\b)|"
             r"\bwhich (?:one|paper|entry)(?:'s| is) (?:the )?(?:very )?(?:first|earliest|oldest)\b"
-            r"(?! (?:to|in|on|of|that|where)\b)",
+            r"(?! (?:to|in|on|of|that|where)\b)(?![- ]?author)",
         ),
         (
             ("last_paper",),
@@ -701,7 +702,8 @@ NEGATED = re.compile(
     r"\b(?:does|do)(?:n't| not) (?:have|need) to be (?:filed |tagged |listed )?(?:under|in|as) (?:the )?[\w.]+"
     r"(?: category)?\b|"
     # "tag-wise RO only — newest? the LG-tagged robot stuff doesn't count"
-    r"(?:(?<=[.?!;,:—–] )|^)[^.?!;,:—–]{1,60}?\b(?:doesn'?t|don'?t|does not|do not|won'?t) count\b",
+    r"(?:(?<=[.?!;,:—–] )|^)[^.?!;,:—–]{0,50}?\b(?:ones|stuff|papers?|reports?|work|entries|category|tags?)"
+    r" (?:doesn'?t|don'?t|does not|do not|won'?t) count\b",
     re.IGNORECASE,
 )
 # a topic ruled out: "that has nothing to do with language models", "doesn't involve a language model at all",
@@ -937,6 +939,9 @@ ASIDES = re.compile(
     r"\b(?:carrying |with |having |under |in |from |during )?that (?:tag|label|category|(?:calendar )?year)\b|"
     # the filter's source named: "judging by the RO category tag", "going by the arXiv label"
     r"\b(?:judging|going) by (?:the |its |their )?(?:[\w.]+ )?(?:category |arxiv )?(?:tags?|labels?)\b|"
+    # the asker's own remark after the question: "…, which is the most recently dated? i'd rather not build on something
+    # stale"
+    r"(?<=\?)\s+(?:i|i'd|i'm|im|i've|i'll|we|we'd|we're|we've|my|our)\b[^?]*$|"
     # what a paper does with its topic: "the most recent paper of his that reports emergent behaviour"
     r"(?<=\bthat )(?:reports|reported|describes|described|presents|presented|proposes|proposed|introduces|"
     r"introduced|demonstrates|demonstrated|explores|explored|investigates|investigated|evaluates|evaluated)\b|"
@@ -1233,7 +1238,7 @@ FILLER = frozenset(
     tackle tackles tackled tackling contributions contribution too dates
     journal club exhaustive spreadsheet single appendix queue building quals committee wants half early etc
     framed framing hot now needed co-authorship co-authorships coauthorship coauthorships
-    anywhere somewhere literally shares
+    anywhere somewhere literally shares weekend weekends
     """.split()
 )
 
@@ -1338,14 +1343,23 @@ def _lone_surnames(by_surname: dict[str, list[str]], papers: list[Paper]) -> dic
     }
 
 
-PLAIN_NUMBER = re.compile(r"(?<![\w.,$£€%-])\d{1,4}(?![\w.,%]\w?)")  # "67", "50" (not "2.0", "5%", "k=50")
+# a count of papers written alone: "67 vs 50", "67 papers when I only see 50 in the list" (not "60 authors", "5%",
+# "2.0", "k=50")
+PLAIN_NUMBER = re.compile(
+    r"(?<![\w.,$£€%=-])(\d{1,4})(?=\s+(?:papers?|entries|publications|listed|in\b|on\b|vs\b|versus\b|[—–-])|"
+    r"\s*[?.,!;:—–]|\s*$)"
+)
+COUNTS_DIFFER = re.compile(
+    r"\b(?:vs\.?|versus|says?|said|claims?|claimed|lists?|listed|only|shows?|see|counts?|numbers)\b", re.IGNORECASE
+)
 
 
 def _both_counts_quoted(text: str, context: PlanContext) -> bool:
     """The question quotes the listed count beside a larger one: the claimed and listed counts are asked
     ("why does it say 67 papers when I only see 50?")."""
     numbers = {int(number) for number in PLAIN_NUMBER.findall(text) if not YEAR_ONLY.fullmatch(number)}
-    return bool(context.listed) and context.listed in numbers and any(n > context.listed for n in numbers)
+    listed_and_more = context.listed in numbers and any(n > context.listed for n in numbers)
+    return bool(context.listed) and listed_and_more and COUNTS_DIFFER.search(text) is not None
 
 
 def plan_question(

@@ -1248,7 +1248,8 @@ def _counts(abstract: str, noun: str) -> bool:
     singular = noun.casefold().removesuffix("s") if len(noun) > 3 else noun.casefold()  # ("TPUs": "TPU-months")
     stem = singular[: max(3, len(singular) - 2)]  # ("robots": "robo", "environments": "environme")
     number = rf"(?:{FIGURE.pattern}|{NUMBER_WORDS.pattern})"
-    return re.search(rf"{number}(?:[\s-]+[\w-]+){{0,3}}?[\s-]+{re.escape(stem)}", abstract, re.IGNORECASE) is not None
+    plain = abstract.replace("$", "")  # ("$12$ minutes")
+    return re.search(rf"{number}(?:[\s-]+[\w-]+){{0,3}}?[\s-]+{re.escape(stem)}", plain, re.IGNORECASE) is not None
 
 
 def _beyond_the_abstract(ctx: AnswerContext, described: bool = False) -> bool:
@@ -1267,7 +1268,7 @@ def _beyond_the_abstract(ctx: AnswerContext, described: bool = False) -> bool:
     match = COUNTED.search(ctx.question)
     if not match or not NUMBER_ASKED.search(match.group()):  # what is counted is some paper's detail, not his papers
         return False
-    noun = match.group(1).split()[-1]
+    noun = re.split(r"\s+of\s+", match.group(1))[0].split()[-1]  # ("minutes of gameplay": minutes)
     if noun.casefold() not in UNIT_NOUNS and not _counts(abstract, noun):  # "how many robots were in the fleet?"
         return True
     if described:  # found by its words, not named: the question's other words describe it ("real-world eval trials")

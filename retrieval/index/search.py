@@ -254,10 +254,13 @@ class HybridSearcher:
     def lexical_index(self) -> LexicalIndex:
         """The BM25 index for the store's current revision: the one in memory, else the saved one, else built from
         the store (and saved). Once per revision even under concurrency."""
-        revision = self.store.revision()
+        revision = self.store.revision()  # (a question's: the one read when it began, see PaperStore.one_revision)
         with self._lock:
             if self._index is None or self._index.revision != revision:
-                self._index = self._load_or_build(revision)
+                # a question pinned before another process's commit keeps the newer index, never rebuilds an older
+                committed = self.store.committed_revision()
+                if self._index is None or self._index.revision != committed:
+                    self._index = self._load_or_build(committed)
             return self._index
 
     def _load_or_build(self, revision: int) -> LexicalIndex:
@@ -269,7 +272,7 @@ class HybridSearcher:
                 return saved
         swept = self.store.passages_swept() == revision
         index = LexicalIndex.build(revision, self.store.get_papers(), title_repeat, swept)
-        if self.index_file is not None and self.store.revision() == revision:  # not written meanwhile
+        if self.index_file is not None and self.store.committed_revision() == revision:  # not written meanwhile
             lexical_cache.save(self.index_file, store_id, title_repeat, index)
         return index
 

@@ -146,20 +146,21 @@ class PaperStore:
         """The committed revision: what readers see (module docstring); within `one_revision`, the one read on
         entering it."""
         pinned = self._pinned.get()
-        return pinned if pinned is not None else self._committed()
+        return pinned if pinned is not None else self.committed_revision()
 
     @contextmanager
     def one_revision(self) -> Iterator[int]:
         """Lookups within read the revision once: a question's dozen index and profile lookups then cost one
         metadata read, not one each (~0.7 ms), and all see the same revision. Per thread and task (a ContextVar);
         consistency checks and writes still read the committed revision afresh."""
-        token = self._pinned.set(self.revision())
+        token = self._pinned.set(self.revision())  # (nested: the outer question's)
         try:
             yield self._pinned.get()
         finally:
             self._pinned.reset(token)
 
-    def _committed(self) -> int:
+    def committed_revision(self) -> int:
+        """The committed revision read afresh, pinned or not."""
         return int(self._papers_metadata().get("revision", 0))
 
     def _papers_metadata(self) -> dict[str, Any]:
@@ -171,10 +172,10 @@ class PaperStore:
     def _consistent(self, read: Callable[[], T], revision: int | None = None) -> tuple[T, int]:
         """`read()` and the committed revision it saw; read again if an ingest in another process committed (and
         deleted what it retired) meanwhile. `revision`: the committed revision the caller has just read."""
-        before = self._committed() if revision is None else revision
+        before = self.committed_revision() if revision is None else revision
         while True:
             result = read()
-            after = self._committed()
+            after = self.committed_revision()
             if after == before:
                 return result, before
             before = after
@@ -222,9 +223,9 @@ class PaperStore:
     def passages_swept(self) -> int | None:
         """The committed revision, if no passage an ingest at or before it retired is left (a sweep is done): then,
         until the next commit, a passage is visible exactly when its id's revision is committed. None otherwise."""
-        revision = self._committed()
+        revision = self.committed_revision()
         left = self.passages.get(where={"retired": {"$lte": revision}}, limit=1, include=[])["ids"]
-        return revision if not left and self._committed() == revision else None
+        return revision if not left and self.committed_revision() == revision else None
 
     def dense_search(self, query: str, k: int, paper_filter: PaperFilter | None = None) -> list[tuple[Paper, float]]:
         """(paper, cosine similarity of its best passage) pairs, best first."""
@@ -354,7 +355,7 @@ class PaperStore:
         and sorted by length across profiles rather than per file. `everything` (`ingest --rebuild`): every paper
         is embedded again and the profiles of no file are removed, still as one commit (metric history kept).
         `history`: snapshot records read before a reset (`metric_history`), written back in this commit."""
-        committed = self._committed()
+        committed = self.committed_revision()
         self._sweep(committed)  # what an interrupted ingest left: from here on every record is visible
         revision = committed + 1
         history = history or []
@@ -457,7 +458,7 @@ class PaperStore:
     def remove_profiles(self, profile_ids: list[str]) -> int:
         """Remove these profiles' papers and snapshots in one commit (all go, or, on a crash, none); the number of
         papers removed."""
-        committed = self._committed()
+        committed = self.committed_revision()
         self._sweep(committed)
         revision = committed + 1
         paper_ids, snapshot_ids = self._profile_records(set(profile_ids))
