@@ -113,6 +113,9 @@ HALVES = [
     "check77",
     "check78",
     "check79",
+    "check80",
+    "check81",
+    "check82",
 ]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 
