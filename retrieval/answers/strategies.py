@@ -1253,9 +1253,11 @@ def _counts(abstract: str, noun: str) -> bool:
 
 
 def _beyond_the_abstract(ctx: AnswerContext, described: bool = False) -> bool:
-    """A figure asked of one named paper that its abstract cannot give: only the full paper could say. Either a
-    count of a thing the abstract never mentions ("how many parameters does Gemini 2.5 Pro have?"), or a figure
-    ("what exact success rate did ...?", "how many human raters ...?") from an abstract that states none."""
+    """A figure asked of one paper that its abstract cannot give: only the full paper could say. Either a count of a
+    thing the abstract never mentions or never puts a number to ("how many parameters does Gemini 2.5 Pro have?",
+    "how many robots were in the fleet?"), or a figure ("what exact success rate did ...?", "how many human raters
+    ...?") from an abstract that states none. `described`: the paper was found by the question's words, not named,
+    so those words describe it rather than what is counted."""
     if len(ctx.plan.papers) != 1 or ctx.plan.papers[0] not in ctx.by_id:
         return False
     abstract = ctx.by_id[ctx.plan.papers[0]].abstract
