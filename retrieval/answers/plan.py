@@ -2355,9 +2355,9 @@ def _filters(
         values["author"] = person[0]
         consumed.append(person[1])
         # the co-author named again by surname: "yilun du + energy functions: which of his papers with du are …"
-        surname = re.escape(name_tokens(person[0])[-1]) if name_tokens(person[0]) else ""
-        again = [match.span() for match in re.finditer(rf"\b{surname}\b", text, re.IGNORECASE)] if surname else []
-        consumed.extend(span for span in again if not any(a <= span[0] < b for a, b in consumed))
+        if tokens := name_tokens(person[0]):
+            again = [match.span() for match in re.finditer(rf"\b{re.escape(tokens[-1])}\b", text, re.IGNORECASE)]
+            consumed.extend(span for span in again if not any(start <= span[0] < end for start, end in consumed))
         if other := _second_co_author(text, context, person):
             values["also_author"], span = other
             consumed.append(span)
