@@ -360,6 +360,65 @@ def test_chat_under_a_year_filter_is_no_topic_but_a_near_topic_abstains(seeded_s
     assert seeded_service.ask("his 2021 papers on drone swarms").abstained
 
 
+@pytest.mark.parametrize(
+    ("question", "category", "year"),
+    [
+        (
+            "keeping tabs on the vision side of his output: among the papers arXiv tagged as CV, which one came out "
+            "last?",
+            "CV",
+            None,
+        ),
+        ("machine learning (LG) tagged work dated 2021, want all of it for a lit sweep", "LG", 2021),
+        ("catching up after a long break from the field: what has he put out in 2024? all of it", None, 2024),
+    ],
+)
+def test_a_few_words_of_chat_beside_a_filter_leave_the_filters_papers(
+    seeded_service: ResearchService, question: str, category: str | None, year: int | None
+) -> None:
+    """Words beside a filter that no word makes the papers' subject, and that are far from every abstract, are chat:
+    the filter's papers answer, with a note naming the words not used."""
+    answer = seeded_service.ask(question)
+    kept = {
+        paper.id
+        for paper in seeded_service.papers()
+        if (category is None or paper.category == category) and (year is None or paper.year == year)
+    }
+    cited = {citation.id for citation in answer.citations}
+    assert not answer.abstained and cited and cited <= kept
+    assert answer.intent == "recency" or cited == kept
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "his 2021 drone swarm papers",  # a set noun after the words makes them the papers' subject
+        "robotics papers using event cameras? newest one",  # so does a word before them
+        "underwater robot (AUV) navigation — anything in his RO list?",  # and asking whether they are covered
+    ],
+)
+def test_words_made_the_papers_subject_beside_a_filter_still_abstain(
+    seeded_service: ResearchService, question: str
+) -> None:
+    assert seeded_service.ask(question).abstained
+
+
+def test_the_topic_after_about_is_asked_when_the_whole_is_covered_by_no_paper(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask(
+        "not caring about the arxiv tag at all: which is the newest of his papers about teaching robots skills?"
+    )
+    assert answer.intent == "recency" and not answer.abstained
+    assert "robot" in answer.answer.split("\n", 1)[0]
+
+
+def test_the_askers_aim_after_the_question_is_no_topic(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask(
+        "ok so what did he drop most recently? trying to tell whether he's still on LLM stuff or moved on"
+    )
+    newest = max(seeded_service.papers(), key=lambda paper: paper.date)
+    assert answer.intent == "recency" and answer.citations[0].id == newest.id
+
+
 def test_a_first_author_listing_holds_exactly_the_papers_led_by_them(seeded_service: ResearchService) -> None:
     answer = seeded_service.ask("list the papers shuang li first-authored")
     led = {paper.id for paper in seeded_service.papers() if paper.authors and "Shuang Li" in paper.authors[0]}

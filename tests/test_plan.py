@@ -602,6 +602,9 @@ def test_the_verbs_of_a_paper_are_no_missing_data() -> None:
     [
         ("fei xia coauthored papers that are tagged robotics: which is the newest?", {"category": "RO"}),
         ("newest LG-category paper he coauthored with yilun du", {"category": "LG"}),
+        # the code after "arXiv", and a field arXiv is said to have put papers in
+        ("nlp side only (arXiv CL), calendar 2023: which paper was the last one out the door?", {"category": "CL"}),
+        ("which papers did arXiv put in computer vision rather than LG or RO? all of them", {"category": "CV"}),
     ],
 )
 def test_categories_tagged_or_hyphenated(question: str, filters: dict) -> None:
@@ -2559,3 +2562,17 @@ def test_advising_and_not_counting_in_research_questions_are_research() -> None:
     assert plan("results for RT-2 where the baseline doesn't count as a success?").papers == [
         next(paper for paper, title in TITLES.items() if title.startswith("RT-2"))
     ]
+
+
+def test_all_the_papers_asked_for_under_a_filter_are_a_listing_not_an_overview() -> None:
+    question = (
+        "auditing open-source releases across his work. give me all the papers flagged as having code on his page"
+    )
+    planned = plan_question(question, CONTEXT, {"overview": 0.31, "metrics": 0.3, "listing": 0.15})
+    assert (planned.intent, planned.filters.has_code) == ("listing", True)
+    laid_out = plan_question(
+        "snapshot of 2020 for him: what was he working on that year, across all the papers?",
+        CONTEXT,
+        {"overview": 0.6, "listing": 0.2},
+    )
+    assert laid_out.intent == "overview"

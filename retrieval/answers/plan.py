@@ -980,6 +980,10 @@ EXHAUSTIVE = re.compile(
     r"\bevery\b[^?.;:]{0,40}\bpapers?\b|\b(?:complete|full) (?:list|set)\b|\bexhaustive\b",
     re.IGNORECASE,
 )
+# the papers themselves asked for, every one: "give me all the papers flagged as having code"
+ALL_REQUESTED = re.compile(
+    r"\b(?:give me|list|show me|enumerate|pull up|send me)\b[^?.;:]{0,15}\b(?:all|every)\b", re.IGNORECASE
+)
 # "which papers generate code with language models?": a list of the papers on a topic
 WHICH_PAPERS = re.compile(
     r"^\s*(?:which|what|list|show me|any)(?: of)?(?: his| the)? (?:papers|publications|work)\b", re.IGNORECASE
@@ -1238,7 +1242,7 @@ FILLER = frozenset(
     tackle tackles tackled tackling contributions contribution too dates
     journal club exhaustive spreadsheet single appendix queue building quals committee wants half early etc
     framed framing hot now needed co-authorship co-authorships coauthorship coauthorships
-    anywhere somewhere literally shares weekend weekends
+    anywhere somewhere literally shares weekend weekends drop drops
     """.split()
 )
 
@@ -1620,6 +1624,8 @@ def plan_question(
             intent = _learned_intent(others, papers, compared, metrics) or _intent(text, plan_parts)
         elif intent in ("lookup", "definition") and topic and not papers and EXHAUSTIVE.search(text):
             intent = "listing"  # "every paper where language models pick actions": the set, not one fact
+        elif intent == "overview" and has_filter(filters) and not papers and ALL_REQUESTED.search(text):
+            intent = "listing"  # "auditing releases across his work. give me all the papers flagged with code"
         if intent == "overview" and ASKS_NEWEST.search(text):  # the newest papers on the topic, by date
             intent = "recency"
         # "what is the h-index?": every word is a metric cue; not "2020 was a busy year. which was its final paper?"
@@ -2435,7 +2441,7 @@ def _category(text: str, context: PlanContext) -> tuple[str, list[tuple[int, int
                 rf"\b(?:cs|stat)\.{code}\b|(?i:\b(?:cond-mat|physics|q-bio|math|eess)\.{code}\b)|"
                 rf"\({code}\)(?: category)?|\btagged (?:as )?{code}\b|"
                 rf"\b{code}[- ](?:category(?: code)?|papers?|section|tag|label)\b|"
-                rf"\b{code}-(?:tagged|filed|labell?ed)\b|"
+                rf"\b{code}-(?:tagged|filed|labell?ed)\b|(?i:\barxiv) {code}\b|"
                 rf"\b(?:classified|categori[sz]ed|filed) (?:as|under|in|into) (?:the )?{code}\b|"
                 rf"\b(?:in|under) (?:the )?{code} category\b|\bcategory(?: is|:| =) (?:cs\.)?{code}\b{loose}",
                 text,
@@ -2483,6 +2489,8 @@ def _category_in_words(text: str, category: str) -> re.Match[str] | None:
         rf"\b(?:tagged|filed|files|labell?ed|marked) (?:as |under )?(?:{words})\b|"
         rf"\b(?:classified|categori[sz]ed|sorted|filed) (?:as|under|in|into) (?:the )?(?:{words})\b|"
         rf"\b(?:{words})-(?:tagged|filed|labell?ed)\b|"
+        rf"\barxiv (?:\w+ )?(?:put|puts|filed|files|placed|listed|sorted) (?:\w+ )?(?:in|under|into) "
+        rf"(?:the )?(?:{words})\b|"
         rf"\b(?:{words}) \((?:(?:cs|stat)\.)?[A-Za-z-]+\)",  # "machine learning (cs.LG)"
         text,
         re.IGNORECASE,

@@ -161,7 +161,7 @@ WORDED_RELATIVE = 0.5
 # a paper scoring this close to the best is on the topic without its rarest words; for the newest paper only the
 # best is: a newer paper brushing the topic often scores close ("low-resource languages": GenMS beside Gemini 1.5)
 CLOSE_TO_BEST = 0.9
-CHATTER_WORDS = 2  # the most words the chat beside a filter has ("kindly", "for the wiki")
+CHATTER_WORDS = 3  # the most words the chat beside a filter has ("kindly", "for the wiki")
 # a lead-in before the question, whose words may all be chat ("december 2022 deadline crunch: which paper ...")
 LEAD_IN = re.compile(r"^[^:?!.]{3,80}:\s")
 FILTER_VALUE = re.compile(r"\b(?:19|20)\d\d\b|\b(?:cs|stat)\.[A-Za-z]{2}\b|\bcode\b", re.IGNORECASE)
@@ -459,8 +459,10 @@ def _filter_is_the_question(ctx: AnswerContext) -> bool:
     maintenance, any ML papers?") abstains."""
     if ctx.plan.filters.author:
         return True
-    if not has_filter(ctx.plan.filters):
-        return False
+    if not has_filter(ctx.plan.filters) or not ctx.filtered():
+        return False  # ("who won the 1998 world cup?": no paper is from 1998, so the words are the question)
+    if _topic_introduced(ctx.question, ctx.plan.topic):
+        return False  # "his 2021 papers on drone swarms", "2023 drone papers"
     hits = ctx.searcher.search(ctx.plan.topic, k=COVERAGE_HITS, paper_filter=PaperFilter(profile=ctx.profile_id))
     unfiltered = replace(ctx, plan=ctx.plan.model_copy(update={"filters": PaperFilter()}))
     if ctx.plan.filters.category and covers(unfiltered, ctx.plan.topic, hits):
@@ -474,7 +476,38 @@ def _filter_is_the_question(ctx: AnswerContext) -> bool:
     if len(topic_words(" ".join(said_later))) > CHATTER_WORDS:
         return False  # (a long topic far from every abstract is a subject no paper has, not chat)
     topic_vector = np.asarray(ctx.vectors.embeddings.embed_query(ctx.plan.topic))
-    return best_sentence_cosine(topic_vector, hits, ctx.vectors) < ctx.settings.chatter_topic_cosine
+    # a question asking whether a topic is covered keeps nearer words as its topic ("underwater navigation —
+    # anything in his list?") than one asking for the filter's papers ("keeping tabs on the vision side: …")
+    asked = asks_if_covered(ctx.question, ctx.owner)
+    chatter = ctx.settings.chatter_topic_cosine if asked else ctx.settings.chatter_beside_filter_cosine
+    return best_sentence_cosine(topic_vector, hits, ctx.vectors) < chatter
+
+
+# a word that makes what follows the papers' subject ("on drones", "that use event cameras")
+TOPIC_INTRODUCER = re.compile(
+    r"\b(?:on|about|regarding|concerning|re|involving|using|uses?|covering|covers?|into|towards?|tackling|"
+    r"address(?:es|ing)?|stud(?:y|ies|ying)|apply(?:ing)?|applies|featuring)\s+"
+    r"(?:(?:the|a|an|his|some|any)\s+)?",
+    re.IGNORECASE,
+)
+INTRODUCES_TOPIC = re.compile(TOPIC_INTRODUCER.pattern + "$", re.IGNORECASE)
+# the topic names a kind of paper when a set noun follows it ("drone papers")
+SET_NOUN_AFTER = re.compile(r"^\W+(?:papers?|work|research|publications?|stuff|ones|articles)\b", re.IGNORECASE)
+
+CHOOSERS = {"whichever", "whatever", "every", "each", "any"}  # ("whichever paper is newest")
+
+
+def _topic_introduced(question: str, topic: str) -> bool:
+    """Whether the question makes the topic its papers' subject, by a word before it or a set noun after it."""
+    words = topic.split()
+    if not words:
+        return False
+    first = re.search(rf"(?<![\w-]){re.escape(words[0])}(?![\w-])", question, re.IGNORECASE)
+    last = list(re.finditer(rf"(?<![\w-]){re.escape(words[-1])}(?![\w-])", question, re.IGNORECASE))
+    return bool(
+        (first and INTRODUCES_TOPIC.search(question[: first.start()]))
+        or (last and words[-1].casefold() not in CHOOSERS and SET_NOUN_AFTER.search(question[last[-1].end() :]))
+    )
 
 
 SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\s+[-–—]+\s+")  # (a lead before a colon: see LEAD_IN)
@@ -486,6 +519,8 @@ ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs|cf|al|approx)\.", re.IGNORECAS
 
 STATEMENT_WORDS = 5  # a lead of this many words says something about the papers; fewer name a topic ("EBMs.")
 FIRST_PERSON = re.compile(r"\b(?:i|i'm|i’m|i've|i’ve|my|me|we|we're|we’re|our|us)\b", re.IGNORECASE)
+# the asker's aim said without "I": "trying to tell whether he's still on LLM stuff"
+ASKERS_AIM = re.compile(r"^\W*(?:just |mostly )?(?:trying|hoping|looking|wanting|planning|needing) to\b", re.I)
 # the asking sentence points back at the lead's topic: "... that touches it?", "anything on that topic?"
 REFERS_BACK = re.compile(
     r"\b(?:on|about|into|regarding|around|with|touch(?:es|ing)?|cover(?:s|ing)?|address(?:es|ing)?|tackl(?:es|ing)) "
@@ -519,7 +554,7 @@ def _topic_only_in_the_lead(ctx: AnswerContext, statement: bool = False, naming:
         return len(lead.split()) >= STATEMENT_WORDS and bool(named)
     if has_filter(ctx.plan.filters):
         return True
-    if FIRST_PERSON.search(lead) and len(lead.split()) >= STATEMENT_WORDS:
+    if (FIRST_PERSON.search(lead) or ASKERS_AIM.search(lead)) and len(lead.split()) >= STATEMENT_WORDS:
         return True  # news about the asker ("been heads-down on my thesis since spring. his freshest paper?")
     hits = ctx.searcher.search(ctx.plan.topic, k=COVERAGE_HITS, paper_filter=PaperFilter(profile=ctx.profile_id))
     topic_vector = np.asarray(ctx.vectors.embeddings.embed_query(ctx.plan.topic))
@@ -541,9 +576,14 @@ def _lead_and_asking(question: str) -> tuple[str, str]:
 
 
 def _asked_topic_alone(ctx: AnswerContext) -> str:
-    """The topic's words the asking sentence uses, when a lead before it adds others ("we only have logged
-    trajectories and can't touch the env. what's the newest offline RL paper of his?": "offline RL")."""
+    """The topic's words the asking part uses, when words before it add others: a lead sentence ("we only have
+    logged trajectories and can't touch the env. what's the newest offline RL paper of his?": "offline RL"), or the
+    words before its last "about" ("not caring about the arxiv tag: the newest of his papers about teaching robots
+    skills?")."""
     lead, asking = _lead_and_asking(ctx.question)
+    if not lead:
+        introducers = list(TOPIC_INTRODUCER.finditer(asking))
+        lead, asking = (asking[: introducers[-1].end()], asking[introducers[-1].end() :]) if introducers else ("", "")
     said = {word.casefold() for word in re.findall(r"[\w'’^.-]+", asking)} - LIST_CHAT
     own = [word for word in ctx.plan.topic.split() if word.casefold() in said]
     return " ".join(own) if lead and own and len(own) < len(ctx.plan.topic.split()) else ""
