@@ -411,6 +411,15 @@ def test_the_topic_after_about_is_asked_when_the_whole_is_covered_by_no_paper(se
     assert "robot" in answer.answer.split("\n", 1)[0]
 
 
+def test_a_statement_about_him_before_a_filtered_question_is_no_topic(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask(
+        "he's been doing lots of LLM work lately. restricted to papers tagged CL, which is the newest and when did it "
+        "come out?"
+    )
+    newest_cl = max((paper for paper in seeded_service.papers() if paper.category == "CL"), key=lambda p: p.date)
+    assert answer.intent == "recency" and answer.citations[0].id == newest_cl.id
+
+
 def test_the_askers_aim_after_the_question_is_no_topic(seeded_service: ResearchService) -> None:
     answer = seeded_service.ask(
         "ok so what did he drop most recently? trying to tell whether he's still on LLM stuff or moved on"

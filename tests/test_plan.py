@@ -2576,3 +2576,26 @@ def test_all_the_papers_asked_for_under_a_filter_are_a_listing_not_an_overview()
         {"overview": 0.6, "listing": 0.2},
     )
     assert laid_out.intent == "overview"
+
+
+def test_a_busy_year_remarked_before_its_papers_asked_for_is_their_listing(embeddings) -> None:
+    planned = learned_plan(embeddings, "2020 looks like a busy year for him. enumerate all the 2020 papers")
+    assert (planned.intent, planned.filters.year, planned.metrics) == ("listing", 2020, [])
+    counted = learned_plan(embeddings, "2020 looks like a busy year for him. how many papers that year?")
+    assert counted.intent == "metrics"
+
+
+def test_he_shown_among_the_first_authors_is_his_own_author_filter() -> None:
+    planned = plan("on which papers is igor himself shown among the first three authors? list them all")
+    assert (planned.intent, planned.filters.author) == ("listing", "Igor Mordatch")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "writing a recent-advances paragraph and want whatever he published last. which paper tops the list date-wise?",
+        "I only trust papers with code. limited to 2021 and earlier, what's on the list?",
+    ],
+)
+def test_words_about_the_list_leave_no_topic(question: str) -> None:
+    assert plan(question).topic == ""

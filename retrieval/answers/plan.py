@@ -739,8 +739,8 @@ OWNER_LISTED = re.compile(
     r"\b(?:is|as) (?:the )?(?:second|third|2nd|3rd)[- ]author\b|"
     r"\b(?:his|own|\w['’]s) name (?:(?:is )?(?:visible|shows up|appears|listed|is listed)\b|"
     r"(?:in|among) (?:the )?(?:\(?truncated\)? )?(?:listed )?author(?:s| list)\b)|"
-    r"\b(?:shows? up|appears?|is listed|is visible) (?:among|in) (?:the )?(?:listed |visible |\(?truncated\)? )?"
-    r"authors?(?: list)?\b|"
+    r"\b(?:shows? up|appears?|is listed|is visible|(?:is )?shown) (?:among|in) (?:the )?"
+    r"(?:first (?:three|3|few) |listed |visible |\(?truncated\)? )?authors?(?: list)?\b|"
     r"\b(?:visible|listed|named) in the (?:\(?truncated\)? )?author list\b",
     re.IGNORECASE,
 )
@@ -1629,7 +1629,9 @@ def plan_question(
         if intent == "overview" and ASKS_NEWEST.search(text):  # the newest papers on the topic, by date
             intent = "recency"
         # "what is the h-index?": every word is a metric cue; not "2020 was a busy year. which was its final paper?"
-        if pure_metrics and not (intent == "recency" and set(metrics) <= YEAR_METRICS and LAST_ONE.search(text)):
+        if pure_metrics and set(metrics) <= YEAR_METRICS and has_filter(filters) and ALL_REQUESTED.search(text):
+            intent = "listing"  # "2020 looks like a busy year for him. enumerate all the 2020 papers"
+        elif pure_metrics and not (intent == "recency" and set(metrics) <= YEAR_METRICS and LAST_ONE.search(text)):
             intent = "metrics"
         elif (filtered_count or _likeliest(intent_scores) == "metrics") and not (metrics or topic or papers):
             intent = "listing" if has_filter(filters) else intent  # a count under a filter: its listing says it
@@ -1722,6 +1724,8 @@ def plan_question(
             filters, topic = filters.model_copy(update={"category": named}), ""  # "robotics from 2021, each paper"
         topic, examples = _without_list_chat(topic, filters), _without_list_chat(examples, filters)
         alternatives = [kept for alternative in alternatives if (kept := _without_list_chat(alternative, filters))]
+    elif intent == "recency" and not _without_list_chat(topic, filters):
+        topic = ""  # "which paper tops the list date-wise?": the newest of all
     return QueryPlan(
         question=question,
         intent=intent,
@@ -2694,7 +2698,8 @@ def _topic(text: str, consumed: list[tuple[int, int]], context: PlanContext, cat
 CODE_TOPIC_WORDS = frozenset({"code", "codes", "github", "repo", "repos", "repository", "repositories", "source"})
 LIST_CHAT = frozenset(
     """
-    sit sits sitting end ends top bottom date dates dated entry entries tag tags tagged filter filtered batch landed
+    sit sits sitting end ends top tops bottom date dates dated entry entries tag tags tagged filter filtered batch
+    landed limited limiting
     land lands drop drops dropped window range cutoff catalogue catalog match matches joint overlap counting label
     labels export export-style omissions omission missing next order ordered chronological chronologically huge started
     rolled stop clock share shared appendix table slide grant lit review sure pretty trying see still alone

@@ -415,7 +415,7 @@ def answer_listing(ctx: AnswerContext) -> Answer:
         )
         papers = ctx.filtered()
     note = ""
-    if ctx.plan.topic and ctx.plan.filters.author and _said_before_the_question(ctx, []):
+    if ctx.plan.topic and has_filter(ctx.plan.filters) and _said_before_the_question(ctx, []):
         # "laura culp keeps popping up in the LLM robustness stuff. which papers list her?": all of hers
         ctx = replace(ctx, plan=ctx.plan.model_copy(update={"topic": "", "examples": "", "alternatives": []}))
     if ctx.plan.topic:
@@ -517,6 +517,7 @@ SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\s+[-–—]+\s+")  # (a lead before 
 ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs|cf|al|approx)\.", re.IGNORECASE)
 
 
+HIM = {"he", "his", "him", "he's", "he’s"}  # a lead speaking of the researcher without his name
 STATEMENT_WORDS = 5  # a lead of this many words says something about the papers; fewer name a topic ("EBMs.")
 FIRST_PERSON = re.compile(r"\b(?:i|i'm|i’m|i've|i’ve|my|me|we|we're|we’re|our|us)\b", re.IGNORECASE)
 # the asker's aim said without "I": "trying to tell whether he's still on LLM stuff"
@@ -550,7 +551,8 @@ def _topic_only_in_the_lead(ctx: AnswerContext, statement: bool = False, naming:
     if REFERS_BACK.search(asking):  # "hallucination is the hot topic here. his latest paper that touches it?"
         return False
     if statement:
-        named = set(name_tokens(naming)) & {word.casefold() for word in re.findall(r"[\w'’-]+", lead)}
+        names = set(name_tokens(naming)) | (HIM if naming == ctx.owner else set())
+        named = names & {word.casefold() for word in re.findall(r"[\w'’-]+", lead)}
         return len(lead.split()) >= STATEMENT_WORDS and bool(named)
     if has_filter(ctx.plan.filters):
         return True
@@ -596,6 +598,9 @@ def _said_before_the_question(ctx: AnswerContext, relevant: list[Paper] | None) 
     igor put out together?")."""
     if ctx.plan.filters.author and relevant is not None:
         return _topic_only_in_the_lead(ctx, statement=True, naming=ctx.plan.filters.author)
+    if has_filter(ctx.plan.filters) and relevant is not None:
+        # "he's been doing lots of LLM work lately. restricted to papers tagged CL, which is the newest?"
+        return _topic_only_in_the_lead(ctx, statement=True, naming=ctx.owner)
     return relevant is None and not has_filter(ctx.plan.filters) and _topic_only_in_the_lead(ctx)
 
 
