@@ -914,6 +914,9 @@ def test_a_period_overview_beside_its_peak_keeps_no_metric_word_as_topic() -> No
         ("I'm compiling his pre-2020 output: list every paper dated 2019 or earlier", {"year_to": 2019}),
         ("which 2021 paper of his has the latest date, like november-ish?", {"year": 2021}),
         ("since 2022, what are his computation & language (CL) papers?", {"year_from": 2022, "category": "CL"}),
+        ("I only trust papers with code. limited to 2021 and earlier, what's on the list?", {"year_to": 2021}),
+        # (no filter: the newest of all)
+        ("writing a recent-advances paragraph and want whatever he published last. which paper tops the list?", {}),
     ],
 )
 def test_filters_amid_chatter_leave_no_topic(question: str, expected: dict) -> None:
@@ -2588,14 +2591,3 @@ def test_a_busy_year_remarked_before_its_papers_asked_for_is_their_listing(embed
 def test_he_shown_among_the_first_authors_is_his_own_author_filter() -> None:
     planned = plan("on which papers is igor himself shown among the first three authors? list them all")
     assert (planned.intent, planned.filters.author) == ("listing", "Igor Mordatch")
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "writing a recent-advances paragraph and want whatever he published last. which paper tops the list date-wise?",
-        "I only trust papers with code. limited to 2021 and earlier, what's on the list?",
-    ],
-)
-def test_words_about_the_list_leave_no_topic(question: str) -> None:
-    assert plan(question).topic == ""
