@@ -159,6 +159,10 @@ def test_an_uncovered_topic_without_a_filter_abstains(seeded_service: ResearchSe
         ("What success rate did RT-1 reach on unseen tasks?", False),
         ("Does the learned optimizer work on large models?", False),
         ("Did the agents use language to coordinate?", False),
+        ("noisy labels (a chunk of the labels wrong) — any mordatch papers?", True),
+        ("weight uncertainty via variational inference — is that something he's published on?", True),
+        ("RT-2 — any google papers?", False),  # (whose papers: not his)
+        ("is that something the model has learned?", False),
     ],
 )
 def test_questions_whether_a_topic_is_covered_are_told_apart(question: str, asks: bool) -> None:

@@ -1104,8 +1104,12 @@ ASKS_IF_COVERED = re.compile(
     r"\b(?:any|anything|something)\s+(?:\w+\s+){0,3}?(?:on|about|regarding|in|with|involving|from)\b|"
     # "table structure recognition in scanned PDFs, any papers?"
     # ("conservation of medieval stained glass — any papers by mordatch?": by him, after a dash)
-    r"(?:[,;:.]|\s[-–—])\s*any(?:thing)?(?: (?:papers?|work|publications?|stuff))?"
-    r"(?: (?:by|from) (?P<by>\w+))?\s*[?!.]*\s*$",
+    # ("noisy labels — any mordatch papers?": his, named before them)
+    r"(?:[,;:.]|\s[-–—])\s*any(?:thing)?(?: (?P<whose>\w+?)(?:['’]s)?(?= (?:papers?|work|publications?|stuff)\b))?"
+    r"(?: (?:papers?|work|publications?|stuff))?(?: (?:by|from) (?P<by>\w+))?\s*[?!.]*\s*$|"
+    # "… weight uncertainty — is that something he's published on?"
+    r"\bis (?:that|this|it) (?:something|a thing|an area|a topic) (?P<doer>\w+)(?:['’]s| has)? "
+    r"(?:published|worked|written|done work)\b",
     re.IGNORECASE,
 )
 PRONOUNS = frozenset({"he", "she", "they", "him", "her", "his"})
@@ -1113,7 +1117,7 @@ PRONOUNS = frozenset({"he", "she", "they", "him", "her", "his"})
 
 def asks_if_covered(question: str, owner: str) -> bool:
     match = ASKS_IF_COVERED.search(question)
-    subject = match and (match.group("subject") or match.group("by"))
+    subject = match and (match.group("subject") or match.group("by") or match.group("whose") or match.group("doer"))
     return bool(match) and (not subject or subject.casefold() in PRONOUNS | set(name_tokens(owner)))
 
 
