@@ -104,12 +104,6 @@ class AnswerSettings(_Group):
         description="Under a year or code filter, a listing's or newest-first topic whose best cosine to an abstract "
         "sentence is below this is chat, not a topic ('2023 papers, kindly'): the filter alone answers.",
     )
-    chatter_beside_filter_cosine: float = Field(
-        0.37,
-        description="The same bar for a question that asks for a filter's papers without asking whether a topic is "
-        "covered ('keeping tabs on the vision side: which CV paper came out last?'), when no word before the topic "
-        "makes it the papers' subject ('on drones') and no set noun follows it ('drone papers').",
-    )
     answer_sources: int = Field(3, description="Top search hits whose abstracts an answer may quote.")
     answer_overlap_weight: float = Field(0.5, description="Weight of word overlap next to cosine in sentence ranking.")
     answer_rank_penalty: float = Field(0.1, description="Sentence score lost per rank of its paper among the hits.")

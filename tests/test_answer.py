@@ -399,6 +399,8 @@ def test_a_few_words_of_chat_beside_a_filter_leave_the_filters_papers(
         "his 2021 drone swarm papers",  # a set noun after the words makes them the papers' subject
         "robotics papers using event cameras? newest one",  # so does a word before them
         "underwater robot (AUV) navigation — anything in his RO list?",  # and asking whether they are covered
+        "2021 papers, studying drones",  # or a word of the topic's own
+        "2022 traffic forecasting",  # words a question not speaking of his papers is about
     ],
 )
 def test_words_made_the_papers_subject_beside_a_filter_still_abstain(
@@ -422,6 +424,15 @@ def test_a_statement_about_him_before_a_filtered_question_is_no_topic(seeded_ser
     )
     newest_cl = max((paper for paper in seeded_service.papers() if paper.category == "CL"), key=lambda p: p.date)
     assert answer.intent == "recency" and answer.citations[0].id == newest_cl.id
+
+
+def test_a_filtered_question_pointing_back_at_the_statement_before_it_keeps_its_topic(
+    seeded_service: ResearchService,
+) -> None:
+    answer = seeded_service.ask("his debate paper came out in 2023. which 2023 paper was it?")
+    assert [citation.title for citation in answer.citations][:1] == [
+        "Improving Factuality and Reasoning in Language Models through Multiagent Debate"
+    ]
 
 
 def test_the_askers_aim_after_the_question_is_no_topic(seeded_service: ResearchService) -> None:

@@ -605,6 +605,7 @@ def test_the_verbs_of_a_paper_are_no_missing_data() -> None:
         # the code after "arXiv", and a field arXiv is said to have put papers in
         ("nlp side only (arXiv CL), calendar 2023: which paper was the last one out the door?", {"category": "CL"}),
         ("which papers did arXiv put in computer vision rather than LG or RO? all of them", {"category": "CV"}),
+        ("anything on arXiv AI alignment?", {"category": None}),  # (AI and ML name fields as often as categories)
     ],
 )
 def test_categories_tagged_or_hyphenated(question: str, filters: dict) -> None:
@@ -2586,6 +2587,8 @@ def test_a_busy_year_remarked_before_its_papers_asked_for_is_their_listing(embed
     assert (planned.intent, planned.filters.year, planned.metrics) == ("listing", 2020, [])
     counted = learned_plan(embeddings, "2020 looks like a busy year for him. how many papers that year?")
     assert counted.intent == "metrics"
+    for question in ("give me all the paper counts per year since 2020", "how many 2021 papers? list all of them"):
+        assert learned_plan(embeddings, question).intent == "metrics"
 
 
 def test_he_shown_among_the_first_authors_is_his_own_author_filter() -> None:

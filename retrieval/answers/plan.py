@@ -984,6 +984,7 @@ EXHAUSTIVE = re.compile(
 ALL_REQUESTED = re.compile(
     r"\b(?:give me|list|show me|enumerate|pull up|send me)\b[^?.;:]{0,15}\b(?:all|every)\b", re.IGNORECASE
 )
+COUNT_WORDS = re.compile(r"\b(?:counts?|how many|number of|tall(?:y|ies)|totals?)\b", re.IGNORECASE)
 # "which papers generate code with language models?": a list of the papers on a topic
 WHICH_PAPERS = re.compile(
     r"^\s*(?:which|what|list|show me|any)(?: of)?(?: his| the)? (?:papers|publications|work)\b", re.IGNORECASE
@@ -1633,7 +1634,8 @@ def plan_question(
         if intent == "overview" and ASKS_NEWEST.search(text):  # the newest papers on the topic, by date
             intent = "recency"
         # "what is the h-index?": every word is a metric cue; not "2020 was a busy year. which was its final paper?"
-        if pure_metrics and set(metrics) <= YEAR_METRICS and has_filter(filters) and ALL_REQUESTED.search(text):
+        papers_requested = ALL_REQUESTED.search(text) and not COUNT_WORDS.search(text)
+        if pure_metrics and set(metrics) <= YEAR_METRICS and has_filter(filters) and papers_requested:
             intent = "listing"  # "2020 looks like a busy year for him. enumerate all the 2020 papers"
         elif pure_metrics and not (intent == "recency" and set(metrics) <= YEAR_METRICS and LAST_ONE.search(text)):
             intent = "metrics"
@@ -2360,7 +2362,7 @@ def _filters(
     person = _co_author(text, context)
     listed = OWNER_LISTED.search(text)
     # "where igor is the second author", "where his own name is in the author list"
-    if not person and listed and not re.search(r"\bwho\b", text, re.IGNORECASE):
+    if not person and listed and not re.search(r"\bwho\b|\bwhich (?:co-?)?authors?\b", text, re.IGNORECASE):
         person = context.owner, listed.span()
     if person and (position := AUTHOR_POSITION.search(text)):
         values["author_position"] = POSITIONS[position.group(1).casefold()]
@@ -2443,13 +2445,17 @@ def _category(text: str, context: PlanContext) -> tuple[str, list[tuple[int, int
     for category in sorted(context.categories):
         code = re.escape(category)
         # ("ML for the natural sciences", "intrusion detection with ML (e.g. ...)": the field, not stat.ML)
-        loose = "" if category in FIELD_CODES else rf"|\b{code} \([^()]*\)|\b(?:in|under) (?:the )?{code}\b(?! score)"
+        loose = (
+            ""
+            if category in FIELD_CODES
+            else rf"|\b{code} \([^()]*\)|\b(?:in|under) (?:the )?{code}\b(?! score)|(?i:\barxiv) {code}\b"
+        )
         matches = list(
             re.finditer(
                 rf"\b(?:cs|stat)\.{code}\b|(?i:\b(?:cond-mat|physics|q-bio|math|eess)\.{code}\b)|"
                 rf"\({code}\)(?: category)?|\btagged (?:as )?{code}\b|"
                 rf"\b{code}[- ](?:category(?: code)?|papers?|section|tag|label)\b|"
-                rf"\b{code}-(?:tagged|filed|labell?ed)\b|(?i:\barxiv) {code}\b|"
+                rf"\b{code}-(?:tagged|filed|labell?ed)\b|"
                 rf"\b(?:classified|categori[sz]ed|filed) (?:as|under|in|into) (?:the )?{code}\b|"
                 rf"\b(?:in|under) (?:the )?{code} category\b|\bcategory(?: is|:| =) (?:cs\.)?{code}\b{loose}",
                 text,
@@ -2497,7 +2503,7 @@ def _category_in_words(text: str, category: str) -> re.Match[str] | None:
         rf"\b(?:tagged|filed|files|labell?ed|marked) (?:as |under )?(?:{words})\b|"
         rf"\b(?:classified|categori[sz]ed|sorted|filed) (?:as|under|in|into) (?:the )?(?:{words})\b|"
         rf"\b(?:{words})-(?:tagged|filed|labell?ed)\b|"
-        rf"\barxiv (?:\w+ )?(?:put|puts|filed|files|placed|listed|sorted) (?:\w+ )?(?:in|under|into) "
+        rf"\barxiv (?:\w+ )?(?:put|puts|file|filed|files|placed|listed|sorted) (?:\w+ )?(?:in|under|into) "
         rf"(?:the )?(?:{words})\b|"
         rf"\b(?:{words}) \((?:(?:cs|stat)\.)?[A-Za-z-]+\)",  # "machine learning (cs.LG)"
         text,

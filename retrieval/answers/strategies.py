@@ -34,6 +34,7 @@ from retrieval.answers.plan import (
     NUMBER_ASKED,
     PAPER_CITATIONS,
     PAPER_LINKS,
+    PAPER_NOUN,
     RESULT_ASKED,
     SET_INTENTS,
     TOTAL_COUNTS,
@@ -456,11 +457,12 @@ def _filter_is_the_question(ctx: AnswerContext) -> bool:
     rather than abstaining: a co-author names the set ("sherry yang collabs? need the full list"), and so does a
     category when papers outside it cover the topic; under a year, category or code filter, a few words far from
     every abstract are chat ("all of 2023, kindly"), while a near topic ("2023 papers on drones", "wind turbine
-    maintenance, any ML papers?") abstains."""
+    maintenance, any ML papers?") abstains, as do words a question not speaking of his papers is about ("who won
+    the 1998 world cup?", "2022 traffic forecasting")."""
     if ctx.plan.filters.author:
         return True
-    if not has_filter(ctx.plan.filters) or not ctx.filtered():
-        return False  # ("who won the 1998 world cup?": no paper is from 1998, so the words are the question)
+    if not has_filter(ctx.plan.filters) or not OF_HIS_PAPERS.search(ctx.question):
+        return False
     if _topic_introduced(ctx.question, ctx.plan.topic):
         return False  # "his 2021 papers on drone swarms", "2023 drone papers"
     hits = ctx.searcher.search(ctx.plan.topic, k=COVERAGE_HITS, paper_filter=PaperFilter(profile=ctx.profile_id))
@@ -476,16 +478,21 @@ def _filter_is_the_question(ctx: AnswerContext) -> bool:
     if len(topic_words(" ".join(said_later))) > CHATTER_WORDS:
         return False  # (a long topic far from every abstract is a subject no paper has, not chat)
     topic_vector = np.asarray(ctx.vectors.embeddings.embed_query(ctx.plan.topic))
-    # a question asking whether a topic is covered keeps nearer words as its topic ("underwater navigation —
-    # anything in his list?") than one asking for the filter's papers ("keeping tabs on the vision side: …")
-    asked = asks_if_covered(ctx.question, ctx.owner)
-    chatter = ctx.settings.chatter_topic_cosine if asked else ctx.settings.chatter_beside_filter_cosine
-    return best_sentence_cosine(topic_vector, hits, ctx.vectors) < chatter
+    return best_sentence_cosine(topic_vector, hits, ctx.vectors) < ctx.settings.chatter_topic_cosine
+
+
+# the question speaks of his papers, or of him
+OF_HIS_PAPERS = re.compile(
+    rf"\b(?:{PAPER_NOUN}|ones?|entr(?:y|ies)|he|his|him|he['’]s)\b|"
+    r"\b(?:all|each|every|anything|any) of (?:it|them|(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
 
 
 # a word that makes what follows the papers' subject ("on drones", "that use event cameras")
 TOPIC_INTRODUCER = re.compile(
-    r"\b(?:on|about|regarding|concerning|re|involving|using|uses?|covering|covers?|into|towards?|tackling|"
+    r"\b(?:on|about|regarding|concerning|involving|using|uses?|covering|covers?|into|towards?|tackling|"
+    r"around|related to|dealing with|deal with|do|does|doing|"
     r"address(?:es|ing)?|stud(?:y|ies|ying)|apply(?:ing)?|applies|featuring)\s+"
     r"(?:(?:the|a|an|his|some|any)\s+)?",
     re.IGNORECASE,
@@ -502,6 +509,8 @@ def _topic_introduced(question: str, topic: str) -> bool:
     words = topic.split()
     if not words:
         return False
+    if TOPIC_INTRODUCER.fullmatch(words[0] + " "):  # ("2021 papers, studying drones")
+        return True
     first = re.search(rf"(?<![\w-]){re.escape(words[0])}(?![\w-])", question, re.IGNORECASE)
     last = list(re.finditer(rf"(?<![\w-]){re.escape(words[-1])}(?![\w-])", question, re.IGNORECASE))
     return bool(
@@ -525,7 +534,7 @@ ASKERS_AIM = re.compile(r"^\W*(?:just |mostly )?(?:trying|hoping|looking|wanting
 # the asking sentence points back at the lead's topic: "... that touches it?", "anything on that topic?"
 REFERS_BACK = re.compile(
     r"\b(?:on|about|into|regarding|around|with|touch(?:es|ing)?|cover(?:s|ing)?|address(?:es|ing)?|tackl(?:es|ing)) "
-    r"(?:it|that|this|them|those)\s*[?.!]*\s*$|"
+    r"(?:it|that|this|them|those)\s*[?.!]*\s*$|\b(?:was|is) (?:it|that|this)\s*[?.!]*\s*$|\bits\b|"
     r"\b(?:that|this|the same) (?:topic|area|theme|subject|thread|direction)\b|"
     # "... energy-based model papers with him. can you list them?", "which ones?", "which papers are those?"
     r"\b(?:list|name|show|give me) (?:them|those|these)\b|\bwhich ones\b|\b(?:those|these)\s*[?.!]*\s*$",
@@ -563,29 +572,27 @@ def _topic_only_in_the_lead(ctx: AnswerContext, statement: bool = False, naming:
     return best_sentence_cosine(topic_vector, hits, ctx.vectors) < ctx.settings.chatter_topic_cosine
 
 
-def _lead_and_asking(question: str) -> tuple[str, str]:
+def _lead_and_asking(question: str, any_colon_lead: bool = False) -> tuple[str, str]:
     """The sentence that asks, and the rest before it: mostly a lead ("... which is it? complete list, i'm building a
     table" too), or a lead about the asker before a colon ("before i call it recent work in my intro: which paper has
-    the latest date?"), not a topic alone."""
+    the latest date?"), not a topic alone (unless `any_colon_lead`)."""
     unabbreviated = ABBREVIATION.sub(lambda match: match.group().rstrip("."), question.strip())
     sentences = [sentence for sentence in SENTENCE_END.split(unabbreviated) if sentence.strip()]
     asking = next((sentence for sentence in reversed(sentences) if "?" in sentence), sentences[-1] if sentences else "")
     lead = unabbreviated.replace(asking, " ", 1) if len(sentences) > 1 else ""
     if not lead and ":" in asking:
         lead, _, asking = asking.rpartition(":")
-        lead = lead if FIRST_PERSON.search(lead) and len(lead.split()) >= STATEMENT_WORDS else ""
+        about_the_asker = FIRST_PERSON.search(lead) and len(lead.split()) >= STATEMENT_WORDS
+        lead = lead if any_colon_lead or about_the_asker else ""
     return lead, asking
 
 
 def _asked_topic_alone(ctx: AnswerContext) -> str:
     """The topic's words the asking part uses, when words before it add others: a lead sentence ("we only have
-    logged trajectories and can't touch the env. what's the newest offline RL paper of his?": "offline RL"), or the
-    words before its last "about" ("not caring about the arxiv tag: the newest of his papers about teaching robots
-    skills?")."""
-    lead, asking = _lead_and_asking(ctx.question)
-    if not lead:
-        introducers = list(TOPIC_INTRODUCER.finditer(asking))
-        lead, asking = (asking[: introducers[-1].end()], asking[introducers[-1].end() :]) if introducers else ("", "")
+    logged trajectories and can't touch the env. what's the newest offline RL paper of his?": "offline RL"), or a
+    lead before a colon ("not caring about the arxiv tag at all: which is the newest of his papers about teaching
+    robots skills?")."""
+    lead, asking = _lead_and_asking(ctx.question, any_colon_lead=True)
     said = {word.casefold() for word in re.findall(r"[\w'’^.-]+", asking)} - LIST_CHAT
     own = [word for word in ctx.plan.topic.split() if word.casefold() in said]
     return " ".join(own) if lead and own and len(own) < len(ctx.plan.topic.split()) else ""
