@@ -433,6 +433,13 @@ def test_a_filtered_question_pointing_back_at_the_statement_before_it_keeps_its_
     assert [citation.title for citation in answer.citations][:1] == [
         "Improving Factuality and Reasoning in Language Models through Multiagent Debate"
     ]
+    # ("which is it?" asks for the one paper; it points back at nothing)
+    with_fei = seeded_service.ask(
+        "drafting an email to fei xia about embodied LLM work and want to reference the freshest paper she did with "
+        "igor. which is it?"
+    )
+    newest = max((paper for paper in seeded_service.papers() if "Fei Xia" in paper.authors), key=lambda p: p.date)
+    assert with_fei.citations[0].id == newest.id
 
 
 def test_the_askers_aim_after_the_question_is_no_topic(seeded_service: ResearchService) -> None:

@@ -2709,7 +2709,7 @@ CODE_TOPIC_WORDS = frozenset({"code", "codes", "github", "repo", "repos", "repos
 LIST_CHAT = frozenset(
     """
     sit sits sitting end ends top tops bottom date dates dated entry entries tag tags tagged filter filtered batch
-    landed limited limiting
+    landed limited limiting rather instead
     land lands drop drops dropped window range cutoff catalogue catalog match matches joint overlap counting label
     labels export export-style omissions omission missing next order ordered chronological chronologically huge started
     rolled stop clock share shared appendix table slide grant lit review sure pretty trying see still alone

@@ -483,7 +483,7 @@ def _filter_is_the_question(ctx: AnswerContext) -> bool:
 
 # the question speaks of his papers, or of him
 OF_HIS_PAPERS = re.compile(
-    rf"\b(?:{PAPER_NOUN}|ones?|entr(?:y|ies)|he|his|him|he['’]s)\b|"
+    rf"\b(?:{PAPER_NOUN}|ones?|entr(?:y|ies)|everything|he|his|him|he['’]s)\b|"
     r"\b(?:all|each|every|anything|any) of (?:it|them|(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
@@ -534,7 +534,7 @@ ASKERS_AIM = re.compile(r"^\W*(?:just |mostly )?(?:trying|hoping|looking|wanting
 # the asking sentence points back at the lead's topic: "... that touches it?", "anything on that topic?"
 REFERS_BACK = re.compile(
     r"\b(?:on|about|into|regarding|around|with|touch(?:es|ing)?|cover(?:s|ing)?|address(?:es|ing)?|tackl(?:es|ing)) "
-    r"(?:it|that|this|them|those)\s*[?.!]*\s*$|\b(?:was|is) (?:it|that|this)\s*[?.!]*\s*$|\bits\b|"
+    r"(?:it|that|this|them|those)\s*[?.!]*\s*$|\b(?:was it|is that|was that)\s*[?.!]*\s*$|\bits\b|"
     r"\b(?:that|this|the same) (?:topic|area|theme|subject|thread|direction)\b|"
     # "... energy-based model papers with him. can you list them?", "which ones?", "which papers are those?"
     r"\b(?:list|name|show|give me) (?:them|those|these)\b|\bwhich ones\b|\b(?:those|these)\s*[?.!]*\s*$",
