@@ -461,14 +461,14 @@ def _filter_is_the_question(ctx: AnswerContext) -> bool:
     the 1998 world cup?", "2022 traffic forecasting")."""
     if ctx.plan.filters.author:
         return True
-    if not has_filter(ctx.plan.filters) or not OF_HIS_PAPERS.search(ctx.question):
+    if not has_filter(ctx.plan.filters):
         return False
-    if _topic_introduced(ctx.question, ctx.plan.topic):
-        return False  # "his 2021 papers on drone swarms", "2023 drone papers"
     hits = ctx.searcher.search(ctx.plan.topic, k=COVERAGE_HITS, paper_filter=PaperFilter(profile=ctx.profile_id))
     unfiltered = replace(ctx, plan=ctx.plan.model_copy(update={"filters": PaperFilter()}))
     if ctx.plan.filters.category and covers(unfiltered, ctx.plan.topic, hits):
         return True  # "language models, only robotics, up to 2021": other papers have the topic, not these
+    if not OF_HIS_PAPERS.search(ctx.question) or _topic_introduced(ctx.question, ctx.plan.topic):
+        return False  # "2022 traffic forecasting", "his 2021 papers on drone swarms", "2023 drone papers"
     # a lead-in that states the filter is chat around it ("december 2022 deadline crunch: ..."); one that states
     # only a topic is the topic ("quantum error correction: newest paper with code?")
     lead_in = LEAD_IN.match(ctx.question)
