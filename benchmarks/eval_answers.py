@@ -116,6 +116,12 @@ HALVES = [
     "check80",
     "check81",
     "check82",
+    "check83",
+    "check84",
+    "check85",
+    "check86",
+    "check87",
+    "check88",
 ]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 
