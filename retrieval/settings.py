@@ -101,8 +101,8 @@ class AnswerSettings(_Group):
     )
     chatter_topic_cosine: float = Field(
         0.25,
-        description="Under a year or code filter, a listing's or newest-first topic whose best cosine to an abstract "
-        "sentence is below this is chat, not a topic ('2023 papers, kindly'): the filter alone answers.",
+        description="Under a year, category or code filter, a listing's or newest-first topic whose best cosine to an "
+        "abstract sentence is below this is chat, not a topic ('2023 papers, kindly'): the filter alone answers.",
     )
     answer_sources: int = Field(3, description="Top search hits whose abstracts an answer may quote.")
     answer_overlap_weight: float = Field(0.5, description="Weight of word overlap next to cosine in sentence ranking.")
