@@ -481,9 +481,10 @@ def _filter_is_the_question(ctx: AnswerContext) -> bool:
     return best_sentence_cosine(topic_vector, hits, ctx.vectors) < ctx.settings.chatter_topic_cosine
 
 
+HIM = ("he", "his", "him", "he's", "he’s")  # the researcher spoken of without his name
 # the question speaks of his papers, or of him
 OF_HIS_PAPERS = re.compile(
-    rf"\b(?:{PAPER_NOUN}|ones?|entr(?:y|ies)|everything|he|his|him|he['’]s)\b|"
+    rf"\b(?:{PAPER_NOUN}|ones?|entr(?:y|ies)|everything|{'|'.join(HIM)})\b|"
     r"\b(?:all|each|every|anything|any) of (?:it|them|(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
@@ -526,7 +527,6 @@ SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\s+[-–—]+\s+")  # (a lead before 
 ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs|cf|al|approx)\.", re.IGNORECASE)
 
 
-HIM = {"he", "his", "him", "he's", "he’s"}  # a lead speaking of the researcher without his name
 STATEMENT_WORDS = 5  # a lead of this many words says something about the papers; fewer name a topic ("EBMs.")
 FIRST_PERSON = re.compile(r"\b(?:i|i'm|i’m|i've|i’ve|my|me|we|we're|we’re|our|us)\b", re.IGNORECASE)
 # the asker's aim said without "I": "trying to tell whether he's still on LLM stuff"
@@ -560,7 +560,7 @@ def _topic_only_in_the_lead(ctx: AnswerContext, statement: bool = False, naming:
     if REFERS_BACK.search(asking):  # "hallucination is the hot topic here. his latest paper that touches it?"
         return False
     if statement:
-        names = set(name_tokens(naming)) | (HIM if naming == ctx.owner else set())
+        names = set(name_tokens(naming)) | (set(HIM) if naming == ctx.owner else set())
         named = names & {word.casefold() for word in re.findall(r"[\w'’-]+", lead)}
         return len(lead.split()) >= STATEMENT_WORDS and bool(named)
     if has_filter(ctx.plan.filters):
@@ -603,11 +603,10 @@ def _said_before_the_question(ctx: AnswerContext, relevant: list[Paper] | None) 
     from parental leave, catching up. what's the very latest paper on igor's list?"), or a co-author's work
     described before the question ("shuang li was on a lot of the early EBM work. what was the last paper she and
     igor put out together?")."""
-    if ctx.plan.filters.author and relevant is not None:
-        return _topic_only_in_the_lead(ctx, statement=True, naming=ctx.plan.filters.author)
     if has_filter(ctx.plan.filters) and relevant is not None:
-        # "he's been doing lots of LLM work lately. restricted to papers tagged CL, which is the newest?"
-        return _topic_only_in_the_lead(ctx, statement=True, naming=ctx.owner)
+        # a statement about the co-author, or about him ("he's been doing lots of LLM work lately. restricted to
+        # papers tagged CL, which is the newest?")
+        return _topic_only_in_the_lead(ctx, statement=True, naming=ctx.plan.filters.author or ctx.owner)
     return relevant is None and not has_filter(ctx.plan.filters) and _topic_only_in_the_lead(ctx)
 
 
