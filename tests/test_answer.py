@@ -843,6 +843,30 @@ def test_a_comparison_pins_papers_by_their_years_or_first_author(
     assert len(cited) == len(titles) and all(any(title.startswith(start) for title in cited) for start in titles)
 
 
+@pytest.mark.parametrize(
+    ("question", "titles"),
+    [
+        # the second thing alone ("adds a language model on top") finds an LLM planner; in the question's context
+        # ("materials") it is the materials paper
+        (
+            "on materials discovery: his diffusion-only generator vs the later one that adds a language model on top. "
+            "contrast them",
+            {"Scalable Diffusion for M", "Generative Hierarchical"},
+        ),
+        # the named paper's other version, of the other year the question gives
+        (
+            "Neural MMO had a 2020 version and a 2021 platform paper. how do the two differ?",
+            {"The Neural MMO Platform", "Neural MMO v1.3: A Massi"},
+        ),
+    ],
+)
+def test_a_compared_thing_is_found_in_the_questions_context(
+    seeded_service: ResearchService, question: str, titles: set[str]
+) -> None:
+    cited = [citation.title for citation in seeded_service.ask(question).citations]
+    assert len(cited) == len(titles) and all(any(title.startswith(start) for title in cited) for start in titles)
+
+
 def test_a_listing_asked_oldest_to_newest_is_in_date_order(seeded_service: ResearchService) -> None:
     answer = seeded_service.ask("all entries dated 2024 or later, oldest to newest is fine")
     years = [citation.year for citation in answer.citations]

@@ -606,6 +606,10 @@ def test_the_verbs_of_a_paper_are_no_missing_data() -> None:
         ("nlp side only (arXiv CL), calendar 2023: which paper was the last one out the door?", {"category": "CL"}),
         ("which papers did arXiv put in computer vision rather than LG or RO? all of them", {"category": "CV"}),
         ("anything on arXiv AI alignment?", {"category": None}),  # (AI and ML name fields as often as categories)
+        # marked without a preposition, a code "only", the category's full name with "&" before "tag"
+        ("of the entries labelled RO, which is the oldest?", {"category": "RO"}),
+        ("keep it to CL only: what's the most recent?", {"category": "CL"}),
+        ("which is his latest paper under the computation & language tag?", {"category": "CL"}),
     ],
 )
 def test_categories_tagged_or_hyphenated(question: str, filters: dict) -> None:
@@ -2140,6 +2144,8 @@ def test_a_years_output_number_and_a_shipped_repo() -> None:
         ("abbeel is listed on a handful of igor's papers. which of those has the most recent date?", "Pieter Abbeel"),
         ("rajeswaran + mordatch papers, full list?", "Aravind Rajeswaran"),
         ("any recent work w/ tenenbaum?", "Joshua Tenenbaum"),  # the shorter of one person's two spellings
+        ("every paper where rajeswaran is a co-author", "Aravind Rajeswaran"),
+        ("which ones have tenenbaum on them?", "Joshua Tenenbaum"),
     ],
 )
 def test_a_surname_first_or_alone_names_the_coauthor(question: str, author: str) -> None:
@@ -2594,3 +2600,24 @@ def test_a_busy_year_remarked_before_its_papers_asked_for_is_their_listing(embed
 def test_he_shown_among_the_first_authors_is_his_own_author_filter() -> None:
     planned = plan("on which papers is igor himself shown among the first three authors? list them all")
     assert (planned.intent, planned.filters.author) == ("listing", "Igor Mordatch")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which code-tagged paper is his newest?",
+        "how many entries are marked with the code badge?",
+        "list the ones flagged with code from 2022",
+    ],
+)
+def test_the_profiles_code_mark_is_the_code_filter(question: str) -> None:
+    assert plan(question).filters.has_code is True
+
+
+def test_a_tally_of_papers_with_the_code_mark_is_the_code_count() -> None:
+    assert plan("quick tally of the papers tagged with code?").metrics == ["with_code"]
+
+
+def test_what_is_compared_about_the_papers_is_no_operand() -> None:
+    result = plan("multiagent debate vs adversarial arithmetic, how do scope and findings differ?")
+    assert (result.intent, result.compared) == ("comparison", ["multiagent debate", "adversarial arithmetic"])

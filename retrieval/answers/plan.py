@@ -137,7 +137,7 @@ OTHER_PEOPLE = re.compile(
 # --- categories in words; only as a filter when they qualify the papers ("robotics papers", "in the CL category") ---
 CATEGORY_WORDS = {
     "RO": r"robotics?|robot",
-    "CL": r"computation[- ]and[- ]language|language|nlp|natural[- ]language|computational linguistics",
+    "CL": r"computation(?:[- ]and[- ]| ?& ?)language|language|nlp|natural[- ]language|computational linguistics",
     "CV": r"vision|computer[- ]vision",
     "MA": r"multi-?agent",
     "AI": r"artificial[- ]intelligence",
@@ -192,7 +192,10 @@ HAS_CODE = re.compile(
     r"\bopen[- ]sourced?\b|\bmarks? (?:its |the |their )?code as released\b|"
     r"\bgithub (?:repo|code|link)s?\b|\bcode (?:release|repo\w*) (?:attached|linked)\b|\bcode releases\b|"
     r"\bpublic (?:code |github )?repo\w*\b|\b(?:ships?|shipped|comes? with) (?:a |an |its |the )?(?:public )?repo\w*\b|"
-    r"\blinks? (?:to )?(?:a |the |their |its )?(?:code repo\w*|github(?: repo\w*)?)\b",
+    r"\blinks? (?:to )?(?:a |the |their |its )?(?:code repo\w*|github(?: repo\w*)?)\b|"
+    # the profile's code mark: "code-tagged", "the Code tag", "flagged with code"
+    r"\bcode[- ](?:tagged|badged?|flag(?:ged)?|tag|marked)s?\b|"
+    r"\b(?:tagged|flagged|marked|badged) (?:with |as )?(?:the |a )?(?:having )?code(?: tag| badge| flag| mark)?\b",
     re.IGNORECASE,
 )
 RECENCY = re.compile(
@@ -593,6 +596,7 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"\bcount of (?:papers |publications )?(?:with|that have|having) "
             r"(?:released |public |open[- ]source )?code\b|"
             r"\b(?:percent(?:age)?|fraction|proportion)\b.*\bcode\b|\bcode[- ]availability\b|\bcode[- ]release count\b|"
+            r"\b(?:tall(?:y|ies)|count|total) of (?:his |the )?(?:papers|entries|publications)\b[^?.;]*\bcode\b|"
             # "papers with a code release vs total papers listed"
             r"\bcode(?: releases?)? (?:vs\.?|versus|against|out of) (?:the )?total\b|"
             r"\b[XN] of [YM]\b[^?]{0,30}\bcode\b|"  # "'X of Y listed papers have code'. fill in X and Y"
@@ -1737,7 +1741,7 @@ def plan_question(
         intent=intent,
         filters=filters,
         papers=papers,
-        compared=compared if intent == "comparison" or dated_operands else [],
+        compared=_without_aspects(compared, len(papers)) if intent == "comparison" or dated_operands else [],
         topic=topic,
         metrics=metrics,
         missing=missing,
@@ -1893,6 +1897,21 @@ def _compared(text: str, consumed: list[tuple[int, int]], context: PlanContext, 
 
 
 OPERAND_WORDS = 6
+# what is compared about the things, not a thing: "how do scope and findings differ?", "setups and results"
+COMPARISON_ASPECTS = frozenset(
+    "scope findings finding results result method methods setup setups goal goals assumptions benchmarks pros cons "
+    "strengths weaknesses contribution contributions difference differences similarity similarities key main "
+    "headline claim claims change changes changed approach approaches design focus evaluation performance model "
+    "models trying tries mess recipe recipes".split()
+)
+
+
+def _without_aspects(compared: list[str], named: int) -> list[str]:
+    """The operands that are things, when at least two things are compared without the aspects."""
+    things = [operand for operand in compared if not all(w.casefold() in COMPARISON_ASPECTS for w in operand.split())]
+    return things if named + len(things) >= 2 else compared
+
+
 ASIDE_WORDS = 5  # an aside this short may name the part's paper: "(semi-supervised OSIL)"
 CLAUSE_END = re.compile(r"[.:?;!](?=\s|$)")  # ("melting pot 2.0, neural mmo v1.3" is one clause)
 # the items of a list: "multi-game DT on atari, the geometry-aware hand policy on new shapes, and Blocks Assemble!"
@@ -2456,7 +2475,8 @@ def _category(text: str, context: PlanContext) -> tuple[str, list[tuple[int, int
                 rf"\({code}\)(?: category)?|\btagged (?:as )?{code}\b|"
                 rf"\b{code}[- ](?:category(?: code)?|papers?|section|tag|label)\b|"
                 rf"\b{code}-(?:tagged|filed|labell?ed)\b|"
-                rf"\b(?:classified|categori[sz]ed|filed) (?:as|under|in|into) (?:the )?{code}\b|"
+                rf"\b(?:classified|categori[sz]ed|filed|labell?ed|marked) (?:(?:as|under|in|into) )?(?:the )?{code}\b|"
+                rf"\b{code}[- ]only\b|"
                 rf"\b(?:in|under) (?:the )?{code} category\b|\bcategory(?: is|:| =) (?:cs\.)?{code}\b{loose}",
                 text,
             )
@@ -2487,7 +2507,7 @@ FIELD_NAMES = {
     "RO": r"robotics",
     "LG": r"machine[- ]learning",
     "CV": r"computer[- ]vision",
-    "CL": r"computation(?:al)?[- ]and[- ]language|computational linguistics",
+    "CL": r"computation(?:al)?(?:[- ]and[- ]| ?& ?)language|computational linguistics",
 }
 
 
@@ -2495,7 +2515,8 @@ def _category_in_words(text: str, category: str) -> re.Match[str] | None:
     words = CATEGORY_WORDS.get(category)
     if words is None:
         return None
-    noun = "category|bucket" if category in TOPIC_FIRST_CATEGORIES else f"{PAPER_NOUN}|category|bucket"
+    marks = "category|bucket|tag|label"  # ("under the computation & language tag")
+    noun = marks if category in TOPIC_FIRST_CATEGORIES else f"{PAPER_NOUN}|{marks}"
     return re.search(
         rf"\b(?:{words})['\"’]?(?:[- ]related)?(?: \([\w. ]+\))?(?:\s+|-)(?:{noun})\b|"
         rf"\b(?:in|under) (?:the )?(?:{words})(?: \([\w. ]+\))? (?:category|section|area)\b|"
@@ -2591,13 +2612,16 @@ def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] |
 # where a surname alone stands for a co-author: after a joining word or at a sentence's start, and before an end,
 # a joining word or talk of co-authoring ("abbeel is listed on ...", "ghasemipour coauthorships")
 SURNAME_BEFORE = re.compile(
-    r"(?:^|[.?!:;]\s+|\b(?:with|by|and|plus|alongside|x)\s+|[+&×]\s*|^\W*(?:does|did|is|has)\s+)$", re.IGNORECASE
-)  # ("does pathak show up as an author?")
+    r"(?:^|[.?!:;]\s+|\b(?:with|by|and|plus|alongside|x|where|whose|featuring|including)\s+|[+&×]\s*|"
+    r"^\W*(?:does|did|is|has)\s+|\b(?:papers?|ones|entries|he) (?:has|have|had)\s+)$",
+    re.IGNORECASE,
+)  # ("does pathak show up as an author?", "papers where abbeel is a coauthor", "which papers have finn on them?")
 # the paper's authors listed by surname: "the implicit RvS paper from piche, pardinas, vazquez"
 SURNAMES_LISTED = re.compile(r"\b(?:from|by) ([A-Za-z'’-]{3,})(?:,\s*|\s+and\s+)([A-Za-z'’-]{3,})\b", re.IGNORECASE)
 SURNAME_AFTER = re.compile(
     r"(?:['’]s)?\s*(?:$|[?.!,;:)]|(?:x|and|is|was|keeps|shows?|appears?|co-?authored|co-?authorships?|collabs?|"
-    r"collaborations?|papers?)\b|[+&×])",
+    r"collaborations?|papers?|co-?wrote|co-?writes|on (?:them|it|there|the byline)|as (?:a |an )?(?:co-?)?author)\b|"
+    r"[+&×])",
     re.IGNORECASE,
 )
 

@@ -144,6 +144,11 @@ SINGULAR_RECENT = re.compile(
 )
 OPERAND_MIN_SCORE = 0.3  # a compared thing that names no paper must find one at least this well
 NAMED_AUTHOR_BOOST = 1.5  # ... or two thirds as well, when it is by an author the thing names
+# ... or this well, when its paper scores at least CONTEXT_RELATIVE of the best for the whole topic (and
+# OPERAND_MIN_SCORE)
+OPERAND_OWN_SCORE = 0.15
+CONTEXT_RELATIVE = 0.5
+CONTEXT_WEIGHT = 0.5  # weight of a paper's score for the whole topic (relative to the best) in matching things to it
 MOST_COMPARED = 4  # papers side by side in one comparison
 YEAR_PICK_RELATIVE = 0.6  # a paper a comparison picks by its year scores at least this share of the topic's best
 OPERAND_CANDIDATES = 5  # papers a compared thing that names none may be
@@ -756,7 +761,7 @@ def _operand_hits(ctx: AnswerContext, operand: str) -> list[SearchHit]:
     """The papers a compared thing may be; of its year when it gives one ("the 2022 connect task paper"), by an
     author it names when one is ("shuang li's LM-initialized policies")."""
     year = re.search(rf"\b{YEAR}$", operand)
-    hits = ctx.search(operand, OPERAND_CANDIDATES if year is None else TOPIC_CANDIDATES)
+    hits = ctx.search(operand, TOPIC_CANDIDATES)
     if year is not None:
         hits = [hit for hit in hits if hit.paper.year == int(year.group())]
     written = operand.casefold()
@@ -772,7 +777,7 @@ def _operand_hits(ctx: AnswerContext, operand: str) -> list[SearchHit]:
     # a paper of an author the operand names needs a weaker match ("florence et al's energy-based BC policies")
     return [
         hit.model_copy(update={"score": hit.score * NAMED_AUTHOR_BOOST}) for hit in by_named[:OPERAND_CANDIDATES]
-    ] or hits[:OPERAND_CANDIDATES]
+    ] or hits
 
 
 def _surname_in(author: str, written: str) -> bool:
@@ -783,21 +788,27 @@ def _surname_in(author: str, written: str) -> bool:
 def compared_papers(ctx: AnswerContext) -> list[Paper]:
     """The papers named, then those the other compared things are (at most MOST_COMPARED)."""
     papers = [ctx.by_id[paper_id] for paper_id in ctx.plan.papers if paper_id in ctx.by_id]
-    # each unnamed operand gets its paper: by title words ("the zero-shot planners paper"), else by search; the
-    # strongest operand-paper pairs are matched first
+    # each unnamed operand gets its paper: by title words ("the zero-shot planners paper"; a near match only with
+    # words few titles use), else by search; the strongest operand-paper pairs are matched first
     resolved: dict[int, Paper] = {}
     for i, operand in enumerate(ctx.plan.compared):
         with contextlib.suppress(UserFacingError):
-            paper = ctx.paper_index.resolve(operand)
+            paper = ctx.paper_index.resolve(operand, fuzzy=_uses_a_rare_title_word(ctx, operand))
             if paper not in papers and paper not in resolved.values():
                 resolved[i] = paper
+    # a compared thing is read in the question's context: "a later one that puts a language model on top" is,
+    # "for crystal generation", the materials paper, not the LLM planner its own words find first
+    context = _context_scores(ctx)
+    best_context = max(context.values(), default=0.0) or 1.0
+    backed = max(OPERAND_MIN_SCORE, CONTEXT_RELATIVE * best_context)  # a paper the topic finds well
     pairs = sorted(
         (
-            (hit.score, i, hit.paper)
+            (hit.score + CONTEXT_WEIGHT * context.get(hit.paper.id, 0.0) / best_context, i, hit.paper)
             for i, operand in enumerate(ctx.plan.compared)
             if i not in resolved
             for hit in _operand_hits(ctx, operand)
             if hit.score >= OPERAND_MIN_SCORE
+            or (hit.score >= OPERAND_OWN_SCORE and context.get(hit.paper.id, 0.0) >= backed)
         ),
         key=lambda pair: -pair[0],
     )
@@ -807,6 +818,13 @@ def compared_papers(ctx: AnswerContext) -> list[Paper]:
     papers += [resolved[i] for i in sorted(resolved)]
     pinned = _pinned_papers(ctx, papers)
     return (pinned if len(pinned) >= 2 else papers)[:MOST_COMPARED]
+
+
+def _context_scores(ctx: AnswerContext) -> dict[str, float]:
+    """Each paper's score for the whole question's topic (0 for those outside its candidates)."""
+    if not ctx.plan.topic:
+        return {}
+    return {hit.paper.id: hit.score for hit in ctx.search(ctx.plan.topic, TOPIC_CANDIDATES)}
 
 
 ET_AL = re.compile(
@@ -839,6 +857,26 @@ def _pinned_papers(ctx: AnswerContext, found: list[Paper]) -> list[Paper]:
     if not years_missed and all(paper in found for paper in by_author):
         return []
     pinned = list({paper.id: paper for paper in [*named, *by_author]}.values())
+    if len(years) >= 2 and named:
+        # "neural mmo showed up twice, early 2020 and late 2021": the named paper's other version is of the other year,
+        # its title sharing a word few titles use that the question uses too
+        spread, asked = _title_spread(ctx), set(terms(ctx.question))
+        for year in years:
+            if _year_of_another_name(ctx.question, year, named):
+                continue
+            versions = [
+                paper
+                for paper in ctx.papers
+                if paper.year == year
+                and paper not in pinned
+                and any(
+                    spread[word] <= ALIKE_TITLES and word in asked
+                    for one in named
+                    for word in set(terms(one.title)) & set(terms(paper.title))
+                )
+            ]
+            if len(versions) == 1 and all(paper.year != year for paper in pinned):
+                pinned.append(versions[0])
     if len(years) >= 2 and ctx.plan.topic:
         hits = ctx.search(ctx.plan.topic, TOPIC_CANDIDATES)
         for year in years:
@@ -852,14 +890,37 @@ def _pinned_papers(ctx: AnswerContext, found: list[Paper]) -> list[Paper]:
     return pinned
 
 
+def _year_of_another_name(question: str, year: int, named: list[Paper]) -> bool:
+    """ "compare RT-2 (2023) with SayCan (2022)": a name no named paper's title has comes just before the year."""
+    titled = {word for paper in named for word in terms(paper.title)}
+    for match in re.finditer(rf"\b{year}\b", question):
+        before = re.findall(r"[\w-]+", question[: match.start()])[-NAME_BEFORE_YEAR:]
+        if any(re.search(r"[A-Z]", word) and not set(terms(word)) <= titled for word in before):
+            return True
+    return False
+
+
+NAME_BEFORE_YEAR = 3  # words before a year that may name its thing: "SayCan (2022)", "CQL from 2020"
 ALIKE_TITLES = 3  # a title word in at most this many titles makes papers alike ("Neural MMO", "Gemini", "Bi-Manual")
 
 
 def _alike(ctx: AnswerContext, papers: list[Paper]) -> bool:
     """The papers picked by year are versions of one line of work: all their titles share a word few titles use."""
-    spread = Counter(word for paper in ctx.papers for word in set(terms(paper.title)))
+    spread = _title_spread(ctx)
     shared = set.intersection(*(set(terms(paper.title)) for paper in papers)) if papers else set()
     return any(spread[word] <= ALIKE_TITLES for word in shared)
+
+
+def _uses_a_rare_title_word(ctx: AnswerContext, text: str) -> bool:
+    """ "melting pot original", "multiagent debate" may name a paper by its title; "language model", in a dozen
+    titles, names none."""
+    spread = _title_spread(ctx)
+    return any(0 < spread[word] <= ALIKE_TITLES for word in terms(text))
+
+
+def _title_spread(ctx: AnswerContext) -> Counter[str]:
+    """How many titles use each title word."""
+    return Counter(word for paper in ctx.papers for word in set(terms(paper.title)))
 
 
 def answer_comparison(ctx: AnswerContext) -> Answer:

@@ -63,8 +63,9 @@ class PaperIndex:
         self.papers = sorted(unique.values(), key=lambda paper: (paper.date, paper.title), reverse=True)
         self._entries = [_Entry(paper, names.of(paper)) for paper in self.papers]
 
-    def resolve(self, query: str) -> Paper:
-        """The one paper `query` names; raises AmbiguousPaperError or PaperNotFoundError otherwise."""
+    def resolve(self, query: str, *, fuzzy: bool = True) -> Paper:
+        """The one paper `query` names; raises AmbiguousPaperError or PaperNotFoundError otherwise. Without `fuzzy`,
+        only a paper's id, title, title head or acronym names it."""
         query = query.strip()
         key = compact_key(query)
         if not key:
@@ -78,7 +79,7 @@ class PaperIndex:
                 return exact[0].paper
             if exact:
                 raise _ambiguous(query, [entry.paper for entry in exact])
-        ranked = self._ranked(query)
+        ranked = self._ranked(query) if fuzzy else []
         best_score = ranked[0][0] if ranked else 0.0
         if best_score < MIN_SCORE:
             raise PaperNotFoundError(query, [_label(paper) for paper in self._closest(query, ranked)])
