@@ -867,6 +867,12 @@ def test_a_compared_thing_is_found_in_the_questions_context(
     assert len(cited) == len(titles) and all(any(title.startswith(start) for title in cited) for start in titles)
 
 
+def test_a_lead_about_his_output_before_a_colon_is_no_topic(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask("thinking about his 2021 output in particular: what was the final paper he put out?")
+    newest_2021 = max((p for p in seeded_service.papers() if p.year == 2021), key=lambda paper: paper.date)
+    assert [citation.id for citation in answer.citations] == [newest_2021.id]
+
+
 def test_a_listing_asked_oldest_to_newest_is_in_date_order(seeded_service: ResearchService) -> None:
     answer = seeded_service.ask("all entries dated 2024 or later, oldest to newest is fine")
     years = [citation.year for citation in answer.citations]

@@ -2146,6 +2146,7 @@ def test_a_years_output_number_and_a_shipped_repo() -> None:
         ("any recent work w/ tenenbaum?", "Joshua Tenenbaum"),  # the shorter of one person's two spellings
         ("every paper where rajeswaran is a co-author", "Aravind Rajeswaran"),
         ("which ones have tenenbaum on them?", "Joshua Tenenbaum"),
+        ("writing to tenenbaum's group: newest joint paper?", "Joshua Tenenbaum"),
     ],
 )
 def test_a_surname_first_or_alone_names_the_coauthor(question: str, author: str) -> None:
@@ -2621,3 +2622,14 @@ def test_a_tally_of_papers_with_the_code_mark_is_the_code_count() -> None:
 def test_what_is_compared_about_the_papers_is_no_operand() -> None:
     result = plan("multiagent debate vs adversarial arithmetic, how do scope and findings differ?")
     assert (result.intent, result.compared) == ("comparison", ["multiagent debate", "adversarial arithmetic"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which of his CL papers is newest, and which came right before it?",
+        "sorting his papers by date, which is the newest?",
+    ],
+)
+def test_ordering_words_leave_no_topic_to_a_newest_question(question: str) -> None:
+    assert plan(question).topic == ""

@@ -203,7 +203,8 @@ RECENCY = re.compile(
     r"(?<!oldest to )(?<!earliest to )(?<!oldest to the )(?<!earliest to the )"
     r"\b(?:recent(?:ly)?|latest|newest|lately|most recent|new(?:er)? (?:papers?|work|stuff)|these days|nowadays|"
     r"last (?:year|few months)|currently|up to lately|fresh(?:est)?|most up[- ]to[- ]date|"
-    r"(?<=\bone )(?:right |just |immediately )?(?:before|prior to) (?:that|it)|"  # "and the one right before that"
+    # "and the one right before that", "which came right before it"
+    r"(?:(?<=\bone )|(?<=\bcame ))(?:right |just |immediately )?(?:before|prior to) (?:that|it)|"
     r"closest to the end of (?:that|the|this) year)\b(?! to (?:the )?(?:oldest|earliest)\b)",
     re.IGNORECASE,
 )
@@ -2586,6 +2587,9 @@ def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] |
             and SURNAME_AFTER.match(text, match.end())
         ):  # "abbeel x mordatch", "with tenenbaum?"; not "tom brown", "the florence workshop", "stone tools"
             return context.lone_surnames[word], match.span()
+    for match in re.finditer(r"\b([A-Za-z]{4,})['’]s (?:lab|group)\b", text):  # "writing to abbeel's lab"
+        if (word := match.group(1).casefold()) in context.lone_surnames:
+            return context.lone_surnames[word], match.span(1)
     for match in SURNAMES_LISTED.finditer(text):
         first, second = (context.by_surname.get(match.group(n).casefold(), []) for n in (1, 2))
         if len(first) == 1 and second:
@@ -2741,7 +2745,7 @@ LIST_CHAT = frozenset(
     old late early mid checking whether carrying item items primary strictly plain commentary runnable raw
     collaborating collaborate collaborated output outputs time stretch remains remaining share skip skipping
     breakout folks wonder wondering pure purely catch-all era eras period periods slice phase run wiki runner-up
-    skimming skim compiling updating opens closes ended older newer annual
+    skimming skim compiling updating opens closes ended older newer annual sort sorted sorting jointly together
     january february march april may june july august september october november december
     """.split()
 )

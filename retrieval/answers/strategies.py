@@ -138,7 +138,7 @@ def asks_about_person(question: str, owner: str) -> bool:
 
 RECENT_COUNT = 3
 SINGULAR_RECENT = re.compile(
-    r"\b(?:the|his) (?:very )?(?:most recent|latest|newest|last) (?:paper|work|one|publication)\b(?! and)|"
+    r"\b(?:the|his) (?:very )?(?:most recent|latest|newest|last|final) (?:paper|work|one|publication)\b(?! and)|"
     r"\b(?:which|what) (?:one )?(?:is|was) (?:the |his )?(?:very )?(?:most recent|latest|newest|last)\s*[?.!]*$",
     re.IGNORECASE,
 )
@@ -587,7 +587,9 @@ def _lead_and_asking(question: str, any_colon_lead: bool = False) -> tuple[str, 
     lead = unabbreviated.replace(asking, " ", 1) if len(sentences) > 1 else ""
     if not lead and ":" in asking:
         lead, _, asking = asking.rpartition(":")
-        about_the_asker = FIRST_PERSON.search(lead) and len(lead.split()) >= STATEMENT_WORDS
+        # (or about him: "thinking about his 2020 output specifically: what was the final paper that year?")
+        said_of = FIRST_PERSON.search(lead) or set(HIM) & set(re.findall(r"[\w'’]+", lead.casefold()))
+        about_the_asker = said_of and len(lead.split()) >= STATEMENT_WORDS
         lead = lead if any_colon_lead or about_the_asker else ""
     return lead, asking
 
