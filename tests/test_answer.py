@@ -873,6 +873,13 @@ def test_a_lead_about_his_output_before_a_colon_is_no_topic(seeded_service: Rese
     assert [citation.id for citation in answer.citations] == [newest_2021.id]
 
 
+def test_how_a_topic_evolved_keeps_the_topic_and_how_his_research_did_lays_it_all_out(
+    seeded_service: ResearchService,
+) -> None:
+    assert seeded_service.plan("how has his use of energy-based models evolved over the years?").topic
+    assert not seeded_service.plan("how has his research shifted over the years?").topic
+
+
 def test_a_listing_asked_oldest_to_newest_is_in_date_order(seeded_service: ResearchService) -> None:
     answer = seeded_service.ask("all entries dated 2024 or later, oldest to newest is fine")
     years = [citation.year for citation in answer.citations]

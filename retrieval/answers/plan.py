@@ -1712,7 +1712,10 @@ def plan_question(
         years = sorted(int(year) for year in YEAR_ONLY.findall(text))
         intent, papers, topic = "overview", [], ""
         filters = PaperFilter(year_from=years[0], year_to=years[-1])
-    if intent == "overview" and ((TIMELINE.search(text) and not traced) or layout):
+    # "how has his research shifted?" lays out all his work; "how has his use of EBMs evolved?" (the classifier
+    # reads a topic's overview) keeps its topic
+    topical = bool(intent_scores) and _likeliest(intent_scores) == "overview"
+    if intent == "overview" and ((TIMELINE.search(text) and not traced and not topical) or layout):
         topic = ""
     context_end = len(text) - len(without_context(text, context.owner))
     if intent in SET_INTENTS and has_filter(filters) and context_end and _the_askers(text[:context_end]):
