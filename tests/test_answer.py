@@ -880,6 +880,27 @@ def test_how_a_topic_evolved_keeps_the_topic_and_how_his_research_did_lays_it_al
     assert not seeded_service.plan("how has his research shifted over the years?").topic
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "every 2022 paper of his for our group's tracker",
+        "complete bibliography of his robotics (cs.RO) papers",
+        "all of his papers with the code badge, i'd like to clone them",
+    ],
+)
+def test_list_talk_beside_a_filter_is_no_topic(seeded_service: ResearchService, question: str) -> None:
+    result = seeded_service.plan(question)
+    assert result.intent == "listing" and result.topic == ""
+
+
+def test_chat_beside_a_filter_in_a_question_naming_him_lists_the_filters_papers(
+    seeded_service: ResearchService,
+) -> None:
+    answer = seeded_service.ask("complete 2022 bibliography for mordatch, nothing left out")
+    in_2022 = {paper.id for paper in seeded_service.papers() if paper.year == 2022}
+    assert {citation.id for citation in answer.citations} == in_2022
+
+
 def test_a_listing_asked_oldest_to_newest_is_in_date_order(seeded_service: ResearchService) -> None:
     answer = seeded_service.ask("all entries dated 2024 or later, oldest to newest is fine")
     years = [citation.year for citation in answer.citations]

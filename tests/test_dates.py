@@ -135,6 +135,10 @@ def test_still_the_newest_asks_for_the_newest_of_all(seeded_service: ResearchSer
         # with no year, or two, a month alone bounds nothing
         ("anything before the summer?", {}),
         ("from 2020 to 2022, before the summer", {}),
+        # a month that starts an open range is no month span
+        ("from march 2023 until now", {"date_from": dt.date(2023, 3, 1)}),
+        ("from march 2023 on, what came out?", {"date_from": dt.date(2023, 3, 1)}),
+        ("anything from march 2023?", {"date_from": dt.date(2023, 3, 1), "date_to": dt.date(2023, 3, 31)}),
     ],
 )
 def test_months_spans_and_months_in_the_years_named(text: str, expected: dict) -> None:

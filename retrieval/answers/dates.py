@@ -32,7 +32,12 @@ MONTH_FROM = re.compile(
     re.IGNORECASE,
 )
 # a month or season as a whole: "over the summer of 2022", "in march 2021", "during spring 2020"
-MONTH_SPAN = re.compile(rf"\b(?:in|during|over|within|across|from)(?: the)? {MONTH}(?: of)?,? {YEAR}\b", re.IGNORECASE)
+MONTH_SPAN = re.compile(
+    rf"\b(?:in|during|over|within|across|from)(?: the)? {MONTH}(?: of)?,? {YEAR}\b"
+    # (not a start: "from jan 2024 until now", "from march 2023 on")
+    r"(?!,? (?:until|till|to|through|up to) (?:now|today|date|the present)\b|,? (?:on|onwards?|forward)\b)",
+    re.IGNORECASE,
+)
 MONTH_RANGE = re.compile(rf"\b{MONTH}\s*(?:-|–|to|through|thru)\s*{MONTH}(?:,? {YEAR})?", re.IGNORECASE)
 HALF = re.compile(rf"\b(?:the )?(first|1st|second|2nd) half of {YEAR}\b|\bH([12]) {YEAR}\b", re.IGNORECASE)
 

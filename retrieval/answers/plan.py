@@ -1244,7 +1244,7 @@ FILLER = frozenset(
     gimme wanna gonna kinda sorta exactly roughly quick quickly mostly mainly side matter matters care cares filed
     listed split arxiv looking specifically counts e.g eg i.e ie dealt dated besides they're theyre snapshot
     touches touched touching restricted restrict called titled back apparently builds
-    handful i'm im they'd attached chronologically chronological entry entries grab read
+    handful i'm im i'd they'd attached chronologically chronological entry entries grab read
     relevant seems seem seemed discord way contribute contributed contributes
     listing enumerate carries carry bears before after close closes closed timeline stopping
     while checked sentence sentences dropped month months days apart since still
@@ -2749,6 +2749,7 @@ LIST_CHAT = frozenset(
     collaborating collaborate collaborated output outputs time stretch remains remaining share skip skipping
     breakout folks wonder wondering pure purely catch-all era eras period periods slice phase run wiki runner-up
     skimming skim compiling updating opens closes ended older newer annual sort sorted sorting jointly together
+    until till bibliography bib tracker spreadsheet sheet recap deck slides badge badges mixed clone
     january february march april may june july august september october november december
     """.split()
 )

@@ -472,7 +472,7 @@ def _filter_is_the_question(ctx: AnswerContext) -> bool:
     unfiltered = replace(ctx, plan=ctx.plan.model_copy(update={"filters": PaperFilter()}))
     if ctx.plan.filters.category and covers(unfiltered, ctx.plan.topic, hits):
         return True  # "language models, only robotics, up to 2021": other papers have the topic, not these
-    if not OF_HIS_PAPERS.search(ctx.question) or _topic_introduced(ctx.question, ctx.plan.topic):
+    if not _speaks_of_him(ctx) or _topic_introduced(ctx.question, ctx.plan.topic):
         return False  # "2022 traffic forecasting", "his 2021 papers on drone swarms", "2023 drone papers"
     # a lead-in that states the filter is chat around it ("december 2022 deadline crunch: ..."); one that states
     # only a topic is the topic ("quantum error correction: newest paper with code?")
@@ -493,6 +493,14 @@ OF_HIS_PAPERS = re.compile(
     r"\b(?:all|each|every|anything|any) of (?:it|them|(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
+
+
+def _speaks_of_him(ctx: AnswerContext) -> bool:
+    """The question speaks of his papers, of him, or names him ("full 2021 bibliography for igor")."""
+    names = set(name_tokens(ctx.owner))
+    return bool(OF_HIS_PAPERS.search(ctx.question)) or any(
+        word in names for word in re.findall(r"[\w'’-]+", ctx.question.casefold())
+    )
 
 
 # a word that makes what follows the papers' subject ("on drones", "that use event cameras")
