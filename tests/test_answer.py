@@ -901,6 +901,18 @@ def test_chat_beside_a_filter_in_a_question_naming_him_lists_the_filters_papers(
     assert {citation.id for citation in answer.citations} == in_2022
 
 
+@pytest.mark.parametrize(
+    ("question", "abstains"),
+    [
+        ("bread baking — is that one of his research areas?", True),
+        ("medieval castle architecture, is that among mordatch's topics?", True),
+        ("multiagent debate — is that one of his?", False),
+    ],
+)
+def test_whether_a_topic_is_among_his(seeded_service: ResearchService, question: str, abstains: bool) -> None:
+    assert seeded_service.ask(question).abstained is abstains
+
+
 def test_a_listing_asked_oldest_to_newest_is_in_date_order(seeded_service: ResearchService) -> None:
     answer = seeded_service.ask("all entries dated 2024 or later, oldest to newest is fine")
     years = [citation.year for citation in answer.citations]

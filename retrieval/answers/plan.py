@@ -1115,7 +1115,10 @@ ASKS_IF_COVERED = re.compile(
     r"(?: (?:papers?|work|publications?|stuff))?(?: (?:by|from) (?P<by>\w+))?\s*[?!.]*\s*$|"
     # "… weight uncertainty — is that something he's published on?"
     r"\bis (?:that|this|it) (?:something|a thing|an area|a topic) (?P<doer>\w+)(?:['’]s| has)? "
-    r"(?:published|worked|written|done work)\b",
+    r"(?:published|worked|written|done work)\b|"
+    # "sumo wrestling history — is that among igor's research topics?", "… is that one of his?"
+    r"\b(?:is|was) (?:that|this|it) (?:among|one of|part of) (?P<among>\w+?)(?:['’]s)?"
+    r"(?: (?:research |own )?(?:topics?|areas?|interests?|papers?|work|ones?))?\s*[?!.]*\s*$",
     re.IGNORECASE,
 )
 PRONOUNS = frozenset({"he", "she", "they", "him", "her", "his"})
@@ -1123,7 +1126,9 @@ PRONOUNS = frozenset({"he", "she", "they", "him", "her", "his"})
 
 def asks_if_covered(question: str, owner: str) -> bool:
     match = ASKS_IF_COVERED.search(question)
-    subject = match and (match.group("subject") or match.group("by") or match.group("whose") or match.group("doer"))
+    subject = match and next(
+        (match.group(name) for name in ("subject", "by", "whose", "doer", "among") if match.group(name)), None
+    )
     return bool(match) and (not subject or subject.casefold() in PRONOUNS | set(name_tokens(owner)))
 
 

@@ -994,6 +994,7 @@ def answer_overview(ctx: AnswerContext) -> Answer:
             and chat_sized
             and RESEARCHER_WIDE.search(ctx.rule_text)
             and not TOPIC_POINTER.search(ctx.question)
+            and not asks_if_covered(ctx.question, ctx.owner)  # ("bread baking — is that among his research topics?")
         ):
             # "presenting his work at reading group, what themes should I cover?": the leftover words are no topic
             ctx = replace(ctx, plan=ctx.plan.model_copy(update={"topic": ""}))
@@ -1476,7 +1477,18 @@ def _personal(ctx: AnswerContext) -> bool:
     group_work = bool(RESEARCH_UNIT.search(ctx.question)) and (
         asks_if_covered(ctx.question, ctx.owner) or (ctx.plan.intent == "overview" and GROUP_DID.search(ctx.question))
     )
-    return asks_about_person(ctx.question, ctx.owner) and not TOPIC_PHRASE.search(ctx.question) and not group_work
+    return (
+        asks_about_person(ctx.question, ctx.owner)
+        and not TOPIC_PHRASE.search(ctx.question)
+        and not AMONG_HIS_TOPICS.search(ctx.question)  # "castle architecture, is that among mordatch's topics?"
+        and not group_work
+    )
+
+
+AMONG_HIS_TOPICS = re.compile(
+    r"\b(?:among|one of|part of) (?:his|[\w-]+['’]s) (?:research |own )?(?:topics?|areas?|interests?|fields?|work)\b",
+    re.IGNORECASE,
+)
 
 
 # words that make a question one about the researcher, his profile or his research
