@@ -913,6 +913,18 @@ def test_whether_a_topic_is_among_his(seeded_service: ResearchService, question:
     assert seeded_service.ask(question).abstained is abstains
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "number of his papers in each primary category (CL, CV, RO, ...)?",
+        "is he mostly an RO person? tell me how many of his papers fall in each category",
+    ],
+)
+def test_a_count_per_category_gives_every_category(seeded_service: ResearchService, question: str) -> None:
+    answer = seeded_service.ask(question)
+    assert answer.intent == "metrics" and "Papers per category: LG: 22, RO: 10, CL: 7" in answer.answer
+
+
 def test_a_listing_asked_oldest_to_newest_is_in_date_order(seeded_service: ResearchService) -> None:
     answer = seeded_service.ask("all entries dated 2024 or later, oldest to newest is fine")
     years = [citation.year for citation in answer.citations]

@@ -79,7 +79,8 @@ def _extreme_years(question: str, by_year: Mapping[int, int]) -> tuple[list[str]
 # asks for the whole split, whichever categories it names ("break them down by category, LG vs RO vs CL")
 BREAKDOWN = re.compile(
     r"\bbreak(?:s|ing)? (?:[\w.]+ ){0,4}down\b|\bbreak ?down\b|\bsplit\b|\bdistribution\b|"
-    r"\bby (?:arxiv )?categor(?:y|ies)\b|\b(?:per|each)[- ](?:arxiv )?category\b|\bcategory counts\b|"
+    r"\bby (?:arxiv )?categor(?:y|ies)\b|\b(?:per|each)[- ](?:arxiv |primary )?category\b|\bcategory counts\b|"
+    r"\b[A-Z]{2}, [A-Z]{2}(?:, [A-Z]{2})*,? (?:\.\.\.|…|etc)|"  # "(LG, RO, CL, ...)": examples of them all
     r"\bevery category\b|\ball (?:the |his )?categories\b|"
     r"\b(?:vs\.?|versus) \w+ (?:vs\.?|versus)\b",  # "LG vs RO vs CL": three or more, the whole split
     re.IGNORECASE,

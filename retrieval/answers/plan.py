@@ -555,7 +555,10 @@ CATEGORY_SPLIT = re.compile(
     r"\bcategory (?:counts|split|breakdown|mix|distribution)\b|"
     # "how do the remaining ones split across other tags?"
     r"\b(?:split|spread|distributed|divided|break down|fall) (?:across|over|among|into|between) (?:the )?"
-    r"(?:other |remaining |rest of the )?(?:tags|categories|buckets|arxiv codes)\b",
+    r"(?:other |remaining |rest of the )?(?:tags|categories|buckets|arxiv codes)\b|"
+    # "how many papers fall in each category", "count per primary category"
+    r"\b(?:fall|are|sit|land|go) (?:in|into|under) (?:each|every) (?:arxiv )?(?:category|tag|bucket)\b|"
+    r"\b(?:per|each|every) (?:arxiv |primary )?(?:category|tag)\b",
     re.IGNORECASE,
 )
 
