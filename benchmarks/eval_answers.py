@@ -122,6 +122,9 @@ HALVES = [
     "check86",
     "check87",
     "check88",
+    "check89",
+    "check90",
+    "check91",
 ]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 
