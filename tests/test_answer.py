@@ -925,6 +925,41 @@ def test_a_count_per_category_gives_every_category(seeded_service: ResearchServi
     assert answer.intent == "metrics" and "Papers per category: LG: 22, RO: 10, CL: 7" in answer.answer
 
 
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("hirsch index and total citations?", ["h_index", "citations"]),
+        ("which names co-occur with his the most on author lists?", ["top_coauthors"]),
+        ("when does his record start and end?", ["first_paper", "last_paper"]),
+        ("how many of his papers in each bucket?", ["by_category"]),
+    ],
+)
+def test_metrics_in_more_words(seeded_service: ResearchService, question: str, metrics: list[str]) -> None:
+    assert seeded_service.plan(question).metrics == metrics
+
+
+@pytest.mark.parametrize(
+    ("question", "filters"),
+    [
+        ("his papers, 2022 through today", {"year_from": 2022}),
+        ("every paper of his with a 'Code' tag", {"has_code": True}),
+        ("narrowing to computation & language only, the newest?", {"category": "CL"}),
+        ("newest thing rajeswaran and mordatch wrote together?", {"author": "Aravind Rajeswaran"}),
+    ],
+)
+def test_filters_in_more_words(seeded_service: ResearchService, question: str, filters: dict) -> None:
+    result = seeded_service.plan(question)
+    assert result.filters.model_dump(exclude_none=True, exclude={"profile"}) == filters and result.topic == ""
+
+
+def test_what_changed_between_two_described_papers_compares_them(seeded_service: ResearchService) -> None:
+    answer = seeded_service.ask("what changed between the bimanual connect-task paper and the U-shape assembly one?")
+    assert answer.intent == "comparison"
+    assert {citation.id for citation in answer.citations} == {
+        paper.id for paper in seeded_service.papers() if paper.title.startswith("Bi-Manual")
+    }
+
+
 def test_a_listing_asked_oldest_to_newest_is_in_date_order(seeded_service: ResearchService) -> None:
     answer = seeded_service.ask("all entries dated 2024 or later, oldest to newest is fine")
     years = [citation.year for citation in answer.citations]

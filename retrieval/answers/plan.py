@@ -73,7 +73,7 @@ YEAR_RANGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             rf"\b(?:since|after|starting(?: in)?|post|(?<!no )(?<!not )(?:newer|later) than)[ -]"
             rf"(?:the (?:start|beginning) of )?{YEAR}\b|"
             rf"\b(?:from )?{YEAR}[ -](?:and|or)[ -](?:later|after|onwards?|newer|beyond)\b|"
-            rf"\bfrom {YEAR} (?:through|to|until|till|up to) (?:now|today|the present|present|date)\b|"
+            rf"\b(?:from )?{YEAR} (?:through|to|until|till|up to) (?:now|today|the present|present|date)\b|"
             # "2020 onwards", "2020 on?", "from 2021 on, …"; not a place ("2020 on his profile") or a topic ("in 2023
             # on crystals")
             rf"\b(?:from )?{YEAR} (?:onwards?|on(?=\s*(?:[,.?!;:)—–]|\s-\s|$|and\b|or\b|pls\b|please\b)))|"
@@ -194,7 +194,7 @@ HAS_CODE = re.compile(
     r"\bpublic (?:code |github )?repo\w*\b|\b(?:ships?|shipped|comes? with) (?:a |an |its |the )?(?:public )?repo\w*\b|"
     r"\blinks? (?:to )?(?:a |the |their |its )?(?:code repo\w*|github(?: repo\w*)?)\b|"
     # the profile's code mark: "code-tagged", "the Code tag", "flagged with code"
-    r"\bcode[- ](?:tagged|badged?|flag(?:ged)?|tag|marked)s?\b|"
+    r"(?<!\w)['\"‘“]?code['\"’”]?[- ](?:tagged|badged?|flag(?:ged)?|tag|marked)s?\b|"
     r"\b(?:tagged|flagged|marked|badged) (?:with |as )?(?:the |a )?(?:having )?code(?: tag| badge| flag| mark)?\b",
     re.IGNORECASE,
 )
@@ -558,7 +558,7 @@ CATEGORY_SPLIT = re.compile(
     r"(?:other |remaining |rest of the )?(?:tags|categories|buckets|arxiv codes)\b|"
     # "how many papers fall in each category", "count per primary category"
     r"\b(?:fall|are|sit|land|go) (?:in|into|under) (?:each|every) (?:arxiv )?(?:category|tag|bucket)\b|"
-    r"\b(?:per|each|every) (?:arxiv |primary )?(?:category|tag)\b",
+    r"\b(?:per|each|every|in each) (?:arxiv |primary )?(?:category|tag|bucket)\b",
     re.IGNORECASE,
 )
 
@@ -567,7 +567,7 @@ NOT_ANOTHER_COUNT = r"(?:(?!\b(?:how many|plus|also)\b).)"  # a character before
 METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
     (keys, re.compile(pattern, re.IGNORECASE))
     for keys, pattern in (
-        (("h_index",), r"\bh[- ]?index\b"),
+        (("h_index",), r"\bh[- ]?index\b|\bhirsch(?: index| number)?\b"),
         (
             ("citations",),
             r"\bcitation counts?\b|\bcitations?\b|\bcites\b|\btimes cited\b|"
@@ -622,7 +622,10 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"\bwho (?:does|has) he (?:work|written|write|publish)\w* with\b|"
             r"\b(?:wr(?:ites?|itten|ote)|work(?:s|ed)?|publish(?:es|ed)?) with (?:the )?most\b|"
             # "whose name shows up next to his most", not "whose names are on his most recent paper"
-            r"\bwhose names?\b[^?.]{0,40}\b(?:most(?! (?:recent|cited|popular|famous))|often|frequently)\b",
+            r"\bwhose names?\b[^?.]{0,40}\b(?:most(?! (?:recent|cited|popular|famous))|often|frequently)\b|"
+            # "which names co-occur with his the most", "whose names keep recurring next to his"
+            r"\bnames? (?:co-?occur|recur|keep (?:recurring|showing up|appearing)|show up|appear)\w*\b"
+            r"[^?.]{0,40}\b(?:most|often|frequently|next to|beside|alongside|with)\b",
         ),
         (
             ("affiliations",),
@@ -643,6 +646,8 @@ METRIC_CUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"\b(?:earliest|oldest) one\b(?=(?: listed| on (?:his|the) profile| called| titled)?\s*[?.!]*$)|"
             r"\bas (?:his |the )?(?:earliest|oldest|first)\b(?= *[,?.!]| and\b)|"
             r"\b(?:profile|listing|list|record) (?:starts?|begins?) with\b|\bstarts? with \((?:oldest|earliest)\)|"
+            # "when does his listed record start and end?"
+            r"\b(?:record|listing|list|profile|timeline) (?:starts?|begins?) and (?:ends?|stops?)\b|"
             r"\bkicks? (?:off (?:his|the) (?:listing|list|profile)|(?:his|the) (?:listing|list|profile) off)\b|"
             r"\bbookends\b(?= of (?:his|the) (?:publication |paper )?(?:list|listing|profile|record)\b)|"
             r"\bwhich (?:one|paper|entry)(?:'s| is) (?:the )?(?:very )?(?:first|earliest|oldest)\b"
@@ -860,6 +865,7 @@ BOTH_ENDS = re.compile(
     r"\bfirst (?:and|&) (?:the |his )?(?:latest|newest|most recent|last)\b|"  # "first and most recent paper titles"
     r"\b(?:publication|publishing|profile) span\b|"  # "how long is his publication span? titles and dates"
     r"\bopens\b.*\bcloses\b|"  # "which paper opens it and which one closes it?"
+    r"\b(?:starts?|begins?) and (?:ends?|stops?)\b|"  # "when does his listed record start and end?"
     r"\bbookends of (?:his|the)\b",  # "bookends of his publication list: …"
     re.IGNORECASE,
 )
@@ -1182,7 +1188,8 @@ COMPARISON = re.compile(
     r"(?:line|stack|measure)(?: (?:them|these|those|(?:all|the) (?:two|three|four)))? up|side[- ]by[- ]side|"
     r"(?:how|what) (?:does|did|do|would) each(?: one| of them)?|how alike|"
     r"(?:the )?same (?:[\w-]+ ){0,2}(?:idea|thing|approach|method|trick|setup|recipe)(?: or not)?|"
-    r"(?:in|for) each(?: one| of them| case| paper)?(?=\s*[?.!]*$))\b",
+    r"(?:in|for) each(?: one| of them| case| paper)?(?=\s*[?.!]*$)|"
+    r"changed? between)\b",  # "what changed between the 2022 connect-task paper and the 2023 follow-up?"
     re.IGNORECASE,
 )
 # two papers asked about together, named or not ("the two papers", "sherry yang's two materials papers")
@@ -1195,7 +1202,9 @@ TWO_PAPERS = re.compile(
 # "between wenlong's zero-shot planner and shuang li's finetuned policy, which fits us better?": two operands
 BETWEEN = re.compile(
     r"\bbetween (?P<first>[^,?:;]{3,120}?) and (?P<second>[^,?:;]{3,120}?)\s*[,:;?]\s*"
-    r"(?:which|what|who|how|is|are|does|do|would|should|can)\b",
+    r"(?:which|what|who|how|is|are|does|do|would|should|can)\b|"
+    # "what changed between the 2022 connect-task paper and the 2023 U-shape follow-up?"
+    r"\bchanged? between (?P<first2>[^,?:;]{3,120}?) and (?P<second2>[^,?:;]{3,120}?)\s*[?]",
     re.IGNORECASE,
 )
 # a cue that joins the things named into one comparison ("X, Y and Z. contrast them"), unlike "compared against"
@@ -1861,8 +1870,9 @@ def _compared(text: str, consumed: list[tuple[int, int]], context: PlanContext, 
     """Operands of a comparison that name no known paper: "the multi-game one", "multiagent debate"; `cued` when
     something other than a comparison's words says things are compared."""
     if between := BETWEEN.search(text):
-        parts = [between.group("first"), between.group("second")]
-        spans = [between.span("first"), between.span("second")]
+        first, second = ("first", "second") if between.group("first") else ("first2", "second2")
+        parts = [between.group(first), between.group(second)]
+        spans = [between.span(first), between.span(second)]
         operands = [
             " ".join(_topic(part, [], context).split()[:OPERAND_WORDS])
             for part, (start, end) in zip(parts, spans, strict=True)
@@ -2538,7 +2548,8 @@ def _category_in_words(text: str, category: str) -> re.Match[str] | None:
         rf"\b(?:{words})-(?:tagged|filed|labell?ed)\b|"
         rf"\barxiv (?:\w+ )?(?:put|puts|file|filed|files|placed|listed|sorted) (?:\w+ )?(?:in|under|into) "
         rf"(?:the )?(?:{words})\b|"
-        rf"\b(?:{words}) \((?:(?:cs|stat)\.)?[A-Za-z-]+\)",  # "machine learning (cs.LG)"
+        rf"\b(?:{words}) \((?:(?:cs|stat)\.)?[A-Za-z-]+\)|"  # "machine learning (cs.LG)"
+        rf"\b(?:to|on) (?:{words}) only\b",  # "filtering to computation & language only"
         text,
         re.IGNORECASE,
     )
@@ -2598,6 +2609,10 @@ def _co_author(text: str, context: PlanContext) -> tuple[str, tuple[int, int]] |
             and SURNAME_AFTER.match(text, match.end())
         ):  # "abbeel x mordatch", "with tenenbaum?"; not "tom brown", "the florence workshop", "stone tools"
             return context.lone_surnames[word], match.span()
+    him = "|".join([*map(re.escape, name_tokens(context.owner)), "he", "him"])
+    for match in re.finditer(rf"\b([A-Za-z'’-]{{4,}}) (?:and|&|x|\+) (?:{him})\b", text, re.IGNORECASE):
+        if (word := match.group(1).casefold()) in context.lone_surnames:  # "last time abbeel and igor wrote ..."
+            return context.lone_surnames[word], match.span(1)
     for match in re.finditer(r"\b([A-Za-z]{4,})['’]s (?:lab|group)\b", text):  # "writing to abbeel's lab"
         if (word := match.group(1).casefold()) in context.lone_surnames:
             return context.lone_surnames[word], match.span(1)
@@ -2757,7 +2772,8 @@ LIST_CHAT = frozenset(
     collaborating collaborate collaborated output outputs time stretch remains remaining share skip skipping
     breakout folks wonder wondering pure purely catch-all era eras period periods slice phase run wiki runner-up
     skimming skim compiling updating opens closes ended older newer annual sort sorted sorting jointly together
-    until till bibliography bib tracker spreadsheet sheet recap deck slides badge badges mixed clone
+    until till bibliography bib tracker spreadsheet sheet recap deck slides badge badges mixed clone filtering
+    narrowing narrowed narrow
     january february march april may june july august september october november december
     """.split()
 )
