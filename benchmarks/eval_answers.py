@@ -125,6 +125,9 @@ HALVES = [
     "check89",
     "check90",
     "check91",
+    "check92",
+    "check93",
+    "check94",
 ]
 INTENTS = ["lookup", "definition", "comparison", "overview", "recency", "listing", "metrics", "not_in_profile"]
 
