@@ -801,9 +801,10 @@ def compared_papers(ctx: AnswerContext) -> list[Paper]:
     # each unnamed operand gets its paper: by title words ("the zero-shot planners paper"; a near match only with
     # words few titles use), else by search; the strongest operand-paper pairs are matched first
     resolved: dict[int, Paper] = {}
+    spread = _title_spread(ctx)
     for i, operand in enumerate(ctx.plan.compared):
         with contextlib.suppress(UserFacingError):
-            paper = ctx.paper_index.resolve(operand, fuzzy=_uses_a_rare_title_word(ctx, operand))
+            paper = ctx.paper_index.resolve(operand, fuzzy=_uses_a_rare_title_word(spread, operand))
             if paper not in papers and paper not in resolved.values():
                 resolved[i] = paper
     # a compared thing is read in the question's context: "a later one that puts a language model on top" is,
@@ -921,10 +922,9 @@ def _alike(ctx: AnswerContext, papers: list[Paper]) -> bool:
     return any(spread[word] <= ALIKE_TITLES for word in shared)
 
 
-def _uses_a_rare_title_word(ctx: AnswerContext, text: str) -> bool:
+def _uses_a_rare_title_word(spread: Counter[str], text: str) -> bool:
     """ "melting pot original", "multiagent debate" may name a paper by its title; "language model", in a dozen
     titles, names none."""
-    spread = _title_spread(ctx)
     return any(0 < spread[word] <= ALIKE_TITLES for word in terms(text))
 
 
